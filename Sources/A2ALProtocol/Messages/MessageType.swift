@@ -1,0 +1,39 @@
+/// The ten message types of wire.md §3.6. Any other value is rejected.
+public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case ping = 0x01
+    case pong = 0x02
+    case findNode = 0x03
+    case findNodeResp = 0x04
+    case findValue = 0x05
+    case findValueResp = 0x06
+    case store = 0x07
+    case storeResp = 0x08
+    case natProbeReq = 0x09
+    case natProbeEcho = 0x0A
+
+    /// The response type a request expects, nil for responses and NAT probe messages.
+    public var expectedResponse: MessageType? {
+        switch self {
+        case .ping: return .pong
+        case .findNode: return .findNodeResp
+        case .findValue: return .findValueResp
+        case .store: return .storeResp
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .ping: return "PING"
+        case .pong: return "PONG"
+        case .findNode: return "FIND_NODE"
+        case .findNodeResp: return "FIND_NODE_RESP"
+        case .findValue: return "FIND_VALUE"
+        case .findValueResp: return "FIND_VALUE_RESP"
+        case .store: return "STORE"
+        case .storeResp: return "STORE_RESP"
+        case .natProbeReq: return "NAT_PROBE_REQ"
+        case .natProbeEcho: return "NAT_PROBE_ECHO"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+extension SignedRecord {
+    /// Future timestamps we tolerate, for clock skew (design.md, deviation 8). The reference
+    /// tolerates none; records we sign are backdated to cope with that.
+    public static let futureSkewAllowance: UInt64 = 60
+
+    /// Integrity check applied on every store and every read (wire.md §4.3): signature,
+    /// type-specific payload rules, and time. Authority is separate (`RecordAuthority`).
+    public func verify(now: UInt64, futureSkew: UInt64 = SignedRecord.futureSkewAllowance) throws(RecordError) {
+        guard Ed25519.verify(signature: signature, message: signingPreimage, publicKey: pubkey) else {
+            throw .badSignature
+        }
+        try validatePayload()
+        if timestamp > now, timestamp - now > futureSkew {
+            throw .timestampInFuture(timestamp: timestamp, now: now)
+        }
+        if expiresAt < now { throw .expired(expiresAt: expiresAt, now: now) }
+    }
+
+    /// True when the record is past its expiry at `now`.
+    public func isExpired(now: UInt64) -> Bool { expiresAt < now }
+
+    /// Type-specific payload checks of wire.md §4.3 step 3.
+    public func validatePayload() throws(RecordError) {
+        switch recType {
+        case RecordType.endpoint:
+            do {
+                try EndpointPayload(encoded: payload ?? []).validate()
+            } catch let e as RecordError {
+                throw e
+            } catch {
+                throw .invalidPayload("endpoint: \(error)")
+            }
+        case RecordType.topic:
+            let bytes = payload ?? []
+            guard bytes.count <= TopicPayload.maxEncodedSize else {
+                throw .invalidPayload("topic payload is \(bytes.count) bytes, limit \(TopicPayload.maxEncodedSize)")
+            }
+            do {
+                try TopicPayload(encoded: bytes).validate()
+            } catch let e as RecordError {
+                throw e
+            } catch {
+                throw .invalidPayload("topic: \(error)")
+            }
+        case 0x80...0x8F:
+            let n = payload?.count ?? 0
+            guard n <= MailboxPayload.maxEncodedSize else {
+                throw .invalidPayload("mailbox payload is \(n) bytes, limit \(MailboxPayload.maxEncodedSize)")
+            }
+        default:
+            break
+        }
+    }
+}
