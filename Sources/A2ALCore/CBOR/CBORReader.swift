@@ -59,8 +59,11 @@ public struct CBORReader: Sendable {
         }
     }
 
-    /// A length that must fit in what remains (each unit needs at least `minBytesPerUnit` bytes).
-    private func checkedLength(_ v: UInt64, minBytesPerUnit: Int, at: Int) throws(CBORError) -> Int {
+    /// Reads a length argument that must fit in what remains (each unit needs at least
+    /// `minBytesPerUnit` bytes), so a hostile length cannot make us allocate or over-read.
+    /// Mutating on purpose: the argument must be consumed before `position` is compared.
+    private mutating func readLength(_ ai: UInt8, minBytesPerUnit: Int, at: Int) throws(CBORError) -> Int {
+        let v = try argument(ai)
         let remaining = UInt64(bytes.count - position)
         guard v <= remaining / UInt64(minBytesPerUnit) else { throw .lengthTooLarge(at: at) }
         return Int(v)
@@ -95,7 +98,7 @@ public struct CBORReader: Sendable {
                     items.append(try readItem(depth: depth + 1))
                 }
             } else {
-                let n = try checkedLength(try argument(ai), minBytesPerUnit: 1, at: start)
+                let n = try readLength(ai, minBytesPerUnit: 1, at: start)
                 guard n <= limits.maxArrayElements else { throw .tooManyItems(limit: limits.maxArrayElements) }
                 items.reserveCapacity(n)
                 for _ in 0..<n { items.append(try readItem(depth: depth + 1)) }
@@ -112,7 +115,7 @@ public struct CBORReader: Sendable {
                     pairs.append(CBORPair(k, v))
                 }
             } else {
-                let n = try checkedLength(try argument(ai), minBytesPerUnit: 2, at: start)
+                let n = try readLength(ai, minBytesPerUnit: 2, at: start)
                 guard n <= limits.maxMapPairs else { throw .tooManyItems(limit: limits.maxMapPairs) }
                 pairs.reserveCapacity(n)
                 for _ in 0..<n {
@@ -163,7 +166,7 @@ public struct CBORReader: Sendable {
     /// Reads a byte or text string body, definite or chunked.
     private mutating func readString(major: UInt8, ai: UInt8, start: Int) throws(CBORError) -> [UInt8] {
         if ai != 31 {
-            let n = try checkedLength(try argument(ai), minBytesPerUnit: 1, at: start)
+            let n = try readLength(ai, minBytesPerUnit: 1, at: start)
             defer { position += n }
             return Array(bytes[position..<position + n])
         }
@@ -174,7 +177,7 @@ public struct CBORReader: Sendable {
             // Chunks must be definite strings of the same major type.
             guard h >> 5 == major, h & 0x1f != 31 else { throw .badIndefiniteChunk(at: chunkStart) }
             if h & 0x1f >= 28 { throw .reservedAdditionalInfo(byte: h, at: chunkStart) }
-            let n = try checkedLength(try argument(h & 0x1f), minBytesPerUnit: 1, at: chunkStart)
+            let n = try readLength(h & 0x1f, minBytesPerUnit: 1, at: chunkStart)
             if major == 3 && String(validating: bytes[position..<position + n], as: UTF8.self) == nil {
                 throw .invalidUTF8(at: chunkStart)
             }
