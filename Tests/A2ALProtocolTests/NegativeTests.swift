@@ -61,7 +61,7 @@ import A2ALCore
              .badLength(field: "NAT_PROBE_REQ.1", expected: "8", got: 7)),
             ("a2014801020304050607080247cb0071070fa100", 9, .badLength(field: "NAT_PROBE_REQ.2", expected: "6 or 18", got: 7)),
             ("a101" + "a40155" + a.address.bytes.hex + "025820" + String(repeating: "00", count: 32) + "0343c63364" + "0401"
-             + "0246cb0071070fa1", 4, .badLength(field: "FIND_NODE_RESP.1[0].3", expected: "4 or 16", got: 3)),
+             + "0246cb0071070fa1", 4, .badLength(field: "FIND_NODE_RESP.1[].3", expected: "4 or 16", got: 3)),
         ]
         // The last case needs its nodes list as an array: wrap the NodeInfo map.
         for (body, type, error) in cases {

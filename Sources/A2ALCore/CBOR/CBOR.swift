@@ -2,7 +2,7 @@
 ///
 /// Maps keep their entries in wire order (duplicates included) so that schema decoding can
 /// apply the reference decoder's "first occurrence wins" rule.
-public indirect enum CBOR: Sendable, Hashable {
+public enum CBOR: Sendable, Hashable {
     case unsigned(UInt64)
     /// A negative integer with value `-1 - n`.
     case negative(UInt64)
@@ -10,7 +10,9 @@ public indirect enum CBOR: Sendable, Hashable {
     case text(String)
     case array([CBOR])
     case map([CBORPair])
-    case tagged(UInt64, CBOR)
+    // Only the tag case needs a box: arrays and maps already live on the heap, and boxing
+    // every scalar would cost an allocation per decoded item.
+    indirect case tagged(UInt64, CBOR)
     case bool(Bool)
     case null
     case undefined

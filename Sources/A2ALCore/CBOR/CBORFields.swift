@@ -8,29 +8,49 @@
 public struct CBORFields: Sendable {
     /// Field numbers we ever use are 1…15.
     static let maxField = 15
-    private var slots: [CBOR?]
+    /// The map's entries, in wire order.
+    private let pairs: [CBORPair]
+    /// For field k, byte k holds 1 + the index of its first occurrence in `pairs` (0 = absent).
+    /// Two words instead of an array: decoding a contact list builds one of these per contact,
+    /// and a heap-allocated slot table was the largest cost of the whole decode.
+    private var slotsLow: UInt64 = 0, slotsHigh: UInt64 = 0
+    /// First occurrences past index 254, which only odd or hostile maps produce.
+    private var farSlots: [Int: Int] = [:]
     public let context: String
 
     public init(_ item: CBOR, context: String) throws(CBORError) {
         self.context = context
-        slots = [CBOR?](repeating: nil, count: CBORFields.maxField + 1)
-        switch CBORFields.untag(item, field: context) {
+        switch CBORFields.untag(item) {
         case .null, .undefined:
-            return
-        case .map(let pairs):
-            for p in pairs {
+            pairs = []
+        case .map(let entries):
+            pairs = entries
+            for (i, p) in entries.enumerated() {
                 let key: Int?
-                switch CBORFields.untag(p.key, field: context) {
+                switch CBORFields.untag(p.key) {
                 case .unsigned(let n): key = n <= UInt64(CBORFields.maxField) ? Int(n) : nil
                 case .negative: key = nil
                 case .text(let s): key = CBORFields.fieldNumber(text: s)
                 case let other: throw .badMapKey(field: context, got: other.kindName)
                 }
-                if let key, slots[key] == nil { slots[key] = p.value }
+                if let key, slotIndex(key) == nil { setSlot(key, index: i) }
             }
         case let other:
             throw .typeMismatch(field: context, expected: "map", got: other.kindName)
         }
+    }
+
+    private func slotIndex(_ key: Int) -> Int? {
+        let word = key < 8 ? slotsLow : slotsHigh
+        let byte = Int((word >> UInt64((key & 7) * 8)) & 0xff)
+        if byte != 0 { return byte - 1 }
+        return farSlots[key]
+    }
+
+    private mutating func setSlot(_ key: Int, index: Int) {
+        guard index < 255 else { farSlots[key] = index; return }
+        let bits = UInt64(index + 1) << UInt64((key & 7) * 8)
+        if key < 8 { slotsLow |= bits } else { slotsHigh |= bits }
     }
 
     /// "1"…"15" (exact decimal text, as Go's field name) → the number.
@@ -42,7 +62,7 @@ public struct CBORFields: Sendable {
     /// Strips tags that the reference decodes transparently; tags 0–3 (date/time and bignums)
     /// would need type-specific handling that no A2AL field wants, so they are not unwrapped
     /// and therefore fail the type check of the field.
-    public static func untag(_ item: CBOR, field: String) -> CBOR {
+    public static func untag(_ item: CBOR) -> CBOR {
         var v = item
         while case .tagged(let t, let inner) = v, t > 3 { v = inner }
         return v
@@ -52,10 +72,11 @@ public struct CBORFields: Sendable {
 
     /// The raw value of field `key` with transparent tags stripped, nil when absent.
     public func value(_ key: Int) -> CBOR? {
-        slots[key].map { CBORFields.untag($0, field: name(key)) }
+        guard key >= 0, key <= CBORFields.maxField, let i = slotIndex(key) else { return nil }
+        return CBORFields.untag(pairs[i].value)
     }
 
-    public func has(_ key: Int) -> Bool { slots[key] != nil }
+    public func has(_ key: Int) -> Bool { key >= 0 && key <= CBORFields.maxField && slotIndex(key) != nil }
 
     /// An unsigned integer no larger than `max` (Go uint8/16/32/64 fields).
     public func uint(_ key: Int, max: UInt64 = .max) throws(CBORError) -> UInt64 {
@@ -115,7 +136,7 @@ public struct CBORFields: Sendable {
         var out: [String] = []
         out.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            switch CBORFields.untag(item, field: name(key)) {
+            switch CBORFields.untag(item) {
             case .text(let s): out.append(s)
             case .null, .undefined: out.append("")
             case let other: throw .typeMismatch(field: "\(name(key))[\(i)]", expected: "text string", got: other.kindName)

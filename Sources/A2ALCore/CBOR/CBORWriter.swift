@@ -1,14 +1,16 @@
 /// Writes canonical CBOR (RFC 7049 §3.9, as fxamacker/cbor's CanonicalEncOptions): shortest
 /// heads, definite lengths, map keys sorted length-first then bytewise, shortest exact floats.
 public struct CBORWriter: Sendable {
-    public private(set) var bytes: [UInt8]
+    /// The encoded output. (Settable so the hot methods can be inlined into other modules.)
+    public var bytes: [UInt8]
 
+    @inlinable
     public init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func head(major: UInt8, _ value: UInt64) {
         let m = major << 5
         switch value {
@@ -28,23 +30,45 @@ public struct CBORWriter: Sendable {
         }
     }
 
+    @inlinable
     public mutating func uint(_ v: UInt64) { head(major: 0, v) }
-    public mutating func uint<I: BinaryInteger>(_ v: I) { head(major: 0, UInt64(v)) }
+    // Concrete overloads rather than one generic: a generic is not specialised across modules
+    // and showed up as the top cost of message encoding.
+    @inlinable
+    public mutating func uint(_ v: UInt8) { head(major: 0, UInt64(v)) }
+    @inlinable
+    public mutating func uint(_ v: UInt16) { head(major: 0, UInt64(v)) }
+    @inlinable
+    public mutating func uint(_ v: UInt32) { head(major: 0, UInt64(v)) }
+    /// Field keys and counts; never negative.
+    @inlinable
+    public mutating func uint(_ v: Int) { head(major: 0, UInt64(v)) }
 
+    @inlinable
     public mutating func int(_ v: Int64) {
         if v >= 0 { head(major: 0, UInt64(v)) } else { head(major: 1, UInt64(-(v + 1))) }
     }
 
+    @inlinable
     public mutating func bytes<C: Collection>(_ b: C) where C.Element == UInt8 {
         head(major: 2, UInt64(b.count))
         bytes.append(contentsOf: b)
     }
 
+    /// Byte string from an array (a non-generic overload, so callers never hit a generic path).
+    @inlinable
+    public mutating func bytes(_ b: [UInt8]) {
+        head(major: 2, UInt64(b.count))
+        bytes.append(contentsOf: b)
+    }
+
     /// A byte field without omitempty: nil is `null`, empty is `0x40`.
+    @inlinable
     public mutating func nullableBytes(_ b: [UInt8]?) {
         if let b { bytes(b) } else { null() }
     }
 
+    @inlinable
     public mutating func text(_ s: String) {
         let u = s.utf8
         head(major: 3, UInt64(u.count))
@@ -52,18 +76,24 @@ public struct CBORWriter: Sendable {
     }
 
     /// A text list without omitempty: nil is `null`, empty is `0x80`.
+    @inlinable
     public mutating func nullableTextArray(_ list: [String]?) {
         guard let list else { null(); return }
         arrayHeader(list.count)
         for s in list { text(s) }
     }
 
+    @inlinable
     public mutating func arrayHeader(_ count: Int) { head(major: 4, UInt64(count)) }
+    @inlinable
     public mutating func mapHeader(_ count: Int) { head(major: 5, UInt64(count)) }
+    @inlinable
     public mutating func bool(_ b: Bool) { bytes.append(b ? 0xf5 : 0xf4) }
+    @inlinable
     public mutating func null() { bytes.append(0xf6) }
 
     /// Appends an already-encoded data item verbatim (e.g. an embedded message body).
+    @inlinable
     public mutating func raw<C: Collection>(_ encoded: C) where C.Element == UInt8 {
         bytes.append(contentsOf: encoded)
     }

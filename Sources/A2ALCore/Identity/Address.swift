@@ -1,7 +1,7 @@
 /// A 21-byte A2AL address: one version byte (0xA0–0xAF) followed by a 20-byte hash.
 ///
 /// Only 0xA0 (Ed25519) addresses can belong to a DHT node; 0xA2 (Paralism) and 0xA3
-/// (Ethereum) appear as the "master" of a delegation proof.
+/// (Ethereum) appear as the "master" of a delegation proof. Stored inline (no heap).
 public struct Address: Hashable, Sendable, Comparable {
     public static let byteCount = 21
 
@@ -13,24 +13,45 @@ public struct Address: Hashable, Sendable, Comparable {
         case ethereum = 0xA3
     }
 
-    /// The 21 raw bytes, version first.
-    public let bytes: [UInt8]
+    public let version: UInt8
+    // hash20 as big-endian words: 8 + 8 + 4 bytes.
+    private let h0: UInt64, h1: UInt64, h2: UInt32
 
     /// Wraps exactly 21 bytes; nil otherwise. The version byte is not range-checked here:
     /// wire data may carry any byte and must round-trip (use `isValidVersion` when parsing text).
-    public init?(bytes: [UInt8]) {
+    public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         guard bytes.count == Address.byteCount else { return nil }
-        self.bytes = bytes
+        self.init(unchecked: bytes)
     }
 
     /// Builds an address from a version byte and a 20-byte hash.
-    public init?(version: UInt8, hash20: [UInt8]) {
+    public init?<C: RandomAccessCollection>(version: UInt8, hash20: C) where C.Element == UInt8, C.Index == Int {
         guard hash20.count == 20 else { return nil }
-        self.bytes = [version] + hash20
+        self.version = version
+        h0 = BigEndianWords.load64(hash20, 0)
+        h1 = BigEndianWords.load64(hash20, 8)
+        h2 = BigEndianWords.load32(hash20, 16)
     }
 
-    public var version: UInt8 { bytes[0] }
-    public var hash20: ArraySlice<UInt8> { bytes[1...] }
+    init<C: RandomAccessCollection>(unchecked b: C) where C.Element == UInt8, C.Index == Int {
+        version = b[b.startIndex]
+        h0 = BigEndianWords.load64(b, 1)
+        h1 = BigEndianWords.load64(b, 9)
+        h2 = BigEndianWords.load32(b, 17)
+    }
+
+    /// The 21 raw bytes, version first.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = [version]
+        out.reserveCapacity(21)
+        BigEndianWords.append(h0, to: &out)
+        BigEndianWords.append(h1, to: &out)
+        BigEndianWords.append(h2, to: &out)
+        return out
+    }
+
+    /// The 20 bytes after the version.
+    public var hash20: [UInt8] { Array(bytes.dropFirst()) }
 
     /// True when the version byte lies in the A2AL space 0xA0–0xAF.
     public var isValidVersion: Bool { (0xA0...0xAF).contains(version) }
@@ -38,16 +59,14 @@ public struct Address: Hashable, Sendable, Comparable {
     /// The address of an Ed25519 public key: 0xA0 || SHA-256(pub)[0:20].
     public static func ed25519(publicKey: [UInt8]) -> Address {
         let digest = SHA256.hash(publicKey)
-        // Safe: SHA-256 is 32 bytes, so the prefix is exactly 20.
+        // SHA-256 is 32 bytes, so the prefix is exactly 20.
         return Address(unchecked: [Version.ed25519.rawValue] + digest[0..<20])
     }
 
     /// The DHT key of this address: SHA-256 of the 21 bytes.
     public var nodeID: NodeID { NodeID(unchecked: SHA256.hash(bytes)) }
 
-    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
-
     public static func < (a: Address, b: Address) -> Bool {
-        a.bytes.lexicographicallyPrecedes(b.bytes)
+        (a.version, a.h0, a.h1, a.h2) < (b.version, b.h0, b.h1, b.h2)
     }
 }

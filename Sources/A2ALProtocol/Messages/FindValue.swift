@@ -63,10 +63,9 @@ public struct FindValueResp: Hashable, Sendable {
             record = nil
         }
         observedAddr = try requireWireAddr(f, 3)
+        let context = "\(f.context).4[]"
         var list: [SignedRecord] = []
-        for (i, item) in (try f.array(4) ?? []).enumerated() {
-            list.append(try SignedRecord(cbor: item, context: "\(f.context).4[\(i)]"))
-        }
+        for item in try f.array(4) ?? [] { list.append(try SignedRecord(cbor: item, context: context)) }
         records = list
     }
 }

@@ -23,7 +23,11 @@ public struct Packet: Hashable, Sendable {
         guard txID.count == ProtocolConstants.txIDLength else { throw .badTxIDLength(txID.count) }
         let header = Header(msgType: body.type, txID: txID).encoded
         let bodyBytes = body.encoded
-        let preimage = ProtocolConstants.messageSignPrefix + header + bodyBytes
+        var pre = CBORWriter(capacity: 9 + header.count + bodyBytes.count)
+        pre.raw(ProtocolConstants.messageSignPrefix)
+        pre.raw(header)
+        pre.raw(bodyBytes)
+        let preimage = pre.bytes
         let signature: [UInt8]
         do {
             signature = try signer.sign(preimage)
@@ -74,12 +78,11 @@ public struct Packet: Hashable, Sendable {
         }
         // Re-canonicalise before verifying (wire.md §2.3): unknown keys and non-canonical forms
         // are dropped by decoding, so only what the schema holds is covered.
-        var preimage = ProtocolConstants.messageSignPrefix
         var w = CBORWriter(capacity: datagram.count)
+        w.raw(ProtocolConstants.messageSignPrefix)
         header.encode(to: &w)
         body.encode(to: &w)
-        preimage.append(contentsOf: w.bytes)
-        guard Ed25519.verify(signature: sig, message: preimage, publicKey: pub) else { throw .badSignature }
+        guard Ed25519.verify(signature: sig, message: w.bytes, publicKey: pub) else { throw .badSignature }
         let packet = Packet(header: header, body: body, senderPublicKey: pub, signature: sig)
         switch body {
         case .ping(let p) where p.address != packet.senderAddress: throw .addressMismatch

@@ -59,7 +59,7 @@ public struct TopicPayload: Hashable, Sendable {
             break
         case .map(let pairs)?:
             for p in pairs {
-                guard case .text(let k) = CBORFields.untag(p.key, field: "topic.7") else {
+                guard case .text(let k) = CBORFields.untag(p.key) else {
                     throw .badMapKey(field: "topic.7", got: p.key.kindName)
                 }
                 m[k] = p.value

@@ -4,55 +4,84 @@ import Glibc
 import Darwin
 #endif
 
-/// An IPv4 (4 bytes) or IPv6 (16 bytes) address as carried on the wire.
+/// An IPv4 (4 bytes) or IPv6 (16 bytes) address as carried on the wire, stored inline.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
-    public let bytes: [UInt8]
+    public let isIPv4: Bool
+    // The address as big-endian words; IPv4 lives in the low 32 bits of `lo`.
+    private let hi: UInt64, lo: UInt64
 
-    public init?(bytes: [UInt8]) {
-        guard bytes.count == 4 || bytes.count == 16 else { return nil }
-        self.bytes = bytes
+    public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
+        let s = bytes.startIndex
+        switch bytes.count {
+        case 4:
+            isIPv4 = true
+            hi = 0
+            lo = UInt64(bytes[s]) << 24 | UInt64(bytes[s + 1]) << 16 | UInt64(bytes[s + 2]) << 8 | UInt64(bytes[s + 3])
+        case 16:
+            isIPv4 = false
+            var h: UInt64 = 0, l: UInt64 = 0
+            for i in 0..<8 { h = h << 8 | UInt64(bytes[s + i]) }
+            for i in 8..<16 { l = l << 8 | UInt64(bytes[s + i]) }
+            hi = h
+            lo = l
+        default:
+            return nil
+        }
+    }
+
+    /// An IPv4 address from its 32-bit big-endian value (0x7f000001 is 127.0.0.1).
+    public init(ipv4 value: UInt32) {
+        isIPv4 = true
+        hi = 0
+        lo = UInt64(value)
     }
 
     /// Parses dotted IPv4 or RFC 4291 IPv6 text (brackets not accepted).
     public init?(text: String) {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            self.bytes = withUnsafeBytes(of: &v4) { Array($0) }
+            self.init(bytes: withUnsafeBytes(of: &v4) { Array($0) })
             return
         }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, text, &v6) == 1 {
-            self.bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            self.init(bytes: withUnsafeBytes(of: &v6) { Array($0) })
             return
         }
         return nil
     }
 
-    public var isIPv4: Bool { bytes.count == 4 }
+    /// 4 bytes for IPv4, 16 for IPv6.
+    public var bytes: [UInt8] {
+        if isIPv4 { return (0..<4).map { UInt8(truncatingIfNeeded: lo >> UInt64(24 - 8 * $0)) } }
+        return (0..<8).map { UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * $0)) }
+    }
 
-    /// The 4-byte form of an IPv4 or IPv4-mapped IPv6 address (::ffff:a.b.c.d), else nil.
+    /// True for ::ffff:a.b.c.d.
+    public var isIPv4Mapped: Bool { !isIPv4 && hi == 0 && lo >> 32 == 0xffff }
+
+    /// The 4-byte form of an IPv4 or IPv4-mapped IPv6 address, else nil.
     public var ipv4Bytes: [UInt8]? {
-        if bytes.count == 4 { return bytes }
-        let mappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
-        if Array(bytes[0..<12]) == mappedPrefix { return Array(bytes[12..<16]) }
+        if isIPv4 { return bytes }
+        if isIPv4Mapped { return Array(bytes[12..<16]) }
         return nil
     }
 
     /// IPv4-mapped addresses collapsed to 4 bytes, as the reference writes them on the wire.
     public var normalized: IPAddress {
-        if let v4 = ipv4Bytes, bytes.count == 16 { return IPAddress(unchecked: v4) }
+        if isIPv4Mapped, let v4 = IPAddress(bytes: Array(bytes[12..<16])) { return v4 }
         return self
     }
 
-    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
-
     public var description: String {
         var buf = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        let ok = bytes.withUnsafeBytes { src in
+        let raw = bytes
+        let family = isIPv4 ? AF_INET : AF_INET6
+        let ok = raw.withUnsafeBytes { src in
             inet_ntop(family, src.baseAddress, &buf, socklen_t(buf.count)) != nil
         }
-        guard ok else { return bytes.hex }
+        guard ok else { return raw.hex }
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

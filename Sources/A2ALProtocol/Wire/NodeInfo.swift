@@ -59,11 +59,12 @@ extension NodeInfo {
 
     static func decodeList(_ f: CBORFields, key: Int) throws(CBORError) -> [NodeInfo]? {
         guard let items = try f.array(key) else { return nil }
+        // Field paths are only formatted once per list: building one per element costs more
+        // than decoding the element.
+        let context = "\(f.context).\(key)[]"
         var out: [NodeInfo] = []
         out.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            out.append(try NodeInfo(cbor: item, context: "\(f.context).\(key)[\(i)]"))
-        }
+        for item in items { out.append(try NodeInfo(cbor: item, context: context)) }
         return out
     }
 }

@@ -10,7 +10,7 @@ public struct WireEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// What the reference writes when it cannot express the source as UDP: 127.0.0.1:0.
-    public static let unknown = WireEndpoint(ip: IPAddress(unchecked: [127, 0, 0, 1]), port: 0)
+    public static let unknown = WireEndpoint(ip: IPAddress(ipv4: 0x7f00_0001), port: 0)
 
     /// Decodes exactly 6 or 18 bytes.
     public init?(wire: [UInt8]) {
