@@ -15,16 +15,18 @@ public struct Address: Hashable, Sendable, Comparable {
 
     public let version: UInt8
     // hash20 as big-endian words: 8 + 8 + 4 bytes.
-    private let h0: UInt64, h1: UInt64, h2: UInt32
+    @usableFromInline let h0: UInt64, h1: UInt64, h2: UInt32
 
     /// Wraps exactly 21 bytes; nil otherwise. The version byte is not range-checked here:
     /// wire data may carry any byte and must round-trip (use `isValidVersion` when parsing text).
+    @inlinable
     public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         guard bytes.count == Address.byteCount else { return nil }
         self.init(unchecked: bytes)
     }
 
     /// Builds an address from a version byte and a 20-byte hash.
+    @inlinable
     public init?<C: RandomAccessCollection>(version: UInt8, hash20: C) where C.Element == UInt8, C.Index == Int {
         guard hash20.count == 20 else { return nil }
         self.version = version
@@ -33,6 +35,7 @@ public struct Address: Hashable, Sendable, Comparable {
         h2 = BigEndianWords.load32(hash20, 16)
     }
 
+    @inlinable
     init<C: RandomAccessCollection>(unchecked b: C) where C.Element == UInt8, C.Index == Int {
         version = b[b.startIndex]
         h0 = BigEndianWords.load64(b, 1)

@@ -14,11 +14,13 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Wraps exactly 32 bytes; nil otherwise.
+    @inlinable
     public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         guard bytes.count == NodeID.byteCount else { return nil }
         self.init(unchecked: bytes)
     }
 
+    @inlinable
     init<C: RandomAccessCollection>(unchecked b: C) where C.Element == UInt8, C.Index == Int {
         self.init(BigEndianWords.load64(b, 0), BigEndianWords.load64(b, 8),
                   BigEndianWords.load64(b, 16), BigEndianWords.load64(b, 24))

@@ -37,7 +37,7 @@ public struct DelegationProof: Hashable, Sendable {
         w.mapHeader(6 + (masterPub.isEmpty ? 0 : 1) + (message.isEmpty ? 0 : 1))
         if !masterPub.isEmpty { w.uint(1); w.bytes(masterPub) }
         w.uint(2); w.bytes(opPub)
-        w.uint(3); w.bytes(agentAddr.bytes)
+        w.uint(3); w.bytes(agentAddr)
         w.uint(4); w.uint(issuedAt)
         w.uint(5); w.uint(expiresAt)
         w.uint(6); w.uint(scope)
@@ -52,7 +52,7 @@ public struct DelegationProof: Hashable, Sendable {
         w.mapHeader(masterPub.isEmpty ? 5 : 6)
         if !masterPub.isEmpty { w.uint(1); w.bytes(masterPub) }
         w.uint(2); w.bytes(opPub)
-        w.uint(3); w.bytes(agentAddr.bytes)
+        w.uint(3); w.bytes(agentAddr)
         w.uint(4); w.uint(issuedAt)
         w.uint(5); w.uint(expiresAt)
         w.uint(6); w.uint(scope)

@@ -5,7 +5,7 @@ public struct FindNode: Hashable, Sendable {
 
     func encode(to w: inout CBORWriter) {
         w.mapHeader(1)
-        w.uint(1); w.bytes(target.bytes)
+        w.uint(1); w.bytes(target)
     }
 
     init(fields f: CBORFields) throws(CBORError) {

@@ -10,7 +10,7 @@ public struct FindValue: Hashable, Sendable {
 
     func encode(to w: inout CBORWriter) {
         w.mapHeader(recType == 0 ? 1 : 2)
-        w.uint(1); w.bytes(target.bytes)
+        w.uint(1); w.bytes(target)
         if recType != 0 { w.uint(2); w.uint(recType) }
     }
 

@@ -48,12 +48,50 @@ public struct Packet: Hashable, Sendable {
     /// Decodes and verifies a datagram in the reference's order: outer map, tx_id length, key and
     /// signature lengths, typed body, signature over the canonical re-encoding, PING/PONG binding.
     public static func decode(_ datagram: [UInt8]) throws(PacketError) -> Packet {
-        let outer: CBORFields
+        let parsed: Packet
+        if let fast = parseCanonical(datagram) {
+            parsed = fast
+        } else {
+            parsed = try parseGeneral(datagram)
+        }
+        // Re-canonicalise before verifying (wire.md §2.3): unknown keys and non-canonical forms
+        // are dropped by decoding, so only what the schema holds is covered.
+        var w = CBORWriter(capacity: datagram.count)
+        w.raw(ProtocolConstants.messageSignPrefix)
+        parsed.header.encode(to: &w)
+        parsed.body.encode(to: &w)
+        guard Ed25519.verify(signature: parsed.signature, message: w.bytes, publicKey: parsed.senderPublicKey) else {
+            throw .badSignature
+        }
+        switch parsed.body {
+        case .ping(let p) where p.address != parsed.senderAddress: throw .addressMismatch
+        case .pong(let p) where p.address != parsed.senderAddress: throw .addressMismatch
+        default: break
+        }
+        return parsed
+    }
+
+    /// The fast path: the canonical layout read in place (see FastPathDecoding.swift); nil for
+    /// any other layout, never an error.
+    static func parseCanonical(_ datagram: [UInt8]) -> Packet? {
+        var c = CBORCursor(datagram)
+        guard c.mapCount() == 4, c.key(1), let header = Header(fast: &c),
+              let type = MessageType(rawValue: header.msgType),
+              c.key(2), let body = MessageBody(fast: &c, type: type),
+              c.key(3), let pub = c.ownedBytes(count: Ed25519.publicKeyCount),
+              c.key(4), let sig = c.ownedBytes(count: Ed25519.signatureCount),
+              c.isAtEnd else { return nil }
+        return Packet(header: header, body: body, senderPublicKey: pub, signature: sig)
+    }
+
+    /// The general path: the reference decoder's full leniency, with typed errors (no signature
+    /// check yet).
+    static func parseGeneral(_ datagram: [UInt8]) throws(PacketError) -> Packet {
         let header: Header
         let bodyItem: CBOR
         let pub: [UInt8], sig: [UInt8]
         do {
-            outer = try CBORFields(try CBOR.decode(datagram), context: "packet")
+            let outer = try CBORFields(try CBOR.decode(datagram), context: "packet")
             header = try Header(cbor: outer.value(1) ?? .null)
             guard header.txID.count == ProtocolConstants.txIDLength else { throw PacketError.badTxIDLength(header.txID.count) }
             guard let b = outer.value(2) else { throw PacketError.missingBody }
@@ -70,25 +108,11 @@ public struct Packet: Hashable, Sendable {
         guard pub.count == Ed25519.publicKeyCount else { throw .badPublicKeyLength(pub.count) }
         guard sig.count == Ed25519.signatureCount else { throw .badSignatureLength(sig.count) }
         guard let type = MessageType(rawValue: header.msgType) else { throw .unknownMessageType(header.msgType) }
-        let body: MessageBody
         do {
-            body = try MessageBody(type: type, cbor: bodyItem)
+            let body = try MessageBody(type: type, cbor: bodyItem)
+            return Packet(header: header, body: body, senderPublicKey: pub, signature: sig)
         } catch {
             throw .cbor(error)
         }
-        // Re-canonicalise before verifying (wire.md §2.3): unknown keys and non-canonical forms
-        // are dropped by decoding, so only what the schema holds is covered.
-        var w = CBORWriter(capacity: datagram.count)
-        w.raw(ProtocolConstants.messageSignPrefix)
-        header.encode(to: &w)
-        body.encode(to: &w)
-        guard Ed25519.verify(signature: sig, message: w.bytes, publicKey: pub) else { throw .badSignature }
-        let packet = Packet(header: header, body: body, senderPublicKey: pub, signature: sig)
-        switch body {
-        case .ping(let p) where p.address != packet.senderAddress: throw .addressMismatch
-        case .pong(let p) where p.address != packet.senderAddress: throw .addressMismatch
-        default: break
-        }
-        return packet
     }
 }

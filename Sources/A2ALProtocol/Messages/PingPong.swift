@@ -5,7 +5,7 @@ public struct Ping: Hashable, Sendable {
 
     func encode(to w: inout CBORWriter) {
         w.mapHeader(1)
-        w.uint(1); w.bytes(address.bytes)
+        w.uint(1); w.bytes(address)
     }
 
     init(fields f: CBORFields) throws(CBORError) {
@@ -28,7 +28,7 @@ public struct Pong: Hashable, Sendable {
 
     func encode(to w: inout CBORWriter) {
         w.mapHeader(2)
-        w.uint(1); w.bytes(address.bytes)
+        w.uint(1); w.bytes(address)
         w.uint(2); w.bytes(observedAddr)
     }
 

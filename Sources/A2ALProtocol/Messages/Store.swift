@@ -15,7 +15,7 @@ public struct Store: Hashable, Sendable {
     func encode(to w: inout CBORWriter) {
         w.mapHeader(key == nil ? 1 : 2)
         w.uint(1); record.encode(to: &w)
-        if let key { w.uint(2); w.bytes(key.bytes) }
+        if let key { w.uint(2); w.bytes(key) }
     }
 
     init(fields f: CBORFields) throws(CBORError) {

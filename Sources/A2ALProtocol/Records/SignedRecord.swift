@@ -48,7 +48,7 @@ public struct SignedRecord: Hashable, Sendable {
     public var signingPreimage: [UInt8] { ProtocolConstants.recordSignPrefix + signFieldsEncoded }
 
     private func encodeSignedFields(to w: inout CBORWriter) {
-        w.uint(1); w.bytes(address.bytes)
+        w.uint(1); w.bytes(address)
         w.uint(2); w.uint(recType)
         w.uint(3); w.nullableBytes(payload)
         w.uint(4); w.uint(seq)

@@ -8,7 +8,7 @@ import Darwin
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public let isIPv4: Bool
     // The address as big-endian words; IPv4 lives in the low 32 bits of `lo`.
-    private let hi: UInt64, lo: UInt64
+    let hi: UInt64, lo: UInt64
 
     public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         let s = bytes.startIndex
@@ -83,5 +83,19 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         }
         guard ok else { return raw.hex }
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension CBORWriter {
+    /// An IP address as a 4- or 16-byte string, without materialising an array.
+    mutating func bytes(_ ip: IPAddress) {
+        if ip.isIPv4 {
+            head(major: 2, 4)
+            appendBigEndian(UInt32(truncatingIfNeeded: ip.lo))
+        } else {
+            head(major: 2, 16)
+            appendBigEndian(ip.hi)
+            appendBigEndian(ip.lo)
+        }
     }
 }

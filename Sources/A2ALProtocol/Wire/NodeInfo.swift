@@ -27,9 +27,9 @@ public struct NodeInfo: Hashable, Sendable {
 
     public func encode(to w: inout CBORWriter) {
         w.mapHeader(4)
-        w.uint(1); w.bytes(address.bytes)
-        w.uint(2); w.bytes(nodeID.bytes)
-        w.uint(3); w.bytes(ip.bytes)
+        w.uint(1); w.bytes(address)
+        w.uint(2); w.bytes(nodeID)
+        w.uint(3); w.bytes(ip)
         w.uint(4); w.uint(port)
     }
 
