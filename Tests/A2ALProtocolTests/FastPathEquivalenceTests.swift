@@ -55,10 +55,12 @@ import A2ALCore
     }
 
     @Test mutating func fastPathAgreesWithGeneralPath() throws {
-        var fastAccepted = 0, mutatedFastAccepted = 0
+        var encoded = 0, fastAccepted = 0, mutatedFastAccepted = 0
         for i in 0..<4000 {
             let b = body()
-            let wire = try Packet.encode(body: b, txID: bytes(20), signer: keys[0])
+            // Random lists can exceed a datagram (the only way encoding fails here); never sent.
+            guard let wire = try? Packet.encode(body: b, txID: bytes(20), signer: keys[0]) else { continue }
+            encoded += 1
             // Canonical input: the fast path must take it, and agree.
             let fast = try #require(Packet.parseCanonical(wire), "fast path refused canonical \(b.type)")
             #expect(fast == (try Packet.parseGeneral(wire)))
@@ -72,7 +74,7 @@ import A2ALCore
                 #expect(f == (try? Packet.parseGeneral(m)), "paths disagree on \(m.hex)")
             }
         }
-        #expect(fastAccepted == 4000)
+        #expect(encoded > 3500 && fastAccepted == encoded)
         #expect(mutatedFastAccepted > 0)
     }
 
