@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for this project: installs the system libraries it links
+# (libsodium, libsecp256k1, jansson for the C client), then builds everything in release mode.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    echo "installing: ${missing[*]}"
+    $sudo_cmd apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
+swift build -c release
+echo
+echo "Built. Wire benchmark: .build/release/a2al-bench-wire"
