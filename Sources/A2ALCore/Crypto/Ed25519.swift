@@ -13,10 +13,15 @@ public enum Ed25519 {
         public let publicKey: [UInt8]
         let secretKey: [UInt8]
 
-        public init(seed: [UInt8]) throws {
+        public init(seed: [UInt8]) throws(CryptoError) {
             guard seed.count == Ed25519.seedCount else {
                 throw CryptoError.badLength("Ed25519 seed", expected: 32, got: seed.count)
             }
+            self.init(validSeed: seed)
+        }
+
+        /// `seed` is known to be 32 bytes.
+        private init(validSeed seed: [UInt8]) {
             Sodium.ensure()
             var pk = [UInt8](repeating: 0, count: 32)
             var sk = [UInt8](repeating: 0, count: 64)
@@ -28,8 +33,7 @@ public enum Ed25519 {
 
         /// A fresh random key pair.
         public static func generate() -> KeyPair {
-            // A 32-byte seed always yields a key pair.
-            try! KeyPair(seed: SecureRandom.bytes(32))
+            KeyPair(validSeed: SecureRandom.bytes(Ed25519.seedCount))
         }
 
         /// Pure Ed25519 signature over `message` (no pre-hashing).
@@ -52,13 +56,5 @@ public enum Ed25519 {
         return message.withUnsafeBufferPointer { m in
             crypto_sign_verify_detached(signature, m.baseAddress, UInt64(m.count), publicKey) == 0
         }
-    }
-
-    /// Verifies a signature over the concatenation `prefix || parts...` without building
-    /// the concatenated buffer when there is only one part.
-    public static func verify(signature: [UInt8], prefix: [UInt8], parts: [UInt8]..., publicKey: [UInt8]) -> Bool {
-        var message = prefix
-        for p in parts { message.append(contentsOf: p) }
-        return verify(signature: signature, message: message, publicKey: publicKey)
     }
 }

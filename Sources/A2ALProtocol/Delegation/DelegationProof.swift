@@ -35,12 +35,7 @@ public struct DelegationProof: Hashable, Sendable {
     public var encoded: [UInt8] {
         var w = CBORWriter(capacity: 200 + message.utf8.count)
         w.mapHeader(6 + (masterPub.isEmpty ? 0 : 1) + (message.isEmpty ? 0 : 1))
-        if !masterPub.isEmpty { w.uint(1); w.bytes(masterPub) }
-        w.uint(2); w.bytes(opPub)
-        w.uint(3); w.bytes(agentAddr)
-        w.uint(4); w.uint(issuedAt)
-        w.uint(5); w.uint(expiresAt)
-        w.uint(6); w.uint(scope)
+        encodeSignedFields(to: &w)
         w.uint(7); w.bytes(signature)
         if !message.isEmpty { w.uint(8); w.text(message) }
         return w.bytes
@@ -48,15 +43,21 @@ public struct DelegationProof: Hashable, Sendable {
 
     /// The Ed25519-master preimage: "a2al-del\0" || canonical({1..6}).
     public var ed25519Preimage: [UInt8] {
-        var w = CBORWriter(capacity: 120)
+        var w = CBORWriter(capacity: 130)
+        w.raw(ProtocolConstants.delegationSignPrefix)
         w.mapHeader(masterPub.isEmpty ? 5 : 6)
+        encodeSignedFields(to: &w)
+        return w.bytes
+    }
+
+    /// Fields 1–6, shared by the proof encoding and the Ed25519 preimage.
+    private func encodeSignedFields(to w: inout CBORWriter) {
         if !masterPub.isEmpty { w.uint(1); w.bytes(masterPub) }
         w.uint(2); w.bytes(opPub)
         w.uint(3); w.bytes(agentAddr)
         w.uint(4); w.uint(issuedAt)
         w.uint(5); w.uint(expiresAt)
         w.uint(6); w.uint(scope)
-        return ProtocolConstants.delegationSignPrefix + w.bytes
     }
 
     // MARK: Parsing

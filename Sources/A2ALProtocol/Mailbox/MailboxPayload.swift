@@ -1,5 +1,5 @@
 /// Payload of a mailbox record (rec_type 0x80, wire.md §4.8): an encrypted note to a recipient.
-public struct MailboxPayload: Hashable, Sendable {
+public struct MailboxPayload: Hashable, Sendable, CBOREncodable {
     public static let maxEncodedSize = 512
     public static let defaultTTL: UInt32 = 3600
 
@@ -28,11 +28,7 @@ public struct MailboxPayload: Hashable, Sendable {
         w.uint(5); w.nullableBytes(nonce)
     }
 
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 160 + (ciphertext?.count ?? 0))
-        encode(to: &w)
-        return w.bytes
-    }
+    public var encodedSizeHint: Int { 160 + (ciphertext?.count ?? 0) }
 
     public init(cbor: CBOR) throws(CBORError) {
         let f = try CBORFields(cbor, context: "mailbox")

@@ -1,6 +1,6 @@
 /// The message header (wire.md §3.3). No field is omitempty. Version and features are not
 /// checked on receipt, but they are covered by the signature through re-encoding.
-public struct Header: Hashable, Sendable {
+public struct Header: Hashable, Sendable, CBOREncodable {
     public var version: UInt8
     public var features: UInt16
     /// Raw type byte; validated against `MessageType` when the body is decoded.
@@ -24,11 +24,7 @@ public struct Header: Hashable, Sendable {
         w.uint(4); w.bytes(txID)
     }
 
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 32)
-        encode(to: &w)
-        return w.bytes
-    }
+    public var encodedSizeHint: Int { 32 }
 
     /// Lenient decode (any key order, missing keys zero); tx_id length is checked by the caller.
     public init(cbor: CBOR) throws(CBORError) {

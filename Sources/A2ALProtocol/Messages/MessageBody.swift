@@ -1,5 +1,5 @@
 /// The body of one message, by type.
-public enum MessageBody: Hashable, Sendable {
+public enum MessageBody: Hashable, Sendable, CBOREncodable {
     case ping(Ping)
     case pong(Pong)
     case findNode(FindNode)
@@ -42,11 +42,7 @@ public enum MessageBody: Hashable, Sendable {
     }
 
     /// Canonical body bytes (what is signed and sent).
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 256)
-        encode(to: &w)
-        return w.bytes
-    }
+    public var encodedSizeHint: Int { 256 }
 
     /// Decodes a body of the given type with the per-type length rules of wire.md §3.7.
     public init(type: MessageType, cbor: CBOR) throws(CBORError) {

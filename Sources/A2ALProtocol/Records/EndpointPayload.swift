@@ -1,5 +1,5 @@
 /// Payload of an endpoint record (rec_type 0x01, wire.md §4.6).
-public struct EndpointPayload: Hashable, Sendable {
+public struct EndpointPayload: Hashable, Sendable, CBOREncodable {
     public static let maxNATType: UInt8 = 4
     public static let maxSignalLength = 2048
     public static let maxTurns = 16
@@ -35,11 +35,6 @@ public struct EndpointPayload: Hashable, Sendable {
         if !signals.isEmpty { w.uint(5); w.nullableTextArray(signals) }
     }
 
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 128)
-        encode(to: &w)
-        return w.bytes
-    }
 
     public init(cbor: CBOR) throws(CBORError) {
         let f = try CBORFields(cbor, context: "endpoint")

@@ -1,5 +1,5 @@
 /// A signed DHT record (wire.md §4.1). Keys 1–8 are always encoded; key 9 only when non-empty.
-public struct SignedRecord: Hashable, Sendable {
+public struct SignedRecord: Hashable, Sendable, CBOREncodable {
     public var address: Address
     public var recType: UInt8
     /// nil is encoded (and signed) as `null`, an empty payload as `0x40`.
@@ -65,11 +65,7 @@ public struct SignedRecord: Hashable, Sendable {
     }
 
     /// Canonical bytes of the whole record.
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 160 + (payload?.count ?? 0) + delegation.count)
-        encode(to: &w)
-        return w.bytes
-    }
+    public var encodedSizeHint: Int { 160 + (payload?.count ?? 0) + delegation.count }
 
     // MARK: Decoding
 

@@ -1,5 +1,5 @@
 /// Payload of a topic record (rec_type 0x10, wire.md §4.7): an agent announcing a capability.
-public struct TopicPayload: Hashable, Sendable {
+public struct TopicPayload: Hashable, Sendable, CBOREncodable {
     public static let maxEncodedSize = 512
     public static let maxBriefCodePoints = 140
 
@@ -39,11 +39,6 @@ public struct TopicPayload: Hashable, Sendable {
         }
     }
 
-    public var encoded: [UInt8] {
-        var w = CBORWriter(capacity: 128)
-        encode(to: &w)
-        return w.bytes
-    }
 
     public init(cbor: CBOR) throws(CBORError) {
         let f = try CBORFields(cbor, context: "topic")

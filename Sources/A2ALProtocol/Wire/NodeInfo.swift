@@ -1,5 +1,5 @@
 /// A routing contact as carried in FIND_*_RESP (wire.md §3.7.11).
-public struct NodeInfo: Hashable, Sendable {
+public struct NodeInfo: Hashable, Sendable, CBOREncodable {
     public var address: Address
     /// Receivers do not check this against SHA-256(address) at decode time; see `isConsistent`.
     public var nodeID: NodeID
