@@ -5,9 +5,15 @@ let package = Package(
     name: "a2al-swift",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "A2ALDHT", targets: ["A2ALDHT"]),
+        .library(name: "A2ALUDP", targets: ["A2ALUDP"]),
         .library(name: "A2ALCore", targets: ["A2ALCore"]),
         .library(name: "A2ALProtocol", targets: ["A2ALProtocol"]),
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // System libraries from Debian: libsodium-dev and libsecp256k1-dev.
@@ -21,12 +27,24 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("m")]),
         // Messages, signed records, payloads, mailbox, delegation, authority policy.
         .target(name: "A2ALProtocol", dependencies: ["A2ALCore"]),
+        // The DHT node: routing table, record store, peer health, RPCs, inbound handling. Time and
+        // transport are injected; nothing here touches a socket.
+        .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", .product(name: "Logging", package: "swift-log")]),
+        // UDP transport and the debug HTTP listener on SwiftNIO.
+        .target(name: "A2ALUDP", dependencies: [
+            "A2ALDHT",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT"]),
+        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT"]),
     ],
     swiftLanguageModes: [.v6]
 )

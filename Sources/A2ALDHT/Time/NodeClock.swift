@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The time source of a node: a monotonic clock for timeouts and ages, the wall clock for record
+/// timestamps, and sleeping. Injected so tests and the simulator can drive time themselves.
+public protocol NodeClock: Sendable {
+    /// Monotonic now.
+    func now() -> Tick
+    /// Wall-clock Unix seconds (record timestamps and expiry).
+    func unixSeconds() -> UInt64
+    /// Suspends until `deadline`; throws `CancellationError` when the task is cancelled.
+    func sleep(until deadline: Tick) async throws
+}
+
+extension NodeClock {
+    public func sleep(for duration: Duration) async throws {
+        try await sleep(until: now() + duration)
+    }
+}
+
+/// The real clocks: `ContinuousClock` for monotonic time, `clock_gettime(CLOCK_REALTIME)` for Unix time.
+public struct SystemClock: NodeClock {
+    private let epoch = ContinuousClock.now
+
+    public init() {}
+
+    public func now() -> Tick { Tick(nanoseconds: (ContinuousClock.now - epoch).nanosecondsClamped) }
+
+    public func unixSeconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return UInt64(max(0, ts.tv_sec))
+    }
+
+    public func sleep(until deadline: Tick) async throws {
+        let remaining = deadline - now()
+        if remaining > .zero { try await Task.sleep(for: remaining) }
+        try Task.checkCancellation()
+    }
+}
+
+/// A clock that only moves when told to. Sleepers wake, in deadline order, as `advance` passes
+/// their deadlines. Unix time moves with it from `unixEpoch`.
+public final class ManualClock: NodeClock, Sendable {
+    private struct Sleeper {
+        let id: UInt64
+        let deadline: Tick
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now = Tick.zero
+        var nextID: UInt64 = 0
+        var sleepers: [Sleeper] = []
+    }
+
+    private let state = Mutex(State())
+    private let unixEpoch: UInt64
+
+    public init(unixEpoch: UInt64 = 1_700_000_000) { self.unixEpoch = unixEpoch }
+
+    public func now() -> Tick { state.withLock { $0.now } }
+
+    public func unixSeconds() -> UInt64 { unixEpoch + UInt64(max(0, now().nanoseconds / 1_000_000_000)) }
+
+    /// Number of tasks currently sleeping on this clock.
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    public func sleep(until deadline: Tick) async throws {
+        let id = state.withLock { s -> UInt64 in
+            s.nextID += 1
+            return s.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if deadline <= s.now { return true }
+                    s.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: c))
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        } onCancel: {
+            let cancelled = state.withLock { s -> Sleeper? in
+                guard let i = s.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.sleepers.remove(at: i)
+            }
+            cancelled?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves time forward by `duration`, waking every sleeper whose deadline is reached.
+    public func advance(by duration: Duration) {
+        let due = state.withLock { s -> [Sleeper] in
+            s.now = s.now + duration
+            let now = s.now
+            let ready = s.sleepers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
+            s.sleepers.removeAll { $0.deadline <= now }
+            return ready
+        }
+        for s in due { s.continuation.resume() }
+    }
+}

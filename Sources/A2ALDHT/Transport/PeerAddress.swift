@@ -1,0 +1,26 @@
+import A2ALProtocol
+
+/// Where a datagram comes from or goes to: a UDP endpoint, or a named peer of an in-memory network.
+public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
+    case udp(WireEndpoint)
+    case memory(String)
+
+    /// The UDP endpoint, if this is one.
+    public var udp: WireEndpoint? {
+        if case .udp(let e) = self { return e }
+        return nil
+    }
+
+    /// Text form, also the key of the reverse (address → node) map. IPv4-mapped IPv6 addresses
+    /// render as dotted IPv4, so both spellings of one peer give the same key.
+    public var description: String {
+        switch self {
+        case .udp(let e): return WireEndpoint(ip: e.ip.normalized, port: e.port).description
+        case .memory(let name): return name
+        }
+    }
+
+    /// The observed_addr bytes for this source (wire.md §3.8): its IP:port for UDP, the
+    /// 127.0.0.1:0 placeholder for anything else.
+    public var observedWire: [UInt8] { (udp ?? WireEndpoint.unknown).wire }
+}

@@ -1,0 +1,37 @@
+/// Why a datagram could not be sent. Local failures never count against a peer's health.
+public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Larger than the 1200-byte datagram limit.
+    case packetTooLarge(Int)
+    /// The destination cannot be reached through this transport (wrong address kind, no route,
+    /// unknown in-memory peer).
+    case unreachable(String)
+    /// The transport is closed.
+    case closed
+    /// The operating system refused the send.
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .packetTooLarge(let n): return "datagram of \(n) bytes exceeds 1200"
+        case .unreachable(let r): return "unreachable: \(r)"
+        case .closed: return "transport closed"
+        case .io(let r): return "send failed: \(r)"
+        }
+    }
+}
+
+/// The datagram service a node runs on. Receiving is push-based: the transport calls the
+/// handler for each inbound datagram, from any thread, and the handler must not block.
+public protocol Transport: AnyObject, Sendable {
+    /// The address peers reach us at (the bound UDP endpoint, or our in-memory name).
+    var localAddress: PeerAddress { get }
+
+    /// Starts delivering inbound datagrams to `handler`. Called once.
+    func start(_ handler: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws
+
+    /// Queues one datagram. Never waits on the network.
+    func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError)
+
+    /// Stops receiving and releases the socket; later sends fail with `.closed`. Idempotent.
+    func close() async
+}
