@@ -1,0 +1,140 @@
+import A2ALCore
+import A2ALProtocol
+
+extension DHTNode {
+    /// Handles one inbound datagram (node.md §3.2 / §4). Runs on the transport's delivery thread;
+    /// it decodes, verifies, updates state and replies, and never waits on the network.
+    func receive(_ datagram: [UInt8], from: PeerAddress) {
+        let now = clock.now()
+        if let ip = from.udp?.ip {
+            let allowed = state.withLock { $0.inboundLimiter.allow(ip.normalized, now: now) }
+            guard allowed else {
+                counters.bump(counters.droppedRateLimited)
+                return
+            }
+        }
+        let packet: Packet
+        do {
+            packet = try Packet.decode(datagram)
+        } catch {
+            counters.bump(counters.droppedMalformed)
+            let log = state.withLock { s -> Bool in
+                guard now >= s.nextDecodeWarning else { return false }
+                s.nextDecodeWarning = now + NodeConstants.decodeWarningInterval
+                return true
+            }
+            if log { logger.warning("dht decode failed", metadata: ["from": "\(from)", "err": "\(error)"]) }
+            return
+        }
+        counters.bump(counters.rxVerified)
+        let sender = packet.senderAddress
+        let senderID = sender.nodeID
+
+        switch packet.body {
+        case .pong, .findNodeResp, .findValueResp, .storeResp:
+            let reply = Reply(packet: packet, from: from, senderID: senderID)
+            if let waiter = pending.withLock({ $0.match(reply) }) {
+                waiter.continuation.resume(returning: reply)
+            } else {
+                counters.bump(counters.droppedUnsolicited)
+            }
+        case .ping:
+            remember(sender, id: senderID, from: from, now: now)
+            sendReply(.pong(Pong(address: address, observed: observed(from))), to: packet, from: from)
+        case .findNode(let req):
+            remember(sender, id: senderID, from: from, now: now)
+            let nodes = replyNeighbours(for: req.target, requester: senderID, now: now)
+            let body = FindNodeResp(nodes: nodes.isEmpty ? nil : nodes, observed: observed(from))
+            sendReply(.findNodeResp(trimmed(body)), to: packet, from: from)
+        case .findValue(let req):
+            remember(sender, id: senderID, from: from, now: now)
+            sendReply(.findValueResp(findValueAnswer(req, requester: senderID, from: from, now: now)), to: packet, from: from)
+        case .store(let req):
+            remember(sender, id: senderID, from: from, now: now)
+            let stored = (try? putLocally(req.record, at: req.key ?? .zero)) != nil
+            sendReply(.storeResp(StoreResp(stored: stored)), to: packet, from: from)
+        case .natProbeRequest(let req):
+            remember(sender, id: senderID, from: from, now: now)
+            echoNATProbe(req, from: from, now: now)
+        case .natProbeEcho(let echo):
+            remember(sender, id: senderID, from: from, now: now)
+            let waiter = state.withLock { $0.natWaiters.removeValue(forKey: echo.token) }
+            waiter?.resume(returning: true)
+        }
+    }
+
+    /// The observed_addr we report back to a requester.
+    func observed(_ from: PeerAddress) -> WireEndpoint {
+        WireEndpoint(wire: from.observedWire) ?? .unknown
+    }
+
+    /// Registers the sender of a verified inbound request (node.md §4.2): first-hand dial
+    /// address, verified routing contact, seen-peers sighting.
+    func remember(_ sender: Address, id: NodeID, from: PeerAddress, now: Tick) {
+        let unix = clock.unixSeconds()
+        let outcome = state.withLock { s -> AddOutcome in
+            s.dial.bind(id, from, firstHand: true)
+            s.seen.record(id, unixSeconds: unix)
+            return s.routing.add(Contact(nodeID: id, address: sender, endpoint: from.udp),
+                                 verifiedAt: now, learnedFrom: nil, now: now)
+        }
+        handle(outcome)
+    }
+
+    /// Signs and sends a reply to the request's source with its tx_id (node.md §4.8).
+    func sendReply(_ body: MessageBody, to request: Packet, from: PeerAddress) {
+        do {
+            let datagram = try Packet.encode(body: body, txID: request.header.txID, signer: signer)
+            try transport.send(datagram, to: from)
+            counters.bump(counters.tx)
+        } catch {
+            counters.bump(counters.replySendFailures)
+            logger.warning("dht reply failed", metadata: ["msg_type": "\(body.type)", "to": "\(from)", "err": "\(error)"])
+        }
+    }
+
+    /// FIND_NODE_RESP trimmed from the end until its body fits 1050 bytes (node.md §4.5.2).
+    func trimmed(_ resp: FindNodeResp) -> FindNodeResp {
+        var r = resp
+        guard var nodes = r.nodes, !nodes.isEmpty else { return r }
+        // Sizes add up exactly: the list header stays one byte for ≤ 23 entries.
+        var empty = r
+        empty.nodes = []
+        var size = MessageBody.findNodeResp(empty).encoded.count
+        var sizes = nodes.map { $0.encoded.count }
+        size += sizes.reduce(0, +)
+        while size > ProtocolConstants.responseBodyTrimTarget, nodes.count > 1 {
+            size -= sizes.removeLast()
+            nodes.removeLast()
+        }
+        r.nodes = nodes
+        return r
+    }
+
+    /// The FIND_VALUE answer (node.md §4.5.3): all valid records at the key (filtered by type),
+    /// the legacy best endpoint record, neighbours; trimmed to 1050 bytes — nodes first (down to
+    /// one), then the oldest records (down to one).
+    func findValueAnswer(_ req: FindValue, requester: NodeID, from: PeerAddress, now: Tick) -> FindValueResp {
+        let unix = clock.unixSeconds()
+        let (records, best) = state.withLock { s in
+            (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix))
+        }
+        let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil }
+        let nodes = replyNeighbours(for: req.target, requester: requester, now: now)
+        var resp = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: records)
+        while resp.encodedSize > ProtocolConstants.responseBodyTrimTarget {
+            if let n = resp.nodes, n.count > 1 {
+                resp.nodes = Array(n.dropLast())
+            } else if resp.records.count > 1 {
+                resp.records.removeFirst()
+            } else {
+                break
+            }
+        }
+        return resp
+    }
+}
+
+extension FindValueResp {
+    var encodedSize: Int { MessageBody.findValueResp(self).encoded.count }
+}

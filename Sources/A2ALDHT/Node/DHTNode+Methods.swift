@@ -1,0 +1,108 @@
+import A2ALCore
+import A2ALProtocol
+
+/// A peer's identity as proven by its PONG.
+public struct PeerIdentity: Hashable, Sendable {
+    public let address: Address
+    public let nodeID: NodeID
+    /// Our address as the peer saw it (6 or 18 bytes), if reported.
+    public let observedWire: [UInt8]
+    public var observed: WireEndpoint? { WireEndpoint(wire: observedWire) }
+}
+
+/// Records and contacts from one FIND_VALUE.
+public struct FindValueResult: Sendable {
+    public let records: [SignedRecord]
+    public let nodes: [NodeInfo]
+}
+
+extension DHTNode {
+    /// PING → PONG (node.md §5.2.1): proves the peer's identity, binds its address, adds it as a
+    /// verified contact and reports our observed address.
+    @discardableResult
+    public func ping(_ target: PeerAddress, expectedID: NodeID? = nil, timeout: Duration = .seconds(15),
+                     attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> PeerIdentity {
+        let reply = try await request(.ping(Ping(address: address)), to: target, expectedID: expectedID,
+                                      timeout: timeout, attempts: attempts)
+        guard case .pong(let pong) = reply.packet.body else { throw .unexpectedReply("expected PONG") }
+        let id = reply.senderID
+        addVerified(Contact(nodeID: id, address: pong.address, endpoint: target.udp), dial: target)
+        events.observedAddress?(id, pong.observedAddr)
+        return PeerIdentity(address: pong.address, nodeID: id, observedWire: pong.observedAddr)
+    }
+
+    /// One FIND_NODE to one peer (not iterative, node.md §5.2.3). Contacts are returned as
+    /// received; the caller decides whether to absorb them.
+    public func findNode(at target: PeerAddress, expectedID: NodeID? = nil, lookingFor key: NodeID,
+                         timeout: Duration = .seconds(15)) async throws(DHTError) -> [NodeInfo] {
+        let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout)
+        guard case .findNodeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_NODE_RESP") }
+        events.observedAddress?(reply.senderID, resp.observedAddr)
+        return resp.nodes ?? []
+    }
+
+    /// One FIND_VALUE to one peer (node.md §5.2.4): `records` if non-empty, else the legacy
+    /// single record; records are not verified here.
+    public func findValue(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, recType: UInt8 = 0,
+                          timeout: Duration = .seconds(15)) async throws(DHTError) -> FindValueResult {
+        let reply = try await request(.findValue(FindValue(target: key, recType: recType)), to: target,
+                                      expectedID: expectedID, timeout: timeout)
+        guard case .findValueResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_VALUE_RESP") }
+        events.observedAddress?(reply.senderID, resp.observedAddr)
+        return FindValueResult(records: resp.effectiveRecords, nodes: resp.nodes ?? [])
+    }
+
+    /// The newest endpoint record a peer returns for `key` that verifies now (node.md §5.2.5).
+    public func findEndpointRecord(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID,
+                                   timeout: Duration = .seconds(15)) async throws(DHTError) -> SignedRecord? {
+        let result = try await findValue(at: target, expectedID: expectedID, key: key, timeout: timeout)
+        let now = clock.unixSeconds()
+        return result.records
+            .filter { $0.recType == RecordType.endpoint && (try? $0.verify(now: now)) != nil }
+            .reduce(nil) { best, r in best.map { r.isNewer(than: $0) ? r : $0 } ?? r }
+    }
+
+    /// STORE at one peer (node.md §5.2.2); `key` zero lets the receiver derive NodeID(address).
+    /// Returns whether the peer accepted it.
+    public func storeAt(_ target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, record: SignedRecord,
+                        timeout: Duration = .seconds(15)) async throws(DHTError) -> Bool {
+        let reply = try await request(.store(Store(record: record, key: key.isZero ? nil : key)), to: target,
+                                      expectedID: expectedID, timeout: timeout)
+        guard case .storeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected STORE_RESP") }
+        return resp.stored
+    }
+
+    /// Asks `prober` to send an echo to `claimed` (our believed public address) and waits for it
+    /// (node.md §5.2.6). Single shot; true if the echo arrived before the timeout.
+    public func natProbe(via prober: PeerAddress, claimed: WireEndpoint, timeout: Duration = .seconds(5)) async throws(DHTError) -> Bool {
+        if isClosed { throw .closed }
+        let token = SecureRandom.bytes(ProtocolConstants.natProbeTokenLength)
+        let datagram: [UInt8]
+        do {
+            datagram = try Packet.encode(body: .natProbeRequest(NATProbeRequest(token: token, claimed: claimed)),
+                                         txID: Header.randomTxID(), signer: signer)
+        } catch {
+            throw .encoding(error)
+        }
+        let deadline = clock.now() + timeout
+        let timer = Task { [weak self] in
+            guard let self else { return }
+            do { try await self.clock.sleep(until: deadline) } catch { return }
+            self.state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
+        }
+        defer { timer.cancel() }
+        var failure: TransportError?
+        let echoed = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            state.withLock { $0.natWaiters[token] = c }
+            do throws(TransportError) {
+                try transport.send(datagram, to: prober)
+                counters.bump(counters.tx)
+            } catch {
+                failure = error
+                state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
+            }
+        }
+        if let failure { throw .transport(failure) }
+        return echoed
+    }
+}

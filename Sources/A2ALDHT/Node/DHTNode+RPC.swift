@@ -1,0 +1,111 @@
+import A2ALCore
+import A2ALProtocol
+
+extension DHTNode {
+    /// Sends `body` and waits for the matching reply (node.md §5.1) — up to `attempts` attempts of
+    /// at most 5 s each, all within `timeout`, each with a fresh tx_id. Replies must come from
+    /// `expectedID` when given, else from `address`. Health bookkeeping: success is credited to
+    /// the responder; only network outcomes (timeout, unexpected reply) count as a failure of the
+    /// peer (design.md deviation 10).
+    func request(_ body: MessageBody, to address: PeerAddress, expectedID: NodeID?, timeout: Duration,
+                 attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> Reply {
+        guard let expectedType = body.type.expectedResponse else {
+            throw .unexpectedReply("\(body.type) is not a request")
+        }
+        let start = clock.now()
+        let deadline = start + timeout
+        var attempt = 0
+        while true {
+            attempt += 1
+            let attemptDeadline = min(deadline, clock.now() + NodeConstants.rpcAttemptTimeout)
+            do {
+                let reply = try await exchange(body, expecting: expectedType, to: address, expectedID: expectedID,
+                                               deadline: attemptDeadline)
+                counters.bump(counters.rpcCompleted)
+                credit(reply.senderID, rtt: clock.now() - start)
+                return reply
+            } catch .timeout where attempt < attempts && clock.now() < deadline {
+                logger.debug("dht rpc timeout, retrying", metadata: ["to": "\(address)", "msg_type": "\(body.type)",
+                                                                     "attempt": "\(attempt)"])
+                continue
+            } catch {
+                if error.isNetworkOutcome {
+                    let id = expectedID ?? state.withLock { $0.dial.node(at: address) }
+                    if let id { debit(id) }
+                }
+                throw error
+            }
+        }
+    }
+
+    /// One attempt: register a waiter, send, and race the reply against the deadline.
+    private func exchange(_ body: MessageBody, expecting expectedType: MessageType, to address: PeerAddress,
+                          expectedID: NodeID?, deadline: Tick) async throws(DHTError) -> Reply {
+        if isClosed { throw .closed }
+        let tx = Header.randomTxID()
+        let key = TxKey(tx)
+        let datagram: [UInt8]
+        do {
+            datagram = try Packet.encode(body: body, txID: tx, signer: signer)
+        } catch {
+            throw .encoding(error)
+        }
+        do {
+            return try await withThrowingTaskGroup(of: Reply.self) { group in
+                group.addTask {
+                    try await withTaskCancellationHandler {
+                        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Reply, any Error>) in
+                            self.pending.withLock {
+                                $0.register(key, .init(expectedType: expectedType, expectedID: expectedID,
+                                                       expectedAddress: address, continuation: c))
+                            }
+                            do throws(TransportError) {
+                                try self.transport.send(datagram, to: address)
+                                self.counters.bump(self.counters.tx)
+                            } catch {
+                                self.pending.withLock { $0.remove(key) }?.continuation.resume(throwing: DHTError.transport(error))
+                            }
+                        }
+                    } onCancel: {
+                        self.pending.withLock { $0.remove(key) }?.continuation.resume(throwing: CancellationError())
+                    }
+                }
+                group.addTask {
+                    try await self.clock.sleep(until: deadline)
+                    throw DHTError.timeout
+                }
+                defer { group.cancelAll() }
+                guard let reply = try await group.next() else { throw DHTError.timeout }
+                return reply
+            }
+        } catch let e as DHTError {
+            throw e
+        } catch {
+            throw isClosed ? .closed : .cancelled
+        }
+    }
+
+    /// Records a successful exchange with `id` (health, RTT, routing freshness).
+    func credit(_ id: NodeID, rtt: Duration) {
+        let now = clock.now()
+        let transition = state.withLock { s -> HealthTransition? in
+            s.routing.updateVerifiedAt(id, now)
+            return s.health.recordSuccess(id, rtt: rtt, now: now)
+        }
+        if let transition { events.peerHealthChanged?(transition) }
+    }
+
+    /// Records a failed exchange with `id`.
+    func debit(_ id: NodeID) {
+        let now = clock.now()
+        if let t = state.withLock({ $0.health.recordFailure(id, now: now) }) { events.peerHealthChanged?(t) }
+    }
+
+    /// Keeps a background task so `close` can cancel and await it.
+    func track(_ task: Task<Void, Never>) {
+        workers.withLock { w in
+            w.removeAll { $0.isCancelled }
+            w.append(task)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import A2ALCore
+import A2ALProtocol
+
+/// The DHT part of /debug/stats (node.md §9.1), plus our drop counters.
+public struct DebugStats: Sendable, Equatable {
+    public var rxPacketsVerified: UInt64
+    public var txPackets: UInt64
+    public var rpcCompleted: UInt64
+    public var totalPeers: Int
+    public var reach1h: Int
+    public var reach24h: Int
+    public var reach7d: Int
+    public var estimatedNetworkSize: Int
+    public var estimateConfidence: Double
+    public var verifiedPeers1h: Int
+    public var uniqueNodesSinceStart: UInt64
+    public var droppedMalformed: UInt64
+    public var droppedRateLimited: UInt64
+    public var droppedUnsolicited: UInt64
+    public var storeKeys: Int
+    public var storeRecords: Int
+}
+
+extension DHTNode {
+    public func debugStats() -> DebugStats {
+        let now = clock.now()
+        let unix = clock.unixSeconds()
+        let c = counters
+        return state.withLock { s in
+            let reach = s.seen.reach(nowUnix: unix)
+            let (estimate, confidence) = s.routing.estimatedNetworkSizeFiltered(cutoff: now - NodeConstants.verifiedFreshWindow)
+            return DebugStats(
+                rxPacketsVerified: c.rxVerified.load(ordering: .relaxed), txPackets: c.tx.load(ordering: .relaxed),
+                rpcCompleted: c.rpcCompleted.load(ordering: .relaxed), totalPeers: s.routing.count,
+                reach1h: reach.h1, reach24h: reach.h24, reach7d: reach.d7,
+                estimatedNetworkSize: estimate, estimateConfidence: confidence, verifiedPeers1h: reach.h1,
+                uniqueNodesSinceStart: s.seen.uniqueSinceStart,
+                droppedMalformed: c.droppedMalformed.load(ordering: .relaxed),
+                droppedRateLimited: c.droppedRateLimited.load(ordering: .relaxed),
+                droppedUnsolicited: c.droppedUnsolicited.load(ordering: .relaxed),
+                storeKeys: s.store.keyCount, storeRecords: s.store.recordCount)
+        }
+    }
+
+    /// Health class of a peer.
+    public func peerHealth(_ id: NodeID) -> PeerHealth { state.withLock { $0.health.health(of: id) } }
+
+    /// Whether replication may contact `id` now (back-off elapsed).
+    public func peerAllowContact(_ id: NodeID) -> Bool {
+        let now = clock.now()
+        return state.withLock { $0.health.allowContact(id, now: now) }
+    }
+
+    /// Last successful round-trip time to the node behind `address`.
+    public func peerRTT(_ address: PeerAddress) -> Duration? {
+        state.withLock { s in s.dial.node(at: address).flatMap { s.health.rtt(of: $0) } }
+    }
+
+    /// Network size from bucket densities (all verified entries; falls back to any entries).
+    public func estimatedNetworkSize() -> Int { state.withLock { $0.routing.estimatedNetworkSize() } }
+
+    /// Network size from entries verified within `window`, with a confidence in [0, 1].
+    public func estimatedNetworkSize(verifiedWithin window: Duration) -> (estimate: Int, confidence: Double) {
+        let cutoff = clock.now() - window
+        return state.withLock { $0.routing.estimatedNetworkSizeFiltered(cutoff: cutoff) }
+    }
+
+    /// Rows for /debug/routing.
+    public func debugRoutingRows() -> [DebugPeerRow] {
+        let now = clock.now()
+        return state.withLock { $0.routing.debugRows(now: now) }
+    }
+
+    /// Rows for /debug/store.
+    public func debugStoreRows() -> [StoreDebugRow] {
+        let unix = clock.unixSeconds()
+        return state.withLock { $0.store.debugRows(now: unix) }
+    }
+}

@@ -1,0 +1,56 @@
+import A2ALCore
+import A2ALProtocol
+
+extension DHTNode {
+    /// Stores a record locally (the path of an inbound STORE and of our own publishing). The
+    /// zero key means NodeID(record.address). Returns the effective key.
+    @discardableResult
+    func putLocally(_ record: SignedRecord, at key: NodeID) throws(StoreError) -> NodeID {
+        let unix = clock.unixSeconds()
+        let stored = try state.withLock { s throws(StoreError) -> NodeID in
+            try s.store.put(record, at: key, now: unix)
+        }
+        events.recordStored?(stored, record)
+        return stored
+    }
+
+    /// Puts a record in the local store without replicating it (node.md §10.5).
+    @discardableResult
+    public func localPut(_ record: SignedRecord, at key: NodeID = .zero) throws(DHTError) -> NodeID {
+        do {
+            return try putLocally(record, at: key)
+        } catch {
+            throw .store(error)
+        }
+    }
+
+    /// Valid records at `key` (recType 0 = all types), oldest first.
+    public func localGet(_ key: NodeID, recType: UInt8 = 0) -> [SignedRecord] {
+        let unix = clock.unixSeconds()
+        return state.withLock { $0.store.getAll(key, recType: recType, now: unix) }
+    }
+
+    /// Valid records authored by `address`, wherever they are stored.
+    public func localGet(byAddress address: Address, recType: UInt8 = 0) -> [SignedRecord] {
+        let unix = clock.unixSeconds()
+        return state.withLock { $0.store.records(by: address, recType: recType, now: unix).map(\.record) }
+    }
+
+    /// Deletes records at `key` of `recType` (0 = all).
+    public func localInvalidate(_ key: NodeID, recType: UInt8 = 0) {
+        state.withLock { $0.store.invalidate(key, recType: recType) }
+    }
+
+    /// Number of keys in the local store.
+    public var storeKeyCount: Int { state.withLock { $0.store.keyCount } }
+
+    /// Changes the store's key limit at run time (≤ 0 means the default).
+    public func setMaxStoreKeys(_ max: Int) { state.withLock { $0.store.maxKeys = max } }
+
+    /// Removes expired records now; returns how many.
+    @discardableResult
+    public func sweepExpiredRecords() -> Int {
+        let unix = clock.unixSeconds()
+        return state.withLock { $0.store.sweepExpired(now: unix) }
+    }
+}

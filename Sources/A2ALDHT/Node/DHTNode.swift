@@ -1,0 +1,153 @@
+import A2ALCore
+import A2ALProtocol
+import Logging
+import Synchronization
+
+/// One participant of the A2AL DHT: identity, routing table, record store, peer health, and
+/// the wire handling around them (node.md). Transport and clock are injected.
+///
+/// Concurrency: inbound datagrams are handled synchronously on the transport's delivery thread
+/// (decode, verify, update state under one lock, reply) and never wait on the network; slow
+/// follow-ups such as the liveness ping of a full bucket's oldest entry run as separate tasks.
+public final class DHTNode: Sendable {
+    /// Runtime dependencies and settings.
+    public struct Config: Sendable {
+        public var transport: any Transport
+        public var keyStore: any KeyStore
+        public var clock: any NodeClock
+        public var events: NodeEvents
+        /// Record-authority policy applied by the store (nil = accept any signer; tests).
+        public var authority: StoreAuthority?
+        /// Distinct keys in the local store; ≤ 0 means the default (100,000).
+        public var maxStoreKeys: Int
+        public var routingLimits: RoutingLimits
+        /// File for the seen-peers window; nil disables persistence.
+        public var seenPeersPath: String?
+        public var logger: Logger
+
+        public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
+                    events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
+                    maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
+                    logger: Logger = Logger(label: "a2al.dht")) {
+            self.transport = transport
+            self.keyStore = keyStore
+            self.clock = clock
+            self.events = events
+            self.authority = authority
+            self.maxStoreKeys = maxStoreKeys
+            self.routingLimits = routingLimits
+            self.seenPeersPath = seenPeersPath
+            self.logger = logger
+        }
+    }
+
+    /// The record-authority policy of wire.md §4.11 as a store policy.
+    public static let referenceAuthority: StoreAuthority = RecordStore.recordAuthority
+
+    public let address: Address
+    public let nodeID: NodeID
+    let signer: KeyStoreSigner
+    let transport: any Transport
+    let clock: any NodeClock
+    let events: NodeEvents
+    let logger: Logger
+    let seenPeersPath: String?
+
+    let state: Mutex<NodeState>
+    let pending = Mutex(PendingRPCs())
+    let counters = NodeCounters()
+    /// Background workers started by `start`, cancelled by `close`.
+    let workers = Mutex<[Task<Void, Never>]>([])
+
+    public init(config: Config) throws(DHTError) {
+        let ids = config.keyStore.list()
+        guard ids.count == 1, let id = ids.first else {
+            throw .identity("keystore must hold exactly one identity (it holds \(ids.count))")
+        }
+        do {
+            signer = try KeyStoreSigner(keyStore: config.keyStore, address: id)
+        } catch {
+            throw .identity("keystore cannot provide the public key of \(id): \(error)")
+        }
+        guard Address.ed25519(publicKey: signer.publicKey) == id else {
+            throw .identity("identity \(id) is not an Ed25519 (0xA0) address of its key")
+        }
+        address = id
+        nodeID = id.nodeID
+        transport = config.transport
+        clock = config.clock
+        events = config.events
+        logger = config.logger
+        seenPeersPath = config.seenPeersPath
+
+        var seen = SeenPeers(selfID: id.nodeID)
+        if let path = config.seenPeersPath {
+            do {
+                let (loaded, skipped) = try SeenPeers.load(from: path, selfID: id.nodeID, nowUnix: config.clock.unixSeconds())
+                seen = loaded
+                if skipped > 0 { config.logger.warning("skipped \(skipped) malformed line(s) in \(path)") }
+            } catch {
+                config.logger.warning("cannot load seen peers: \(error)")
+            }
+        }
+        state = Mutex(NodeState(
+            routing: RoutingTable(selfID: id.nodeID, limits: config.routingLimits),
+            store: RecordStore(maxKeys: config.maxStoreKeys, authority: config.authority),
+            health: PeerHealthTable(),
+            seen: seen,
+            dial: DialBook(capacity: NodeConstants.maxDialEntries),
+            inboundLimiter: SourceRateLimiter(ratePerSecond: NodeConstants.inboundRatePerIP,
+                                              burst: NodeConstants.inboundBurstPerIP,
+                                              maxSources: NodeConstants.maxTrackedSources),
+            natEchoLimiter: FixedWindowLimiter(limit: NodeConstants.natEchoLimit, window: NodeConstants.natEchoWindow,
+                                               maxSources: NodeConstants.maxTrackedSources)))
+    }
+
+    /// The transport address peers reach us at.
+    public var localAddress: PeerAddress { transport.localAddress }
+
+    /// Starts receiving and the background workers. Idempotent.
+    public func start() async throws(DHTError) {
+        let first = state.withLock { s -> Bool in
+            if s.started || s.closed { return false }
+            s.started = true
+            return true
+        }
+        guard first else { return }
+        do {
+            try await transport.start { [weak self] datagram, from in
+                self?.receive(datagram, from: from)
+            }
+        } catch {
+            state.withLock { $0.started = false }
+            throw .transport(.io("cannot start transport: \(error)"))
+        }
+        startWorkers()
+    }
+
+    /// Stops everything: outstanding requests fail with `.closed`, workers stop, the seen-peers
+    /// window is flushed, the transport is closed. Idempotent.
+    public func close() async {
+        let (wasStarted, first) = state.withLock { s -> (Bool, Bool) in
+            defer { s.closed = true }
+            return (s.started, !s.closed)
+        }
+        guard first else { return }
+        for w in pending.withLock({ $0.removeAll() }) { w.continuation.resume(throwing: DHTError.closed) }
+        let natWaiters = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
+            defer { s.natWaiters = [:] }
+            return Array(s.natWaiters.values)
+        }
+        for w in natWaiters { w.resume(returning: false) }
+        let tasks = workers.withLock { w -> [Task<Void, Never>] in
+            defer { w = [] }
+            return w
+        }
+        for t in tasks { t.cancel() }
+        for t in tasks { await t.value }
+        if wasStarted { flushSeenPeers() }
+        await transport.close()
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+}

@@ -1,0 +1,37 @@
+/// Every number the node uses, in one place (node.md §13, query-store-routing.md §6), with the
+/// reference value unless design.md changes it.
+public enum NodeConstants {
+    /// Bucket size, nodes per reply.
+    public static let k = 16
+    /// Entries scanned when choosing reply neighbours (4·K).
+    public static let replyScanWidth = 64
+    /// Below this many verified neighbours, replies are padded with healthy hearsay.
+    public static let replyStarvationThreshold = 8
+    /// Verified-fresh window for reply neighbours and maintenance.
+    public static let verifiedFreshWindow: Duration = .seconds(30 * 60)
+    /// Per-attempt RPC timeout and attempts when the caller gives no shorter deadline.
+    public static let rpcAttemptTimeout: Duration = .seconds(5)
+    public static let rpcMaxAttempts = 3
+    /// Timeout of the ping that decides whether a full bucket's LRU entry is still alive.
+    public static let lruCheckTimeout: Duration = .seconds(3)
+    /// Bootstrap ping deadline per seed.
+    public static let bootstrapPingTimeout: Duration = .seconds(10)
+    /// Single-shot RPC deadline used by bootstrap expansion.
+    public static let bootstrapFindNodeTimeout: Duration = .seconds(2)
+    /// NAT echo limit: 3 echoes per source IP per 10 s window.
+    public static let natEchoLimit = 3
+    public static let natEchoWindow: Duration = .seconds(10)
+    /// Inbound datagrams per source IP: sustained rate and burst (design.md deviation 7).
+    public static let inboundRatePerIP: Double = 400
+    public static let inboundBurstPerIP: Double = 800
+    /// Source IPs tracked by the rate limiters before idle ones are forgotten.
+    public static let maxTrackedSources = 16_384
+    /// Dial-address book size.
+    public static let maxDialEntries = 65_536
+    /// Decode-failure warnings are logged at most this often.
+    public static let decodeWarningInterval: Duration = .seconds(30)
+    /// Seen-peers flush period.
+    public static let seenPeersFlushInterval: Duration = .seconds(3600)
+    /// Upper bound on the store sweeper's sleep (it normally wakes at the next expiry).
+    public static let maxSweepInterval: Duration = .seconds(60)
+}

@@ -1,0 +1,21 @@
+import A2ALCore
+import A2ALProtocol
+
+/// Everything the node mutates, kept together under one lock. Every operation on it is
+/// synchronous and short; nothing here waits on the network.
+struct NodeState {
+    var routing: RoutingTable
+    var store: RecordStore
+    var health: PeerHealthTable
+    var seen: SeenPeers
+    var dial: DialBook
+    var inboundLimiter: SourceRateLimiter
+    var natEchoLimiter: FixedWindowLimiter
+    /// Waiters for NAT probe echoes, by token.
+    var natWaiters: [[UInt8]: CheckedContinuation<Bool, Never>] = [:]
+    var passiveRouting = false
+    var selfExternalIP: IPAddress?
+    var nextDecodeWarning = Tick.zero
+    var started = false
+    var closed = false
+}

@@ -1,0 +1,81 @@
+import A2ALCore
+
+extension RoutingTable {
+    /// The `count` main entries closest to `target` by XOR distance among those `include`
+    /// accepts, closest first.
+    ///
+    /// Walks buckets in distance order (see `forEachBucketByDistance`) and sorts only inside
+    /// the buckets it takes, so a lookup costs about O(count) rather than a sort of the table.
+    public func nearest(to target: NodeID, count: Int,
+                        where include: (RoutingEntry) -> Bool = { _ in true }) -> [RoutingEntry] {
+        guard count > 0, self.count > 0 else { return [] }
+        var result: [RoutingEntry] = []
+        result.reserveCapacity(Swift.min(count, self.count))
+        appendNearest(to: target, upTo: count, into: &result, where: include)
+        return result
+    }
+
+    /// Verified entries for FIND_* replies (spec §1.6 `NearestNVerified`, node.md §4.6): those
+    /// verified after `freshCutoff` by distance, then the older verified ones by distance, at
+    /// most `count`. Hearsay is never included. `include` filters further (e.g. the requester,
+    /// contacts without an address, peers in Bad health).
+    public func nearestVerified(to target: NodeID, count: Int, freshCutoff: Tick,
+                                where include: (RoutingEntry) -> Bool = { _ in true }) -> [RoutingEntry] {
+        guard count > 0, self.count > 0 else { return [] }
+        var result: [RoutingEntry] = []
+        result.reserveCapacity(Swift.min(count, self.count))
+        appendNearest(to: target, upTo: count, into: &result) { $0.isFresh(cutoff: freshCutoff) && include($0) }
+        if result.count < count {
+            appendNearest(to: target, upTo: count, into: &result) {
+                $0.isVerifiedStale(cutoff: freshCutoff) && include($0)
+            }
+        }
+        return result
+    }
+
+    /// Appends the entries `include` accepts, closest to `target` first, until `result` holds
+    /// `limit` entries or the table is exhausted.
+    func appendNearest(to target: NodeID, upTo limit: Int, into result: inout [RoutingEntry],
+                       where include: (RoutingEntry) -> Bool) {
+        guard result.count < limit else { return }
+        forEachBucketByDistance(to: target) { b in
+            let start = result.count
+            for entry in buckets[b].entries where include(entry) { result.append(entry) }
+            if result.count - start > 1 {
+                result[start...].sort { target.distance(to: $0.contact.nodeID) < target.distance(to: $1.contact.nodeID) }
+            }
+            if result.count >= limit {
+                result.removeLast(result.count - limit)
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Calls `body` with every bucket index, ordered so that every entry of an earlier bucket
+    /// is closer to `target` than every entry of a later one; stops when `body` returns false.
+    ///
+    /// With c = CPL(self, target) and x = self ⊕ target, a peer p in bucket i has distance
+    /// p ⊕ target = (p ⊕ self) ⊕ x, where p ⊕ self has its first set bit at i. So:
+    /// * bucket c: the first c+1 bits of the distance are zero — the closest group;
+    /// * a bucket i > c: the first set bit is c, and bit i of the distance is ¬x[i] while every
+    ///   bucket j > i has x[i] there: if x[i] = 1, bucket i precedes all higher buckets, else it
+    ///   follows them. Hence the x[i] = 1 buckets ascending, then the x[i] = 0 ones descending;
+    /// * a bucket i < c: the first set bit is i — the higher i, the closer.
+    func forEachBucketByDistance(to target: NodeID, _ body: (Int) -> Bool) {
+        let c = selfID.commonPrefixLength(with: target)
+        let last = RoutingTable.bucketCount - 1
+        if c <= last {
+            let x = selfID.distance(to: target).bytes
+            func differs(_ bit: Int) -> Bool { x[bit >> 3] & (UInt8(0x80) >> UInt8(bit & 7)) != 0 }
+            guard body(c) else { return }
+            if c < last {
+                for i in (c + 1)...last where differs(i) { guard body(i) else { return } }
+                for i in stride(from: last, to: c, by: -1) where !differs(i) { guard body(i) else { return } }
+            }
+        }
+        for i in stride(from: Swift.min(c, RoutingTable.bucketCount) - 1, through: 0, by: -1) {
+            guard body(i) else { return }
+        }
+    }
+}

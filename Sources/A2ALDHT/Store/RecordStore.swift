@@ -1,0 +1,123 @@
+import A2ALCore
+import A2ALProtocol
+
+/// The DHT record store (query-store-routing.md §4): signed records per DHT key, with per-category
+/// slots and caps, strict-newer replacement, and least-recently-accessed key eviction.
+///
+/// A value type with no locking of its own: the node keeps it in a `Mutex` and calls it
+/// synchronously. Differences from the reference (design.md deviation 5): reads never rewrite
+/// stored lists (no aliasing duplicates), expired records are swept (`sweepExpired`), key
+/// eviction follows a strict access sequence and never evicts the key being inserted, and a
+/// `maxKeys` of zero or less means the default.
+///
+/// Every record is verified in full (signature, payload, time) once, when it is put; afterwards
+/// only its time window can change, so reads check just that. Inbound FIND_VALUE reads the store,
+/// which keeps those replies free of signature checks.
+public struct RecordStore: Sendable {
+    public static let defaultMaxKeys = StoreLimits.defaultMaxKeys
+
+    /// Distinct keys held before the least-recently-accessed one is evicted. Zero or less means
+    /// `defaultMaxKeys` (the reference stores those as-is and would then evict every key). A new
+    /// limit takes effect the next time a new key is inserted, as in the reference.
+    public var maxKeys: Int {
+        get { keyLimit }
+        set { keyLimit = Self.effectiveKeyLimit(newValue) }
+    }
+
+    /// Consulted on every put after verification and key binding; nil means no policy.
+    public var authority: StoreAuthority?
+
+    /// Keys present, including keys whose records have all expired but were not yet swept.
+    public var keyCount: Int { table.count }
+
+    /// Records held, including expired ones not yet swept.
+    public internal(set) var recordCount = 0
+
+    private var keyLimit: Int
+    var table = KeyAccessTable()
+    var addressIndex = AddressKeyIndex()
+    var expiryQueue = ExpiryQueue()
+
+    public init(maxKeys: Int = RecordStore.defaultMaxKeys, authority: StoreAuthority? = nil) {
+        keyLimit = Self.effectiveKeyLimit(maxKeys)
+        self.authority = authority
+    }
+
+    /// The wire.md §4.11 authority policy (`RecordAuthority.check`) in the form a store takes.
+    public static let recordAuthority: StoreAuthority = { key, record, now in
+        do throws(AuthorityError) {
+            try RecordAuthority.check(record, key: key, now: now)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    private static func effectiveKeyLimit(_ requested: Int) -> Int {
+        requested > 0 ? requested : defaultMaxKeys
+    }
+
+    /// Stores `record` at `key` (the all-zero key means NodeID(record.address)) following
+    /// query-store-routing.md §4.3 step by step, and returns the key used.
+    ///
+    /// A successful put can still leave the record out when the category caps pick it as the
+    /// victim (an old-timestamped record into a full key) — the reference reports success then,
+    /// and so does this.
+    @discardableResult
+    public mutating func put(_ record: SignedRecord, at key: NodeID, now: UInt64) throws(StoreError) -> NodeID {
+        // 1. Full verification, once; it already allows the 60 s future skew.
+        do {
+            try record.verify(now: now)
+        } catch {
+            throw .invalid(error)
+        }
+        // 2.–4. Key derivation and binding (unknown categories are bound like sovereign ones).
+        let ownKey = record.address.nodeID
+        let storeKey = key.isZero ? ownKey : key
+        if record.category.keyMustBeAddressNodeID, storeKey != ownKey {
+            throw .keyMismatch(expected: ownKey, got: storeKey)
+        }
+        // 5. Authority.
+        if let authority, let reason = authority(storeKey, record, now) {
+            throw .unauthorized(reason)
+        }
+        // 6.–7. Drop what expired, then merge; nothing changes if the record is stale.
+        let existingSlot = table.slot(of: storeKey)
+        let stored = existingSlot.map { table.records(at: $0) } ?? []
+        let (live, expired) = Self.splitByLiveness(stored, now: now)
+        let outcome = try SlotMerge.merge(live, adding: record)
+        // 8. Commit and record the access.
+        let slot: Int
+        if let existingSlot {
+            table.setRecords(at: existingSlot, outcome.records)
+            table.touch(existingSlot)
+            slot = existingSlot
+        } else {
+            slot = table.insert(storeKey, records: outcome.records)
+        }
+        recordCount += outcome.records.count - stored.count
+        addressIndex.forget(expired + outcome.removed, at: storeKey, remaining: outcome.records)
+        if !outcome.removed.contains(record) {
+            addressIndex.add(record.address, at: storeKey)
+            expiryQueue.push(record.expiresAt, key: storeKey)
+            compactExpiryQueueIfNeeded()
+        }
+        // 9. A new key may push the store over its key limit.
+        if existingSlot == nil {
+            evictLeastRecentKeys(sparing: slot)
+        }
+        return storeKey
+    }
+
+    /// Splits a key's list into live records and those no longer live at `now`, keeping order.
+    /// Allocates nothing when every record is live (the common case).
+    static func splitByLiveness(_ records: [SignedRecord], now: UInt64) -> (live: [SignedRecord], dead: [SignedRecord]) {
+        guard records.contains(where: { !$0.isLiveInStore(now: now) }) else { return (records, []) }
+        var live: [SignedRecord] = [], dead: [SignedRecord] = []
+        live.reserveCapacity(records.count)
+        for record in records {
+            if record.isLiveInStore(now: now) { live.append(record) } else { dead.append(record) }
+        }
+        return (live, dead)
+    }
+}

@@ -1,0 +1,28 @@
+import A2ALCore
+import A2ALProtocol
+
+/// Why `RecordStore.put` refused a record. Nothing is stored when it throws.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The record failed verification at `now` (shape, signature, payload, or time window).
+    case invalid(RecordError)
+    /// A sovereign or unknown-category record offered at a key other than NodeID(record.address).
+    case keyMismatch(expected: NodeID, got: NodeID)
+    /// The authority policy refused the record; the associated value is its reason.
+    case unauthorized(String)
+    /// The record's slot already holds an equal or newer record (the reference's "dht: stale record").
+    case stale
+
+    public var description: String {
+        switch self {
+        case .invalid(let e): return "dht: invalid record: \(e)"
+        case .keyMismatch(let expected, let got): return "dht: sovereign key mismatch (expected \(expected), got \(got))"
+        case .unauthorized(let reason): return "dht: record not authorised: \(reason)"
+        case .stale: return "dht: stale record"
+        }
+    }
+}
+
+/// The authority policy a store consults after verification and key binding: nil allows the
+/// record at `key`, a string refuses it and says why. It runs under the node's store lock, so it
+/// must be synchronous and must not call back into the store.
+public typealias StoreAuthority = @Sendable (_ key: NodeID, _ record: SignedRecord, _ nowUnix: UInt64) -> String?
