@@ -71,18 +71,27 @@ public final class ManualClock: NodeClock, Sendable {
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
     public func sleep(until deadline: Tick) async throws {
+        try Task.checkCancellation()
         let id = state.withLock { s -> UInt64 in
             s.nextID += 1
             return s.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                let resumeNow = state.withLock { s -> Bool in
-                    if deadline <= s.now { return true }
+                // Checked under the lock: a cancellation either happened before (seen here) or
+                // will find the registered sleeper in its handler.
+                enum Outcome { case wait, due, cancelled }
+                let outcome = state.withLock { s -> Outcome in
+                    if Task.isCancelled { return .cancelled }
+                    if deadline <= s.now { return .due }
                     s.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: c))
-                    return false
+                    return .wait
                 }
-                if resumeNow { c.resume() }
+                switch outcome {
+                case .wait: break
+                case .due: c.resume()
+                case .cancelled: c.resume(throwing: CancellationError())
+                }
             }
         } onCancel: {
             let cancelled = state.withLock { s -> Sleeper? in

@@ -1,0 +1,165 @@
+import A2ALDHT
+import A2ALProtocol
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Why a UDP transport could not be bound or started.
+public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The socket bound but reported no local IP address.
+    case noLocalAddress
+    /// `start` was called a second time.
+    case alreadyStarted
+
+    public var description: String {
+        switch self {
+        case .noLocalAddress: return "udp: bound socket has no local IP address"
+        case .alreadyStarted: return "udp: transport already started"
+        }
+    }
+}
+
+/// The node's UDP socket, on SwiftNIO (node.md §15.2, wire.md §3.1).
+///
+/// Inbound datagrams are handed to the start handler on the channel's event loop thread, with
+/// their source as `.udp` (IPv4-mapped sources as IPv4). Datagrams over 1200 bytes are dropped
+/// and counted, never truncated. `send` queues a write and returns at once; failures the socket
+/// reports later are counted in `stats.sendErrors`.
+public final class UDPTransport: Transport {
+    /// The datagram limit in both directions.
+    public static let maxDatagramSize = ProtocolConstants.maxDatagramSize
+    /// One byte more than the limit, so an oversize datagram is recognisable by its length.
+    static let receiveBufferSize = maxDatagramSize + 1
+    /// Kernel receive buffer requested (the kernel may cap it): absorbs bursts while the event
+    /// loop is busy in a handler.
+    static let socketReceiveBufferBytes = 4 << 20
+    /// Kernel send buffer requested: lets bursts of replies leave without waiting on the loop.
+    static let socketSendBufferBytes = 1 << 20
+    /// Threads of the event loop group made when the caller brings none. One socket, one loop.
+    static let ownedGroupThreads = 1
+    /// The dual-stack wildcard, and the IPv4 wildcard used when the host has no IPv6.
+    static let dualStackWildcard = "::"
+    static let ipv4Wildcard = "0.0.0.0"
+
+    public let localAddress: PeerAddress
+    public var stats: Stats { counters.snapshot }
+
+    private let channel: any Channel
+    /// Shut down by `close()` only when this transport created it.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let isIPv6Socket: Bool
+    private let counters = UDPCounters()
+    private let isClosed = Atomic<Bool>(false)
+    private let isStarted = Atomic<Bool>(false)
+
+    private init(channel: any Channel, endpoint: WireEndpoint, isIPv6Socket: Bool,
+                 ownedGroup: MultiThreadedEventLoopGroup?) {
+        self.channel = channel
+        self.localAddress = .udp(endpoint)
+        self.isIPv6Socket = isIPv6Socket
+        self.ownedGroup = ownedGroup
+    }
+
+    /// Binds a UDP socket. The default `::` is dual-stack (IPv6 and IPv4 peers on one socket);
+    /// if the host has no IPv6 it falls back to `0.0.0.0`. Any other host is bound as given.
+    /// Port 0 picks a free port; `localAddress` tells which. Reading starts with `start`.
+    /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
+    public static func bind(host: String = "::", port: Int = 0,
+                            group: (any EventLoopGroup)? = nil) async throws -> UDPTransport {
+        let loops: any EventLoopGroup
+        let ownedGroup: MultiThreadedEventLoopGroup?
+        if let group {
+            loops = group
+            ownedGroup = nil
+        } else {
+            let made = MultiThreadedEventLoopGroup(numberOfThreads: ownedGroupThreads)
+            loops = made
+            ownedGroup = made
+        }
+        do {
+            let channel: any Channel
+            if host == dualStackWildcard {
+                do {
+                    channel = try await bindChannel(host: host, port: port, group: loops, dualStack: true)
+                } catch {
+                    channel = try await bindChannel(host: ipv4Wildcard, port: port, group: loops, dualStack: false)
+                }
+            } else {
+                channel = try await bindChannel(host: host, port: port, group: loops, dualStack: false)
+            }
+            guard let local = channel.localAddress, let endpoint = WireEndpoint(socketAddress: local) else {
+                try? await channel.close()
+                throw UDPTransportError.noLocalAddress
+            }
+            return UDPTransport(channel: channel, endpoint: endpoint,
+                                isIPv6Socket: local.protocol == .inet6, ownedGroup: ownedGroup)
+        } catch {
+            try? await ownedGroup?.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func bindChannel(host: String, port: Int, group: any EventLoopGroup,
+                                    dualStack: Bool) async throws -> any Channel {
+        var bootstrap = DatagramBootstrap(group: group)
+            .channelOption(ChannelOptions.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
+            // Nothing is read until `start` installs the handler; early datagrams wait in the
+            // kernel buffer instead of being lost.
+            .channelOption(ChannelOptions.autoRead, value: false)
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: socketReceiveBufferBytes)
+            .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: socketSendBufferBytes)
+        if dualStack {
+            bootstrap = bootstrap.channelOption(
+                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 0)
+        }
+        return try await bootstrap.bind(host: host, port: port).get()
+    }
+
+    /// Installs the handler and starts reading. The handler runs on the event loop thread and
+    /// must not block.
+    public func start(_ handler: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws {
+        guard !isClosed.load(ordering: .acquiring) else { throw TransportError.closed }
+        guard isStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            throw UDPTransportError.alreadyStarted
+        }
+        let counters = self.counters
+        let channel = self.channel
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: handler))
+            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        }.get()
+    }
+
+    public func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError) {
+        guard !isClosed.load(ordering: .relaxed) else { throw .closed }
+        guard datagram.count <= Self.maxDatagramSize else { throw .packetTooLarge(datagram.count) }
+        guard case .udp(let endpoint) = destination else {
+            throw .unreachable("\(destination) is not a UDP address")
+        }
+        guard let address = SocketAddress(destination: endpoint, fromIPv6Socket: isIPv6Socket) else {
+            throw .unreachable("\(destination): IPv6 destination on an IPv4 socket")
+        }
+        var buffer = channel.allocator.buffer(capacity: datagram.count)
+        buffer.writeBytes(datagram)
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let counters = self.counters
+        promise.futureResult.whenFailure { _ in counters.sendErrors.add(1, ordering: .relaxed) }
+        counters.sent.add(1, ordering: .relaxed)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: promise)
+    }
+
+    /// Closes the socket (and the event loop group if this transport made it). Idempotent.
+    public func close() async {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try? await channel.close()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+
+    /// A transport dropped without `close()` still releases its socket and threads.
+    deinit {
+        guard !isClosed.load(ordering: .acquiring) else { return }
+        channel.close(promise: nil)
+        ownedGroup?.shutdownGracefully { _ in }
+    }
+}
