@@ -43,8 +43,10 @@ let package = Package(
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
-        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT"]),
-        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT"]),
+        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",
+                                                     .product(name: "NIOCore", package: "swift-nio"),
+                                                     .product(name: "NIOPosix", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALCore
+import A2ALProtocol
+import Testing
+@testable import A2ALDHT
+
+/// Workers and persistence: the expiry sweeper, the seen-peers window across a restart, LRU
+/// eviction of a dead contact in a full bucket.
+@Suite struct NodeLifecycleTests {
+    func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<400 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test func sweeperRemovesExpiredRecords() async throws {
+        let clock = ManualClock()
+        let c = try TestCluster(size: 1, clock: clock)
+        try await c.start()
+        defer { Task { await c.close() } }
+        let node = c.nodes[0]
+        try node.localPut(try endpointRecord(c.keys[0], now: clock.unixSeconds(), ttl: 10))
+        #expect(node.storeKeyCount == 1)
+        try await waitUntil { clock.sleeperCount >= 1 }
+        clock.advance(by: .seconds(12))
+        try await waitUntil { node.storeKeyCount == 0 }
+        #expect(node.storeKeyCount == 0)
+    }
+
+    @Test func seenPeersSurviveARestart() async throws {
+        let dir = "/tmp/a2al-seen-\(UInt64.random(in: 0...UInt64.max))"
+        try AtomicFile.ensureDirectory(dir)
+        let path = dir + "/seen_peers"
+        let network = MemoryNetwork(clock: SystemClock())
+        func makeNode(_ name: String, key: Ed25519.KeyPair, seen: String?) throws -> DHTNode {
+            let store = MemoryKeyStore()
+            _ = try store.add(key)
+            return try DHTNode(config: .init(transport: try network.makeTransport(name: name), keyStore: store,
+                                             seenPeersPath: seen))
+        }
+        let key = Ed25519.KeyPair.generate()
+        let a = try makeNode("a", key: key, seen: path)
+        let b = try makeNode("b", key: .generate(), seen: nil)
+        try await a.start()
+        try await b.start()
+        try await b.ping(a.localAddress)
+        #expect(a.debugStats().reach1h == 1 && a.debugStats().uniqueNodesSinceStart == 1)
+        await a.close()
+        await b.close()
+        let mode = try fileModeBitsOf(path)
+        #expect(mode == 0o600)
+        let again = try makeNode("a", key: key, seen: path)
+        let stats = again.debugStats()
+        #expect(stats.reach1h == 1 && stats.reach7d == 1)
+        #expect(stats.uniqueNodesSinceStart == 0)  // loaded sightings are not new this boot
+        await again.close()
+    }
+
+    @Test func deadLRUInAFullBucketMakesRoomForAVerifiedNewcomer() async throws {
+        // Enough nodes that node 0's bucket 0 (half the ID space) overflows.
+        let c = try TestCluster(size: 48)
+        try await c.start()
+        defer { Task { await c.close() } }
+        let selfID = c.nodes[0].nodeID
+        let bucket0 = (1..<48).filter { selfID.bucketIndex(of: c.nodes[$0].nodeID) == 0 }
+        try #require(bucket0.count >= 18)
+        for i in bucket0.prefix(16) { try await c.nodes[i].ping(c.address(0)) }
+        func bucket0LRU() throws -> NodeID {
+            try #require(c.nodes[0].routingEntries().first { selfID.bucketIndex(of: $0.contact.nodeID) == 0 }?.contact.nodeID)
+        }
+        let firstLRU = try bucket0LRU()
+        // A 17th verified peer while everyone is alive: the LRU answers, stays, and becomes MRU.
+        let seventeenth = bucket0[16]
+        try await c.nodes[seventeenth].ping(c.address(0))
+        try await waitUntil { (try? bucket0LRU()) != firstLRU }
+        #expect(c.nodes[0].routingEntries().contains { $0.contact.nodeID == firstLRU })
+        #expect(!c.nodes[0].routingEntries().contains { $0.contact.nodeID == c.nodes[seventeenth].nodeID })
+        // The new LRU dies; the next newcomer triggers a check that evicts it (3 s ping timeout)
+        // and a cached verified candidate takes its place.
+        let lruID = try bucket0LRU()
+        let lruIndex = try #require(bucket0.first { c.nodes[$0].nodeID == lruID })
+        await c.nodes[lruIndex].close()
+        let eighteenth = bucket0[17]
+        try await c.nodes[eighteenth].ping(c.address(0))
+        try await waitUntil { !c.nodes[0].routingEntries().contains { $0.contact.nodeID == lruID } }
+        let entries = c.nodes[0].routingEntries().map(\.contact.nodeID)
+        #expect(!entries.contains(lruID))
+        #expect(entries.contains(c.nodes[seventeenth].nodeID) || entries.contains(c.nodes[eighteenth].nodeID))
+        #expect(entries.filter { selfID.bucketIndex(of: $0) == 0 }.count == 16)
+    }
+}
+
+/// Permission bits of a file.
+func fileModeBitsOf(_ path: String) throws -> UInt32 {
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw DHTError.resolution("stat \(path)") }
+    return UInt32(st.st_mode) & 0o777
+}
