@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # XCTest is disabled because every suite uses Swift Testing; its empty run would only add noise.
-exec swift test --disable-xctest "$@"
+# Tests run one at a time: multi-node tests wait on real timeouts, and CPU-bound tests running
+# beside them on a 2-core machine would starve the cooperative thread pool they run on.
+exec swift test --disable-xctest --no-parallel "$@"

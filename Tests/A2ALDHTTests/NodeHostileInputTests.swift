@@ -104,7 +104,7 @@ final class RawPeer: Sendable {
         defer { Task { await c.close() } }
         for i in 1..<40 { try await c.nodes[i].ping(c.address(0)) }
         let fullBuckets = c.nodes[0].routingTableSize
-        #expect(fullBuckets >= 30)
+        #expect(fullBuckets >= 20)  // bucket 0 full (16), the nearer buckets partly
         let flooders = try await withThrowingTaskGroup(of: RawPeer.self) { group in
             for i in 0..<60 { group.addTask { try await RawPeer(c.network, ip: 0x0b00_0000 + UInt32(i)) } }
             var out: [RawPeer] = []

@@ -43,10 +43,10 @@ import Testing
         defer { Task { await c.close() } }
         let now = c.clock.unixSeconds()
         let rec = try endpointRecord(c.keys[0], now: now)
-        #expect(try await c.nodes[0].storeAt(c.address(1), key: .zero, record: rec))
+        #expect(try await c.nodes[0].storeAt(c.address(1), key: .zero, record: rec, timeout: .seconds(60), attempts: 1))
         // Same record again is stale; a wrong key for a sovereign record is refused.
-        #expect(try await c.nodes[0].storeAt(c.address(1), key: .zero, record: rec) == false)
-        #expect(try await c.nodes[0].storeAt(c.address(1), key: NodeID.random(), record: try endpointRecord(c.keys[0], seq: 2, now: now)) == false)
+        #expect(try await c.nodes[0].storeAt(c.address(1), key: .zero, record: rec, timeout: .seconds(60), attempts: 1) == false)
+        #expect(try await c.nodes[0].storeAt(c.address(1), key: NodeID.random(), record: try endpointRecord(c.keys[0], seq: 2, now: now), timeout: .seconds(60), attempts: 1) == false)
         let found = try await c.nodes[0].findValue(at: c.address(1), key: c.nodes[0].nodeID)
         #expect(found.records == [rec])
         #expect(try await c.nodes[0].findEndpointRecord(at: c.address(1), key: c.nodes[0].nodeID) == rec)
@@ -56,7 +56,7 @@ import Testing
         // A record signed by someone else for A's address is refused by the authority policy.
         let forged = try SignedRecord.sign(address: c.nodes[0].address, recType: 1, payload: rec.payload, seq: 9,
                                            timestamp: now, ttl: 60, signer: c.keys[1], delegation: [1, 2, 3])
-        #expect(try await c.nodes[1].storeAt(c.address(0), key: .zero, record: forged) == false)
+        #expect(try await c.nodes[1].storeAt(c.address(0), key: .zero, record: forged, timeout: .seconds(60), attempts: 1) == false)
     }
 
     @Test func findValueFiltersByTypeAndIncludesLegacyRecord() async throws {
@@ -119,15 +119,15 @@ import Testing
         try await c.start()
         defer { Task { await c.close() } }
         let me = try #require(c.address(0).udp)
-        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(2)))
+        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(30)))
         // A claim that is not our source IP, or a private IP, gets no echo.
         let other = WireEndpoint(ip: IPAddress(text: "203.0.113.99")!, port: me.port)
         #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: other, timeout: .milliseconds(200)) == false)
         let privateClaim = WireEndpoint(ip: IPAddress(text: "192.168.1.2")!, port: 1)
         #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: privateClaim, timeout: .milliseconds(200)) == false)
         // Three echoes per 10 s window per source IP: two more succeed, the next does not.
-        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(2)))
-        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(2)))
+        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(30)))
+        #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .seconds(30)))
         #expect(try await c.nodes[0].natProbe(via: c.address(1), claimed: me, timeout: .milliseconds(300)) == false)
     }
 

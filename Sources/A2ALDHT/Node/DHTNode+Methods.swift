@@ -34,8 +34,9 @@ extension DHTNode {
     /// One FIND_NODE to one peer (not iterative, node.md §5.2.3). Contacts are returned as
     /// received; the caller decides whether to absorb them.
     public func findNode(at target: PeerAddress, expectedID: NodeID? = nil, lookingFor key: NodeID,
-                         timeout: Duration = .seconds(15)) async throws(DHTError) -> [NodeInfo] {
-        let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout)
+                         timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> [NodeInfo] {
+        let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout,
+                                      attempts: attempts)
         guard case .findNodeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_NODE_RESP") }
         events.observedAddress?(reply.senderID, resp.observedAddr)
         return resp.nodes ?? []
@@ -44,9 +45,9 @@ extension DHTNode {
     /// One FIND_VALUE to one peer (node.md §5.2.4): `records` if non-empty, else the legacy
     /// single record; records are not verified here.
     public func findValue(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, recType: UInt8 = 0,
-                          timeout: Duration = .seconds(15)) async throws(DHTError) -> FindValueResult {
+                          timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> FindValueResult {
         let reply = try await request(.findValue(FindValue(target: key, recType: recType)), to: target,
-                                      expectedID: expectedID, timeout: timeout)
+                                      expectedID: expectedID, timeout: timeout, attempts: attempts)
         guard case .findValueResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_VALUE_RESP") }
         events.observedAddress?(reply.senderID, resp.observedAddr)
         return FindValueResult(records: resp.effectiveRecords, nodes: resp.nodes ?? [])
@@ -65,9 +66,9 @@ extension DHTNode {
     /// STORE at one peer (node.md §5.2.2); `key` zero lets the receiver derive NodeID(address).
     /// Returns whether the peer accepted it.
     public func storeAt(_ target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, record: SignedRecord,
-                        timeout: Duration = .seconds(15)) async throws(DHTError) -> Bool {
+                        timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> Bool {
         let reply = try await request(.store(Store(record: record, key: key.isZero ? nil : key)), to: target,
-                                      expectedID: expectedID, timeout: timeout)
+                                      expectedID: expectedID, timeout: timeout, attempts: attempts)
         guard case .storeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected STORE_RESP") }
         return resp.stored
     }
