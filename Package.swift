@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "A2ALCore", targets: ["A2ALCore"]),
         .library(name: "A2ALProtocol", targets: ["A2ALProtocol"]),
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
+        .executable(name: "a2al-bench-node", targets: ["a2al-bench-node"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -40,6 +41,8 @@ let package = Package(
 
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
+
+        .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP"], path: "bench/node"),
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),

@@ -44,20 +44,75 @@ public final class UDPTransport: Transport {
     public let localAddress: PeerAddress
     public var stats: Stats { counters.snapshot }
 
-    private let channel: any Channel
+    /// The live socket. Replaced when the kernel reports a send error that NIO treats as fatal
+    /// (anything but EMSGSIZE and EHOSTUNREACH closes a datagram channel — e.g. ENETUNREACH for
+    /// an IPv6 contact on a host without IPv6 routes): a peer's bad address must never take the
+    /// node off the network, so the transport rebinds the same port and carries on.
+    private let channelBox: Mutex<any Channel>
+    private var channel: any Channel { channelBox.withLock { $0 } }
+    private let group: any EventLoopGroup
     /// Shut down by `close()` only when this transport created it.
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let isIPv6Socket: Bool
+    private let bindHost: String
+    private let dualStack: Bool
     private let counters = UDPCounters()
     private let isClosed = Atomic<Bool>(false)
     private let isStarted = Atomic<Bool>(false)
+    private let handler = Mutex<(@Sendable ([UInt8], PeerAddress) -> Void)?>(nil)
+    /// Times the socket was rebound after an unexpected close.
+    private let rebinds = Atomic<UInt64>(0)
+    /// Delay between rebind attempts while the port is unavailable.
+    static let rebindRetryDelay: TimeAmount = .milliseconds(200)
+    static let rebindMaxAttempts = 50
 
-    private init(channel: any Channel, endpoint: WireEndpoint, isIPv6Socket: Bool,
-                 ownedGroup: MultiThreadedEventLoopGroup?) {
-        self.channel = channel
+    private init(channel: any Channel, endpoint: WireEndpoint, isIPv6Socket: Bool, group: any EventLoopGroup,
+                 ownedGroup: MultiThreadedEventLoopGroup?, bindHost: String, dualStack: Bool) {
+        self.channelBox = Mutex(channel)
         self.localAddress = .udp(endpoint)
         self.isIPv6Socket = isIPv6Socket
+        self.group = group
         self.ownedGroup = ownedGroup
+        self.bindHost = bindHost
+        self.dualStack = dualStack
+        watch(channel)
+    }
+
+    /// Number of times the socket had to be reopened.
+    public var rebindCount: UInt64 { rebinds.load(ordering: .relaxed) }
+
+    /// Rebinds when `channel` closes without `close()` having been called.
+    private func watch(_ channel: any Channel) {
+        channel.closeFuture.whenComplete { [weak self] _ in
+            guard let self, !self.isClosed.load(ordering: .acquiring) else { return }
+            Task { await self.rebind() }
+        }
+    }
+
+    private func rebind() async {
+        guard let port = localAddress.udp?.port else { return }
+        for _ in 0..<Self.rebindMaxAttempts where !isClosed.load(ordering: .acquiring) {
+            do {
+                let fresh = try await Self.bindChannel(host: bindHost, port: Int(port), group: group, dualStack: dualStack)
+                if let handler = handler.withLock({ $0 }) {
+                    let counters = self.counters
+                    try await fresh.eventLoop.submit {
+                        try fresh.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: handler))
+                        try fresh.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+                    }.get()
+                }
+                if isClosed.load(ordering: .acquiring) {
+                    try? await fresh.close()
+                    return
+                }
+                channelBox.withLock { $0 = fresh }
+                rebinds.add(1, ordering: .relaxed)
+                watch(fresh)
+                return
+            } catch {
+                try? await Task.sleep(for: .milliseconds(Self.rebindRetryDelay.nanoseconds / 1_000_000))
+            }
+        }
     }
 
     /// Binds a UDP socket. The default `::` is dual-stack (IPv6 and IPv4 peers on one socket);
@@ -91,8 +146,11 @@ public final class UDPTransport: Transport {
                 try? await channel.close()
                 throw UDPTransportError.noLocalAddress
             }
-            return UDPTransport(channel: channel, endpoint: endpoint,
-                                isIPv6Socket: local.protocol == .inet6, ownedGroup: ownedGroup)
+            return UDPTransport(channel: channel, endpoint: endpoint, isIPv6Socket: local.protocol == .inet6,
+                                group: loops, ownedGroup: ownedGroup,
+                                // A `::` request that fell back to IPv4 rebinds the IPv4 wildcard.
+                                bindHost: host == dualStackWildcard && local.protocol != .inet6 ? ipv4Wildcard : host,
+                                dualStack: host == dualStackWildcard && local.protocol == .inet6)
         } catch {
             try? await ownedGroup?.shutdownGracefully()
             throw error
@@ -118,15 +176,16 @@ public final class UDPTransport: Transport {
 
     /// Installs the handler and starts reading. The handler runs on the event loop thread and
     /// must not block.
-    public func start(_ handler: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws {
+    public func start(_ deliver: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws {
         guard !isClosed.load(ordering: .acquiring) else { throw TransportError.closed }
         guard isStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw UDPTransportError.alreadyStarted
         }
+        handler.withLock { $0 = deliver }
         let counters = self.counters
         let channel = self.channel
         try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: handler))
+            try channel.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: deliver))
             try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
         }.get()
     }
@@ -137,6 +196,7 @@ public final class UDPTransport: Transport {
         guard case .udp(let endpoint) = destination else {
             throw .unreachable("\(destination) is not a UDP address")
         }
+        if let reason = undeliverableReason(endpoint) { throw .unreachable("\(endpoint): \(reason)") }
         guard let address = SocketAddress(destination: endpoint, fromIPv6Socket: isIPv6Socket) else {
             throw .unreachable("\(destination): IPv6 destination on an IPv4 socket")
         }
@@ -147,6 +207,25 @@ public final class UDPTransport: Transport {
         promise.futureResult.whenFailure { _ in counters.sendErrors.add(1, ordering: .relaxed) }
         counters.sent.add(1, ordering: .relaxed)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: promise)
+    }
+
+    /// Destinations the kernel would refuse (refusals close NIO datagram channels, so they are
+    /// caught here): port 0, unspecified, multicast and limited-broadcast addresses, and anything
+    /// but loopback from a socket bound to loopback.
+    private func undeliverableReason(_ e: WireEndpoint) -> String? {
+        if e.port == 0 { return "port 0" }
+        let ip = e.ip.normalized
+        let b = ip.bytes
+        if b.allSatisfy({ $0 == 0 }) { return "unspecified address" }
+        if ip.isIPv4 {
+            if b[0] >= 224 { return "multicast or reserved address" }
+        } else if b[0] == 0xff {
+            return "multicast address"
+        }
+        if let local = localAddress.udp?.ip, local.isLoopback, !ip.isLoopback {
+            return "socket is bound to loopback"
+        }
+        return nil
     }
 
     /// Closes the socket (and the event loop group if this transport made it). Idempotent.

@@ -259,3 +259,14 @@ import A2ALCore
         }
     }
 }
+
+@Suite struct NodeInfoSizeTests {
+    @Test(arguments: [UInt16(0), 23, 24, 255, 256, 4001, 65535])
+    func computedSizeMatchesEncoding(port: UInt16) throws {
+        let a = Ed25519.KeyPair.generate().address
+        for ip in ["198.51.100.1", "2001:db8::1"] {
+            let info = NodeInfo(address: a, endpoint: WireEndpoint(ip: try #require(IPAddress(text: ip)), port: port))
+            #expect(info.encodedSize == info.encoded.count)
+        }
+    }
+}

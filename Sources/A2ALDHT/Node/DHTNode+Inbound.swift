@@ -7,7 +7,7 @@ extension DHTNode {
     func receive(_ datagram: [UInt8], from: PeerAddress) {
         let now = clock.now()
         if let ip = from.udp?.ip {
-            let allowed = state.withLock { $0.inboundLimiter.allow(ip.normalized, now: now) }
+            let allowed = state.withLock { $0.inboundLimiter?.allow(ip.normalized, now: now) ?? true }
             guard allowed else {
                 counters.bump(counters.droppedRateLimited)
                 return
@@ -87,6 +87,8 @@ extension DHTNode {
             let datagram = try Packet.encode(body: body, txID: request.header.txID, signer: signer)
             try transport.send(datagram, to: from)
             counters.bump(counters.tx)
+        } catch TransportError.closed {
+            return  // shutting down
         } catch {
             counters.bump(counters.replySendFailures)
             logger.warning("dht reply failed", metadata: ["msg_type": "\(body.type)", "to": "\(from)", "err": "\(error)"])
@@ -94,18 +96,14 @@ extension DHTNode {
     }
 
     /// FIND_NODE_RESP trimmed from the end until its body fits 1050 bytes (node.md §4.5.2).
+    /// Sizes are computed, not encoded: {1: [nodes], 2: observed} is 5 bytes of framing plus the
+    /// observed address plus each contact (the list head stays one byte for ≤ 23 entries).
     func trimmed(_ resp: FindNodeResp) -> FindNodeResp {
         var r = resp
         guard var nodes = r.nodes, !nodes.isEmpty else { return r }
-        // Sizes add up exactly: the list header stays one byte for ≤ 23 entries.
-        var empty = r
-        empty.nodes = []
-        var size = MessageBody.findNodeResp(empty).encoded.count
-        var sizes = nodes.map { $0.encoded.count }
-        size += sizes.reduce(0, +)
+        var size = 5 + r.observedAddr.count + nodes.reduce(0) { $0 + $1.encodedSize }
         while size > ProtocolConstants.responseBodyTrimTarget, nodes.count > 1 {
-            size -= sizes.removeLast()
-            nodes.removeLast()
+            size -= nodes.removeLast().encodedSize
         }
         r.nodes = nodes
         return r

@@ -59,17 +59,14 @@ extension DHTNode {
     func replyNeighbours(for target: NodeID, requester: NodeID?, now: Tick) -> [NodeInfo] {
         state.withLock { s in
             let k = NodeConstants.k
-            var out: [NodeInfo] = []
-            var taken = Set<NodeID>()
-            let verified = s.routing.nearestVerified(to: target, count: NodeConstants.replyScanWidth,
-                                                     freshCutoff: now - NodeConstants.verifiedFreshWindow)
-            for e in verified where out.count < k {
-                let id = e.contact.nodeID
-                guard id != requester, s.health.health(of: id) != .bad, let info = e.contact.nodeInfo else { continue }
-                out.append(info)
-                taken.insert(id)
+            // Filtering during the table walk keeps this O(k) on the hot FIND_NODE path.
+            let verified = s.routing.nearestVerified(to: target, count: k, freshCutoff: now - NodeConstants.verifiedFreshWindow) {
+                $0.contact.nodeID != requester && $0.contact.address != nil && $0.contact.endpoint != nil
+                    && s.health.health(of: $0.contact.nodeID) != .bad
             }
+            var out = verified.compactMap(\.contact.nodeInfo)
             if out.count < NodeConstants.replyStarvationThreshold {
+                var taken = Set(out.map(\.nodeID))
                 for e in nearestHealthy(s, to: target, count: k) where out.count < k {
                     let id = e.contact.nodeID
                     guard id != requester, !taken.contains(id), let info = e.contact.nodeInfo else { continue }

@@ -23,11 +23,16 @@ public final class DHTNode: Sendable {
         public var routingLimits: RoutingLimits
         /// File for the seen-peers window; nil disables persistence.
         public var seenPeersPath: String?
+        /// Inbound datagrams allowed per source IP (sustained per second, burst); nil disables
+        /// the limit (benchmarks, closed test networks).
+        public var inboundRateLimit: (perSecond: Double, burst: Double)?
         public var logger: Logger
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
                     maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
+                    inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
+                                                                             NodeConstants.inboundBurstPerIP),
                     logger: Logger = Logger(label: "a2al.dht")) {
             self.transport = transport
             self.keyStore = keyStore
@@ -37,6 +42,7 @@ public final class DHTNode: Sendable {
             self.maxStoreKeys = maxStoreKeys
             self.routingLimits = routingLimits
             self.seenPeersPath = seenPeersPath
+            self.inboundRateLimit = inboundRateLimit
             self.logger = logger
         }
     }
@@ -96,9 +102,9 @@ public final class DHTNode: Sendable {
             health: PeerHealthTable(),
             seen: seen,
             dial: DialBook(capacity: NodeConstants.maxDialEntries),
-            inboundLimiter: SourceRateLimiter(ratePerSecond: NodeConstants.inboundRatePerIP,
-                                              burst: NodeConstants.inboundBurstPerIP,
-                                              maxSources: NodeConstants.maxTrackedSources),
+            inboundLimiter: config.inboundRateLimit.map {
+                SourceRateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst, maxSources: NodeConstants.maxTrackedSources)
+            },
             natEchoLimiter: FixedWindowLimiter(limit: NodeConstants.natEchoLimit, window: NodeConstants.natEchoWindow,
                                                maxSources: NodeConstants.maxTrackedSources)))
     }

@@ -9,7 +9,8 @@ struct NodeState {
     var health: PeerHealthTable
     var seen: SeenPeers
     var dial: DialBook
-    var inboundLimiter: SourceRateLimiter
+    /// nil when the node runs without an inbound limit.
+    var inboundLimiter: SourceRateLimiter?
     var natEchoLimiter: FixedWindowLimiter
     /// Waiters for NAT probe echoes, by token.
     var natWaiters: [[UInt8]: CheckedContinuation<Bool, Never>] = [:]

@@ -25,6 +25,13 @@ public struct NodeInfo: Hashable, Sendable, CBOREncodable {
 
     public var endpoint: WireEndpoint { WireEndpoint(ip: ip, port: port) }
 
+    /// Exact length of `encoded`, without encoding: map head, 21-byte address and 32-byte id
+    /// fields with their heads, the ip field, the port (1–3 bytes as a CBOR uint).
+    public var encodedSize: Int {
+        let portSize = port < 24 ? 1 : (port < 256 ? 2 : 3)
+        return 1 + (1 + 1 + 21) + (1 + 2 + 32) + (1 + 1 + (ip.isIPv4 ? 4 : 16)) + (1 + portSize)
+    }
+
     public func encode(to w: inout CBORWriter) {
         w.mapHeader(4)
         w.uint(1); w.bytes(address)
