@@ -78,6 +78,11 @@ public final class UDPTransport: Transport {
         watch(channel)
     }
 
+    /// Closes the live socket as NIO does after a fatal send error (tests of the recovery path).
+    func simulateFatalSocketError() async {
+        try? await channel.close()
+    }
+
     /// Number of times the socket had to be reopened.
     public var rebindCount: UInt64 { rebinds.load(ordering: .relaxed) }
 

@@ -128,4 +128,21 @@ final class RawPeer: Sendable {
         #expect(flooders.allSatisfy { $0.inbox.items.withLock { $0.count } == 25 })
         #expect(c.nodes[0].routingTableSize >= fullBuckets)
     }
+
+    @Test func perIPRateLimitDropsAFloodFromOneAddress() async throws {
+        let c = try TestCluster(size: 1, rateLimit: (perSecond: 10, burst: 20))
+        try await c.start()
+        defer { Task { await c.close() } }
+        let flooder = try await RawPeer(c.network, ip: 0x0a09_0009)
+        for _ in 0..<100 { try flooder.send(.ping(Ping(address: flooder.key.address)), to: c.address(0)) }
+        try await waitUntil { c.nodes[0].debugStats().droppedRateLimited + c.nodes[0].debugStats().rxPacketsVerified >= 100 }
+        let stats = c.nodes[0].debugStats()
+        #expect(stats.rxPacketsVerified >= 20 && stats.rxPacketsVerified < 40)
+        #expect(stats.droppedRateLimited == 100 - stats.rxPacketsVerified)
+        // Another address is unaffected.
+        let other = try await RawPeer(c.network, ip: 0x0a09_000a)
+        try other.send(.ping(Ping(address: other.key.address)), to: c.address(0))
+        try await waitUntil { !other.inbox.items.withLock { $0.isEmpty } }
+        #expect(other.inbox.items.withLock { $0.count } == 1)
+    }
 }

@@ -26,7 +26,8 @@ final class TestCluster: Sendable {
     let log = EventLog()
 
     init(size: Int, clock: any NodeClock = SystemClock(), config: MemoryNetwork.Config = .init(),
-         limits: RoutingLimits = .default, ipBase: UInt32 = 0x0a00_0001, authority: StoreAuthority? = DHTNode.referenceAuthority) throws {
+         limits: RoutingLimits = .default, ipBase: UInt32 = 0x0a00_0001, authority: StoreAuthority? = DHTNode.referenceAuthority,
+         rateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP, NodeConstants.inboundBurstPerIP)) throws {
         self.clock = clock
         network = MemoryNetwork(clock: clock, config: config)
         var nodes: [DHTNode] = []
@@ -43,7 +44,7 @@ final class TestCluster: Sendable {
                 peerHealthChanged: { t in log.transitions.withLock { $0.append(t) } },
                 recordStored: { key, _ in log.stored.withLock { $0.append((i, key)) } })
             nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock, events: events,
-                                                   authority: authority, routingLimits: limits)))
+                                                   authority: authority, routingLimits: limits, inboundRateLimit: rateLimit)))
             keys.append(kp)
         }
         self.nodes = nodes

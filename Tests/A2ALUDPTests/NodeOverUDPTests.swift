@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import Synchronization
 import Testing
 @testable import A2ALUDP
 
@@ -65,4 +66,60 @@ import Testing
                                      payload: EndpointPayload(endpoints: ["quic://127.0.0.1:4242"], natType: 0).encoded,
                                      seq: 1, timestamp: now, ttl: 600, signer: key)
     }
+}
+
+/// A send the kernel refuses must not take the node off the network.
+@Suite struct UDPSendFailureTests {
+    @Test func unroutableDestinationsDoNotKillTheSocket() async throws {
+        let key = Ed25519.KeyPair.generate()
+        let store = MemoryKeyStore()
+        _ = try store.add(key)
+        let transport = try await UDPTransport.bind(host: "::", port: 0)
+        let node = try DHTNode(config: .init(transport: transport, keyStore: store))
+        try await node.start()
+        let peerKeys = MemoryKeyStore()
+        _ = try peerKeys.add(Ed25519.KeyPair.generate())
+        let peer = try DHTNode(config: .init(transport: try await UDPTransport.bind(host: "127.0.0.1", port: 0), keyStore: peerKeys))
+        try await peer.start()
+        // Destinations that fail locally: caught before the socket, or survived by rebinding.
+        let bad: [PeerAddress] = [
+            .udp(WireEndpoint(ip: IPAddress(text: "0.0.0.0")!, port: 4000)),
+            .udp(WireEndpoint(ip: IPAddress(text: "224.0.0.1")!, port: 4000)),
+            .udp(WireEndpoint(ip: IPAddress(text: "ff02::1")!, port: 4000)),
+            .udp(WireEndpoint(ip: IPAddress(text: "2001:db8::1")!, port: 4000)),
+            .udp(WireEndpoint(ip: IPAddress(text: "192.0.2.1")!, port: 0)),
+        ]
+        for b in bad { _ = try? transport.send([0xa4], to: b) }
+        try await Task.sleep(for: .milliseconds(300))
+        // The node still talks to the world (a rebind, if one happened, keeps the same port).
+        let port = transport.localAddress.udp?.port
+        let id = try await peer.ping(.udp(WireEndpoint(ip: IPAddress(text: "127.0.0.1")!, port: try #require(port))),
+                                     timeout: .seconds(10))
+        #expect(id.nodeID == node.nodeID)
+        #expect(try await node.ping(peer.localAddress, timeout: .seconds(10)).nodeID == peer.nodeID)
+        await node.close()
+        await peer.close()
+    }
+
+    @Test func socketClosedUnderneathIsRebound() async throws {
+        let a = try await UDPTransport.bind(host: "127.0.0.1", port: 0)
+        let b = try await UDPTransport.bind(host: "127.0.0.1", port: 0)
+        let got = ReceivedLog()
+        try await a.start { d, _ in got.append(d) }
+        try await b.start { _, _ in }
+        await a.simulateFatalSocketError()
+        for _ in 0..<100 where a.rebindCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(a.rebindCount == 1)
+        try b.send([1, 2, 3], to: a.localAddress)
+        for _ in 0..<100 where got.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(got.count == 1)
+        await a.close()
+        await b.close()
+    }
+}
+
+final class ReceivedLog: Sendable {
+    private let items = Mutex<[[UInt8]]>([])
+    func append(_ d: [UInt8]) { items.withLock { $0.append(d) } }
+    var count: Int { items.withLock { $0.count } }
 }
