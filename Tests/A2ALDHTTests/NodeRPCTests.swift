@@ -160,4 +160,34 @@ import Testing
         let known = Set(c.nodes[1].routingEntries().map(\.contact.nodeID))
         #expect(known.contains(c.nodes[0].nodeID) && known.contains(c.nodes[2].nodeID))
     }
+
+    @Test func hairpinDetectionAndBootstrapCandidates() async throws {
+        let c = try TestCluster(size: 4)
+        try await c.start()
+        defer { Task { await c.close() } }
+        let node = c.nodes[0]
+        let mine = try #require(c.address(0).udp)
+        #expect(!node.isHairpin(c.address(1)))
+        node.setSelfExternalIP(IPAddress(text: "203.0.113.5"))
+        // Another port at our own public IP is a peer behind the same NAT; our own port is not.
+        #expect(node.isHairpin(.udp(WireEndpoint(ip: IPAddress(text: "203.0.113.5")!, port: 5000))))
+        #expect(!node.isHairpin(.udp(WireEndpoint(ip: IPAddress(text: "203.0.113.5")!, port: mine.port))))
+        #expect(!node.isHairpin(c.address(1)))
+        node.setSelfExternalIP(nil)
+        #expect(node.selfExternalIP == nil)
+
+        for i in 1..<4 { try await node.ping(c.address(i)) }
+        // Peer 3 fails twice: Bad, so it is offered last.
+        let bad = c.nodes[3].nodeID
+        await c.nodes[3].close()
+        for _ in 0..<2 {
+            _ = try? await node.ping(c.address(3), expectedID: bad, timeout: .milliseconds(150), attempts: 1)
+        }
+        #expect(node.peerHealth(bad) == .bad)
+        let candidates = node.bootstrapCandidates(max: 10)
+        #expect(Set(candidates) == Set([c.address(1), c.address(2), c.address(3)]))
+        #expect(candidates.last == c.address(3))
+        #expect(node.bootstrapCandidates(max: 1).count == 1)
+        #expect(node.bootstrapCandidates(max: 0).isEmpty)
+    }
 }

@@ -1,0 +1,138 @@
+import A2ALDHT
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// The debug HTTP listener of node.md §9.3, serving `DebugRoutes` on SwiftNIO.
+///
+/// It binds loopback (127.0.0.1:2634) by default. The pages expose the node's identity, its whole
+/// routing table (peer IPs and ports) and its store, and nothing authenticates the caller:
+/// binding any other address publishes those internals to whoever can reach it, so do that only
+/// on a trusted network.
+///
+/// Hardening, since even loopback callers may be hostile or broken: request bodies over
+/// `maxRequestBodyBytes` get 413 and a closed connection; headers are capped at
+/// `maxHeaderBytes`; a connection that reads nothing for `readIdleTimeout` is closed; at most
+/// `maxConnections` are served at once. `stop()` drains like Go's `Server.Shutdown`.
+public final class DebugHTTPServer: Sendable {
+    /// The suggested listen address of the reference (`DebugHTTPAddr`).
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 2634
+    /// Every page is a GET, so any body is noise; a small allowance tolerates odd clients.
+    static let maxRequestBodyBytes = 4096
+    /// Header bytes per request; the pages take no headers worth more than a few hundred bytes.
+    static let maxHeaderBytes = 16 * 1024
+    /// The reference's read timeout (10 s): idle keep-alive and stalled clients are dropped.
+    static let readIdleTimeout: TimeAmount = .seconds(10)
+    /// The reference's shutdown deadline (3 s) before in-flight connections are cut.
+    static let shutdownGrace: TimeAmount = .seconds(3)
+    /// Simultaneous connections; further ones are closed on accept.
+    static let maxConnections = 64
+    /// Pending accepts in the kernel.
+    static let listenBacklog: Int32 = 64
+    static let ownedGroupThreads = 1
+
+    /// The port actually bound (useful when started with port 0).
+    public let localPort: Int
+    private let serverChannel: any Channel
+    private let connections: DebugConnectionRegistry
+    /// Shut down by `stop()` only when this server created it.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let stopped = Atomic<Bool>(false)
+
+    private init(serverChannel: any Channel, localPort: Int, connections: DebugConnectionRegistry,
+                 ownedGroup: MultiThreadedEventLoopGroup?) {
+        self.serverChannel = serverChannel
+        self.localPort = localPort
+        self.connections = connections
+        self.ownedGroup = ownedGroup
+    }
+
+    /// Binds and starts serving. Port 0 picks a free port (see `localPort`). Without a `group`
+    /// the server runs its own one-thread group and shuts it down in `stop()`.
+    public static func start(node: DHTNode, host: String = defaultHost, port: Int = defaultPort,
+                             group: (any EventLoopGroup)? = nil) async throws -> DebugHTTPServer {
+        let loops: any EventLoopGroup
+        let ownedGroup: MultiThreadedEventLoopGroup?
+        if let group {
+            loops = group
+            ownedGroup = nil
+        } else {
+            let made = MultiThreadedEventLoopGroup(numberOfThreads: ownedGroupThreads)
+            loops = made
+            ownedGroup = made
+        }
+        let connections = DebugConnectionRegistry(limit: maxConnections)
+        do {
+            let channel = try await ServerBootstrap(group: loops)
+                .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { child in
+                    guard connections.admit(child) else { return child.close() }
+                    return child.eventLoop.makeCompletedFuture {
+                        try configure(child.pipeline.syncOperations, node: node)
+                    }
+                }
+                .bind(host: host, port: port).get()
+            guard let boundPort = channel.localAddress?.port else {
+                try? await channel.close()
+                throw DebugHTTPServerError.noLocalAddress
+            }
+            return DebugHTTPServer(serverChannel: channel, localPort: boundPort, connections: connections,
+                                   ownedGroup: ownedGroup)
+        } catch {
+            try? await ownedGroup?.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func configure(_ pipeline: ChannelPipeline.SynchronousOperations, node: DHTNode) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = maxHeaderBytes
+        limits.maxHeaderListSize = maxHeaderBytes
+        // First, so it sees raw reads and its idle event passes through the HTTP handlers.
+        try pipeline.addHandler(IdleStateHandler(readTimeout: readIdleTimeout))
+        try pipeline.configureHTTPServerPipeline(withErrorHandling: true,
+                                                 withEncoderConfiguration: .init(),
+                                                 withDecoderLimitConfiguration: limits)
+        try pipeline.addHandler(DebugHTTPHandler(node: node, maxBodyBytes: maxRequestBodyBytes))
+    }
+
+    /// Stops accepting, lets in-flight requests finish (idle keep-alive connections close at
+    /// once), cuts whatever is left after `shutdownGrace`, then releases an owned event loop
+    /// group. Errors are ignored; later calls return at once.
+    public func stop() async {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try? await serverChannel.close()
+        let open = connections.closeAll()
+        for child in open { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        let loop = serverChannel.eventLoop
+        let deadline = loop.scheduleTask(in: Self.shutdownGrace) {
+            for child in open { child.close(promise: nil) }
+        }
+        try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
+        deadline.cancel()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+
+    /// A server dropped without `stop()` still releases its socket and threads.
+    deinit {
+        guard !stopped.load(ordering: .acquiring) else { return }
+        serverChannel.close(promise: nil)
+        for child in connections.closeAll() { child.close(promise: nil) }
+        ownedGroup?.shutdownGracefully { _ in }
+    }
+}
+
+/// Why the debug listener could not start.
+public enum DebugHTTPServerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The socket bound but reported no port.
+    case noLocalAddress
+
+    public var description: String {
+        switch self {
+        case .noLocalAddress: return "debug http: bound socket has no local port"
+        }
+    }
+}
