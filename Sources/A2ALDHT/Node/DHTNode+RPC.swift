@@ -101,11 +101,25 @@ extension DHTNode {
         if let t = state.withLock({ $0.health.recordFailure(id, now: now) }) { events.peerHealthChanged?(t) }
     }
 
-    /// Keeps a background task so `close` can cancel and await it.
-    func track(_ task: Task<Void, Never>) {
+    /// Runs `body` as a background task that `close` cancels and awaits. The task forgets itself
+    /// when it ends, so the registry only ever holds running work.
+    func spawnTracked(_ body: @escaping @Sendable () async -> Void) {
         workers.withLock { w in
-            w.removeAll { $0.isCancelled }
-            w.append(task)
+            guard !w.closed else { return }
+            w.nextID += 1
+            let id = w.nextID
+            // Registered under the lock before the task can finish and deregister itself.
+            w.running[id] = Task { [weak self] in
+                await body()
+                _ = self?.workers.withLock { $0.running.removeValue(forKey: id) }
+            }
         }
     }
+}
+
+/// Background tasks of a node, by id.
+struct WorkerRegistry {
+    var running: [UInt64: Task<Void, Never>] = [:]
+    var nextID: UInt64 = 0
+    var closed = false
 }

@@ -13,7 +13,7 @@ extension DHTNode {
             state.withLock { $0.routing.resolveLRUCheck(id, alive: false, now: clock.now()) }
             return
         }
-        let task = Task { [weak self] in
+        spawnTracked { [weak self] in
             guard let self else { return }
             let alive: Bool
             do {
@@ -24,7 +24,6 @@ extension DHTNode {
             }
             self.state.withLock { $0.routing.resolveLRUCheck(id, alive: alive, now: self.clock.now()) }
         }
-        track(task)
     }
 
     /// Adds a contact learned from a third party (FIND_*_RESP): hearsay that never evicts and

@@ -5,9 +5,9 @@ extension DHTNode {
     /// Background work that lives as long as the node: the store's expiry sweeper and the
     /// seen-peers flusher. Routing and replication maintenance join with the lookup engine.
     func startWorkers() {
-        track(Task { [weak self] in await self?.runSweeper() })
+        spawnTracked { [weak self] in await self?.runSweeper() }
         if seenPeersPath != nil {
-            track(Task { [weak self] in await self?.runSeenPeersFlusher() })
+            spawnTracked { [weak self] in await self?.runSeenPeersFlusher() }
         }
     }
 

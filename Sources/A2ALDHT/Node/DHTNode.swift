@@ -63,7 +63,7 @@ public final class DHTNode: Sendable {
     let pending = Mutex(PendingRPCs())
     let counters = NodeCounters()
     /// Background workers started by `start`, cancelled by `close`.
-    let workers = Mutex<[Task<Void, Never>]>([])
+    let workers = Mutex(WorkerRegistry())
 
     public init(config: Config) throws(DHTError) {
         let ids = config.keyStore.list()
@@ -146,8 +146,9 @@ public final class DHTNode: Sendable {
         }
         for w in natWaiters { w.resume(returning: false) }
         let tasks = workers.withLock { w -> [Task<Void, Never>] in
-            defer { w = [] }
-            return w
+            w.closed = true
+            defer { w.running = [:] }
+            return Array(w.running.values)
         }
         for t in tasks { t.cancel() }
         for t in tasks { await t.value }
