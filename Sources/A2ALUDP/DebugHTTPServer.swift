@@ -99,6 +99,9 @@ public final class DebugHTTPServer: Sendable {
         try pipeline.addHandler(DebugHTTPHandler(node: node, maxBodyBytes: maxRequestBodyBytes))
     }
 
+    /// Connections being served now.
+    var openConnections: Int { connections.count }
+
     /// Stops accepting, lets in-flight requests finish (idle keep-alive connections close at
     /// once), cuts whatever is left after `shutdownGrace`, then releases an owned event loop
     /// group. Errors are ignored; later calls return at once.

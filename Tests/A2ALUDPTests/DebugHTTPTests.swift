@@ -247,4 +247,26 @@ func jsonKeys(_ text: String, depth: Int = 1) -> [String] {
         #expect(throws: RawHTTP.Failure.self) { try RawHTTP.exchange(port: port, "GET / HTTP/1.1\r\n\r\n") }
         await node.close()
     }
+
+    /// `stop()` closes an idle keep-alive connection at once instead of waiting out the grace.
+    @Test func stopDrainsKeepAliveConnections() async throws {
+        let (node, _) = try await makeNode()
+        let server = try await DebugHTTPServer.start(node: node, port: 0)
+        let port = server.localPort
+        let client = Task.detached {
+            try RawHTTP.exchange(port: port, "GET /debug/identity HTTP/1.1\r\nHost: x\r\n\r\n")
+        }
+        // Wait until the response is in, so the connection is idle rather than mid-request.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while server.openConnections == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.openConnections == 1)
+        try await Task.sleep(for: .milliseconds(200))
+        let started = clock.now
+        await server.stop()
+        #expect(clock.now - started < .seconds(2))
+        let responses = try RawHTTP.parse(try await client.value)
+        #expect(responses.map(\.statusLine) == ["HTTP/1.1 200 OK"])
+        await node.close()
+    }
 }
