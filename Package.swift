@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // System libraries from Debian: libsodium-dev and libsecp256k1-dev.
@@ -30,7 +31,8 @@ let package = Package(
         .target(name: "A2ALProtocol", dependencies: ["A2ALCore"]),
         // The DHT node: routing table, record store, peer health, RPCs, inbound handling. Time and
         // transport are injected; nothing here touches a socket.
-        .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "HeapModule", package: "swift-collections")]),
         // UDP transport and the debug HTTP listener on SwiftNIO.
         .target(name: "A2ALUDP", dependencies: [
             "A2ALDHT",

@@ -1,3 +1,4 @@
+import HeapModule
 import A2ALCore
 import A2ALProtocol
 
@@ -8,73 +9,32 @@ import A2ALProtocol
 /// sweep that meets such an entry finds nothing to remove. The owner rebuilds the queue from the
 /// live records when stale entries pile up (`needsCompaction`).
 struct ExpiryQueue: Sendable {
-    struct Entry: Sendable {
+    struct Entry: Sendable, Comparable {
+        static func < (a: Entry, b: Entry) -> Bool { a.expiresAt < b.expiresAt }
         var expiresAt: UInt64
         var key: NodeID
     }
 
-    private var heap: [Entry] = []
+    private var heap = Heap<Entry>()
 
     var count: Int { heap.count }
 
-    /// The smallest expiry queued, possibly of a record that is already gone.
-    var earliest: Entry? { heap.first }
+    /// The entry that expires first.
+    var earliest: Entry? { heap.min }
 
-    /// True when the queue holds more than the slack allows for `liveRecords` records.
+    /// True when stale entries outnumber live records enough to be worth a rebuild.
     func needsCompaction(liveRecords: Int) -> Bool {
         heap.count > StoreLimits.expiryQueueCompactionFloor
             && heap.count > liveRecords * StoreLimits.expiryQueueSlackFactor
     }
 
     mutating func push(_ expiresAt: UInt64, key: NodeID) {
-        heap.append(Entry(expiresAt: expiresAt, key: key))
-        siftUp(heap.count - 1)
+        heap.insert(Entry(expiresAt: expiresAt, key: key))
     }
 
     @discardableResult
-    mutating func popEarliest() -> Entry? {
-        guard !heap.isEmpty else { return nil }
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
-        }
-        return top
-    }
+    mutating func popEarliest() -> Entry? { heap.popMin() }
 
     /// Replaces the contents with `entries` in O(n) (bottom-up heapify).
-    mutating func rebuild(_ entries: [Entry]) {
-        heap = entries
-        var index = heap.count / 2 - 1
-        while index >= 0 {
-            siftDown(index)
-            index -= 1
-        }
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].expiresAt < heap[parent].expiresAt else { return }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        let count = heap.count
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { return }
-            let right = left + 1
-            var smallest = left
-            if right < count, heap[right].expiresAt < heap[left].expiresAt { smallest = right }
-            guard heap[smallest].expiresAt < heap[parent].expiresAt else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-    }
+    mutating func rebuild(_ entries: [Entry]) { heap = Heap(entries) }
 }
