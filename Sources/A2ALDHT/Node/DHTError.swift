@@ -25,6 +25,10 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
     case identity(String)
     /// A record could not be stored locally.
     case store(StoreError)
+    /// A lookup found no record matching the request.
+    case noMatchingRecords
+    /// A resolve found no valid endpoint record.
+    case noEndpoint
 
     public var description: String {
         switch self {
@@ -39,6 +43,8 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .resolution(let r): return "dht: cannot resolve \(r)"
         case .identity(let r): return "dht: \(r)"
         case .store(let e): return "dht: \(e)"
+        case .noMatchingRecords: return "dht: no matching records"
+        case .noEndpoint: return "dht: no endpoint record"
         }
     }
 

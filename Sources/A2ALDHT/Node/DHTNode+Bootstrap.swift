@@ -13,8 +13,7 @@ public struct BootstrapSeed: Sendable {
 
 extension DHTNode {
     /// Joins through seeds known only by address (node.md §3.5): pings every seed concurrently
-    /// (identity learnt from the PONG), then asks the seeds that answered for the nodes closest
-    /// to us and absorbs them. Returns the number of seeds that answered; fails only if none did.
+    /// (identity learnt from the PONG), then runs an iterative lookup of our own ID. Returns the number of seeds that answered; fails only if none did.
     @discardableResult
     public func bootstrap(addresses: [PeerAddress], timeout: Duration = NodeConstants.bootstrapPingTimeout) async throws(DHTError) -> Int {
         try await start()
@@ -37,7 +36,8 @@ extension DHTNode {
             return out
         }
         guard !identities.isEmpty else { throw .allSeedsUnreachable }
-        await expandFromSeeds(identities.map { ($0.0, $0.1.nodeID) })
+        let found = await lookup(nodeID)
+        logger.debug("bootstrap lookup(self) done", metadata: ["peers_found": "\(found.count)"])
         return identities.count
     }
 
@@ -58,33 +58,10 @@ extension DHTNode {
     }
 
     /// Joins through seeds with known identities (node.md §3.6): pins them without a ping, then
-    /// expands from them.
+    /// looks up our own ID.
     public func bootstrap(seeds: [BootstrapSeed]) async throws {
         try await start()
         for s in seeds { addContact(s.address, info: s.info) }
-        await expandFromSeeds(seeds.map { ($0.address, $0.info.nodeID) })
-    }
-
-    /// FIND_NODE(self) at each seed, then at the closest new contacts for a few rounds, absorbing
-    /// every answer as hearsay. A compact stand-in until the iterative lookup engine runs it.
-    func expandFromSeeds(_ seeds: [(PeerAddress, NodeID)]) async {
-        var asked = Set<NodeID>()
-        var round = seeds
-        for _ in 0..<3 where !round.isEmpty {
-            for (_, id) in round { asked.insert(id) }
-            await withTaskGroup(of: Void.self) { group in
-                for (addr, id) in round {
-                    group.addTask {
-                        guard let nodes = try? await self.findNode(at: addr, expectedID: id, lookingFor: self.nodeID,
-                                                                   timeout: NodeConstants.bootstrapFindNodeTimeout) else { return }
-                        for n in nodes { self.absorb(n, learnedFrom: id) }
-                    }
-                }
-            }
-            round = nearest(to: nodeID, count: NodeConstants.k).compactMap { c in
-                guard !asked.contains(c.nodeID), let a = dialAddress(of: c.nodeID) else { return nil }
-                return (a, c.nodeID)
-            }
-        }
+        _ = await lookup(nodeID)
     }
 }

@@ -111,22 +111,42 @@ extension DHTNode {
 
     /// The FIND_VALUE answer (node.md §4.5.3): all valid records at the key (filtered by type),
     /// the legacy best endpoint record, neighbours; trimmed to 1050 bytes — nodes first (down to
-    /// one), then the oldest records (down to one).
+    /// one), then records (down to one).
+    ///
+    /// When records must be dropped, the reference always drops the oldest, so the same few
+    /// newest records are all anyone can ever see at a busy key (20 topic announcements do not
+    /// fit one datagram). We rotate instead: each trimmed answer starts where the previous one
+    /// for that key ended, so repeated requests page through every record.
     func findValueAnswer(_ req: FindValue, requester: NodeID, from: PeerAddress, now: Tick) -> FindValueResp {
         let unix = clock.unixSeconds()
-        let (records, best) = state.withLock { s in
-            (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix))
+        let (stored, best, cursor) = state.withLock { s in
+            (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix),
+             s.answerCursors[req.target] ?? 0)
         }
         let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil }
         let nodes = replyNeighbours(for: req.target, requester: requester, now: now)
-        var resp = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: records)
+        var resp = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: stored)
+        var trimmedRecords = false
         while resp.encodedSize > ProtocolConstants.responseBodyTrimTarget {
             if let n = resp.nodes, n.count > 1 {
                 resp.nodes = Array(n.dropLast())
             } else if resp.records.count > 1 {
-                resp.records.removeFirst()
+                if !trimmedRecords {
+                    // Start this page at the key's cursor.
+                    let start = cursor % stored.count
+                    resp.records = Array(stored[start...] + stored[..<start])
+                    trimmedRecords = true
+                }
+                resp.records.removeLast()
             } else {
                 break
+            }
+        }
+        if trimmedRecords {
+            let next = (cursor % stored.count + resp.records.count) % stored.count
+            state.withLock { s in
+                if s.answerCursors.count >= NodeConstants.maxAnswerCursors { s.answerCursors.removeAll() }
+                s.answerCursors[req.target] = next
             }
         }
         return resp

@@ -28,6 +28,8 @@ public enum NodeConstants {
     public static let maxTrackedSources = 16_384
     /// Dial-address book size.
     public static let maxDialEntries = 65_536
+    /// Keys whose trimmed FIND_VALUE answers are being rotated (forgotten wholesale when full).
+    public static let maxAnswerCursors = 4096
     /// Decode-failure warnings are logged at most this often.
     public static let decodeWarningInterval: Duration = .seconds(30)
     /// Seen-peers flush period.

@@ -14,6 +14,9 @@ struct NodeState {
     var natEchoLimiter: FixedWindowLimiter
     /// Waiters for NAT probe echoes, by token.
     var natWaiters: [[UInt8]: CheckedContinuation<Bool, Never>] = [:]
+    /// Per-key rotation of FIND_VALUE answers that must be trimmed, so successive requests page
+    /// through every record at a busy key (bounded; see `DHTNode.findValueAnswer`).
+    var answerCursors: [NodeID: Int] = [:]
     var passiveRouting = false
     var selfExternalIP: IPAddress?
     var nextDecodeWarning = Tick.zero

@@ -1,0 +1,16 @@
+/// Parameters of iterative lookups (query-store-routing.md §3.1, with the convergence rule of
+/// design.md deviation 4).
+public enum LookupConstants {
+    /// Results per lookup, and the width of the convergence set.
+    public static let k = 16
+    /// Concurrent RPCs to Good or Unknown candidates.
+    public static let alpha = 5
+    /// Concurrent RPCs to Bad candidates; they are tried only when nothing better is left.
+    public static let beta = 3
+    /// Deadline of each RPC (one attempt).
+    public static let peerTimeout: Duration = .seconds(2)
+    /// FIND_VALUE pages asked of one holder while aggregating (answers are limited to a datagram).
+    public static let maxPagesPerPeer = 30
+    /// Default deadline of a whole lookup.
+    public static let defaultDeadline: Duration = .seconds(10)
+}
