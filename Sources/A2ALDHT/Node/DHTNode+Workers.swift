@@ -2,10 +2,11 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Background work that lives as long as the node: the store's expiry sweeper and the
-    /// seen-peers flusher. Routing and replication maintenance join with the lookup engine.
+    /// Background work that lives as long as the node: the store's expiry sweeper, the 15 s
+    /// maintenance pass (replicas and routing) and the seen-peers flusher.
     func startWorkers() {
         spawnTracked { [weak self] in await self?.runSweeper() }
+        spawnTracked { [weak self] in await self?.runMaintenanceLoop() }
         if seenPeersPath != nil {
             spawnTracked { [weak self] in await self?.runSeenPeersFlusher() }
         }

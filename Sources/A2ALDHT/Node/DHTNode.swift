@@ -61,6 +61,8 @@ public final class DHTNode: Sendable {
 
     let state: Mutex<NodeState>
     let pending = Mutex(PendingRPCs())
+    /// Replica sets of the records we publish.
+    let replication = Mutex<[ReplicaKey: ReplicaSet]>([:])
     let counters = NodeCounters()
     /// Background workers started by `start`, cancelled by `close`.
     let workers = Mutex(WorkerRegistry())

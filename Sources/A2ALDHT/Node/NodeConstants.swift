@@ -28,6 +28,12 @@ public enum NodeConstants {
     public static let maxTrackedSources = 16_384
     /// Dial-address book size.
     public static let maxDialEntries = 65_536
+    /// Routing maintenance per pass: cached-contact probes, stale-entry probes, bucket refills.
+    public static let maintenancePendingPerPass = 5
+    public static let maintenanceStalePerPass = 10
+    public static let maintenanceRefillsPerPass = 2
+    /// Deadline of a bucket-refill lookup.
+    public static let refillLookupTimeout: Duration = .seconds(15)
     /// Keys whose trimmed FIND_VALUE answers are being rotated (forgotten wholesale when full).
     public static let maxAnswerCursors = 4096
     /// Decode-failure warnings are logged at most this often.

@@ -1,0 +1,162 @@
+import A2ALCore
+import A2ALProtocol
+
+extension DHTNode {
+    /// The 15-second maintenance pass (node.md §11): republish our records due for renewal, drop
+    /// sets whose record expired, probe due replicas, then routing maintenance.
+    public func runMaintenancePass() async {
+        await maintainReplication()
+        await maintainRouting()
+    }
+
+    func runMaintenanceLoop() async {
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: ReplicationConstants.tickInterval) } catch { return }
+            await runMaintenancePass()
+        }
+    }
+
+    // MARK: Replication
+
+    private func maintainReplication() async {
+        let unix = clock.unixSeconds()
+        let now = clock.now()
+        // Republish before expiry; forget sets whose record expired without a renewer.
+        let (republish, due) = replication.withLock { sets -> ([(ReplicaKey, RecordRenewer)], [(ReplicaKey, NodeID)]) in
+            var renewals: [(ReplicaKey, RecordRenewer)] = []
+            var probes: [(ReplicaKey, NodeID)] = []
+            for (rk, set) in sets {
+                let halfLife = set.record.timestamp + UInt64(set.record.ttl) / 2
+                if let renew = set.renew, unix >= halfLife {
+                    renewals.append((rk, renew))
+                } else if set.record.isExpired(now: unix) {
+                    sets[rk] = nil
+                    continue
+                }
+                for (id, m) in set.members where m.nextProbeAt < now { probes.append((rk, id)) }
+            }
+            return (renewals, probes)
+        }
+        for (rk, renew) in republish {
+            guard let fresh = try? renew(unix) else { continue }
+            _ = try? publish(fresh, at: rk.storeKey, renew: renew)
+        }
+        // Probes run concurrently so one pass stays well inside its 15 s period however many
+        // replicas are silent (the reference probes one after another, 2 s each).
+        let needRefill = await withTaskGroup(of: ReplicaKey?.self) { group in
+            for (rk, id) in due { group.addTask { await self.probe(rk, id) ? rk : nil } }
+            var keys = Set<ReplicaKey>()
+            for await rk in group { if let rk { keys.insert(rk) } }
+            return keys
+        }
+        for rk in needRefill { await refill(rk) }
+    }
+
+    /// Probes one replica; returns true when its set needs a refill (query-store-routing.md §5.7).
+    private func probe(_ rk: ReplicaKey, _ id: NodeID) async -> Bool {
+        guard let address = dialAddress(of: id) else {
+            return replication.withLock { sets -> Bool in
+                sets[rk]?.members[id]?.addresslessProbes += 1
+                sets[rk]?.members[id]?.nextProbeAt = clock.now() + ReplicationConstants.probeInitialDelay
+                if (sets[rk]?.members[id]?.addresslessProbes ?? 0) >= ReplicationConstants.maxAddresslessProbes {
+                    sets[rk]?.members[id] = nil
+                    return true
+                }
+                return false
+            }
+        }
+        let ok = (try? await ping(address, expectedID: id, timeout: ReplicationConstants.probeTimeout, attempts: 1)) != nil
+        let now = clock.now()
+        if !ok {
+            let t = state.withLock { $0.health.recordProbeFailure(id, now: now) }
+            if let t { events.peerHealthChanged?(t) }
+        }
+        return replication.withLock { sets -> Bool in
+            guard var m = sets[rk]?.members[id] else { return false }
+            if ok {
+                m.failCount = 0
+                m.badSince = nil
+                m.probeDelay = min(m.probeDelay * 2, ReplicationConstants.probeMaxDelay)
+                m.nextProbeAt = now + m.probeDelay
+                sets[rk]?.members[id] = m
+                return false
+            }
+            m.failCount += 1
+            if m.badSince != nil {
+                sets[rk]?.members[id] = nil
+                return true
+            }
+            if m.failCount >= 2 {
+                m.badSince = now
+                m.nextProbeAt = now + ReplicationConstants.probeBadDelay
+                sets[rk]?.members[id] = m
+                return true
+            }
+            m.nextProbeAt = now + ReplicationConstants.probeInitialDelay
+            sets[rk]?.members[id] = m
+            return false
+        }
+    }
+
+    // MARK: Routing
+
+    /// Pending-contact probes (5), stale-entry probes (10) and bucket refills (2, skipped in
+    /// passive mode) per pass (query-store-routing.md §1.9).
+    private func maintainRouting() async {
+        let now = clock.now()
+        let cutoff = now - NodeConstants.verifiedFreshWindow
+        let work = state.withLock { $0.routing.collectMaintenanceWork(now: now, freshCutoff: cutoff, staleCutoff: cutoff) }
+        await withTaskGroup(of: Void.self) { group in
+            for cached in work.pendingToProbe.prefix(NodeConstants.maintenancePendingPerPass) {
+                group.addTask { await self.probeCached(cached.contact) }
+            }
+            for entry in work.staleToProbe.prefix(NodeConstants.maintenanceStalePerPass) {
+                group.addTask { await self.probeStale(entry.contact) }
+            }
+        }
+        guard !isPassiveRouting else { return }
+        for bucket in work.bucketsToRefill.sorted(by: >).prefix(NodeConstants.maintenanceRefillsPerPass) {
+            let before = state.withLock { $0.routing.discoveryCount(bucket: bucket) }
+            let target = RoutingTable.randomID(inBucket: bucket, of: nodeID)
+            spawnTracked { [weak self] in
+                guard let self else { return }
+                _ = await self.lookup(target, timeout: NodeConstants.refillLookupTimeout)
+                self.state.withLock { s in
+                    s.routing.recordRefillOutcome(bucket: bucket, improved: s.routing.discoveryCount(bucket: bucket) > before)
+                }
+            }
+        }
+    }
+
+    /// A replacement-cache candidate answers → promoted when its bucket has room; else dropped.
+    private func probeCached(_ contact: Contact) async {
+        let id = contact.nodeID
+        guard let address = dialAddress(of: id) ?? contact.endpoint.map({ PeerAddress.udp($0) }) else {
+            state.withLock { $0.routing.dropCached(id) }
+            return
+        }
+        if (try? await ping(address, expectedID: id, timeout: NodeConstants.lruCheckTimeout, attempts: 1)) != nil {
+            state.withLock { _ = $0.routing.markCachedVerified(id, now: clock.now()) }
+        } else {
+            state.withLock { s in
+                _ = s.health.recordProbeFailure(id, now: clock.now())
+                s.routing.dropCached(id)
+            }
+        }
+    }
+
+    /// A stale table entry that does not answer is removed.
+    private func probeStale(_ contact: Contact) async {
+        let id = contact.nodeID
+        guard let address = dialAddress(of: id) ?? contact.endpoint.map({ PeerAddress.udp($0) }) else {
+            state.withLock { _ = $0.routing.remove(id) }
+            return
+        }
+        if (try? await ping(address, expectedID: id, timeout: NodeConstants.lruCheckTimeout, attempts: 1)) == nil {
+            state.withLock { s in
+                _ = s.health.recordProbeFailure(id, now: clock.now())
+                _ = s.routing.remove(id)
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import A2ALCore
+import A2ALProtocol
+
+extension DHTNode {
+    /// Publishes a record: stored locally at once (so we answer for it immediately), then
+    /// replicated in the background to the closest reachable peers. `key` zero means
+    /// NodeID(record.address) (endpoint and other sovereign records); topic records go at their
+    /// topic key, mailbox records at the recipient's NodeID. With `renew`, the node re-signs and
+    /// republishes the record when half its lifetime has passed (design.md deviation 6).
+    @discardableResult
+    public func publish(_ record: SignedRecord, at key: NodeID = .zero, renew: RecordRenewer? = nil) throws(DHTError) -> NodeID {
+        let storeKey = try localPut(record, at: key)
+        let rk = ReplicaKey(storeKey: storeKey, publisher: record.address.nodeID, recType: record.recType)
+        replication.withLock { sets in
+            if sets[rk] == nil {
+                sets[rk] = ReplicaSet(record: record, renew: renew)
+            } else {
+                sets[rk]?.record = record
+                if let renew { sets[rk]?.renew = renew }
+            }
+        }
+        scheduleRenewal(rk)
+        return storeKey
+    }
+
+    /// Publishes this node's own endpoint record and keeps it fresh: re-signed with a new seq and
+    /// republished every half TTL while the node runs.
+    @discardableResult
+    public func publishOwnEndpoint(_ payload: EndpointPayload, ttl: UInt32 = 3600) throws(DHTError) -> SignedRecord {
+        let signer = self.signer
+        let make: RecordRenewer = { now in
+            let (ts, widened) = SignedRecord.backdated(now: now, ttl: ttl)
+            // Seq is the signing time in nanoseconds, so every republish is strictly newer.
+            let seq = now &* 1_000_000_000 &+ UInt64.random(in: 0..<1_000_000)
+            return try SignedRecord.sign(recType: RecordType.endpoint, payload: payload.encoded, seq: seq,
+                                         timestamp: ts, ttl: widened, signer: signer)
+        }
+        let record: SignedRecord
+        do {
+            record = try make(clock.unixSeconds())
+        } catch {
+            throw .unexpectedReply("cannot sign endpoint record: \(error)")
+        }
+        try publish(record, renew: make)
+        return record
+    }
+
+    /// Stops replicating everything `publisher` published (node.md §10.6). Stored records stay.
+    public func removeReplicaSets(publisher: NodeID) {
+        replication.withLock { $0 = $0.filter { $0.key.publisher != publisher } }
+    }
+
+    /// Number of replica sets and of confirmed replicas in them (diagnostics, tests).
+    public var replicationSummary: (sets: Int, replicas: Int) {
+        replication.withLock { sets in (sets.count, sets.values.reduce(0) { $0 + $1.members.count }) }
+    }
+
+    /// Confirmed replica holders of the record published at `key` by `publisher`.
+    public func replicaHolders(key: NodeID, publisher: NodeID, recType: UInt8) -> [NodeID] {
+        let rk = ReplicaKey(storeKey: key, publisher: publisher, recType: recType)
+        return replication.withLock { $0[rk].map { Array($0.members.keys) } ?? [] }
+    }
+
+    /// Starts a background renewal of `rk` unless one is running.
+    func scheduleRenewal(_ rk: ReplicaKey) {
+        let start = replication.withLock { sets -> Bool in
+            guard sets[rk] != nil, sets[rk]?.renewing == false else { return false }
+            sets[rk]?.renewing = true
+            return true
+        }
+        guard start else { return }
+        spawnTracked { [weak self] in
+            await self?.renew(rk)
+            _ = self?.replication.withLock { $0[rk]?.renewing = false }
+        }
+    }
+
+    /// Finds the closest peers for the key and stores the record at existing and new replicas
+    /// (query-store-routing.md §5.4, with Bad peers skipped).
+    func renew(_ rk: ReplicaKey) async {
+        guard let record = replication.withLock({ $0[rk]?.record }) else { return }
+        if record.isExpired(now: clock.unixSeconds()) {
+            replication.withLock { _ = $0.removeValue(forKey: rk) }
+            return
+        }
+        var found: [(NodeID, PeerAddress)] = []
+        if isPassiveRouting || isClosed {
+            found = nearestHealthy(to: rk.storeKey, count: LookupConstants.k).compactMap { c in
+                dialAddress(of: c.nodeID).map { (c.nodeID, $0) }
+            }
+        } else {
+            found = await lookup(rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
+                (dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint))).map { (n.nodeID, $0) }
+            }
+        }
+        let now = clock.now()
+        let (existing, farthest) = replication.withLock { sets -> ([NodeID], NodeID?) in
+            guard let set = sets[rk] else { return ([], nil) }
+            var renewable: [NodeID] = []
+            for (id, m) in set.members {
+                if m.badSince == nil { renewable.append(id) } else { sets[rk]?.members[id]?.nextProbeAt = now }
+            }
+            return (renewable, set.members.count >= ReplicationConstants.target ? set.farthest(from: rk.storeKey) : nil)
+        }
+        let memberSet = Set(existing)
+        var targets: [(NodeID, PeerAddress)] = existing.compactMap { id in dialAddress(of: id).map { (id, $0) } }
+        let slots = ReplicationConstants.hardCap - replication.withLock { $0[rk]?.members.count ?? 0 }
+        var added = 0
+        for (id, addr) in found where added < slots {
+            guard id != nodeID, !memberSet.contains(id), peerAllowContact(id), peerHealth(id) != .bad,
+                  !isHairpin(addr) else { continue }
+            if let far = farthest, id.distance(to: rk.storeKey) >= far.distance(to: rk.storeKey) { continue }
+            targets.append((id, addr))
+            added += 1
+        }
+        await store(record, in: rk, at: targets)
+        if (replication.withLock { $0[rk]?.members.count ?? 0 }) < ReplicationConstants.target { await refill(rk) }
+    }
+
+    /// STOREs the record at every target concurrently; any reply confirms a replica.
+    func store(_ record: SignedRecord, in rk: ReplicaKey, at targets: [(NodeID, PeerAddress)]) async {
+        guard !targets.isEmpty else { return }
+        let confirmed = await withTaskGroup(of: (NodeID, PeerAddress)?.self) { group in
+            for (id, addr) in targets {
+                group.addTask {
+                    guard (try? await self.storeAt(addr, expectedID: id, key: rk.storeKey, record: record,
+                                                   timeout: ReplicationConstants.storeTimeout, attempts: 1)) != nil else { return nil }
+                    return (id, addr)
+                }
+            }
+            var out: [(NodeID, PeerAddress)] = []
+            for await r in group { if let r { out.append(r) } }
+            return out
+        }
+        let now = clock.now()
+        let confirmedIDs = Set(confirmed.map(\.0))
+        replication.withLock { sets in
+            guard sets[rk] != nil else { return }
+            for (id, _) in confirmed {
+                if sets[rk]?.members[id] != nil {
+                    sets[rk]?.members[id]?.confirmedAt = now
+                    sets[rk]?.members[id]?.failCount = 0
+                    sets[rk]?.members[id]?.badSince = nil
+                } else {
+                    sets[rk]?.members[id] = Replica(confirmedAt: now, nextProbeAt: now + ReplicationConstants.probeInitialDelay)
+                }
+            }
+            // Renewals that got no answer are probed at the next tick.
+            for (id, _) in targets where !confirmedIDs.contains(id) && sets[rk]?.members[id] != nil {
+                sets[rk]?.members[id]?.nextProbeAt = now
+            }
+            while let count = sets[rk]?.members.count, count > ReplicationConstants.hardCap,
+                  let far = sets[rk]?.farthest(from: rk.storeKey) {
+                sets[rk]?.members[far] = nil
+            }
+        }
+        // A STORE reply is first-hand evidence of a live peer at that address.
+        for (id, addr) in confirmed { addVerified(Contact(nodeID: id, endpoint: addr.udp), dial: addr) }
+    }
+
+    /// Tops a set up to the target from the healthiest known peers (query-store-routing.md §5.6).
+    func refill(_ rk: ReplicaKey) async {
+        guard let (record, members) = replication.withLock({ sets in sets[rk].map { ($0.record, Set($0.members.keys)) } }) else { return }
+        let need = ReplicationConstants.target - members.count
+        guard need > 0 else { return }
+        let candidates = nearestHealthy(to: rk.storeKey, count: LookupConstants.k).compactMap { c -> (NodeID, PeerAddress)? in
+            guard c.nodeID != nodeID, !members.contains(c.nodeID), peerAllowContact(c.nodeID), peerHealth(c.nodeID) != .bad,
+                  let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
+            return (c.nodeID, a)
+        }
+        await store(record, in: rk, at: Array(candidates.prefix(need)))
+    }
+
+    /// Makes every replica probe due now (tests drive the maintenance pass without waiting).
+    func makeReplicaProbesDue() {
+        let now = clock.now() - .nanoseconds(1)
+        replication.withLock { sets in
+            for rk in sets.keys {
+                for id in sets[rk]?.members.keys.map({ $0 }) ?? [] { sets[rk]?.members[id]?.nextProbeAt = now }
+            }
+        }
+    }
+}

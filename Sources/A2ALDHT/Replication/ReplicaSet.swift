@@ -1,0 +1,58 @@
+import A2ALCore
+import A2ALProtocol
+
+/// Replication parameters (query-store-routing.md §5.1).
+public enum ReplicationConstants {
+    /// Confirmed replicas a record should have.
+    public static let target = 8
+    /// Most replicas one set keeps.
+    public static let hardCap = 16
+    /// First probe of a new replica, and the retry after a failed probe.
+    public static let probeInitialDelay: Duration = .seconds(30)
+    /// Longest interval between probes of a healthy replica.
+    public static let probeMaxDelay: Duration = .seconds(3600)
+    /// Grace window of a replica marked bad before it is evicted.
+    public static let probeBadDelay: Duration = .seconds(1800)
+    /// Period of the maintenance pass (replica probes and routing maintenance).
+    public static let tickInterval: Duration = .seconds(15)
+    /// Deadline of one STORE and of one probe PING.
+    public static let storeTimeout: Duration = .seconds(2)
+    public static let probeTimeout: Duration = .seconds(2)
+    /// Probes of one replica with no dial address before it is dropped (design.md deviation 6).
+    public static let maxAddresslessProbes = 3
+    /// Lookup deadline of a renewal.
+    public static let renewalLookupDeadline: Duration = .seconds(15)
+}
+
+/// Identifies a replica set: one per (key, publisher, record type) (design.md deviation 6).
+struct ReplicaKey: Hashable, Sendable {
+    let storeKey: NodeID
+    let publisher: NodeID
+    let recType: UInt8
+}
+
+/// Makes a fresh copy of a record we publish, for republishing before it expires.
+public typealias RecordRenewer = @Sendable (_ nowUnix: UInt64) throws -> SignedRecord
+
+/// One replica holder and its probe schedule.
+struct Replica: Sendable {
+    var confirmedAt: Tick
+    var failCount = 0
+    var badSince: Tick?
+    var nextProbeAt: Tick
+    var probeDelay: Duration = ReplicationConstants.probeInitialDelay
+    var addresslessProbes = 0
+}
+
+/// The peers holding one of our records.
+struct ReplicaSet: Sendable {
+    var record: SignedRecord
+    var renew: RecordRenewer?
+    var members: [NodeID: Replica] = [:]
+    var renewing = false
+
+    /// The member farthest from the key.
+    func farthest(from key: NodeID) -> NodeID? {
+        members.keys.max { $0.distance(to: key) < $1.distance(to: key) }
+    }
+}
