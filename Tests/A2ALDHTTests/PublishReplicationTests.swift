@@ -100,4 +100,36 @@ import Testing
             #expect(try await c.nodes[q].resolve(c.nodes[publisher].address).record == record)
         }
     }
+
+    @Test func tenPercentChurnKeepsEveryRecordResolvable() async throws {
+        let c = try await network(60)
+        defer { Task { await c.close() } }
+        for p in 0..<60 {
+            try c.nodes[p].publishOwnEndpoint(EndpointPayload(endpoints: ["quic://10.8.2.\(p):4433"]))
+        }
+        try await waitForReplication(c, 0..<60)
+        // 10% of the nodes leave, publishers among them.
+        let gone = Set([4, 13, 22, 31, 40, 49])
+        for i in gone { await c.nodes[i].close() }
+        let alive = (0..<60).filter { !gone.contains($0) }
+        // Maintenance notices the dead replicas and refills (probes made due instead of waiting).
+        for _ in 0..<3 {
+            await withTaskGroup(of: Void.self) { group in
+                for i in alive {
+                    group.addTask {
+                        c.nodes[i].makeReplicaProbesDue()
+                        await c.nodes[i].runMaintenancePass()
+                    }
+                }
+            }
+        }
+        var failures: [(Int, Int)] = []
+        for q in alive.prefix(12) {
+            for p in 0..<60 where p != q {
+                guard let r = try? await c.nodes[q].resolve(c.nodes[p].address) else { failures.append((q, p)); continue }
+                #expect(r.payload.endpoints == ["quic://10.8.2.\(p):4433"])
+            }
+        }
+        #expect(failures.isEmpty, "unresolved (querier, publisher): \(failures)")
+    }
 }
