@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "A2ALProtocol", targets: ["A2ALProtocol"]),
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
         .executable(name: "a2al-bench-node", targets: ["a2al-bench-node"]),
+        .executable(name: "a2al-sim", targets: ["a2al-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -45,6 +46,7 @@ let package = Package(
                           path: "bench/wire"),
 
         .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP"], path: "bench/node"),
+        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT"], path: "Sources/a2al-sim"),
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),

@@ -63,6 +63,13 @@ extension DHTNode {
         return authority(key, record, now) == nil
     }
 
+    /// A lookup RPC's deadline: a few of the peer's last round trips when known, else 2 s.
+    func lookupTimeout(for id: NodeID) -> Duration {
+        guard let rtt = state.withLock({ $0.health.rtt(of: id) }) else { return LookupConstants.peerTimeout }
+        let adaptive = rtt * Int(LookupConstants.rttTimeoutFactor)
+        return min(LookupConstants.peerTimeout, max(LookupConstants.minAdaptiveTimeout, adaptive))
+    }
+
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration,
                    local: [SignedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: LookupConstants.k)

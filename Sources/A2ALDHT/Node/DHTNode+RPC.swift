@@ -55,9 +55,18 @@ extension DHTNode {
                 group.addTask {
                     try await withTaskCancellationHandler {
                         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Reply, any Error>) in
-                            self.pending.withLock {
-                                $0.register(key, .init(expectedType: expectedType, expectedID: expectedID,
-                                                       expectedAddress: address, continuation: c))
+                            // Checked under the lock: a cancellation that came first is seen here;
+                            // one that comes later finds the waiter in its handler. Otherwise a
+                            // request cancelled before it started could wait forever.
+                            let registered = self.pending.withLock { p -> Bool in
+                                if Task.isCancelled { return false }
+                                p.register(key, .init(expectedType: expectedType, expectedID: expectedID,
+                                                      expectedAddress: address, continuation: c))
+                                return true
+                            }
+                            guard registered else {
+                                c.resume(throwing: CancellationError())
+                                return
                             }
                             do throws(TransportError) {
                                 try self.transport.send(datagram, to: address)

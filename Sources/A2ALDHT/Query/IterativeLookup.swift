@@ -175,18 +175,20 @@ struct IterativeLookup {
         }
     }
 
-    /// One RPC (single attempt, 2 s); nil nodes means the peer failed.
+    /// One RPC (single attempt); nil nodes means the peer failed. The deadline adapts to the
+    /// peer's last round trip when we have one.
     private static func ask(_ node: DHTNode, _ address: PeerAddress, _ id: NodeID, _ target: NodeID,
                             _ mode: Mode) async -> SlotResult {
+        let timeout = node.lookupTimeout(for: id)
         do {
             switch mode {
             case .nodes:
                 let nodes = try await node.findNode(at: address, expectedID: id, lookingFor: target,
-                                                    timeout: LookupConstants.peerTimeout, attempts: 1)
+                                                    timeout: timeout, attempts: 1)
                 return SlotResult(id: id, nodes: nodes, records: [])
             case .records(let recType, let threshold):
                 let r = try await node.findValue(at: address, expectedID: id, key: target, recType: recType,
-                                                 timeout: LookupConstants.peerTimeout, attempts: 1)
+                                                 timeout: timeout, attempts: 1)
                 guard threshold == 0, r.records.count > 1 else {
                     return SlotResult(id: id, nodes: r.nodes, records: r.records)
                 }
@@ -196,7 +198,7 @@ struct IterativeLookup {
                 var seen = Set(r.records.map(RecordDedupeKey.init))
                 for _ in 1..<LookupConstants.maxPagesPerPeer {
                     guard let page = try? await node.findValue(at: address, expectedID: id, key: target, recType: recType,
-                                                               timeout: LookupConstants.peerTimeout, attempts: 1) else { break }
+                                                               timeout: timeout, attempts: 1) else { break }
                     let fresh = page.records.filter { seen.insert(RecordDedupeKey($0)).inserted }
                     if fresh.isEmpty { break }
                     all += fresh

@@ -1,0 +1,87 @@
+import A2ALCore
+import A2ALDHT
+import A2ALProtocol
+
+/// N nodes on one in-memory network, each with its own Ed25519 identity and a synthetic
+/// `10.x.y.z:4000` endpoint. Private 10/8 addresses are exempt from the routing table's Sybil
+/// (per-subnet) limits, so a whole simulated network can share one /8 like a LAN would not.
+final class SimCluster: Sendable {
+    let clock: SystemClock
+    let network: MemoryNetwork
+    let nodes: [DHTNode]
+    let keys: [Ed25519.KeyPair]
+
+    /// The endpoint of node `i` (10.0.0.1 upwards; .0 is skipped so no node sits on a network address).
+    static func endpoint(_ i: Int) -> WireEndpoint {
+        WireEndpoint(ip: IPAddress(ipv4: 0x0a00_0001 + UInt32(i)), port: 4000)
+    }
+
+    /// Creates the nodes (not started). Real time with real latency: the network's single
+    /// scheduler delivers everything, so no virtual clock needs to be driven.
+    init(options: SimOptions) throws {
+        clock = SystemClock()
+        network = MemoryNetwork(clock: clock, config: .init(
+            oneWayLatency: .microseconds(Int64((options.latencyMs * 1000).rounded())),
+            jitter: .microseconds(Int64((options.jitterMs * 1000).rounded())),
+            lossRate: options.loss, seed: options.seed))
+        var nodes: [DHTNode] = []
+        var keys: [Ed25519.KeyPair] = []
+        nodes.reserveCapacity(options.nodes)
+        keys.reserveCapacity(options.nodes)
+        for i in 0..<options.nodes {
+            let kp = Ed25519.KeyPair.generate()
+            let store = MemoryKeyStore()
+            _ = try store.add(kp)
+            let transport = try network.makeTransport(endpoint: Self.endpoint(i))
+            // No inbound rate limit: in a simulation every peer shares one scheduler, and a
+            // per-IP limiter would only measure the simulator's burstiness.
+            nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock,
+                                                   routingLimits: .default, inboundRateLimit: nil)))
+            keys.append(kp)
+        }
+        self.nodes = nodes
+        self.keys = keys
+    }
+
+    /// Starts node i at i/N of `spread`: nodes started in one burst run their periodic
+    /// maintenance in lockstep forever after, which turns every pass into a network-wide storm.
+    func startAll(spread: Duration) async throws {
+        let begin = ContinuousClock.now
+        for (i, n) in nodes.enumerated() {
+            if spread > .zero {
+                let due = begin + spread * (Double(i) / Double(nodes.count))
+                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+            }
+            try await n.start()
+        }
+    }
+
+    func address(_ i: Int) -> PeerAddress { nodes[i].localAddress }
+
+    /// The endpoint string node `i` publishes, so a resolve can be checked for the right answer.
+    static func publishedEndpoint(_ i: Int) -> String { "quic://\(endpoint(i).ip):4433" }
+}
+
+/// Runs `work` for `count` items with at most `limit` in flight. `prepare` runs on the caller
+/// just before each launch and `finish` after each completion, so they may read and update the
+/// caller's state (for example the list of already-joined nodes) without locks.
+func boundedForEach<Input: Sendable, Output: Sendable>(
+    _ count: Int, limit: Int, prepare: (Int) -> Input,
+    work: @escaping @Sendable (Input) async -> Output, finish: (Output) -> Void
+) async {
+    await withTaskGroup(of: Output.self) { group in
+        var next = 0
+        var inFlight = 0
+        while next < count || inFlight > 0 {
+            while inFlight < limit && next < count {
+                let input = prepare(next)
+                group.addTask { await work(input) }
+                next += 1
+                inFlight += 1
+            }
+            guard let out = await group.next() else { break }
+            inFlight -= 1
+            finish(out)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Command-line settings of one simulation run. Parsed by hand (no dependency) and validated
+/// up front, because a bad value found after creating thousands of nodes wastes minutes.
+struct SimOptions: Sendable {
+    var nodes = 500
+    var latencyMs = 10.0
+    var jitterMs = 0.0
+    var loss = 0.0
+    var churn = 0.0
+    var lookups = 200
+    var seed: UInt64 = 1
+    var bootstrapConcurrency = 32
+    /// Node starts are spread evenly over this many seconds so their 15 s maintenance passes do
+    /// not all fire at the same instant (a herd no real network has). 0 starts all at once.
+    var staggerSeconds = 15.0
+    /// Upper bound on waiting for the network to fall quiet after publishing.
+    var settleSeconds = 60.0
+
+    static let usage = """
+    usage: a2al-sim [options]
+      --nodes N                  nodes in the network (2...10000, default 500)
+      --latency-ms L             one-way latency in ms (default 10)
+      --jitter-ms J              extra uniform delay 0...J ms per datagram (default 0)
+      --loss P                   datagram loss probability 0...1 (default 0)
+      --churn F                  fraction of nodes closed before the lookup phase, 0...<1 (default 0)
+      --lookups M                resolves to run, sequentially (default 200)
+      --seed S                   seed for node choices, loss and jitter (default 1)
+      --bootstrap-concurrency C  joins/publishes in flight at once (default 32)
+      --stagger-start-s T        spread node starts over T s so maintenance passes are not
+                                 synchronised (default 15 = one maintenance period; 0 = at once)
+      --settle-seconds T         max wait for replication to fall quiet (default 60)
+      --help                     this text
+    Prints one JSON report on stdout; progress goes to stderr.
+    """
+
+    /// Why the command line was rejected; `help` is not an error but ends the run the same way.
+    enum ParseError: Error, CustomStringConvertible {
+        case help
+        case missingValue(String)
+        case badValue(String, String, String)
+        case unknown(String)
+
+        var description: String {
+            switch self {
+            case .help: return SimOptions.usage
+            case .missingValue(let flag): return "a2al-sim: \(flag) needs a value\n\n\(SimOptions.usage)"
+            case .badValue(let flag, let value, let why): return "a2al-sim: \(flag) \(value): \(why)"
+            case .unknown(let flag): return "a2al-sim: unknown option \(flag)\n\n\(SimOptions.usage)"
+            }
+        }
+    }
+
+    /// Parses `arguments` (without the program name).
+    static func parse(_ arguments: [String]) throws(ParseError) -> SimOptions {
+        var o = SimOptions()
+        var i = 0
+        func value(_ flag: String) throws(ParseError) -> String {
+            guard i + 1 < arguments.count else { throw .missingValue(flag) }
+            i += 1
+            return arguments[i]
+        }
+        func int(_ flag: String, _ range: ClosedRange<Int>) throws(ParseError) -> Int {
+            let v = try value(flag)
+            guard let n = Int(v) else { throw .badValue(flag, v, "not an integer") }
+            guard range.contains(n) else { throw .badValue(flag, v, "must be in \(range.lowerBound)...\(range.upperBound)") }
+            return n
+        }
+        func double(_ flag: String, _ range: ClosedRange<Double>, below upper: Bool = false) throws(ParseError) -> Double {
+            let v = try value(flag)
+            guard let d = Double(v), d.isFinite else { throw .badValue(flag, v, "not a number") }
+            guard range.contains(d), !(upper && d == range.upperBound) else {
+                throw .badValue(flag, v, "must be in \(range.lowerBound)...\(range.upperBound)\(upper ? " (exclusive)" : "")")
+            }
+            return d
+        }
+        while i < arguments.count {
+            let flag = arguments[i]
+            switch flag {
+            case "--help", "-h": throw .help
+            case "--nodes": o.nodes = try int(flag, 2...10_000)
+            case "--latency-ms": o.latencyMs = try double(flag, 0...10_000)
+            case "--jitter-ms": o.jitterMs = try double(flag, 0...10_000)
+            case "--loss": o.loss = try double(flag, 0...1)
+            case "--churn": o.churn = try double(flag, 0...1, below: true)
+            case "--lookups": o.lookups = try int(flag, 0...1_000_000)
+            case "--bootstrap-concurrency": o.bootstrapConcurrency = try int(flag, 1...10_000)
+            case "--stagger-start-s": o.staggerSeconds = try double(flag, 0...3600)
+            case "--settle-seconds": o.settleSeconds = try double(flag, 0...3600)
+            case "--seed":
+                let v = try value(flag)
+                guard let s = UInt64(v) else { throw .badValue(flag, v, "not an unsigned 64-bit integer") }
+                o.seed = s
+            default: throw .unknown(flag)
+            }
+            i += 1
+        }
+        return o
+    }
+}

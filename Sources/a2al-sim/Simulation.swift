@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALDHT
+
+/// One whole run, phase by phase, returning the report. A function rather than top-level code
+/// so its state (the seeded generator above all) is local, not main-actor global.
+func simulate(_ options: SimOptions) async throws -> JSON {
+    var rng = SimRandom(seed: options.seed)
+    let totalTimer = PhaseTimer()
+
+    // Phase 1: create and start. RSS growth over N is the memory of an idle, empty node.
+    trimHeap()
+    let rssBefore = residentBytes()
+    let createTimer = PhaseTimer()
+    let cluster = try SimCluster(options: options)
+    try await cluster.startAll(spread: .milliseconds(Int64(options.staggerSeconds * 1000)))
+    let createTime = createTimer.elapsed()
+    trimHeap()
+    let rssIdle = residentBytes()
+    let monitor = startMonitor(cluster.network)
+    defer { monitor.cancel() }
+    progress("created and started \(options.nodes) nodes in \(Int(createTime.wall)) s")
+
+    /// Resident growth since before the nodes existed, per node (nil if /proc is unreadable).
+    func perNode(_ rss: Int?) -> JSON {
+        guard let rss, let rssBefore else { return .null }
+        return .int((rss - rssBefore) / options.nodes)
+    }
+
+    // Phase 2: bootstrap.
+    let bootTimer = PhaseTimer()
+    let sentBeforeBoot = cluster.network.stats.sent
+    let boot = await bootstrapAll(cluster, concurrency: options.bootstrapConcurrency, rng: &rng)
+    let bootTime = bootTimer.elapsed()
+    let bootDatagrams = cluster.network.stats.sent - sentBeforeBoot
+    trimHeap()
+    let rssJoined = residentBytes()
+    progress("bootstrap: \(boot.joined) joined, \(boot.failed) failed in \(Int(bootTime.wall)) s")
+
+    // Phase 3: publish, then let replication fall quiet.
+    let pubTimer = PhaseTimer()
+    let sentBeforePub = cluster.network.stats.sent
+    let pub = await publishAll(cluster, concurrency: options.bootstrapConcurrency)
+    let pubTime = pubTimer.elapsed()
+    let settled = await settle(cluster, limit: .milliseconds(Int64(options.settleSeconds * 1000)))
+    let pubDatagrams = cluster.network.stats.sent - sentBeforePub
+    let storedKeys = cluster.nodes.reduce(0) { $0 + $1.storeKeyCount }
+    trimHeap()
+    let rssPublished = residentBytes()
+    progress("publish: \(pub.published) published in \(Int(pubTime.wall)) s, settled in \(Int(settled.seconds)) s")
+
+    // Phase 4: churn.
+    let churnTimer = PhaseTimer()
+    let closed = await churn(cluster, fraction: options.churn, rng: &rng)
+    let churnTime = churnTimer.elapsed()
+
+    // Background load before lookups: the maintenance passes of every live node. Measured over
+    // an idle window so resolve figures can be read against it.
+    let idleSent0 = cluster.network.stats.sent
+    let idleTimer = PhaseTimer()
+    try? await Task.sleep(for: .seconds(3))
+    let idle = idleTimer.elapsed()
+    let idleRate = Double(cluster.network.stats.sent - idleSent0) / idle.wall
+
+    // Phase 5: sequential resolves.
+    let lookupTimer = PhaseTimer()
+    let sentBeforeLookups = cluster.network.stats.sent
+    let lookups = await runLookups(cluster, count: options.lookups, closed: closed, timeout: .seconds(10), rng: &rng)
+    let lookupTime = lookupTimer.elapsed()
+    let lookupDatagrams = cluster.network.stats.sent - sentBeforeLookups
+    let net = cluster.network.stats
+    let total = totalTimer.elapsed()
+
+    func summary(_ samples: [Double], places: Int = 3) -> JSON {
+        guard let s = Summary(samples) else { return .null }
+        return .object([("p50", .double(s.p50, places: places)), ("p95", .double(s.p95, places: places)),
+                        ("p99", .double(s.p99, places: places)), ("max", .double(s.max, places: places)),
+                        ("mean", .double(s.mean, places: places)), ("samples", .int(s.count))])
+    }
+
+    let packetSummary = Summary(lookups.packets)
+    return JSON.object([
+        ("simulator", .string("a2al-sim")),
+        ("parameters", .object([
+            ("nodes", .int(options.nodes)), ("latency_ms", .double(options.latencyMs)),
+            ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
+            ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
+            ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
+            ("resolve_timeout_s", .int(10)), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
+        ])),
+        ("bootstrap_seconds", .double(bootTime.wall)),
+        ("bootstrap", .object([
+            ("core_nodes", .int(boot.coreNodes)), ("core_pings_ok", .int(boot.corePingsOK)),
+            ("joined", .int(boot.joined)), ("retried", .int(boot.retried)), ("failed", .int(boot.failed)),
+            ("mean_routing_table_size", .double(boot.meanRoutingTableSize, places: 1)),
+            ("datagrams", .int(Int(bootDatagrams))),
+        ])),
+        ("memory_per_node_bytes", perNode(rssIdle)),
+        ("memory", .object([
+            ("rss_before_bytes", rssBefore.map(JSON.int) ?? .null),
+            ("per_idle_node_bytes", perNode(rssIdle)),
+            ("per_node_after_bootstrap_bytes", perNode(rssJoined)),
+            ("per_node_after_publish_bytes", perNode(rssPublished)),
+            ("note", .string("resident growth since before node creation / N; idle = created and started, empty tables")),
+        ])),
+        ("publish", .object([
+            ("method", .string(pub.method)), ("published", .int(pub.published)), ("failed", .int(pub.failed)),
+            ("replicas_at_handoff_mean", .double(Double(pub.replicasAtHandoff) / Double(max(pub.published, 1)), places: 2)),
+            ("below_target_at_handoff", .int(pub.belowTarget)), ("replication_target", .int(ReplicationConstants.target)),
+            ("confirmed_replicas_after_settle_mean", .double(Double(settled.replicas) / Double(max(pub.published, 1)), places: 2)),
+            ("stored_copies_per_record_mean", .double(Double(storedKeys) / Double(options.nodes), places: 2)),
+            ("settle_seconds", .double(settled.seconds)), ("settled_quiet", .bool(settled.quiet)),
+            ("datagrams", .int(Int(pubDatagrams))),
+        ])),
+        ("churn", .object([("closed_nodes", .int(closed.count))])),
+        ("resolve_success_rate", lookups.attempted > 0 ? .double(Double(lookups.succeeded) / Double(lookups.attempted), places: 4) : .null),
+        ("resolve", .object([
+            ("attempted", .int(lookups.attempted)), ("succeeded", .int(lookups.succeeded)),
+            ("wrong_answer", .int(lookups.wrongAnswer)), ("answered_locally", .int(lookups.answeredLocally)),
+            ("targets_closed", .int(lookups.targetsClosed)), ("succeeded_closed_targets", .int(lookups.succeededClosedTargets)),
+            ("errors", .object(lookups.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
+        ])),
+        ("latency_ms", summary(lookups.latenciesMs)),
+        ("packets_per_resolve", .object([
+            ("mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
+            ("max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
+            ("p50", packetSummary.map { .double($0.p50, places: 0) } ?? .null),
+            ("p95", packetSummary.map { .double($0.p95, places: 0) } ?? .null),
+            ("note", .string("datagrams sent by the querying node during its resolve, failed resolves included; the querier's own 15 s maintenance pass can overlap a resolve")),
+        ])),
+        ("network_datagrams_per_resolve", summary(lookups.networkDatagrams, places: 2)),
+        ("network", .object([
+            ("sent", .int(Int(net.sent))), ("delivered", .int(Int(net.delivered))), ("dropped", .int(Int(net.dropped))),
+            ("dropped_unreachable", .int(Int(net.droppedUnreachable))), ("queued", .int(Int(net.queued))),
+            ("lookup_phase_datagrams", .int(Int(lookupDatagrams))),
+            ("idle_background_datagrams_per_s", .double(idleRate, places: 1)),
+            ("idle_background_cpu_fraction", .double(idle.cpu / idle.wall, places: 3)),
+        ])),
+        ("phases", .object([
+            ("create_start", createTime.json), ("bootstrap", bootTime.json), ("publish", pubTime.json),
+            ("settle_s", .double(settled.seconds)), ("churn", churnTime.json), ("lookups", lookupTime.json),
+            ("total", total.json),
+        ])),
+    ])
+}
