@@ -115,7 +115,14 @@ extension DHTNode {
             }
         }
         guard !isPassiveRouting else { return }
-        for bucket in work.bucketsToRefill.sorted(by: >).prefix(NodeConstants.maintenanceRefillsPerPass) {
+        // Buckets deeper than the network is wide are naturally empty (a network of n nodes
+        // fills about log2(n) buckets); refilling them only burns traffic.
+        let estimate = max(2, estimatedNetworkSize())
+        let deepest = (Int.bitWidth - estimate.leadingZeroBitCount) + NodeConstants.refillDepthMargin
+        let refills = work.bucketsToRefill.filter { b in
+            b <= deepest || state.withLock { $0.routing.bucketLength(b) } > 0
+        }
+        for bucket in refills.sorted(by: >).prefix(NodeConstants.maintenanceRefillsPerPass) {
             let before = state.withLock { $0.routing.discoveryCount(bucket: bucket) }
             let target = RoutingTable.randomID(inBucket: bucket, of: nodeID)
             spawnTracked { [weak self] in

@@ -32,6 +32,8 @@ public enum NodeConstants {
     public static let maintenancePendingPerPass = 5
     public static let maintenanceStalePerPass = 10
     public static let maintenanceRefillsPerPass = 2
+    /// Empty buckets are refilled only down to log2(estimated network size) + this margin.
+    public static let refillDepthMargin = 2
     /// Deadline of a bucket-refill lookup.
     public static let refillLookupTimeout: Duration = .seconds(15)
     /// Keys whose trimmed FIND_VALUE answers are being rotated (forgotten wholesale when full).

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// The receive callback of a transport.
@@ -41,11 +44,20 @@ final class MemoryNetworkScheduler: Sendable {
     }
 
     /// One datagram resolved to its receiver, ready to hand over outside the lock.
-    private struct Delivery {
+    private struct Delivery: Sendable {
         let handler: DatagramHandler
         let datagram: [UInt8]
         let from: String
+        let to: String
     }
+
+    /// Batches at least this large are delivered on parallel lanes (one receiver always on the
+    /// same lane, so its datagrams keep their order); smaller ones inline, which keeps tests
+    /// deterministic and cheap.
+    static let parallelDeliveryThreshold = 32
+    /// Lanes used for large batches: receivers verify and sign in their handlers, so one lane
+    /// per core is what lets a many-node simulation use the machine.
+    static let deliveryLanes = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     private struct State {
         var config: MemoryNetwork.Config
@@ -301,7 +313,7 @@ final class MemoryNetworkScheduler: Sendable {
                 try? await clock.sleep(until: deadline)
                 if Task.isCancelled { return }
             case .deliver:
-                for d in deliveries { d.handler(d.datagram, PeerAddress(memoryName: d.from)) }
+                await Self.deliver(deliveries)
                 deliveries.removeAll(keepingCapacity: true)
                 let closers = state.withLock { s -> [CheckedContinuation<Void, Never>] in
                     s.phase = .running
@@ -313,6 +325,25 @@ final class MemoryNetworkScheduler: Sendable {
                 // Zero-latency ping-pong would otherwise keep this task busy forever; one yield
                 // per pass (not per datagram) lets waiters and other tasks run.
                 await Task.yield()
+            }
+        }
+    }
+
+    /// Runs the receivers' handlers: inline for small batches, else on parallel lanes keyed by
+    /// receiver (per-receiver order preserved).
+    private static func deliver(_ batch: [Delivery]) async {
+        let lanes = deliveryLanes
+        guard batch.count >= parallelDeliveryThreshold, lanes > 1 else {
+            for d in batch { d.handler(d.datagram, PeerAddress(memoryName: d.from)) }
+            return
+        }
+        var byLane = [[Delivery]](repeating: [], count: lanes)
+        for d in batch { byLane[abs(d.to.hashValue % lanes)].append(d) }
+        await withTaskGroup(of: Void.self) { group in
+            for lane in byLane where !lane.isEmpty {
+                group.addTask {
+                    for d in lane { d.handler(d.datagram, PeerAddress(memoryName: d.from)) }
+                }
             }
         }
     }
@@ -329,7 +360,7 @@ final class MemoryNetworkScheduler: Sendable {
                 continue
             }
             s.stats.delivered &+= 1
-            deliveries.append(Delivery(handler: handler, datagram: item.datagram, from: item.from))
+            deliveries.append(Delivery(handler: handler, datagram: item.datagram, from: item.from, to: item.to))
         }
     }
 
