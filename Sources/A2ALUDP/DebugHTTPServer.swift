@@ -31,7 +31,6 @@ public final class DebugHTTPServer: Sendable {
     static let maxConnections = 64
     /// Pending accepts in the kernel.
     static let listenBacklog: Int32 = 64
-    static let ownedGroupThreads = 1
 
     /// The port actually bound (useful when started with port 0).
     public let localPort: Int
@@ -53,16 +52,9 @@ public final class DebugHTTPServer: Sendable {
     /// the server runs its own one-thread group and shuts it down in `stop()`.
     public static func start(node: DHTNode, host: String = defaultHost, port: Int = defaultPort,
                              group: (any EventLoopGroup)? = nil) async throws -> DebugHTTPServer {
-        let loops: any EventLoopGroup
-        let ownedGroup: MultiThreadedEventLoopGroup?
-        if let group {
-            loops = group
-            ownedGroup = nil
-        } else {
-            let made = MultiThreadedEventLoopGroup(numberOfThreads: ownedGroupThreads)
-            loops = made
-            ownedGroup = made
-        }
+        let choice = EventLoopChoice(group)
+        let loops = choice.loops
+        let ownedGroup = choice.owned
         let connections = DebugConnectionRegistry(limit: maxConnections)
         do {
             let channel = try await ServerBootstrap(group: loops)

@@ -35,8 +35,6 @@ public final class UDPTransport: Transport {
     static let socketReceiveBufferBytes = 4 << 20
     /// Kernel send buffer requested: lets bursts of replies leave without waiting on the loop.
     static let socketSendBufferBytes = 1 << 20
-    /// Threads of the event loop group made when the caller brings none. One socket, one loop.
-    static let ownedGroupThreads = 1
     /// The dual-stack wildcard, and the IPv4 wildcard used when the host has no IPv6.
     static let dualStackWildcard = "::"
     static let ipv4Wildcard = "0.0.0.0"
@@ -126,16 +124,9 @@ public final class UDPTransport: Transport {
     /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
     public static func bind(host: String = "::", port: Int = 0,
                             group: (any EventLoopGroup)? = nil) async throws -> UDPTransport {
-        let loops: any EventLoopGroup
-        let ownedGroup: MultiThreadedEventLoopGroup?
-        if let group {
-            loops = group
-            ownedGroup = nil
-        } else {
-            let made = MultiThreadedEventLoopGroup(numberOfThreads: ownedGroupThreads)
-            loops = made
-            ownedGroup = made
-        }
+        let choice = EventLoopChoice(group)
+        let loops = choice.loops
+        let ownedGroup = choice.owned
         do {
             let channel: any Channel
             if host == dualStackWildcard {
