@@ -22,7 +22,9 @@ extension DHTNode {
             for a in addresses {
                 group.addTask {
                     do {
-                        let id = try await self.ping(a, timeout: timeout)
+                        // Short attempts: a lost datagram costs one second, not five.
+                        let id = try await self.ping(a, timeout: timeout, attempts: NodeConstants.bootstrapPingAttempts,
+                                                     attemptTimeout: NodeConstants.bootstrapPingAttemptTimeout)
                         self.logger.debug("bootstrap ping ok", metadata: ["addr": "\(a)", "node_id": "\(id.nodeID)"])
                         return (a, id)
                     } catch {

@@ -21,9 +21,10 @@ extension DHTNode {
     /// verified contact and reports our observed address.
     @discardableResult
     public func ping(_ target: PeerAddress, expectedID: NodeID? = nil, timeout: Duration = .seconds(15),
-                     attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> PeerIdentity {
+                     attempts: Int = NodeConstants.rpcMaxAttempts,
+                     attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> PeerIdentity {
         let reply = try await request(.ping(Ping(address: address)), to: target, expectedID: expectedID,
-                                      timeout: timeout, attempts: attempts)
+                                      timeout: timeout, attempts: attempts, attemptTimeout: attemptTimeout)
         guard case .pong(let pong) = reply.packet.body else { throw .unexpectedReply("expected PONG") }
         let id = reply.senderID
         addVerified(Contact(nodeID: id, address: pong.address, endpoint: target.udp), dial: target)

@@ -8,7 +8,8 @@ extension DHTNode {
     /// the responder; only network outcomes (timeout, unexpected reply) count as a failure of the
     /// peer (design.md deviation 10).
     func request(_ body: MessageBody, to address: PeerAddress, expectedID: NodeID?, timeout: Duration,
-                 attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> Reply {
+                 attempts: Int = NodeConstants.rpcMaxAttempts,
+                 attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> Reply {
         guard let expectedType = body.type.expectedResponse else {
             throw .unexpectedReply("\(body.type) is not a request")
         }
@@ -17,7 +18,7 @@ extension DHTNode {
         var attempt = 0
         while true {
             attempt += 1
-            let attemptDeadline = min(deadline, clock.now() + NodeConstants.rpcAttemptTimeout)
+            let attemptDeadline = min(deadline, clock.now() + attemptTimeout)
             do {
                 let reply = try await exchange(body, expecting: expectedType, to: address, expectedID: expectedID,
                                                deadline: attemptDeadline)

@@ -16,8 +16,9 @@ public enum NodeConstants {
     public static let lruCheckTimeout: Duration = .seconds(3)
     /// Bootstrap ping deadline per seed.
     public static let bootstrapPingTimeout: Duration = .seconds(10)
-    /// Single-shot RPC deadline used by bootstrap expansion.
-    public static let bootstrapFindNodeTimeout: Duration = .seconds(2)
+    /// Bootstrap pings retry quickly within the overall deadline.
+    public static let bootstrapPingAttempts = 8
+    public static let bootstrapPingAttemptTimeout: Duration = .seconds(1)
     /// NAT echo limit: 3 echoes per source IP per 10 s window.
     public static let natEchoLimit = 3
     public static let natEchoWindow: Duration = .seconds(10)
