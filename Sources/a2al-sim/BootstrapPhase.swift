@@ -15,7 +15,7 @@ struct BootstrapResult: Sendable {
 /// Joins the network as a real deployment grows: a core of up to 8 nodes ping one another, then
 /// every other node bootstraps through 1–3 random nodes that have already joined, with at most
 /// `concurrency` joins in flight (an unbounded burst would measure the scheduler, not the DHT).
-func bootstrapAll(_ cluster: SimCluster, concurrency: Int, rng: inout SimRandom) async -> BootstrapResult {
+func bootstrapAll(_ cluster: SimCluster, concurrency: Int, rng: inout SplitMix64) async -> BootstrapResult {
     var result = BootstrapResult()
     let n = cluster.nodes.count
     let core = min(8, n)

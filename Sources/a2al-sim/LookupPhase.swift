@@ -23,7 +23,7 @@ struct LookupResult: Sendable {
 /// (live or closed — its record lives on at the replicas). Sequential, so the querier's
 /// transmit counter delta during a resolve is that resolve's traffic and nothing else's.
 func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Duration,
-                rng: inout SimRandom) async -> LookupResult {
+                rng: inout SplitMix64) async -> LookupResult {
     var r = LookupResult()
     let n = cluster.nodes.count
     let live = (0..<n).filter { !closed.contains($0) }
@@ -66,7 +66,7 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
 
 /// Closes `fraction` of the nodes, chosen at random, before lookups: departed peers look like
 /// silence to everyone else (their datagrams are dropped as unreachable).
-func churn(_ cluster: SimCluster, fraction: Double, rng: inout SimRandom) async -> Set<Int> {
+func churn(_ cluster: SimCluster, fraction: Double, rng: inout SplitMix64) async -> Set<Int> {
     let n = cluster.nodes.count
     let victims = min(n - 1, Int((fraction * Double(n)).rounded(.down)))
     guard victims > 0 else { return [] }

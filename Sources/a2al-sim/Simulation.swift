@@ -6,7 +6,7 @@ import A2ALDHT
 /// One whole run, phase by phase, returning the report. A function rather than top-level code
 /// so its state (the seeded generator above all) is local, not main-actor global.
 func simulate(_ options: SimOptions) async throws -> JSON {
-    var rng = SimRandom(seed: options.seed)
+    var rng = makeSimRandom(seed: options.seed)
     let totalTimer = PhaseTimer()
 
     // Phase 1: create and start. RSS growth over N is the memory of an idle, empty node.

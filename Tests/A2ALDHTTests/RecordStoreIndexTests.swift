@@ -223,19 +223,9 @@ private struct KeyedRecord: Hashable {
 }
 
 /// A small deterministic generator so failures replay.
-struct StoreTestRandom {
-    var state: UInt64
+typealias StoreTestRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Uniform enough in 0..<bound for tests.
     mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
 }

@@ -47,7 +47,7 @@ final class MemoryNetworkScheduler: Sendable {
     private struct Delivery: Sendable {
         let handler: DatagramHandler
         let datagram: [UInt8]
-        let from: String
+        let from: PeerAddress
         let to: String
     }
 
@@ -227,7 +227,7 @@ final class MemoryNetworkScheduler: Sendable {
     // MARK: Sending
 
     /// Applies loss and delay, then queues the datagram. Never calls a handler.
-    func enqueue(_ datagram: [UInt8], from: String, to: String) {
+    func enqueue(_ datagram: [UInt8], from: String, sender: PeerAddress, to: String) {
         let now = clock.now()
         let (wakeIdle, cancelOld) = state.withLock { s -> (CheckedContinuation<Void, Never>?, Task<Void, Never>?) in
             guard !s.isShutDown else { return (nil, nil) }
@@ -243,7 +243,7 @@ final class MemoryNetworkScheduler: Sendable {
             let deliverAt = Tick(nanoseconds: now.nanoseconds &+ delay)
             s.nextSequence &+= 1
             s.queue.push(ScheduledDatagram(deliverAt: deliverAt, sequence: s.nextSequence,
-                                           datagram: datagram, from: from, to: to))
+                                           datagram: datagram, from: from, to: to, senderAddress: sender))
             switch s.phase {
             case .idle:
                 let idle = s.idleContinuation
@@ -334,7 +334,7 @@ final class MemoryNetworkScheduler: Sendable {
     private static func deliver(_ batch: [Delivery]) async {
         let lanes = deliveryLanes
         guard batch.count >= parallelDeliveryThreshold, lanes > 1 else {
-            for d in batch { d.handler(d.datagram, PeerAddress(memoryName: d.from)) }
+            for d in batch { d.handler(d.datagram, d.from) }
             return
         }
         var byLane = [[Delivery]](repeating: [], count: lanes)
@@ -342,7 +342,7 @@ final class MemoryNetworkScheduler: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for lane in byLane where !lane.isEmpty {
                 group.addTask {
-                    for d in lane { d.handler(d.datagram, PeerAddress(memoryName: d.from)) }
+                    for d in lane { d.handler(d.datagram, d.from) }
                 }
             }
         }
@@ -360,7 +360,7 @@ final class MemoryNetworkScheduler: Sendable {
                 continue
             }
             s.stats.delivered &+= 1
-            deliveries.append(Delivery(handler: handler, datagram: item.datagram, from: item.from, to: item.to))
+            deliveries.append(Delivery(handler: handler, datagram: item.datagram, from: item.senderAddress, to: item.to))
         }
     }
 

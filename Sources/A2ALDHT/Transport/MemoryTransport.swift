@@ -8,7 +8,7 @@ import Synchronization
 /// which delivers them later on its scheduler task. The transport keeps its network alive.
 public final class MemoryTransport: Transport {
     public let name: String
-    public var localAddress: PeerAddress { PeerAddress(memoryName: name) }
+    public let localAddress: PeerAddress
 
     private let network: MemoryNetwork
     /// Distinguishes this transport from a later one that reuses its name after `close`.
@@ -18,6 +18,7 @@ public final class MemoryTransport: Transport {
     init(network: MemoryNetwork, name: String, registration: UInt64) {
         self.network = network
         self.name = name
+        self.localAddress = PeerAddress(memoryName: name)
         self.registration = registration
     }
 
@@ -37,10 +38,10 @@ public final class MemoryTransport: Transport {
         guard datagram.count <= MemoryNetwork.maxDatagramSize else { throw .packetTooLarge(datagram.count) }
         switch destination {
         case .memory(let destinationName):
-            network.scheduler.enqueue(datagram, from: name, to: destinationName)
+            network.scheduler.enqueue(datagram, from: name, sender: localAddress, to: destinationName)
         case .udp:
             // Endpoint-named transports answer to their canonical ip:port text.
-            network.scheduler.enqueue(datagram, from: name, to: destination.description)
+            network.scheduler.enqueue(datagram, from: name, sender: localAddress, to: destination.description)
         }
     }
 

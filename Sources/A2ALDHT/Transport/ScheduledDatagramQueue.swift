@@ -9,6 +9,8 @@ struct ScheduledDatagram: Sendable, Comparable {
     let datagram: [UInt8]
     let from: String
     let to: String
+    /// The sender as receivers see it, worked out once per transport rather than per datagram.
+    var senderAddress: PeerAddress = .memory("")
 
     /// Heap order: earlier deadline first, then earlier send.
     static func < (a: ScheduledDatagram, b: ScheduledDatagram) -> Bool {

@@ -1,11 +1,12 @@
 /// A tiny seedable pseudo-random generator (SplitMix64). Not cryptographic: it exists so that the
-/// in-memory network's simulated loss and jitter replay identically from the same seed.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+/// in-memory network's simulated loss and jitter, the simulator's choices and the property tests
+/// replay identically from the same seed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,13 +15,13 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 bits of precision.
-    mutating func nextUnitInterval() -> Double {
+    public mutating func nextUnitInterval() -> Double {
         Double(next() >> 11) * 0x1p-53
     }
 
     /// Uniform in 0...bound by multiply-high (bias below 2^-64 per draw, no rejection loop), so the
     /// number of draws per call is always one and sequences stay aligned across runs.
-    mutating func next(upTo bound: UInt64) -> UInt64 {
+    public mutating func next(upTo bound: UInt64) -> UInt64 {
         if bound == .max { return next() }
         return next().multipliedFullWidth(by: bound + 1).high
     }
