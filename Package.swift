@@ -12,11 +12,14 @@ let package = Package(
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
         .executable(name: "a2al-bench-node", targets: ["a2al-bench-node"]),
         .executable(name: "a2al-sim", targets: ["a2al-sim"]),
+        .executable(name: "a2ald", targets: ["a2ald"]),
+        .library(name: "A2ALRPC", targets: ["A2ALRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // System libraries from Debian: libsodium-dev and libsecp256k1-dev.
@@ -42,6 +45,19 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
+        // JSON values, JSON-RPC 2.0 sessions, method table, subscriptions. No I/O of its own.
+        .target(name: "A2ALRPC"),
+        // The daemon as a library: configuration, data directory, Unix-socket server, methods.
+        .target(name: "A2ALDaemon", dependencies: [
+            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALProtocol", "A2ALCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "a2ald", dependencies: [
+            "A2ALDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
 
@@ -51,6 +67,10 @@ let package = Package(
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
+        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALDHT", "A2ALProtocol", "A2ALCore",
+                                                        .product(name: "NIOCore", package: "swift-nio"),
+                                                        .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),

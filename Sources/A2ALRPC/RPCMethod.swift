@@ -1,0 +1,75 @@
+/// One registered method: its name, a one-line summary (listed by `rpc.discover` and the CLI's
+/// help) and the handler. Results are always JSON objects (design.md, JSON-RPC conventions).
+public struct RPCMethod: Sendable {
+    public typealias Handler = @Sendable (RPCCall) async throws -> JSONObject
+
+    public let name: String
+    public let summary: String
+    public let handler: Handler
+
+    public init(_ name: String, summary: String, handler: @escaping Handler) {
+        self.name = name
+        self.summary = summary
+        self.handler = handler
+    }
+}
+
+/// What a handler gets: the params and the connection it was called on (subscriptions are
+/// scoped to the connection).
+public struct RPCCall: Sendable {
+    public let method: String
+    public let params: RPCParams
+    public let connection: RPCConnectionInfo
+
+    public init(method: String, params: RPCParams, connection: RPCConnectionInfo) {
+        self.method = method
+        self.params = params
+        self.connection = connection
+    }
+}
+
+/// The calling connection: a process-unique id and, on a Unix socket, the peer's credentials.
+public struct RPCConnectionInfo: Sendable, Equatable {
+    public let id: UInt64
+    public let peer: PeerCredentials?
+
+    public init(id: UInt64, peer: PeerCredentials?) {
+        self.id = id
+        self.peer = peer
+    }
+}
+
+/// SO_PEERCRED of a Unix-socket client.
+public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
+    public let pid: Int32
+    public let uid: UInt32
+    public let gid: UInt32
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+    }
+
+    public var description: String { "pid=\(pid) uid=\(uid) gid=\(gid)" }
+}
+
+/// The method table. Built once at start-up, then read-only (so lookups need no lock).
+public struct RPCRouter: Sendable {
+    public private(set) var methods: [String: RPCMethod] = [:]
+
+    public init() {}
+
+    /// Registers a method; registering a name twice is a programming error caught at start-up.
+    public mutating func register(_ method: RPCMethod) {
+        precondition(methods[method.name] == nil, "method \(method.name) registered twice")
+        methods[method.name] = method
+    }
+
+    public mutating func register(_ name: String, summary: String, _ handler: @escaping RPCMethod.Handler) {
+        register(RPCMethod(name, summary: summary, handler: handler))
+    }
+
+    /// Method names in sorted order.
+    public var names: [String] { methods.keys.sorted() }
+}

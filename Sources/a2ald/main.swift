@@ -1,0 +1,2 @@
+import A2ALDaemon
+print("a2ald \(DaemonVersion.string)")
