@@ -101,6 +101,28 @@ import Testing
         }
     }
 
+    @Test func replicasHeardFromRecentlyAreNotPingedAgain() async throws {
+        let c = try await network(40)
+        defer { Task { await c.close() } }
+        try c.nodes[0].publishOwnEndpoint(EndpointPayload(endpoints: ["quic://10.8.3.1:4433"]))
+        try await waitForReplication(c, 0..<1)
+        let key = c.nodes[0].nodeID
+        let holders = c.nodes[0].replicaHolders(key: key, publisher: key, recType: RecordType.endpoint)
+        // Every holder just answered a STORE: a due probe is settled without a PING.
+        c.nodes[0].makeReplicaProbesDue(forcePing: false)
+        let quiet0 = c.network.stats.sent
+        await c.nodes[0].runMaintenancePass()
+        let quiet = c.network.stats.sent - quiet0
+        // Forced, every holder is pinged (request and reply: two datagrams each).
+        c.nodes[0].makeReplicaProbesDue(forcePing: true)
+        let forced0 = c.network.stats.sent
+        await c.nodes[0].runMaintenancePass()
+        let forced = c.network.stats.sent - forced0
+        #expect(forced >= UInt64(2 * holders.count))
+        #expect(quiet + UInt64(holders.count) <= forced, "quiet pass sent \(quiet), forced \(forced)")
+        #expect(c.nodes[0].replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).count == holders.count)
+    }
+
     @Test func tenPercentChurnKeepsEveryRecordResolvable() async throws {
         let c = try await network(60)
         defer { Task { await c.close() } }

@@ -65,7 +65,19 @@ extension DHTNode {
                 return false
             }
         }
-        let ok = (try? await ping(address, expectedID: id, timeout: ReplicationConstants.probeTimeout, attempts: 1)) != nil
+        // A peer that answered us within the last probe period has just shown what a probe
+        // would show; the ping is skipped (BEP 5's "good node" rule), so probes cost traffic
+        // only for replicas we have not otherwise heard from. Not after a failed probe: then
+        // only a PING settles it.
+        let mayShortcut = replication.withLock { sets in
+            sets[rk]?.members[id].map { $0.failCount == 0 && !$0.forcePing } ?? false
+        }
+        let heard = mayShortcut ? state.withLock { $0.health.snapshot(of: id)?.lastSuccess } : nil
+        let recent = heard.map { clock.now() - $0 < ReplicationConstants.probeInitialDelay } ?? false
+        var ok = recent
+        if !recent {
+            ok = (try? await ping(address, expectedID: id, timeout: ReplicationConstants.probeTimeout, attempts: 1)) != nil
+        }
         let now = clock.now()
         if !ok {
             let t = state.withLock { $0.health.recordProbeFailure(id, now: now) }
@@ -73,6 +85,7 @@ extension DHTNode {
         }
         return replication.withLock { sets -> Bool in
             guard var m = sets[rk]?.members[id] else { return false }
+            m.forcePing = false
             if ok {
                 m.failCount = 0
                 m.badSince = nil

@@ -89,7 +89,7 @@ extension DHTNode {
                 dialAddress(of: c.nodeID).map { (c.nodeID, $0) }
             }
         } else {
-            found = await lookup(rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
+            found = await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
                 (dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint))).map { (n.nodeID, $0) }
             }
         }
@@ -172,11 +172,14 @@ extension DHTNode {
     }
 
     /// Makes every replica probe due now (tests drive the maintenance pass without waiting).
-    func makeReplicaProbesDue() {
+    func makeReplicaProbesDue(forcePing: Bool = true) {
         let now = clock.now() - .nanoseconds(1)
         replication.withLock { sets in
             for rk in sets.keys {
-                for id in sets[rk]?.members.keys.map({ $0 }) ?? [] { sets[rk]?.members[id]?.nextProbeAt = now }
+                for id in sets[rk]?.members.keys.map({ $0 }) ?? [] {
+                    sets[rk]?.members[id]?.nextProbeAt = now
+                    sets[rk]?.members[id]?.forcePing = forcePing
+                }
             }
         }
     }

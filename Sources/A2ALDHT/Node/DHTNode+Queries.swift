@@ -74,6 +74,19 @@ extension DHTNode {
                    local: [SignedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: LookupConstants.k)
         var lookup = IterativeLookup(node: self, target: target, mode: mode, deadline: clock.now() + timeout)
-        return await lookup.run(seeds: seeds, localRecords: local)
+        let outcome = await lookup.run(seeds: seeds, localRecords: local)
+        if case .nodes = mode, outcome.nodes.count >= LookupConstants.k / 2 {
+            let now = clock.now()
+            state.withLock { $0.recentLookups.remember(target, outcome.nodes, at: now) }
+        }
+        return outcome
+    }
+
+    /// The K closest to `target`: a converged lookup's answer from the last minute if we have
+    /// one, else a new lookup.
+    func closestNodes(to target: NodeID, timeout: Duration) async -> [NodeInfo] {
+        let now = clock.now()
+        if let nodes = state.withLock({ $0.recentLookups.fresh(target, now: now) }) { return nodes }
+        return await lookup(target, timeout: timeout)
     }
 }

@@ -17,6 +17,7 @@ struct NodeState {
     /// Per-key rotation of FIND_VALUE answers that must be trimmed, so successive requests page
     /// through every record at a busy key (bounded; see `DHTNode.findValueAnswer`).
     var answerCursors: [NodeID: Int] = [:]
+    var recentLookups = RecentLookups()
     var passiveRouting = false
     var selfExternalIP: IPAddress?
     var nextDecodeWarning = Tick.zero

@@ -123,6 +123,12 @@ struct IterativeLookup {
         return false
     }
 
+    /// Good/Unknown RPCs in flight at once.
+    private var width: Int {
+        if case .records(_, let threshold) = mode, threshold > 0 { return LookupConstants.firstHitAlpha }
+        return LookupConstants.alpha
+    }
+
     private var hitReached: Bool {
         if case .records(_, let threshold) = mode, threshold > 0 { return hits.count >= threshold }
         return false
@@ -132,7 +138,7 @@ struct IterativeLookup {
     /// ones only when no other candidate is pending (up to β).
     private func nextToAsk() -> [Candidate] {
         var out: [Candidate] = []
-        var slots = LookupConstants.alpha - inFlight
+        var slots = width - inFlight
         guard slots > 0 else { return out }
         var anyGoodPending = false
         for id in order {

@@ -5,6 +5,10 @@ public enum LookupConstants {
     public static let k = 16
     /// Concurrent RPCs to Good or Unknown candidates.
     public static let alpha = 5
+    /// Concurrency of a search that ends at its first record (resolve, findRecords). Records
+    /// sit on the K closest nodes, so such a search needs depth, not breadth: with α = 5 the
+    /// answers still in flight when the hit arrives were a third of its packets.
+    public static let firstHitAlpha = 3
     /// Concurrent RPCs to Bad candidates; they are tried only when nothing better is left.
     public static let beta = 3
     /// Deadline of each RPC (one attempt) when nothing is known about the peer's round trip.

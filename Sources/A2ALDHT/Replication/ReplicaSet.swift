@@ -42,6 +42,9 @@ struct Replica: Sendable {
     var nextProbeAt: Tick
     var probeDelay: Duration = ReplicationConstants.probeInitialDelay
     var addresslessProbes = 0
+    /// Set by tests that drive the maintenance pass: probe with a real PING even if the peer
+    /// answered us recently.
+    var forcePing = false
 }
 
 /// The peers holding one of our records.
