@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
         .executable(name: "a2al-bench-node", targets: ["a2al-bench-node"]),
         .executable(name: "a2al-sim", targets: ["a2al-sim"]),
+        .executable(name: "a2al-bench-rpc", targets: ["a2al-bench-rpc"]),
         .executable(name: "a2ald", targets: ["a2ald"]),
         .library(name: "A2ALRPC", targets: ["A2ALRPC"]),
     ],
@@ -63,6 +64,10 @@ let package = Package(
 
         .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP"], path: "bench/node"),
         .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT"], path: "Sources/a2al-sim"),
+        .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
+                                                              .product(name: "Logging", package: "swift-log"),
+                                                              .product(name: "NIOPosix", package: "swift-nio")],
+                          path: "bench/rpc"),
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),

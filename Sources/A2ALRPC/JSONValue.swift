@@ -54,6 +54,8 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
 
     public init() { members = [] }
     public init(_ members: [(String, JSONValue)]) { self.members = members.map { (key: $0.0, value: $0.1) } }
+    /// Members already in the stored shape (the parser builds them so, and skips a copy).
+    init(labelled members: [(key: String, value: JSONValue)]) { self.members = members }
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
 
     public var count: Int { members.count }

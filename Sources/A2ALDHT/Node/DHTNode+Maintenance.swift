@@ -27,6 +27,11 @@ extension DHTNode {
             var probes: [(ReplicaKey, NodeID)] = []
             for (rk, set) in sets {
                 let halfLife = set.record.timestamp + UInt64(set.record.ttl) / 2
+                // A set whose renewer keeps failing still ends when its record expires.
+                if set.record.isExpired(now: unix) && (set.renew == nil || set.renewFailures > 0) {
+                    sets[rk] = nil
+                    continue
+                }
                 if let renew = set.renew, unix >= halfLife {
                     renewals.append((rk, renew))
                 } else if set.record.isExpired(now: unix) {
@@ -38,7 +43,11 @@ extension DHTNode {
             return (renewals, probes)
         }
         for (rk, renew) in republish {
-            guard let fresh = try? renew(unix) else { continue }
+            guard let fresh = try? renew(unix) else {
+                replication.withLock { $0[rk]?.renewFailures += 1 }
+                continue
+            }
+            replication.withLock { $0[rk]?.renewFailures = 0 }
             _ = try? publish(fresh, at: rk.storeKey, renew: renew)
         }
         // Probes run concurrently so one pass stays well inside its 15 s period however many

@@ -50,6 +50,13 @@ extension DHTNode {
         replication.withLock { $0 = $0.filter { $0.key.publisher != publisher } }
     }
 
+    /// Stops replicating one record slot: what `publisher` published at `key` with `recType`.
+    /// The stored copy stays (it expires on its own).
+    public func removeReplicaSet(key: NodeID, publisher: NodeID, recType: UInt8) {
+        let rk = ReplicaKey(storeKey: key, publisher: publisher, recType: recType)
+        _ = replication.withLock { $0.removeValue(forKey: rk) }
+    }
+
     /// Number of replica sets and of confirmed replicas in them (diagnostics, tests).
     public var replicationSummary: (sets: Int, replicas: Int) {
         replication.withLock { sets in (sets.count, sets.values.reduce(0) { $0 + $1.members.count }) }
@@ -64,14 +71,28 @@ extension DHTNode {
     /// Starts a background renewal of `rk` unless one is running.
     func scheduleRenewal(_ rk: ReplicaKey) {
         let start = replication.withLock { sets -> Bool in
-            guard sets[rk] != nil, sets[rk]?.renewing == false else { return false }
+            guard sets[rk] != nil else { return false }
+            guard sets[rk]?.renewing == false else {
+                sets[rk]?.renewAgain = true
+                return false
+            }
             sets[rk]?.renewing = true
             return true
         }
         guard start else { return }
         spawnTracked { [weak self] in
-            await self?.renew(rk)
-            _ = self?.replication.withLock { $0[rk]?.renewing = false }
+            while let self {
+                await self.renew(rk)
+                let again = self.replication.withLock { sets -> Bool in
+                    guard sets[rk]?.renewAgain == true, !Task.isCancelled else {
+                        sets[rk]?.renewing = false
+                        return false
+                    }
+                    sets[rk]?.renewAgain = false
+                    return true
+                }
+                if !again { return }
+            }
         }
     }
 

@@ -47,6 +47,9 @@ extension DHTNode {
     /// Changes the store's key limit at run time (≤ 0 means the default).
     public func setMaxStoreKeys(_ max: Int) { state.withLock { $0.store.maxKeys = max } }
 
+    /// The store's effective key limit (the default when it was set to 0 or less).
+    public var maxStoreKeys: Int { state.withLock { $0.store.maxKeys } }
+
     /// Removes expired records now; returns how many.
     @discardableResult
     public func sweepExpiredRecords() -> Int {

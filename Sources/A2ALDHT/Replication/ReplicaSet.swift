@@ -53,6 +53,11 @@ struct ReplicaSet: Sendable {
     var renew: RecordRenewer?
     var members: [NodeID: Replica] = [:]
     var renewing = false
+    /// A newer record arrived while a round was running: run another round when it ends, so
+    /// the new record reaches the replicas without waiting for a probe or the half-life.
+    var renewAgain = false
+    /// Consecutive half-life renewals whose renewer threw (the key is gone, say).
+    var renewFailures = 0
 
     /// The member farthest from the key.
     func farthest(from key: NodeID) -> NodeID? {

@@ -1,0 +1,61 @@
+/// Every configuration setting, with the names it goes by in each layer: the config file's
+/// snake_case key, the `A2AL_*` environment variable and the command-line flag. One table so
+/// the three layers (and `--print-config`) cannot drift apart.
+public enum ConfigKey: String, CaseIterable, Sendable {
+    case dataDir = "data_dir"
+    case socket
+    case socketMode = "socket_mode"
+    case socketGroup = "socket_group"
+    case listen
+    case bootstrap
+    case passive
+    case debugHTTP = "debug_http"
+    case maxConnections = "max_connections"
+    case maxLineBytes = "max_line_bytes"
+    case maxInFlight = "max_in_flight"
+    case maxStoreKeys = "max_store_keys"
+    case logLevel = "log_level"
+    case peerCacheSize = "peer_cache_size"
+
+    /// The key in the JSON config file.
+    public var fileKey: String { rawValue }
+
+    /// "A2AL_DATA_DIR", "A2AL_MAX_CONNECTIONS", ...
+    public var environmentVariable: String { "A2AL_" + rawValue.uppercased() }
+
+    /// "--data-dir", "--max-connections", ...
+    public var flag: String { "--" + rawValue.replacingUnderscores() }
+
+    /// What a valid value looks like, for "expected ..., got ..." messages. `textual` is for
+    /// the environment and flags, where every value is text.
+    func expectation(textual: Bool) -> String {
+        switch self {
+        case .dataDir: return "a non-empty path"
+        case .socket: return "a non-empty path of at most \(ConfigRules.maxSocketPathBytes) bytes"
+        case .socketMode: return "octal permissions from \"0\" to \"0777\" (such as \"0600\")"
+        case .socketGroup: return "a group name or number"
+        case .listen: return "host:port with a port from 0 to 65535 (IPv6 in brackets, as in \"[::]:4121\")"
+        case .bootstrap:
+            return textual ? "comma-separated host:port peers" : "an array of host:port strings"
+        case .passive: return textual ? "1, 0, true or false" : "true or false"
+        case .debugHTTP: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
+        case .maxConnections, .maxLineBytes, .maxInFlight, .maxStoreKeys, .peerCacheSize:
+            return "a positive integer"
+        case .logLevel: return "one of " + ConfigRules.logLevels.joined(separator: ", ")
+        }
+    }
+}
+
+/// The names for the config file setting itself, which is not part of the file.
+public enum ConfigFileSetting {
+    public static let environmentVariable = "A2AL_CONFIG"
+    public static let flag = "--config"
+    /// Looked for in the data directory when no file is named.
+    public static let defaultFileName = "a2ald.json"
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String {
+        String(map { $0 == "_" ? "-" : $0 })
+    }
+}

@@ -1,0 +1,34 @@
+/// The settings one layer (file, environment or flags) provides, already validated.
+struct ConfigLayer: Sendable {
+    var values: [ConfigKey: ConfigValue] = [:]
+
+    var dataDir: String? {
+        if case .string(let s) = values[.dataDir] { return s }
+        return nil
+    }
+
+    /// Writes this layer's settings over `config`.
+    func apply(to config: inout DaemonConfig) {
+        for (key, value) in values {
+            switch (key, value) {
+            case (.dataDir, .string(let s)): config.dataDir = s
+            case (.socket, .string(let s)): config.socketPath = s
+            case (.socketMode, .mode(let m)): config.socketMode = m
+            case (.socketGroup, .string(let s)): config.socketGroup = s
+            case (.socketGroup, .off): config.socketGroup = nil
+            case (.listen, .string(let s)): config.listen = s
+            case (.bootstrap, .strings(let list)): config.bootstrap = list
+            case (.passive, .bool(let b)): config.passive = b
+            case (.debugHTTP, .string(let s)): config.debugHTTP = s
+            case (.debugHTTP, .off): config.debugHTTP = nil
+            case (.maxConnections, .int(let n)): config.maxConnections = n
+            case (.maxLineBytes, .int(let n)): config.maxLineBytes = n
+            case (.maxInFlight, .int(let n)): config.maxInFlight = n
+            case (.maxStoreKeys, .int(let n)): config.maxStoreKeys = n
+            case (.logLevel, .string(let s)): config.logLevel = s
+            case (.peerCacheSize, .int(let n)): config.peerCacheSize = n
+            default: break  // every layer validates shapes with ConfigValue.problem before storing
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// The daemon's settings after layering defaults, config file, environment and flags.
+public struct DaemonConfig: Sendable, Equatable {
+    public var dataDir: String
+    public var socketPath: String
+    /// Permission bits of the socket; written as octal text ("0600") everywhere a person types it.
+    public var socketMode: UInt16
+    public var socketGroup: String?
+    /// UDP "host:port"; the node falls back to IPv4 itself when `[::]` is unavailable.
+    public var listen: String
+    /// "host:port" peers to bootstrap from.
+    public var bootstrap: [String]
+    public var passive: Bool
+    /// The debug HTTP listener's "host:port"; nil is off.
+    public var debugHTTP: String?
+    public var maxConnections: Int
+    public var maxLineBytes: Int
+    /// Per connection.
+    public var maxInFlight: Int
+    public var maxStoreKeys: Int
+    /// trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String
+    public var peerCacheSize: Int
+    /// The config file that was read, if any (informational: not a setting).
+    public var configFile: String?
+
+    public static let defaultListen = "[::]:4121"
+
+    public init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
+                listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
+                debugHTTP: String? = nil, maxConnections: Int = 256, maxLineBytes: Int = 1 << 20,
+                maxInFlight: Int = 64, maxStoreKeys: Int = 100_000, logLevel: String = "info",
+                peerCacheSize: Int = 256, configFile: String? = nil) {
+        self.dataDir = dataDir
+        self.socketPath = socketPath
+        self.socketMode = socketMode
+        self.socketGroup = socketGroup
+        self.listen = listen
+        self.bootstrap = bootstrap
+        self.passive = passive
+        self.debugHTTP = debugHTTP
+        self.maxConnections = maxConnections
+        self.maxLineBytes = maxLineBytes
+        self.maxInFlight = maxInFlight
+        self.maxStoreKeys = maxStoreKeys
+        self.logLevel = logLevel
+        self.peerCacheSize = peerCacheSize
+        self.configFile = configFile
+    }
+
+    /// Every setting as (file key, value text), in a fixed order, for `--print-config`.
+    public func describe() -> [(String, String)] {
+        ConfigKey.allCases.map { key in
+            let value: String
+            switch key {
+            case .dataDir: value = dataDir
+            case .socket: value = socketPath
+            case .socketMode: value = ConfigRules.octal(socketMode)
+            case .socketGroup: value = socketGroup ?? "(none)"
+            case .listen: value = listen
+            case .bootstrap: value = bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
+            case .passive: value = passive ? "true" : "false"
+            case .debugHTTP: value = debugHTTP ?? "off"
+            case .maxConnections: value = String(maxConnections)
+            case .maxLineBytes: value = String(maxLineBytes)
+            case .maxInFlight: value = String(maxInFlight)
+            case .maxStoreKeys: value = String(maxStoreKeys)
+            case .logLevel: value = logLevel
+            case .peerCacheSize: value = String(peerCacheSize)
+            }
+            return (key.fileKey, value)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import A2ALCore
+import A2ALRPC
+
+/// The `agent.*` methods of docs/jsonrpc.md: identities the daemon holds. Keys stay in the
+/// data directory; only `agent.export` hands one out, and only when asked to confirm.
+public enum AgentMethods {
+    /// Longest label accepted (a note for people, not a protocol field).
+    public static let maxLabelBytes = 256
+
+    public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher) {
+        router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)") { call in
+            let label = try label(call.params)
+            try call.params.finish()
+            do throws(AgentStoreError) {
+                return render(try agents.create(label: label, now: publisher.nowUnix()))
+            } catch {
+                throw error.rpcError("agent.create")
+            }
+        }
+        router.register("agent.import", summary: "Import an agent identity from its 32-byte Ed25519 seed") { call in
+            let seed = try call.params.hex("private_key", byteCount: 32)
+            let label = try label(call.params)
+            try call.params.finish()
+            do throws(AgentStoreError) {
+                return render(try agents.importSeed(seed, label: label, now: publisher.nowUnix()))
+            } catch {
+                throw error.rpcError("agent.import")
+            }
+        }
+        router.register("agent.list", summary: "The agent identities the daemon holds") { call in
+            try call.params.finish()
+            return ["agents": .array(agents.list().map { .object(render($0)) })]
+        }
+        router.register("agent.remove", summary: "Forget an agent and its key, withdrawing its publications") { call in
+            let address = try call.params.address("address")
+            try call.params.finish()
+            guard agents.contains(address) else { throw unknown(address, "agent.remove") }
+            // Publications first: an agent that is gone must not leave records being renewed.
+            let withdrawn: Int
+            do throws(PublisherError) { withdrawn = try publisher.withdrawAll(agent: address) } catch { throw error.rpcError("agent.remove") }
+            let removed: Bool
+            do throws(AgentStoreError) { removed = try agents.remove(address) } catch { throw error.rpcError("agent.remove") }
+            guard removed else { throw unknown(address, "agent.remove") }
+            return ["removed": true, "withdrawn": .integer(withdrawn)]
+        }
+        router.register("agent.export", summary: "An agent's private key (Ed25519 seed); needs confirm: true") { call in
+            let address = try call.params.address("address")
+            let confirm = try call.params.bool("confirm", default: false)
+            try call.params.finish()
+            guard confirm else {
+                throw call.params.invalid("confirm", "must be true: agent.export returns the agent's private key in "
+                                          + "clear text, and anyone holding it can sign as this agent")
+            }
+            guard let seed = agents.seed(for: address) else { throw unknown(address, "agent.export") }
+            return ["address": .string(address.text), "private_key": .string(HexText.encode(seed))]
+        }
+    }
+
+    /// `{"address", "node_id", "label", "created_at"}`.
+    static func render(_ a: AgentInfo) -> JSONObject {
+        [
+            "address": .string(a.address.text),
+            "node_id": .string(a.nodeID.description),
+            "label": .string(a.label),
+            "created_at": .integer(a.createdAt),
+        ]
+    }
+
+    static func label(_ params: RPCParams) throws(RPCError) -> String {
+        let label = try params.optionalString("label") ?? ""
+        guard label.utf8.count <= maxLabelBytes else {
+            throw params.invalid("label", "\(label.utf8.count) bytes; at most \(maxLabelBytes) allowed")
+        }
+        return label
+    }
+
+    static func unknown(_ address: Address, _ what: String) -> RPCError {
+        .app(.notFound, "\(what): no agent \(address.text) is held by this daemon (see agent.list)",
+             ["agent": .string(address.text)])
+    }
+}
+
+extension AgentStoreError {
+    func rpcError(_ what: String) -> RPCError {
+        switch self {
+        case .conflict(let address):
+            return .app(.conflict, "\(what): agent \(address.text) is already held", ["agent": .string(address.text)])
+        case .invalidKey(let why):
+            return .invalidParams("private_key", why)
+        case .storage(let e):
+            return .storageError(e, what)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// What `node.info` and `node.stats` report about the daemon around the node. The closures
+/// read live values from the parts that own them (socket server, agent store), so the methods
+/// need no reference to those parts.
+public struct DaemonStatus: Sendable {
+    public var version: String
+    /// Unix seconds when the daemon started.
+    public var startedAt: UInt64
+    public var socketPath: String
+    public var dataDir: String
+    /// The node's UDP listen addresses as "ip:port".
+    public var listenAddrs: @Sendable () -> [String]
+    /// Agents (identities) the daemon holds.
+    public var agentCount: @Sendable () -> Int
+    /// Open JSON-RPC connections.
+    public var rpcConnections: @Sendable () -> Int
+    /// Live subscriptions over all connections.
+    public var rpcSubscriptions: @Sendable () -> Int
+
+    public init(version: String, startedAt: UInt64, socketPath: String, dataDir: String,
+                listenAddrs: @escaping @Sendable () -> [String], agentCount: @escaping @Sendable () -> Int,
+                rpcConnections: @escaping @Sendable () -> Int, rpcSubscriptions: @escaping @Sendable () -> Int) {
+        self.version = version
+        self.startedAt = startedAt
+        self.socketPath = socketPath
+        self.dataDir = dataDir
+        self.listenAddrs = listenAddrs
+        self.agentCount = agentCount
+        self.rpcConnections = rpcConnections
+        self.rpcSubscriptions = rpcSubscriptions
+    }
+}

@@ -1,0 +1,141 @@
+import A2ALCore
+import A2ALDHT
+import A2ALProtocol
+import A2ALRPC
+
+/// The `node.*` methods of docs/jsonrpc.md: the local node (this file), single-peer RPCs
+/// (`NodeMethods+Peers.swift`) and contacts, bootstrap and settings (`NodeMethods+Contacts.swift`).
+public enum NodeMethods {
+    /// Default `timeout_ms` of the single-peer RPCs and of `node.bootstrap`.
+    public static let peerTimeoutMs: Int64 = 5_000
+    public static let bootstrapTimeoutMs: Int64 = 15_000
+
+    public static func register(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
+                                status: DaemonStatus) {
+        registerLocal(into: &router, node: node, observed: observed, status: status)
+        registerPeers(into: &router, node: node)
+        registerContacts(into: &router, node: node, observed: observed)
+    }
+
+    static func registerLocal(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
+                              status: DaemonStatus) {
+        router.register("node.info", summary: "Identity, addresses, uptime and sizes of the local node") { call in
+            try call.params.finish()
+            return info(node: node, observed: observed, status: status)
+        }
+        router.register("node.stats", summary: "Routing, store, transport, health and network-size statistics") { call in
+            try call.params.finish()
+            return stats(node: node, status: status)
+        }
+        router.register("node.routing", summary: "The routing table: non-empty buckets and their nodes") { call in
+            try call.params.finish()
+            return routing(node: node)
+        }
+    }
+
+    static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus) -> JSONObject {
+        let now = SystemClock().unixSeconds()
+        let good = node.routingEntries().reduce(0) { $0 + (node.peerHealth($1.nodeID) == .good ? 1 : 0) }
+        return [
+            "address": .string(node.address.text),
+            "node_id": .string(node.nodeID.description),
+            "version": .string(status.version),
+            "started_at": .integer(status.startedAt),
+            "uptime_s": .integer(now > status.startedAt ? now - status.startedAt : 0),
+            "listen_addrs": .strings(status.listenAddrs()),
+            "socket": .string(status.socketPath),
+            "data_dir": .string(status.dataDir),
+            "passive": .bool(node.isPassiveRouting),
+            "public_addr": .optional(observed.publicAddress),
+            "routing_table_size": .integer(node.routingTableSize),
+            "good_peers": .integer(good),
+            "network_size": .integer(node.estimatedNetworkSize()),
+            "store_keys": .integer(node.storeKeyCount),
+            "agents": .integer(status.agentCount()),
+        ]
+    }
+
+    /// The node's debug statistics (the data behind /debug/stats) grouped by area.
+    static func stats(node: DHTNode, status: DaemonStatus) -> JSONObject {
+        let s = node.debugStats()
+        var health = (good: 0, bad: 0, unknown: 0)
+        for e in node.routingEntries() {
+            switch node.peerHealth(e.nodeID) {
+            case .good: health.good += 1
+            case .bad: health.bad += 1
+            case .unknown: health.unknown += 1
+            }
+        }
+        let replication = node.replicationSummary
+        return [
+            "routing": [
+                "total_peers": .integer(s.totalPeers),
+                "verified_peers_1h": .integer(s.verifiedPeers1h),
+                "reach_1h": .integer(s.reach1h),
+                "reach_24h": .integer(s.reach24h),
+                "reach_7d": .integer(s.reach7d),
+                "unique_nodes_since_start": .integer(s.uniqueNodesSinceStart),
+                "passive": .bool(node.isPassiveRouting),
+            ],
+            "store": [
+                "keys": .integer(s.storeKeys),
+                "records": .integer(s.storeRecords),
+                "max_keys": .integer(node.maxStoreKeys),
+                "replica_sets": .integer(replication.sets),
+                "replicas": .integer(replication.replicas),
+            ],
+            "transport": [
+                "local_addr": .string(node.localAddress.description),
+                "rx_packets_verified": .integer(s.rxPacketsVerified),
+                "tx_packets": .integer(s.txPackets),
+                "rpc_completed": .integer(s.rpcCompleted),
+                "dropped_malformed": .integer(s.droppedMalformed),
+                "dropped_rate_limited": .integer(s.droppedRateLimited),
+                "dropped_unsolicited": .integer(s.droppedUnsolicited),
+            ],
+            "health": [
+                "good": .integer(health.good),
+                "bad": .integer(health.bad),
+                "unknown": .integer(health.unknown),
+            ],
+            "network_size": .object(networkSize(node: node, window: NodeConstants.verifiedFreshWindow)),
+            "rpc": [
+                "connections": .integer(status.rpcConnections()),
+                "subscriptions": .integer(status.rpcSubscriptions()),
+            ],
+        ]
+    }
+
+    /// `{"estimate", "filtered_estimate", "confidence"}`: the estimate from every entry, and the
+    /// one from entries verified within `window` with its confidence in [0, 1].
+    static func networkSize(node: DHTNode, window: Duration) -> JSONObject {
+        let filtered = node.estimatedNetworkSize(verifiedWithin: window)
+        return [
+            "estimate": .integer(node.estimatedNetworkSize()),
+            "filtered_estimate": .integer(filtered.estimate),
+            "confidence": .double(filtered.confidence),
+        ]
+    }
+
+    /// Non-empty buckets in index order, from the rows /debug/routing shows.
+    static func routing(node: DHTNode) -> JSONObject {
+        let now = SystemClock().unixSeconds()
+        var buckets: [(index: Int, nodes: [JSONValue])] = []
+        for row in node.debugRoutingRows() {
+            guard let idBytes = HexText.decode(row.nodeIDHex), let id = NodeID(bytes: idBytes) else { continue }
+            let address = HexText.decode(row.addressHex).flatMap { Address(bytes: $0) }
+            let endpoint = IPAddress(text: row.ip).map { WireEndpoint(ip: $0, port: row.port) }
+            var o = NodeJSON.render(id: id, address: address, addr: endpoint.map { .udp($0) })
+            o["health"] = .string(node.peerHealth(id).description)
+            o["verified_at"] = row.verifiedAgoSeconds.map { ago in
+                .integer(ago <= 0 ? now : (UInt64(ago) >= now ? 0 : now - UInt64(ago)))
+            } ?? .null
+            if buckets.last?.index == row.bucket {
+                buckets[buckets.count - 1].nodes.append(.object(o))
+            } else {
+                buckets.append((row.bucket, [.object(o)]))
+            }
+        }
+        return ["buckets": .array(buckets.map { ["index": .integer($0.index), "nodes": .array($0.nodes)] })]
+    }
+}

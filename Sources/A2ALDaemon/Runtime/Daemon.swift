@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALCore
+import A2ALDHT
+import A2ALProtocol
+import A2ALRPC
+import A2ALUDP
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The running daemon: one DHT node on UDP, the JSON-RPC service on a Unix socket, and the
+/// data directory that makes both survive restarts. `start` brings everything up in an order
+/// where each part's dependencies exist first; `shutdown` takes it down in reverse and flushes
+/// state.
+public final class Daemon: Sendable {
+    public let config: DaemonConfig
+    public let node: DHTNode
+    public let service: RPCService
+    public var socketPath: String { socket.path }
+
+    let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    let dataDirectory: DataDirectory
+    let socket: UnixSocketServer
+    let debugHTTP: DebugHTTPServer?
+    let peerCache: PeerCacheKeeper
+    let background: BackgroundTasks
+
+    private init(config: DaemonConfig, node: DHTNode, service: RPCService, logger: Logger,
+                 group: MultiThreadedEventLoopGroup, dataDirectory: DataDirectory, socket: UnixSocketServer,
+                 debugHTTP: DebugHTTPServer?, peerCache: PeerCacheKeeper, background: BackgroundTasks) {
+        self.config = config
+        self.node = node
+        self.service = service
+        self.logger = logger
+        self.group = group
+        self.dataDirectory = dataDirectory
+        self.socket = socket
+        self.debugHTTP = debugHTTP
+        self.peerCache = peerCache
+        self.background = background
+    }
+
+    /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);
+    /// whatever was already started is stopped again before the error is thrown.
+    public static func start(config: DaemonConfig, logger: Logger, inheritedSocketFD: CInt? = nil) async throws -> Daemon {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var cleanup: [@Sendable () async -> Void] = [{ try? await group.shutdownGracefully() }]
+        func unwind() async { for step in cleanup.reversed() { await step() } }
+        do {
+            let dir = try DataDirectory.open(config.dataDir)
+            cleanup.append { dir.close() }
+            let keyStore = try FileKeyStore.openOrCreate(directory: dir.path)
+            let agents = try AgentStore(path: dir.agentsPath)
+            let publications = try PublicationStore(path: dir.publicationsPath)
+            let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
+
+            let (host, port) = try listenAddress(config.listen)
+            let transport = try await UDPTransport.bind(host: host, port: port, group: group)
+            let hub = EventHub(eventNames: NodeEventBridge.eventNames)
+            let observed = ObservedAddressTracker()
+            let clock = SystemClock()
+            let node = try DHTNode(config: .init(
+                transport: transport, keyStore: keyStore, clock: clock,
+                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock),
+                maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger))
+            try await node.start()
+            cleanup.append { await node.close() }
+            node.setPassiveRouting(config.passive)
+
+            let publisher = Publisher(node: node, agents: agents, store: publications)
+            // The status reports the service's connection count, but the service is built from
+            // the method table that holds the status: the closure reads it once it exists.
+            let serviceRef = Mutex<RPCService?>(nil)
+            let status = DaemonStatus(
+                version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: config.socketPath,
+                dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
+                agentCount: { agents.list().count },
+                rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
+                rpcSubscriptions: { hub.subscriptionCount })
+            let service = RPCService(
+                router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher),
+                hub: hub,
+                limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight))
+            serviceRef.withLock { $0 = service }
+
+            let overCapacity = JSONWriter.write(.object([
+                "jsonrpc": "2.0", "id": .null,
+                "error": RPCError.app(.overloaded, "too many connections (limit \(config.maxConnections)); try again later").json,
+            ]))
+            let socket = try await UnixSocketServer.start(
+                options: UnixSocketOptions(path: config.socketPath, mode: config.socketMode, group: config.socketGroup,
+                                           maxConnections: config.maxConnections, maxLineBytes: config.maxLineBytes),
+                group: group, inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
+                accept: { peer, sink in
+                    if let peer { logger.debug("rpc client connected", metadata: ["peer": "\(peer)"]) }
+                    return service.makeSession(sink: sink, peer: peer)
+                })
+            cleanup.append { await socket.stop() }
+
+            var debugHTTP: DebugHTTPServer?
+            if let debug = config.debugHTTP {
+                let (dHost, dPort) = try listenAddress(debug)
+                debugHTTP = try await DebugHTTPServer.start(node: node, host: dHost, port: dPort, group: group)
+                logger.info("debug HTTP listening", metadata: ["addr": "\(debug)"])
+            }
+
+            let keeper = PeerCacheKeeper(node: node, cache: cache, clock: clock)
+            let background = BackgroundTasks()
+            let daemon = Daemon(config: config, node: node, service: service, logger: logger, group: group,
+                                dataDirectory: dir, socket: socket, debugHTTP: debugHTTP, peerCache: keeper,
+                                background: background)
+            daemon.startBackgroundWork(publisher: publisher)
+            logger.info("a2ald started", metadata: [
+                "address": "\(node.address)", "udp": "\(node.localAddress)", "socket": "\(socket.path)",
+                "data_dir": "\(dir.path)",
+            ])
+            return daemon
+        } catch {
+            await unwind()
+            throw error
+        }
+    }
+
+    /// Stops serving, flushes the peer cache and the node's state, and releases the data
+    /// directory. Safe to call more than once.
+    public func shutdown() async {
+        guard background.beginShutdown() else { return }
+        logger.info("a2ald shutting down")
+        await socket.stop()
+        await background.cancelAll()
+        do { try peerCache.save() } catch { logger.warning("peer cache not saved", metadata: ["err": "\(error)"]) }
+        await debugHTTP?.stop()
+        await node.close()
+        dataDirectory.close()
+        try? await group.shutdownGracefully()
+        logger.info("a2ald stopped")
+    }
+
+    /// The peer cache only speeds up joining, so a damaged one is set aside (kept for a
+    /// post-mortem as `peers.json.damaged`) rather than stopping the daemon.
+    static func openPeerCache(_ path: String, capacity: Int, logger: Logger) throws -> PeerCache {
+        do {
+            return try PeerCache(path: path, capacity: capacity)
+        } catch {
+            logger.warning("peer cache unreadable; starting with an empty one", metadata: ["err": "\(error)"])
+            guard rename(path, path + ".damaged") == 0 else { throw error }
+            return try PeerCache(path: path, capacity: capacity)
+        }
+    }
+
+    /// Splits "host:port" / "[v6]:port" for a listener (port 0 = any free port). The config
+    /// loader has already checked the form; this only takes it apart.
+    static func listenAddress(_ text: String) throws -> (String, Int) {
+        if let problem = HostPort.problem(text, allowPortZero: true) {
+            throw DaemonError("listen address \"\(text)\": \(problem)")
+        }
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw DaemonError("listen address \"\(text)\" is not host:port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+}
+
+/// A start-up failure that is not tied to a file (those are `DataFileError`s).
+public struct DaemonError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

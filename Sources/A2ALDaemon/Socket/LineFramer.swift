@@ -1,0 +1,72 @@
+import NIOCore
+
+/// Splits a byte stream into '\n'-terminated lines, whatever the read boundaries, without ever
+/// holding more than one line's worth of bytes.
+///
+/// A line may be `maxLineBytes` long, not counting its '\n' or an optional '\r' before it.
+struct LineFramer {
+    enum Outcome: Equatable {
+        /// Every complete line was delivered; a partial line, if any, waits for more bytes.
+        case consumed
+        /// `deliver` returned false; the rest of the bytes were dropped.
+        case stopped
+        /// A line exceeded `maxLineBytes`. The framer holds nothing from now on.
+        case tooLong
+    }
+
+    private static let newline: UInt8 = 0x0A
+    private static let carriageReturn: UInt8 = 0x0D
+
+    let maxLineBytes: Int
+    /// The start of a line whose '\n' has not arrived yet.
+    private var partial: [UInt8] = []
+
+    init(maxLineBytes: Int) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Bytes of an unfinished line held now.
+    var bufferedBytes: Int { partial.count }
+
+    /// Feeds one read. `deliver` gets each complete line (without '\n' and a trailing '\r')
+    /// and returns whether to go on.
+    mutating func feed(_ buffer: ByteBuffer, deliver: ([UInt8]) -> Bool) -> Outcome {
+        let view = buffer.readableBytesView
+        var start = view.startIndex
+        while start < view.endIndex {
+            guard let end = view[start...].firstIndex(of: Self.newline) else {
+                // Checked before appending, so one huge read never lands in memory whole.
+                guard partial.count + (view.endIndex - start) <= maxLineBytes + 1 else { return overflow() }
+                partial.append(contentsOf: view[start...])
+                if exceedsLimit(partial) { return overflow() }
+                return .consumed
+            }
+            guard partial.count + (end - start) <= maxLineBytes + 1 else { return overflow() }
+            var line: [UInt8]
+            if partial.isEmpty {
+                line = Array(view[start..<end])
+            } else {
+                line = partial
+                line.append(contentsOf: view[start..<end])
+                partial = []
+            }
+            start = end + 1
+            if exceedsLimit(line) { return overflow() }
+            if line.last == Self.carriageReturn { line.removeLast() }
+            if !deliver(line) { return .stopped }
+        }
+        return .consumed
+    }
+
+    /// One byte past the limit is allowed only if it is the '\r' of a CRLF terminator (for an
+    /// unfinished line: its '\n' may come next).
+    private func exceedsLimit(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count > maxLineBytes else { return false }
+        return bytes.count > maxLineBytes + 1 || bytes.last != Self.carriageReturn
+    }
+
+    private mutating func overflow() -> Outcome {
+        partial = []
+        return .tooLong
+    }
+}

@@ -1,0 +1,40 @@
+/// How the daemon's Unix socket is bound and how much each connection may ask of it.
+public struct UnixSocketOptions: Sendable {
+    /// Where the socket file lives; its parent directory is created (mode 0700) when missing.
+    public var path: String
+    /// Permission bits of the socket file, applied before any client can connect.
+    public var mode: UInt16 = 0o600
+    /// Group name or numeric gid the socket file is given before any client can connect.
+    public var group: String? = nil
+    /// Live connections served at once; further ones get the over-capacity line and are closed.
+    public var maxConnections: Int = 256
+    /// Longest line (without its terminator) a client may send.
+    public var maxLineBytes: Int = 1 << 20
+
+    public init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = 256,
+                maxLineBytes: Int = 1 << 20) {
+        self.path = path
+        self.mode = mode
+        self.group = group
+        self.maxConnections = maxConnections
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Rejects settings that cannot work, naming the setting.
+    func validate() throws(SocketServerError) {
+        guard !path.isEmpty else {
+            throw SocketServerError(path: path, reason: "socket path is empty")
+        }
+        guard mode & ~0o777 == 0 else {
+            throw SocketServerError(path: path, reason: "socket mode 0o\(String(mode, radix: 8)) for \(path) "
+                                    + "is not a permission mode (allowed: 0o000 ... 0o777)")
+        }
+        guard maxConnections >= 1 else {
+            throw SocketServerError(path: path, reason: "maxConnections for \(path) must be at least 1, got \(maxConnections)")
+        }
+        guard maxLineBytes >= 1, maxLineBytes <= 1 << 30 else {
+            throw SocketServerError(path: path, reason: "maxLineBytes for \(path) must be 1 ... \(1 << 30), "
+                                    + "got \(maxLineBytes)")
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import A2ALRPC
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The daemon's Unix-socket listener: newline-framed connections handed to whatever `accept`
+/// returns for each (the JSON-RPC session).
+///
+/// The socket file gets its mode and group before the socket listens, so no client ever
+/// connects through wider permissions than configured. At most `maxConnections` connections are
+/// served; a further one gets `overCapacityLine` and is closed. A line over `maxLineBytes` is
+/// reported to the receiver and the rest of that connection's input is dropped unread.
+public final class UnixSocketServer: Sendable {
+    /// Pending connections the kernel queues before `accept`.
+    static let listenBacklog: Int32 = 256
+    /// Accepts per wake-up, so a connection storm cannot starve the loop's other channels.
+    static let acceptsPerWakeup: UInt = 16
+    /// Reads per wake-up of one connection, for the same fairness between clients.
+    static let readsPerWakeup: UInt = 4
+    /// How long a closing connection may take to hand its queued lines to a slow reader.
+    static let closeGrace: TimeAmount = .seconds(5)
+
+    /// The socket's path (for an inherited socket, the path it is bound to when it has one).
+    public let path: String
+    private let serverChannel: any Channel
+    private let connections: UnixConnectionRegistry
+    /// The file this server bound and removes on stop; nil for an inherited socket.
+    private let boundFile: BoundSocketFile?
+    private let stopped = Atomic<Bool>(false)
+
+    private init(path: String, serverChannel: any Channel, connections: UnixConnectionRegistry,
+                 boundFile: BoundSocketFile?) {
+        self.path = path
+        self.serverChannel = serverChannel
+        self.connections = connections
+        self.boundFile = boundFile
+    }
+
+    /// Binds (or adopts `inheritedFD`, a listening socket from systemd) and starts accepting.
+    public static func start(options: UnixSocketOptions, group: any EventLoopGroup, inheritedFD: CInt? = nil,
+                             logger: Logger,
+                             overCapacityLine: [UInt8],
+                             accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
+        async throws -> UnixSocketServer {
+        try options.validate()
+        let descriptor: CInt
+        let boundFile: BoundSocketFile?
+        if let inheritedFD {
+            try checkInherited(inheritedFD, path: options.path)
+            descriptor = inheritedFD
+            boundFile = nil
+        } else {
+            try SocketPathPreparer.prepare(path: options.path, logger: logger)
+            let file = try SocketFileBinder.makeBoundSocket(options: options)
+            descriptor = file.descriptor
+            boundFile = file
+        }
+
+        let connections = UnixConnectionRegistry(limit: options.maxConnections)
+        let maxLineBytes = options.maxLineBytes
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
+            .serverChannelOption(ChannelOptions.maxMessagesPerRead, value: acceptsPerWakeup)
+            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: readsPerWakeup)
+            .childChannelInitializer { child in
+                initialize(child, connections: connections, maxLineBytes: maxLineBytes,
+                           overCapacityLine: overCapacityLine, logger: logger, accept: accept)
+            }
+        if boundFile != nil {
+            // NIO listens on an adopted socket with its default backlog; ours is larger. systemd's
+            // sockets keep the backlog their unit sets.
+            bootstrap = bootstrap.serverChannelInitializer { channel in
+                _ = listen(descriptor, listenBacklog)
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
+        }
+
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.withBoundSocket(descriptor).get()
+        } catch {
+            // The descriptor is not closed here: NIO may already own (and have closed) it.
+            if let boundFile, boundFile.isStillAt(options.path) { unlink(options.path) }
+            throw SocketServerError(path: options.path, reason: "cannot listen on \(options.path): \(error)")
+        }
+        let path = boundFile == nil ? (channel.localAddress?.pathname ?? options.path) : options.path
+        logger.debug("listening on unix socket", metadata: [
+            "path": "\(path)", "inherited": "\(boundFile == nil)",
+        ])
+        return UnixSocketServer(path: path, serverChannel: channel, connections: connections, boundFile: boundFile)
+    }
+
+    /// A descriptor from systemd must at least be a socket; NIO makes it listen if it is not yet.
+    private static func checkInherited(_ descriptor: CInt, path: String) throws(SocketServerError) {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw SocketServerError(path: path, reason: "inherited file descriptor \(descriptor) for \(path) "
+                                    + "is unusable: \(SocketErrno.describe(errno))")
+        }
+        guard UnixSocketAddress.isSocket(info.st_mode) else {
+            throw SocketServerError(path: path, reason: "inherited file descriptor \(descriptor) for \(path) "
+                                    + "is not a socket")
+        }
+    }
+
+    private static func initialize(_ child: any Channel, connections: UnixConnectionRegistry, maxLineBytes: Int,
+                                   overCapacityLine: [UInt8], logger: Logger,
+                                   accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
+        -> EventLoopFuture<Void> {
+        switch connections.admit(child) {
+        case .stopping:
+            return child.close()
+        case .full:
+            logger.notice("refusing unix socket connection: connection limit reached")
+            return child.eventLoop.makeCompletedFuture {
+                try child.pipeline.syncOperations.addHandler(OverCapacityHandler(line: overCapacityLine))
+            }
+        case .admitted:
+            return PeerCredentialsReader.read(child).flatMapThrowing { peer in
+                logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
+                try child.pipeline.syncOperations.addHandler(
+                    LineConnectionHandler(peer: peer, maxLineBytes: maxLineBytes, closeGrace: closeGrace,
+                                          logger: logger, accept: accept))
+            }
+        }
+    }
+
+    /// Connections being served now (not counting refused ones).
+    public var connectionCount: Int { connections.count }
+
+    /// Stops accepting, closes every connection (flushing queued lines), removes the socket file
+    /// if we created it. Later calls return at once.
+    public func stop() async {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        try? await serverChannel.close()
+        removeSocketFile()
+        let open = connections.closeAll()
+        for child in open { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        // Connections close themselves within closeGrace; this catches any not yet set up.
+        let loop = serverChannel.eventLoop
+        let deadline = loop.scheduleTask(in: Self.closeGrace + .seconds(1)) {
+            for child in open { child.close(promise: nil) }
+        }
+        try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
+        deadline.cancel()
+    }
+
+    /// Removes the file only while it is still the one we bound, never a successor's.
+    private func removeSocketFile() {
+        guard let boundFile, boundFile.isStillAt(path) else { return }
+        unlink(path)
+    }
+
+    /// A server dropped without `stop()` still releases its socket and file.
+    deinit {
+        guard !stopped.load(ordering: .acquiring) else { return }
+        serverChannel.close(promise: nil)
+        for child in connections.closeAll() { child.close(promise: nil) }
+        removeSocketFile()
+    }
+}

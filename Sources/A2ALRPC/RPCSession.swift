@@ -1,0 +1,223 @@
+import Synchronization
+
+/// JSON-RPC 2.0 over one connection: takes whole lines from the server, answers through the
+/// connection's `LineSink`. Each call runs on its own task and its reply is sent when it
+/// completes, so a slow call does not hold up the ones behind it (clients match replies by
+/// id). A batch is answered with one array line, in request order, once all its calls are
+/// done.
+public final class RPCSession: LineReceiver {
+    public let connection: RPCConnectionInfo
+    private let service: RPCService
+    private let sink: any LineSink
+    private let state = Mutex(SessionState())
+
+    init(service: RPCService, connection: RPCConnectionInfo, sink: any LineSink) {
+        self.service = service
+        self.connection = connection
+        self.sink = sink
+    }
+
+    public func receive(line: [UInt8]) {
+        let value: JSONValue
+        do throws(JSONParseError) {
+            value = try JSONParser.parse(line)
+        } catch {
+            sink.send(RPCReply.line(id: .null, error: .parseError(error.description)))
+            return
+        }
+        if case .array(let entries) = value {
+            receiveBatch(entries)
+        } else {
+            receiveSingle(RPCRequest(value))
+        }
+    }
+
+    public func lineTooLong(limit: Int) {
+        sink.send(RPCReply.line(id: .null, error: .invalidRequest("line longer than \(limit) bytes")))
+        sink.close()
+    }
+
+    public func connectionClosed() {
+        let running = state.withLock { s in
+            s.closed = true
+            defer { s.tasks = [:] }
+            return Array(s.tasks.values)
+        }
+        for task in running { task.cancel() }
+        service.hub.closeConnection(connection.id)
+    }
+
+    /// Calls of this connection running now.
+    public var callsInFlight: Int { state.withLock { $0.inFlight } }
+
+    /// No task of this session is running: every admitted call has finished and sent its
+    /// reply (tests use it to check that nothing was answered).
+    var isIdle: Bool { state.withLock { $0.activeTasks == 0 } }
+
+    // MARK: Dispatch
+
+    private enum Prepared {
+        case run(RPCMethod, JSONObject, id: JSONValue?)
+        /// Answered without running anything; nil for a notification (no reply).
+        case answer([UInt8]?)
+    }
+
+    private func prepare(_ request: RPCRequest) -> Prepared {
+        switch request {
+        case .invalid(let error, let id):
+            return .answer(RPCReply.line(id: id, error: error))
+        case .call(let name, let params, let id, let paramsError):
+            guard let method = service.router.methods[name] else {
+                return .answer(id.map { RPCReply.line(id: $0, error: .methodNotFound(name)) })
+            }
+            if let paramsError { return .answer(id.map { RPCReply.line(id: $0, error: paramsError) }) }
+            return .run(method, params, id: id)
+        }
+    }
+
+    private var overloaded: RPCError {
+        .app(.overloaded, "too many calls in flight on this connection (limit \(service.limits.maxInFlightPerConnection))")
+    }
+
+    private func receiveSingle(_ request: RPCRequest) {
+        switch prepare(request) {
+        case .answer(let line):
+            if let line { sink.send(line) }
+        case .run(let method, let params, let id):
+            let limit = service.limits.maxInFlightPerConnection
+            guard let admitted = state.withLock({ $0.admit(1, limit: limit) }) else { return }
+            guard admitted.granted == 1 else {
+                if let id { sink.send(RPCReply.line(id: id, error: overloaded)) }
+                return
+            }
+            let connection = connection
+            let sink = sink
+            spawn(key: admitted.key, slots: 1) {
+                let outcome = await RPCService.invoke(method, params: params, connection: connection)
+                if let id { sink.send(RPCReply.line(id: id, outcome)) }
+            }
+        }
+    }
+
+    private func receiveBatch(_ entries: [JSONValue]) {
+        let maxBatch = service.limits.maxBatch
+        guard !entries.isEmpty else {
+            sink.send(RPCReply.line(id: .null, error: .invalidRequest("empty batch")))
+            return
+        }
+        guard entries.count <= maxBatch else {
+            sink.send(RPCReply.line(id: .null, error: .invalidRequest("batch of \(entries.count) requests; at most \(maxBatch)")))
+            return
+        }
+        var replies = [[UInt8]?](repeating: nil, count: entries.count)
+        var jobs: [BatchJob] = []
+        for (index, entry) in entries.enumerated() {
+            switch prepare(RPCRequest(entry)) {
+            case .answer(let line): replies[index] = line
+            case .run(let method, let params, let id): jobs.append(BatchJob(index: index, method: method, params: params, id: id))
+            }
+        }
+        guard !jobs.isEmpty else {
+            sendBatch(replies)
+            return
+        }
+        let limit = service.limits.maxInFlightPerConnection
+        guard let admitted = state.withLock({ $0.admit(jobs.count, limit: limit) }) else { return }
+        for job in jobs[admitted.granted...] {
+            if let id = job.id { replies[job.index] = RPCReply.line(id: id, error: overloaded) }
+        }
+        let running = jobs[..<admitted.granted]
+        guard !running.isEmpty else {
+            sendBatch(replies)
+            return
+        }
+        let answered = replies
+        let connection = connection
+        spawn(key: admitted.key, slots: 0) { [self] in
+            var all = answered
+            await withTaskGroup(of: (Int, [UInt8]?).self) { group in
+                for job in running {
+                    group.addTask {
+                        let outcome = await RPCService.invoke(job.method, params: job.params, connection: connection)
+                        // Each entry frees its slot as it completes, not when the whole batch does.
+                        self.state.withLock { $0.inFlight -= 1 }
+                        return (job.index, job.id.map { RPCReply.line(id: $0, outcome) })
+                    }
+                }
+                for await (index, line) in group { all[index] = line }
+            }
+            sendBatch(all)
+        }
+    }
+
+    private func sendBatch(_ replies: [[UInt8]?]) {
+        let lines = replies.compactMap { $0 }
+        guard !lines.isEmpty else { return }  // only notifications: no reply at all
+        sink.send(RPCReply.batch(lines))
+    }
+
+    /// Runs `work` on its own task, registered so `connectionClosed` can cancel it; the task
+    /// frees `slots` in-flight places and unregisters itself when done.
+    ///
+    /// The task starts immediately on the calling thread (the server's I/O thread) and runs
+    /// until the handler first suspends. A handler that does not suspend (`node.info` and
+    /// most local reads) thus answers without any thread hop, which is most of the cost of a
+    /// small call; one that awaits continues on the global executor. Handlers must therefore
+    /// never block the thread.
+    private func spawn(key: UInt64, slots: Int, _ work: @escaping @Sendable () async -> Void) {
+        let body: @Sendable () async -> Void = { [self] in
+            await work()
+            state.withLock { $0.finish(key, slots: slots) }
+        }
+        let task: Task<Void, Never>
+        if #available(macOS 26.0, *) {
+            task = Task.immediate(operation: body)
+        } else {
+            task = Task(operation: body)
+        }
+        state.withLock { s in
+            // The task may already be done, or the connection closed meanwhile.
+            if s.finishedBeforeRegistered.remove(key) != nil { return }
+            if s.closed {
+                task.cancel()
+                return
+            }
+            s.tasks[key] = task
+        }
+    }
+}
+
+private struct BatchJob: Sendable {
+    let index: Int
+    let method: RPCMethod
+    let params: JSONObject
+    let id: JSONValue?
+}
+
+private struct SessionState: Sendable {
+    var inFlight = 0
+    /// Tasks spawned and not yet finished (a batch is one task).
+    var activeTasks = 0
+    var closed = false
+    var nextKey: UInt64 = 0
+    var tasks: [UInt64: Task<Void, Never>] = [:]
+    /// Keys of tasks that finished before `spawn` got to register them.
+    var finishedBeforeRegistered: Set<UInt64> = []
+
+    /// Reserves up to `count` in-flight places (fewer when the limit is near) and a task
+    /// key; nil once the connection is closed.
+    mutating func admit(_ count: Int, limit: Int) -> (granted: Int, key: UInt64)? {
+        guard !closed else { return nil }
+        let granted = max(0, min(count, limit - inFlight))
+        inFlight += granted
+        if granted > 0 { activeTasks += 1 }
+        nextKey += 1
+        return (granted, nextKey)
+    }
+
+    mutating func finish(_ key: UInt64, slots: Int) {
+        inFlight -= slots
+        activeTasks -= 1
+        if tasks.removeValue(forKey: key) == nil && !closed { finishedBeforeRegistered.insert(key) }
+    }
+}

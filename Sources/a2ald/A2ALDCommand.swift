@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALDaemon
+import ArgumentParser
+import Dispatch
+import Logging
+
+/// `a2ald`: runs one A2AL DHT node and serves JSON-RPC on a Unix socket. With no arguments it
+/// uses the embedded defaults (see `--print-config`).
+@main
+struct A2ALDCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "a2ald",
+        abstract: "A2AL DHT node daemon: JSON-RPC 2.0 over a Unix socket.",
+        discussion: """
+        Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or
+        --config), then A2AL_* environment variables, then these flags. Stop with SIGINT or
+        SIGTERM; state is flushed before exit. API: docs/jsonrpc.md, schema/openrpc.json.
+        """,
+        version: DaemonVersion.string)
+
+    @Option(help: "Data directory (identity, agents, publications, peer cache).") var dataDir: String?
+    @Option(help: "Unix socket path for JSON-RPC.") var socket: String?
+    @Option(help: "Socket permission bits, octal (default 0600).") var socketMode: String?
+    @Option(help: "Group owning the socket (name or gid).") var socketGroup: String?
+    @Option(help: "UDP listen address host:port (default [::]:4121).") var listen: String?
+    @Option(help: "Bootstrap peer host:port; repeat or separate with commas.") var bootstrap: [String] = []
+    @Flag(help: "Passive routing: answer queries but do not refill buckets.") var passive = false
+    @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
+    @Option(help: "Config file (JSON).") var config: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Flag(help: "Print the effective configuration and exit.") var printConfig = false
+
+    func run() async throws {
+        var overrides = ConfigOverrides()
+        overrides.dataDir = dataDir
+        overrides.socketPath = socket
+        overrides.socketMode = try socketMode.map(parseMode)
+        overrides.socketGroup = socketGroup
+        overrides.listen = listen
+        let seeds = bootstrap.flatMap { $0.split(separator: ",").map { String($0).trimmed } }.filter { !$0.isEmpty }
+        overrides.bootstrap = seeds.isEmpty ? nil : seeds
+        overrides.passive = passive ? true : nil
+        overrides.debugHTTP = debugHttp
+        overrides.configFile = config
+        overrides.logLevel = logLevel
+
+        let settings: DaemonConfig
+        do {
+            settings = try ConfigLoader.load(overrides: overrides, environment: environment(), isRoot: getuid() == 0)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if printConfig {
+            print(settings.describe().map { "\($0.0) = \($0.1)" }.joined(separator: "\n"))
+            return
+        }
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "a2ald")
+
+        let inherited = SystemdActivation.takeListenFDs().first
+        let daemon: Daemon
+        do {
+            daemon = try await Daemon.start(config: settings, logger: logger, inheritedSocketFD: inherited)
+        } catch {
+            logger.critical("a2ald could not start: \(error)")
+            throw ExitCode(1)
+        }
+        let signal = await SignalWaiter.waitForTermination()
+        logger.info("received \(signal)")
+        await daemon.shutdown()
+    }
+
+    private func parseMode(_ text: String) throws -> UInt16 {
+        guard let v = UInt16(text, radix: 8), v <= 0o777 else {
+            throw ValidationError("--socket-mode \(text): expected octal permission bits such as 0600 or 660")
+        }
+        return v
+    }
+}
+
+private func environment() -> [String: String] {
+    var out: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        p += 1
+    }
+    return out
+}
+
+private extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Waits for SIGINT or SIGTERM without a signal handler running arbitrary code: the signals
+/// are ignored at the process level and observed through dispatch sources.
+enum SignalWaiter {
+    static func waitForTermination() async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let queue = DispatchQueue(label: "a2ald.signals")
+            let fired = Box()
+            var sources: [DispatchSourceSignal] = []
+            for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                source.setEventHandler {
+                    guard !fired.done else { return }
+                    fired.done = true
+                    for s in fired.sources { s.cancel() }
+                    continuation.resume(returning: name)
+                }
+                sources.append(source)
+            }
+            fired.sources = sources
+            for s in sources { s.resume() }
+        }
+    }
+
+    /// State shared by the handlers; they all run on one serial queue.
+    private final class Box: @unchecked Sendable {
+        var done = false
+        var sources: [DispatchSourceSignal] = []
+    }
+}

@@ -1,2 +1,0 @@
-import A2ALDaemon
-print("a2ald \(DaemonVersion.string)")

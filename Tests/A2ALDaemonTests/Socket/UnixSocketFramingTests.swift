@@ -1,0 +1,67 @@
+@testable import A2ALDaemon
+import NIOCore
+import Testing
+
+/// The line framer on its own: every way bytes can be cut, and the limit to the byte.
+@Suite
+struct UnixSocketFramingTests {
+    private func feed(_ framer: inout LineFramer, _ text: String, into lines: inout [String]) -> LineFramer.Outcome {
+        var collected: [String] = []
+        let outcome = framer.feed(ByteBuffer(string: text)) { line in
+            collected.append(String(decoding: line, as: UTF8.self))
+            return true
+        }
+        lines += collected
+        return outcome
+    }
+
+    @Test func joinsLinesAcrossAnyCut() {
+        let stream = "first\r\nsecond\n\nthird line\n"
+        for cut in 0...stream.utf8.count {
+            var framer = LineFramer(maxLineBytes: 64)
+            var lines: [String] = []
+            let bytes = Array(stream.utf8)
+            _ = feed(&framer, String(decoding: bytes[..<cut], as: UTF8.self), into: &lines)
+            _ = feed(&framer, String(decoding: bytes[cut...], as: UTF8.self), into: &lines)
+            #expect(lines == ["first", "second", "", "third line"], "cut at \(cut)")
+            #expect(framer.bufferedBytes == 0)
+        }
+    }
+
+    @Test func limitCountsContentNotTerminator() {
+        var framer = LineFramer(maxLineBytes: 4)
+        var lines: [String] = []
+        #expect(feed(&framer, "abcd\n", into: &lines) == .consumed)
+        #expect(feed(&framer, "abcd\r", into: &lines) == .consumed)
+        #expect(feed(&framer, "\n", into: &lines) == .consumed)
+        #expect(lines == ["abcd", "abcd"])
+        #expect(feed(&framer, "abcde", into: &lines) == .tooLong)
+        #expect(framer.bufferedBytes == 0)
+
+        var crlf = LineFramer(maxLineBytes: 4)
+        #expect(feed(&crlf, "abcd\rx", into: &lines) == .tooLong)
+        var split = LineFramer(maxLineBytes: 4)
+        #expect(feed(&split, "ab", into: &lines) == .consumed)
+        #expect(feed(&split, "cde\n", into: &lines) == .tooLong)
+    }
+
+    @Test func oneHugeReadIsRejectedWithoutBeingBuffered() {
+        var framer = LineFramer(maxLineBytes: 1024)
+        var lines: [String] = []
+        let outcome = feed(&framer, "ok\n" + String(repeating: "x", count: 1 << 20), into: &lines)
+        #expect(outcome == .tooLong)
+        #expect(lines == ["ok"])
+        #expect(framer.bufferedBytes == 0)
+    }
+
+    @Test func stopsWhenTheReceiverSaysSo() {
+        var framer = LineFramer(maxLineBytes: 64)
+        var seen = 0
+        let outcome = framer.feed(ByteBuffer(string: "a\nb\nc\n")) { _ in
+            seen += 1
+            return seen < 2
+        }
+        #expect(outcome == .stopped)
+        #expect(seen == 2)
+    }
+}

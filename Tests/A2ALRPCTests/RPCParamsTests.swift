@@ -1,0 +1,76 @@
+import Testing
+@testable import A2ALRPC
+
+@Suite struct RPCParamsTests {
+    /// The error an accessor throws, or a test failure if it did not throw.
+    private func failure<T>(_ body: () throws(RPCError) -> T) -> RPCError? {
+        do throws(RPCError) {
+            let v = try body()
+            Issue.record("expected an error, got \(v)")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func unknownParameterIsNamed() throws {
+        let p = RPCParams(["timeout_ms": 5, "timout_ms": 6])
+        _ = try p.timeout(defaultMs: 1000)
+        let e = failure { () throws(RPCError) in try p.finish() }
+        #expect(e?.code == -32602)
+        #expect(e?.message == "invalid params: timout_ms: unknown parameter")
+        #expect(e?.data == ["field": "timout_ms", "reason": "unknown parameter"])
+    }
+
+    @Test func finishPassesWhenEverythingWasRead() throws {
+        let p = RPCParams(["a": "x", "b": nil])
+        #expect(try p.string("a") == "x")
+        #expect(try p.optionalString("b") == nil)
+        try p.finish()
+    }
+
+    @Test func wrongTypes() {
+        let p = RPCParams(["s": 1, "b": "yes", "i": "3", "f": 1.5, "a": ["x", 1], "o": [1]])
+        #expect(failure { () throws(RPCError) in try p.string("s") }?.message == "invalid params: s: expected string, got number")
+        #expect(failure { () throws(RPCError) in try p.bool("b", default: false) }?.message == "invalid params: b: expected boolean, got string")
+        #expect(failure { () throws(RPCError) in try p.int("i", in: 0...9) }?.message == "invalid params: i: expected integer, got string")
+        #expect(failure { () throws(RPCError) in try p.int("f", in: 0...9) }?.message == "invalid params: f: expected an integer, got a fraction")
+        #expect(failure { () throws(RPCError) in try p.stringArray("a", maxCount: 5) }?.message == "invalid params: a[1]: expected string, got number")
+        #expect(failure { () throws(RPCError) in try p.nested("o") }?.message == "invalid params: o: expected object, got array")
+    }
+
+    @Test func missingAndRange() throws {
+        let p = RPCParams(["timeout_ms": 700_000, "n": 2.0])
+        #expect(failure { () throws(RPCError) in try p.string("name") }?.message == "invalid params: name: required string is missing")
+        #expect(failure { () throws(RPCError) in try p.timeout(defaultMs: 5000) }?.message
+                == "invalid params: timeout_ms: 700000 is out of range 1...600000")
+        #expect(try p.int("n", in: 0...5) == 2)
+        #expect(try RPCParams().timeout(defaultMs: 5000) == .milliseconds(5000))
+    }
+
+    @Test func shapedStrings() throws {
+        let p = RPCParams(["key": "00ff", "short": "00", "odd": "abc", "blob": "Zm9v", "bad": "Zm9", "h": "bad", "big": "Zm9vYmFy"])
+        #expect(try p.hex("key", byteCount: 2) == [0, 255])
+        #expect(failure { () throws(RPCError) in try p.hex("short", byteCount: 32) }?.message
+                == "invalid params: short: expected 32 bytes (64 hex digits), got 1")
+        #expect(failure { () throws(RPCError) in try p.hex("odd", byteCount: nil) }?.message == "invalid params: odd: not a hex string")
+        #expect(try p.base64("blob", maxBytes: 10) == Array("foo".utf8))
+        #expect(failure { () throws(RPCError) in try p.base64("bad", maxBytes: 10) }?.message == "invalid params: bad: not valid base64")
+        #expect(failure { () throws(RPCError) in try p.base64("big", maxBytes: 3) }?.message == "invalid params: big: 6 bytes; at most 3 allowed")
+        #expect(failure { () throws(RPCError) in try p.choice("h", ["good", "bad2"]) }?.message
+                == "invalid params: h: \"bad\" is not one of good, bad2")
+    }
+
+    @Test func nestedPaths() throws {
+        let p = RPCParams(["filter": ["tags": ["a", 5], "x": 1], "records": [["ttl_s": "x"]]])
+        let filter = try #require(try p.nested("filter"))
+        #expect(failure { () throws(RPCError) in try filter.stringArray("tags", maxCount: 4) }?.message
+                == "invalid params: filter.tags[1]: expected string, got number")
+        #expect(failure { () throws(RPCError) in try filter.finish() }?.message == "invalid params: filter.x: unknown parameter")
+        let records = try #require(try p.objectArray("records", maxCount: 4))
+        #expect(failure { () throws(RPCError) in try records[0].int("ttl_s", in: 1...10) }?.message
+                == "invalid params: records[0].ttl_s: expected integer, got string")
+        #expect(failure { () throws(RPCError) in try p.objectArray("filter", maxCount: 1) }?.message
+                == "invalid params: filter: expected array, got object")
+    }
+}

@@ -1,0 +1,263 @@
+import Testing
+@testable import A2ALRPC
+
+@Suite struct RPCSessionTests {
+    @Test func singleCallEchoesIdAndResult() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":7,"method":"echo","params":{"b":[1,2],"a":"x"}}"#)
+        _ = await sink.waitForLines(1)
+        #expect(sink.texts == [#"{"jsonrpc":"2.0","id":7,"result":{"b":[1,2],"a":"x"}}"#])
+    }
+
+    @Test(arguments: [#""abc""#, "-3", "1.5", "null", #""""#])
+    func idIsEchoedExactly(_ idText: String) async throws {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","method":"echo","id":"# + idText + "}")
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?["id"] == (try JSONParser.parse(idText)))
+        #expect(replies.first?["result"] == [:])
+    }
+
+    @Test func notificationGetsNoReply() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","method":"count"}"#)
+        session.receive(#"{"jsonrpc":"2.0","method":"fail.rpc"}"#)
+        session.receive(#"{"jsonrpc":"2.0","method":"no.such.method"}"#)
+        session.receive(#"{"jsonrpc":"2.0","method":"echo","params":[1]}"#)
+        await session.waitUntilIdle()
+        #expect(t.counter.count == 1)
+        #expect(sink.texts.isEmpty)
+    }
+
+    @Test func batchAnswersInRequestOrderWithoutNotifications() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive("""
+        [{"jsonrpc":"2.0","id":1,"method":"echo","params":{"n":1}},
+         {"jsonrpc":"2.0","method":"count"},
+         {"jsonrpc":"2.0","id":"two","method":"fail.rpc"},
+         5,
+         {"jsonrpc":"2.0","id":3,"method":"nope"}]
+        """)
+        let replies = await sink.waitForLines(1)
+        await session.waitUntilIdle()
+        #expect(sink.texts.count == 1)
+        let batch = replies.first?.arrayValue ?? []
+        #expect(batch.count == 4)
+        #expect(batch.map { $0["id"] } == [1, "two", JSONValue.null, 3])
+        #expect(batch.first?["result"] == ["n": 1])
+        #expect(batch.dropFirst().map(\.errorCode) == [-32001, -32600, -32601])
+        #expect(t.counter.count == 1)
+    }
+
+    @Test func batchOfOnlyNotificationsGetsNoReply() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"[{"jsonrpc":"2.0","method":"count"},{"jsonrpc":"2.0","method":"count"}]"#)
+        await session.waitUntilIdle()
+        #expect(t.counter.count == 2)
+        #expect(sink.texts.isEmpty)
+    }
+
+    @Test func emptyAndOversizedBatches() async {
+        let t = TestService(limits: RPCLimits(maxBatch: 3))
+        let (session, sink) = t.session()
+        session.receive("[]")
+        let call = #"{"jsonrpc":"2.0","id":1,"method":"echo"}"#
+        session.receive("[" + Array(repeating: call, count: 4).joined(separator: ",") + "]")
+        session.receive("[" + Array(repeating: call, count: 3).joined(separator: ",") + "]")
+        let replies = await sink.waitForLines(3)
+        #expect(sink.texts[0] == #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: empty batch"}}"#)
+        #expect(replies[1].errorMessage == "invalid request: batch of 4 requests; at most 3")
+        #expect(replies[1]["id"] == .null)
+        #expect(replies[2].arrayValue?.count == 3)
+    }
+
+    @Test func parseErrorSaysWhere() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0" "id":1}"#)
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?["id"] == .null)
+        #expect(replies.first?.errorCode == -32700)
+        #expect(replies.first?.errorMessage == "parse error: at byte 17: expected ',' or '}' in object")
+    }
+
+    @Test(arguments: [
+        (#"{"jsonrpc":"1.0","id":1,"method":"echo"}"#, JSONValue.int(1), "\"jsonrpc\" must be \"2.0\"; got \"1.0\""),
+        (#"{"id":1,"method":"echo"}"#, .int(1), "\"jsonrpc\" must be \"2.0\"; it is missing"),
+        (#"{"jsonrpc":"2.0","id":1}"#, .int(1), "\"method\" is missing"),
+        (#"{"jsonrpc":"2.0","id":1,"method":5}"#, .int(1), "\"method\" must be a string, got number"),
+        (#"{"jsonrpc":"2.0","id":{"a":1},"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got object"),
+        (#"{"jsonrpc":"2.0","id":[1],"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got array"),
+        (#"{"jsonrpc":"2.0","id":true,"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got boolean"),
+        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":"x"}"#, .int(1), "\"params\" must be an object, got string"),
+        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":null}"#, .int(1), "\"params\" must be an object, got null"),
+        (#"{"jsonrpc":"2.0","id":1,"method":"echo","extra":1,"more":2}"#, .int(1), "unknown members \"extra\", \"more\" in request"),
+        (#"{"jsonrpc":"2.0","method":"echo","extra":1}"#, .null, "unknown member \"extra\" in request"),
+        (#"[1]"#, .null, "a request must be an object, got number"),
+        (#""echo""#, .null, "a request must be an object, got string"),
+    ])
+    func invalidRequests(_ line: String, _ id: JSONValue, _ messagePart: String) async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(line)
+        let replies = await sink.waitForLines(1)
+        let reply = replies.first.flatMap { $0.arrayValue?.first ?? $0 }
+        #expect(reply?["id"] == id)
+        #expect(reply?.errorCode == -32600)
+        #expect(reply?.errorMessage?.contains(messagePart) == true, "\(reply?.errorMessage ?? "no reply")")
+    }
+
+    @Test func positionalParamsAreInvalidParams() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":[1,2]}"#)
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?.errorCode == -32602)
+        #expect(replies.first?.errorMessage == "invalid params: params: positional parameters are not supported; pass an object")
+    }
+
+    @Test func unknownMethodNamesIt() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"node.nope"}"#)
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?.errorCode == -32601)
+        #expect(replies.first?["error"]?["data"] == ["method": "node.nope"])
+    }
+
+    @Test func handlerErrors() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"fail.rpc"}"#)
+        _ = await sink.waitForLines(1)
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"fail.other"}"#)
+        _ = await sink.waitForLines(2)
+        #expect(sink.texts[0] == #"{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"no such thing","data":{"kind":"not_found","thing":"x"}}}"#)
+        #expect(sink.texts[1] == #"{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"internal error: the disk is on fire"}}"#)
+    }
+
+    @Test func inFlightCapFailsAtOnceAndRecovers() async {
+        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 2))
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"block"}"#)
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"block"}"#)
+        session.receive(#"{"jsonrpc":"2.0","id":3,"method":"block"}"#)
+        let first = await sink.waitForLines(1)
+        #expect(first.first?["id"] == 3)
+        #expect(first.first?.errorCode == -32007)
+        #expect(first.first?.errorMessage == "too many calls in flight on this connection (limit 2)")
+        #expect(session.callsInFlight == 2)
+        // A batch needing two places gets none: both entries are refused in their slots.
+        session.receive(#"[{"jsonrpc":"2.0","id":4,"method":"echo"},{"jsonrpc":"2.0","id":5,"method":"echo"}]"#)
+        let batch = await sink.waitForLines(2)
+        #expect(batch[1].arrayValue?.map(\.errorCode) == [-32007, -32007])
+        t.gate.open()
+        let all = await sink.waitForLines(4)
+        #expect(Set(all[2...].compactMap { $0["id"]?.intValue }) == [1, 2])
+        await session.waitUntilIdle()
+        #expect(session.callsInFlight == 0)
+        session.receive(#"{"jsonrpc":"2.0","id":6,"method":"echo"}"#)
+        let after = await sink.waitForLines(5)
+        #expect(after[4]["result"] == [:])
+    }
+
+    @Test func batchEntriesCountIndividually() async {
+        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 2))
+        let (session, sink) = t.session()
+        session.receive("""
+        [{"jsonrpc":"2.0","id":1,"method":"block"},{"jsonrpc":"2.0","id":2,"method":"block"},
+         {"jsonrpc":"2.0","id":3,"method":"block"}]
+        """)
+        #expect(session.callsInFlight == 2)
+        t.gate.open()
+        let replies = await sink.waitForLines(1)
+        let batch = replies.first?.arrayValue ?? []
+        #expect(batch.map { $0["id"] } == [1, 2, 3])
+        #expect(batch.map { $0["result"] } == [["released": true], ["released": true], nil])
+        #expect(batch[2].errorCode == -32007)
+    }
+
+    @Test func lineTooLongAnswersThenCloses() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.lineTooLong(limit: 1_048_576)
+        #expect(sink.texts == [#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"invalid request: line longer than 1048576 bytes"}}"#])
+        #expect(sink.isClosed)
+    }
+
+    @Test func connectionClosedCancelsHandlers() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        #expect(t.service.connectionCount == 1)
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"sleep"}"#)
+        #expect(session.callsInFlight == 1)
+        session.connectionClosed()
+        // The fake sink stays open, so the cancelled call's reply is visible here.
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?.errorCode == -32010)
+        #expect(replies.first?.errorMessage == "cancelled")
+        await session.waitUntilIdle()
+        #expect(t.service.connectionCount == 0)
+        // A closed session ignores whatever still arrives.
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"echo"}"#)
+        #expect(session.callsInFlight == 0)
+    }
+
+    @Test func closingWhileBusyLeavesNothingRunning() async {
+        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 1000))
+        let (session, sink) = t.session()
+        for k in 0..<300 {
+            let method = k % 3 == 0 ? "sleep" : "echo"
+            session.receive(#"{"jsonrpc":"2.0","id":\#(k),"method":"\#(method)"}"#)
+        }
+        session.receive(#"[{"jsonrpc":"2.0","id":"b1","method":"sleep"},{"jsonrpc":"2.0","id":"b2","method":"echo"}]"#)
+        session.connectionClosed()
+        await session.waitUntilIdle()
+        #expect(session.callsInFlight == 0)
+        // Every call was answered: echo with a result, sleep with "cancelled".
+        let replies = await sink.waitForLines(301)
+        let single = replies.filter { $0.arrayValue == nil }
+        #expect(single.count == 300)
+        #expect(single.filter { $0.errorCode == -32010 }.count == 100)
+        #expect(replies.first { $0.arrayValue != nil }?.arrayValue?.map(\.errorCode) == [-32010, nil])
+    }
+
+    @Test func inProcessCalls() async {
+        let t = TestService()
+        #expect(await t.service.call("echo", ["a": 1]) == .success(["a": 1]))
+        #expect(await t.service.call("nope") == .failure(.methodNotFound("nope")))
+        #expect(await t.service.call("fail.other") == .failure(.internalError("the disk is on fire")))
+        guard case .failure(let e) = await t.service.call("subscribe", ["event": "peer_health"]) else {
+            Issue.record("subscribe without a connection succeeded")
+            return
+        }
+        #expect(e.code == -32010)
+    }
+
+    @Test func errorLineForTheServer() {
+        let line = RPCService.errorLine(.app(.overloaded, "too many connections (limit 256)"))
+        #expect(String(decoding: line, as: UTF8.self)
+                == #"{"jsonrpc":"2.0","id":null,"error":{"code":-32007,"message":"too many connections (limit 256)","data":{"kind":"overloaded"}}}"#)
+    }
+
+    @Test func methodNamesIncludeBuiltIns() {
+        let t = TestService()
+        #expect(t.service.methodNames == ["block", "count", "echo", "fail.other", "fail.rpc", "sleep", "subscribe", "unsubscribe"])
+        #expect(t.service.methods.map(\.name) == t.service.methodNames)
+    }
+
+    @Test func connectionIdsAreUniqueAndPeerIsPassed() async {
+        let t = TestService()
+        let (a, _) = t.session()
+        let (b, _) = t.session()
+        #expect(a.connection.id != b.connection.id)
+        #expect(a.connection.peer == PeerCredentials(pid: 1, uid: 2, gid: 3))
+        a.connectionClosed()
+        b.connectionClosed()
+    }
+}

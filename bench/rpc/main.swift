@@ -1,0 +1,176 @@
+// JSON-RPC benchmark: `node.info` round trips per second over the daemon's Unix socket on 1 and
+// 16 connections, next to a raw line-echo baseline served by the same socket server in the same
+// run (same framing, same event loop, no JSON-RPC). Each client thread sends one line and
+// waits for its reply (no pipelining). Prints one JSON object.
+// Usage: a2al-bench-rpc [--seconds S]   (build with -c release)
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALDaemon
+import A2ALRPC
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+
+let seconds = CommandLine.arguments.firstIndex(of: "--seconds").flatMap { i in
+    i + 1 < CommandLine.arguments.count ? Double(CommandLine.arguments[i + 1]) : nil
+} ?? 3.0
+
+/// Echoes every line back: the baseline receiver.
+final class EchoReceiver: LineReceiver, @unchecked Sendable {
+    let sink: any LineSink
+    init(sink: any LineSink) { self.sink = sink }
+    func receive(line: [UInt8]) { sink.send(line) }
+    func lineTooLong(limit: Int) { sink.close() }
+    func connectionClosed() {}
+}
+
+/// A blocking client on one connection.
+final class Client {
+    let fd: Int32
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    var pending: [UInt8] = []
+
+    init?(path: String) {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in bytes.enumerated() where i < raw.count - 1 { raw[i] = b }
+        }
+        let ok = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard ok == 0 else { close(fd); return nil }
+    }
+
+    func roundTrip(_ line: [UInt8]) -> Bool {
+        var sent = 0
+        while sent < line.count {
+            let n = line[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return false }
+            sent += n
+        }
+        while true {
+            if let nl = pending.firstIndex(of: 10) {
+                pending.removeSubrange(...nl)
+                return true
+            }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return false }
+            pending += buffer[..<n]
+        }
+    }
+
+    deinit { close(fd) }
+}
+
+struct RunResult: Sendable {
+    var roundTrips = 0
+    var seconds = 0.0
+    var latenciesUs: [Double] = []
+    var failures = 0
+}
+
+/// `connections` threads doing round trips for `duration` seconds.
+func measure(path: String, connections: Int, line: [UInt8], duration: Double) -> RunResult {
+    let total = Mutex(RunResult())
+    let group = DispatchGroup()
+    for _ in 0..<connections {
+        group.enter()
+        Thread.detachNewThread {
+            var local = RunResult()
+            if let c = Client(path: path) {
+                // Warm-up: the first calls pay for lazy initialisation.
+                for _ in 0..<50 { _ = c.roundTrip(line) }
+                let begin = Date()
+                while Date().timeIntervalSince(begin) < duration {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    if c.roundTrip(line) {
+                        local.roundTrips += 1
+                        local.latenciesUs.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1000)
+                    } else {
+                        local.failures += 1
+                        break
+                    }
+                }
+            } else {
+                local.failures += 1
+            }
+            total.withLock { t in
+                t.roundTrips += local.roundTrips
+                t.failures += local.failures
+                t.latenciesUs += local.latenciesUs
+            }
+            group.leave()
+        }
+    }
+    group.wait()
+    var result = total.withLock { $0 }
+    result.seconds = duration
+    return result
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+}
+
+func report(_ r: RunResult) -> JSONValue {
+    let s = r.latenciesUs.sorted()
+    return .object([
+        "round_trips_per_s": .double((Double(r.roundTrips) / r.seconds).rounded()),
+        "p50_us": .double(percentile(s, 0.5).rounded()), "p99_us": .double(percentile(s, 0.99).rounded()),
+        "round_trips": .integer(r.roundTrips), "failures": .integer(r.failures),
+    ])
+}
+
+LoggingSystem.bootstrap { label in
+    var h = StreamLogHandler.standardError(label: label)
+    h.logLevel = .error
+    return h
+}
+let logger = Logger(label: "bench")
+let dir = "/tmp/a2al-bench-rpc-\(getpid())"
+let config = DaemonConfig(dataDir: dir + "/data", socketPath: dir + "/d.sock", listen: "127.0.0.1:0", logLevel: "error")
+let daemon = try await Daemon.start(config: config, logger: logger)
+let echoGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+let echo = try await UnixSocketServer.start(options: UnixSocketOptions(path: dir + "/echo.sock"), group: echoGroup,
+                                            logger: logger, overCapacityLine: Array("{}".utf8),
+                                            accept: { _, sink in EchoReceiver(sink: sink) })
+
+let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"node.info"}"#.utf8) + [10]
+var results: [(String, JSONValue)] = []
+var ratios: [(String, JSONValue)] = []
+for connections in [1, 16] {
+    // Interleave baseline and daemon rounds so drift on a shared machine hits both alike.
+    var base = RunResult(), rpc = RunResult()
+    for _ in 0..<3 {
+        let b = measure(path: dir + "/echo.sock", connections: connections, line: request, duration: seconds / 3)
+        let r = measure(path: dir + "/d.sock", connections: connections, line: request, duration: seconds / 3)
+        base.roundTrips += b.roundTrips; base.seconds += b.seconds; base.latenciesUs += b.latenciesUs; base.failures += b.failures
+        rpc.roundTrips += r.roundTrips; rpc.seconds += r.seconds; rpc.latenciesUs += r.latenciesUs; rpc.failures += r.failures
+    }
+    results.append(("connections_\(connections)", .object([
+        "line_echo_baseline": report(base), "jsonrpc_node_info": report(rpc),
+    ])))
+    let ratio = Double(rpc.roundTrips) / Double(max(base.roundTrips, 1))
+    ratios.append(("connections_\(connections)", .double((ratio * 1000).rounded() / 1000)))
+}
+await echo.stop()
+try? await echoGroup.shutdownGracefully()
+await daemon.shutdown()
+_ = try? FileManager.default.removeItem(atPath: dir)
+
+let out: JSONValue = .object([
+    "benchmark": "a2al-bench-rpc", "method": "node.info", "seconds_per_case": .double(seconds),
+    "machine": .object(["cpus": .integer(ProcessInfo.processInfo.activeProcessorCount),
+                        "os": .string(ProcessInfo.processInfo.operatingSystemVersionString)]),
+    "results": .object(JSONObject(results)),
+    "rpc_over_baseline": .object(JSONObject(ratios)),
+    "goal": "rpc_over_baseline.connections_1 >= 0.5",
+])
+print(JSONWriter.pretty(out))
