@@ -5,7 +5,8 @@ public struct DaemonStatus: Sendable {
     public var version: String
     /// Unix seconds when the daemon started.
     public var startedAt: UInt64
-    public var socketPath: String
+    /// Read when asked: with systemd activation the socket is only known once adopted.
+    public var socketPath: @Sendable () -> String
     public var dataDir: String
     /// The node's UDP listen addresses as "ip:port".
     public var listenAddrs: @Sendable () -> [String]
@@ -16,7 +17,7 @@ public struct DaemonStatus: Sendable {
     /// Live subscriptions over all connections.
     public var rpcSubscriptions: @Sendable () -> Int
 
-    public init(version: String, startedAt: UInt64, socketPath: String, dataDir: String,
+    public init(version: String, startedAt: UInt64, socketPath: @escaping @Sendable () -> String, dataDir: String,
                 listenAddrs: @escaping @Sendable () -> [String], agentCount: @escaping @Sendable () -> Int,
                 rpcConnections: @escaping @Sendable () -> Int, rpcSubscriptions: @escaping @Sendable () -> Int) {
         self.version = version

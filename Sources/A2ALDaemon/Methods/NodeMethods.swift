@@ -43,7 +43,7 @@ public enum NodeMethods {
             "started_at": .integer(status.startedAt),
             "uptime_s": .integer(now > status.startedAt ? now - status.startedAt : 0),
             "listen_addrs": .strings(status.listenAddrs()),
-            "socket": .string(status.socketPath),
+            "socket": .string(status.socketPath()),
             "data_dir": .string(status.dataDir),
             "passive": .bool(node.isPassiveRouting),
             "public_addr": .optional(observed.publicAddress),

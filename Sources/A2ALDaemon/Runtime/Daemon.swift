@@ -75,8 +75,9 @@ public final class Daemon: Sendable {
             // The status reports the service's connection count, but the service is built from
             // the method table that holds the status: the closure reads it once it exists.
             let serviceRef = Mutex<RPCService?>(nil)
+            let socketRef = Mutex<String>(config.socketPath)
             let status = DaemonStatus(
-                version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: config.socketPath,
+                version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: { socketRef.withLock { $0 } },
                 dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
                 agentCount: { agents.list().count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
@@ -100,6 +101,7 @@ public final class Daemon: Sendable {
                     return service.makeSession(sink: sink, peer: peer)
                 })
             cleanup.append { await socket.stop() }
+            socketRef.withLock { $0 = socket.path }
 
             var debugHTTP: DebugHTTPServer?
             if let debug = config.debugHTTP {

@@ -38,7 +38,7 @@ final class MethodCluster: Sendable {
         self.keys = keys
         var router = RPCRouter()
         let status = DaemonStatus(version: DaemonVersion.string, startedAt: SystemClock().unixSeconds() - 5,
-                                  socketPath: "/tmp/a2al-test.sock", dataDir: "/tmp/a2al-test-data",
+                                  socketPath: { "/tmp/a2al-test.sock" }, dataDir: "/tmp/a2al-test-data",
                                   listenAddrs: { ["10.0.0.1:4000"] }, agentCount: { 2 },
                                   rpcConnections: { 1 }, rpcSubscriptions: { 3 })
         NodeMethods.register(into: &router, node: nodes[0], observed: observed, status: status)
