@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine for this project: installs the system libraries it links
-# (libsodium, libsecp256k1, jansson for the C client), then builds everything in release mode.
+# Sets up a fresh Debian machine for this project: installs the system packages it needs
+# (libsodium and libsecp256k1 it links, jansson for the C client, python3 for the schema
+# generator and tests, socat for manual calls), then builds everything in release mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config)
+packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 socat)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +21,4 @@ fi
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 swift build -c release
 echo
-echo "Built. Wire benchmark: .build/release/a2al-bench-wire"
+echo "Built: .build/release/a2ald (the daemon), a2al-sim and the benchmarks in .build/release/"

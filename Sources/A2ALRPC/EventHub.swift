@@ -69,6 +69,11 @@ public final class EventHub: Sendable {
     /// Connections known to the hub: every open session, subscribed or not.
     var connectionCount: Int { state.withLock { $0.connections.count } }
 
+    /// Subscriptions `connection` holds now.
+    func subscriptionCount(of connection: UInt64) -> Int {
+        state.withLock { $0.connections[connection]?.subscriptions.count ?? 0 }
+    }
+
     func openConnection(_ id: UInt64, sink: any LineSink) {
         state.withLock { $0.connections[id] = HubConnection(sink: sink) }
     }

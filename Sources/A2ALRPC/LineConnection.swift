@@ -25,4 +25,12 @@ public protocol LineReceiver: AnyObject, Sendable {
     /// The connection is gone (peer closed, error, or server shutdown). Cancels in-flight
     /// calls and ends the connection's subscriptions.
     func connectionClosed()
+    /// The peer closed its sending side (half-close) and every line has been delivered. The
+    /// receiver closes the sink once what it still owes is written.
+    func inputEnded()
+}
+
+extension LineReceiver {
+    /// Receivers with nothing in flight can close at once.
+    public func inputEnded() {}
 }

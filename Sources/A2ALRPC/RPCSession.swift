@@ -47,6 +47,21 @@ public final class RPCSession: LineReceiver {
         service.hub.closeConnection(connection.id)
     }
 
+    /// The client shut its sending side: close once every reply it is owed has been sent —
+    /// unless it holds subscriptions, whose events keep flowing until it closes.
+    public func inputEnded() {
+        let idle = state.withLock { s -> Bool in
+            s.inputEnded = true
+            return s.activeTasks == 0
+        }
+        if idle { closeIfDone() }
+    }
+
+    private func closeIfDone() {
+        guard service.hub.subscriptionCount(of: connection.id) == 0 else { return }
+        sink.close()
+    }
+
     /// Calls of this connection running now.
     public var callsInFlight: Int { state.withLock { $0.inFlight } }
 
@@ -167,7 +182,11 @@ public final class RPCSession: LineReceiver {
     private func spawn(key: UInt64, slots: Int, _ work: @escaping @Sendable () async -> Void) {
         let body: @Sendable () async -> Void = { [self] in
             await work()
-            state.withLock { $0.finish(key, slots: slots) }
+            let drained = state.withLock { s -> Bool in
+                s.finish(key, slots: slots)
+                return s.inputEnded && s.activeTasks == 0
+            }
+            if drained { closeIfDone() }
         }
         let task: Task<Void, Never>
         if #available(macOS 26.0, *) {
@@ -199,6 +218,8 @@ private struct SessionState: Sendable {
     /// Tasks spawned and not yet finished (a batch is one task).
     var activeTasks = 0
     var closed = false
+    /// The client half-closed: no more requests will come.
+    var inputEnded = false
     var nextKey: UInt64 = 0
     var tasks: [UInt64: Task<Void, Never>] = [:]
     /// Keys of tasks that finished before `spawn` got to register them.

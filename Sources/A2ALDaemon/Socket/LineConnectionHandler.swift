@@ -59,6 +59,15 @@ final class LineConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            if let connection, !discarding, !connection.sink.isClosed {
+                if let last = framer.takeUnterminated() { connection.receiver.receive(line: last) }
+                connection.receiver.inputEnded()
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
         if event is ChannelShouldQuiesceEvent {
             if let connection {
                 connection.sink.close()

@@ -60,6 +60,16 @@ struct LineFramer {
 
     /// One byte past the limit is allowed only if it is the '\r' of a CRLF terminator (for an
     /// unfinished line: its '\n' may come next).
+    /// At end of input: the bytes after the last newline, as one final line (a client may
+    /// send its last request without '\n' before closing its side); nil when there are none.
+    mutating func takeUnterminated() -> [UInt8]? {
+        guard !partial.isEmpty else { return nil }
+        var line = partial
+        partial = []
+        if line.last == Self.carriageReturn { line.removeLast() }
+        return line.isEmpty ? nil : line
+    }
+
     private func exceedsLimit(_ bytes: [UInt8]) -> Bool {
         guard bytes.count > maxLineBytes else { return false }
         return bytes.count > maxLineBytes + 1 || bytes.last != Self.carriageReturn

@@ -69,6 +69,9 @@ public final class UnixSocketServer: Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
             .serverChannelOption(ChannelOptions.maxMessagesPerRead, value: acceptsPerWakeup)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: readsPerWakeup)
+            // `echo '{...}' | socat - UNIX-CONNECT:...` shuts its sending side right after the
+            // request; the replies still have to go out, so end of input is not end of connection.
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { child in
                 initialize(child, connections: connections, maxLineBytes: maxLineBytes,
                            overCapacityLine: overCapacityLine, logger: logger, accept: accept)
