@@ -125,6 +125,21 @@ extension DHTNode {
     /// Every contact in the routing table (bucket 0→255, oldest first within a bucket).
     public func routingEntries() -> [RoutingEntry] { state.withLock { $0.routing.allEntries() } }
 
+    /// How many routing-table entries are in each health class, counted under one lock.
+    public func routingHealthCounts() -> (good: Int, bad: Int, unknown: Int) {
+        state.withLock { s in
+            var counts = (good: 0, bad: 0, unknown: 0)
+            s.routing.forEachEntry { e in
+                switch s.health.health(of: e.contact.nodeID) {
+                case .good: counts.good += 1
+                case .bad: counts.bad += 1
+                case .unknown: counts.unknown += 1
+                }
+            }
+            return counts
+        }
+    }
+
     /// Addresses worth trying on the next cold start, Good → Unknown → Bad (node.md §10.4).
     /// UDP only.
     public func bootstrapCandidates(max: Int) -> [PeerAddress] {

@@ -74,6 +74,14 @@ public struct RoutingTable: Sendable {
         return out
     }
 
+    /// Calls `body` for every main-list entry, without copying the table.
+    public func forEachEntry(_ body: (RoutingEntry) -> Void) {
+        guard count > 0 else { return }
+        for bucket in buckets where !bucket.entries.isEmpty {
+            for e in bucket.entries { body(e) }
+        }
+    }
+
     /// The replacement-cache candidates of `bucket`, oldest first.
     public func cachedContacts(bucket: Int) -> [CachedContact] {
         guard buckets.indices.contains(bucket) else { return [] }

@@ -35,7 +35,7 @@ public enum NodeMethods {
 
     static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus) -> JSONObject {
         let now = SystemClock().unixSeconds()
-        let good = node.routingEntries().reduce(0) { $0 + (node.peerHealth($1.nodeID) == .good ? 1 : 0) }
+        let good = node.routingHealthCounts().good
         return [
             "address": .string(node.address.text),
             "node_id": .string(node.nodeID.description),
@@ -58,14 +58,7 @@ public enum NodeMethods {
     /// The node's debug statistics (the data behind /debug/stats) grouped by area.
     static func stats(node: DHTNode, status: DaemonStatus) -> JSONObject {
         let s = node.debugStats()
-        var health = (good: 0, bad: 0, unknown: 0)
-        for e in node.routingEntries() {
-            switch node.peerHealth(e.nodeID) {
-            case .good: health.good += 1
-            case .bad: health.bad += 1
-            case .unknown: health.unknown += 1
-            }
-        }
+        let health = node.routingHealthCounts()
         let replication = node.replicationSummary
         return [
             "routing": [

@@ -22,6 +22,9 @@ public final class AgentStore: Sendable {
         agents.withLock { $0.map(\.info) }
     }
 
+    /// Agents held.
+    public var count: Int { agents.withLock { $0.count } }
+
     public func contains(_ address: Address) -> Bool {
         agents.withLock { $0.contains { $0.address == address } }
     }

@@ -79,7 +79,7 @@ public final class Daemon: Sendable {
             let status = DaemonStatus(
                 version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: { socketRef.withLock { $0 } },
                 dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
-                agentCount: { agents.list().count },
+                agentCount: { agents.count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
                 rpcSubscriptions: { hub.subscriptionCount })
             let service = RPCService(
