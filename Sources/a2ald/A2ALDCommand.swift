@@ -30,21 +30,29 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
     @Option(help: "Config file (JSON).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(help: "Most JSON-RPC connections at once (default 256).") var maxConnections: String?
+    @Option(help: "Longest JSON-RPC line in bytes (default 1048576).") var maxLineBytes: String?
+    @Option(help: "Calls in flight per connection (default 64).") var maxInFlight: String?
+    @Option(help: "Record store key limit (default 100000).") var maxStoreKeys: String?
+    @Option(help: "Peers kept in the warm-bootstrap cache (default 256).") var peerCacheSize: String?
     @Flag(help: "Print the effective configuration and exit.") var printConfig = false
 
     func run() async throws {
         var overrides = ConfigOverrides()
-        overrides.dataDir = dataDir
-        overrides.socketPath = socket
-        overrides.socketMode = try socketMode.map(parseMode)
-        overrides.socketGroup = socketGroup
-        overrides.listen = listen
-        let seeds = bootstrap.flatMap { $0.split(separator: ",").map { String($0).trimmed } }.filter { !$0.isEmpty }
-        overrides.bootstrap = seeds.isEmpty ? nil : seeds
-        overrides.passive = passive ? true : nil
-        overrides.debugHTTP = debugHttp
         overrides.configFile = config
-        overrides.logLevel = logLevel
+        let seeds = bootstrap.flatMap { $0.split(separator: ",").map { String($0).trimmed } }.filter { !$0.isEmpty }
+        let given: [(ConfigKey, String?)] = [
+            (.dataDir, dataDir), (.socket, socket), (.socketMode, socketMode), (.socketGroup, socketGroup),
+            (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
+            (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
+            (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
+            (.maxStoreKeys, maxStoreKeys), (.peerCacheSize, peerCacheSize),
+        ]
+        do {
+            for case let (key, text?) in given { try overrides.set(key, text: text) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
 
         let settings: DaemonConfig
         do {
@@ -75,13 +83,6 @@ struct A2ALDCommand: AsyncParsableCommand {
         let signal = await SignalWaiter.waitForTermination()
         logger.info("received \(signal)")
         await daemon.shutdown()
-    }
-
-    private func parseMode(_ text: String) throws -> UInt16 {
-        guard let v = UInt16(text, radix: 8), v <= 0o777 else {
-            throw ValidationError("--socket-mode \(text): expected octal permission bits such as 0600 or 660")
-        }
-        return v
     }
 }
 
