@@ -184,7 +184,9 @@ extension DHTNode {
         guard let (record, members) = replication.withLock({ sets in sets[rk].map { ($0.record, Set($0.members.keys)) } }) else { return }
         let need = ReplicationConstants.target - members.count
         guard need > 0 else { return }
-        let candidates = nearestHealthy(to: rk.storeKey, count: LookupConstants.k).compactMap { c -> (NodeID, PeerAddress)? in
+        // Ask for as many beyond the members as we might need: the K nearest are often the
+        // members themselves, dead ones included, which would leave nothing to refill with.
+        let candidates = nearestHealthy(to: rk.storeKey, count: LookupConstants.k + members.count).compactMap { c -> (NodeID, PeerAddress)? in
             guard c.nodeID != nodeID, !members.contains(c.nodeID), peerAllowContact(c.nodeID), peerHealth(c.nodeID) != .bad,
                   let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
             return (c.nodeID, a)

@@ -238,15 +238,21 @@ import Testing
         let seedInfo = try await seed.result("node.info")
         let seedUDP = try #require(seedInfo["listen_addrs"]?.arrayValue?.first?.stringValue)
         let joiner = try await DaemonProcess.start(extraArguments: ["--bootstrap", seedUDP])
+        let seedID = seedInfo.str("node_id")
+        // The cache keeps only peers the node verified itself, so wait for exactly that.
         let joined = try await E2EPoll.until(within: .seconds(20)) { () async throws -> Bool? in
-            try await joiner.result("node.stats")["routing"]?["total_peers"]?.intValue ?? 0 >= 1 ? true : nil
+            let stats = try await joiner.result("node.stats")
+            guard stats["routing"]?["total_peers"]?.intValue ?? 0 >= 1 else { return nil }
+            let buckets = try await joiner.result("node.routing")["buckets"]?.arrayValue ?? []
+            let entry = buckets.flatMap { $0["nodes"]?.arrayValue ?? [] }.first { $0.str("node_id") == seedID }
+            return entry?["verified_at"]?.intValue != nil ? true : nil
         }
-        #expect(joined != nil, "the joiner never had the seed in its routing table")
+        #expect(joined != nil, "the joiner never had the seed verified in its routing table")
         #expect(try await joiner.stop() == 0)
 
         let cache = try JSONParser.parse(try E2EFileSystem.read(joiner.dataDir + "/peers.json"))
         let cachedIDs = cache["peers"]?.arrayValue?.map { $0.str("node_id") } ?? []
-        #expect(cachedIDs.contains(seedInfo.str("node_id")), "peers.json lacks the seed: \(JSONWriter.write(cache).text)")
+        #expect(cachedIDs.contains(seedID), "peers.json lacks the seed: \(JSONWriter.write(cache).text)")
 
         // No --bootstrap this time and a new UDP port: only the cache can lead back to the seed.
         let rejoiner = try await joiner.restart()
