@@ -41,6 +41,7 @@ public final class DataDirectory: Sendable {
         }
         let lockPath = (path == "/" ? "" : path) + "/" + lockFileName
         let fd = try lock(lockPath, directory: path)
+        removeInterruptedWrites(in: path)
         return DataDirectory(path: path, lockDescriptor: fd)
     }
 
@@ -56,6 +57,21 @@ public final class DataDirectory: Sendable {
 
     private func file(_ name: String) -> String {
         (path == "/" ? "" : path) + "/" + name
+    }
+
+    /// Deletes `.<name>.tmp-<random>` files that a crash left between writing and renaming
+    /// (AtomicFile's temporaries). Only called with the lock held, so no live writer owns them.
+    private static func removeInterruptedWrites(in path: String) {
+        guard let dir = opendir(path) else { return }
+        defer { closedir(dir) }
+        var leftovers: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix("."), name.contains(".tmp-") { leftovers.append(name) }
+        }
+        for name in leftovers { unlink(path + "/" + name) }
     }
 
     /// Opens the lock file, takes the lock without waiting and records our pid in it.

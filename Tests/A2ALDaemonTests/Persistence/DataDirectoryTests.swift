@@ -19,6 +19,24 @@ import Testing
         #expect(dir.lockPath == path + "/a2ald.lock")
     }
 
+    @Test func temporariesOfInterruptedWritesAreRemovedOnOpen() throws {
+        let temp = try StoreTestDirectory()
+        let path = temp.path + "/data"
+        let first = try DataDirectory.open(path)
+        first.close()
+        let leftover = path + "/.agents.json.tmp-1a2b3c"
+        let keep = path + "/notes.tmp-1"
+        for file in [leftover, keep] {
+            let fd = open(file, O_CREAT | O_WRONLY, 0o600)
+            #expect(fd >= 0)
+            close(fd)
+        }
+        let dir = try DataDirectory.open(path)
+        defer { dir.close() }
+        #expect(access(leftover, F_OK) != 0)
+        #expect(access(keep, F_OK) == 0)
+    }
+
     @Test func trailingSlashIsDropped() throws {
         let temp = try StoreTestDirectory()
         let dir = try DataDirectory.open(temp.path + "/data/")
