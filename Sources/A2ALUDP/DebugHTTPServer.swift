@@ -35,12 +35,12 @@ public final class DebugHTTPServer: Sendable {
     /// The port actually bound (useful when started with port 0).
     public let localPort: Int
     private let serverChannel: any Channel
-    private let connections: DebugConnectionRegistry
+    private let connections: ChannelRegistry
     /// Shut down by `stop()` only when this server created it.
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let stopped = Atomic<Bool>(false)
 
-    private init(serverChannel: any Channel, localPort: Int, connections: DebugConnectionRegistry,
+    private init(serverChannel: any Channel, localPort: Int, connections: ChannelRegistry,
                  ownedGroup: MultiThreadedEventLoopGroup?) {
         self.serverChannel = serverChannel
         self.localPort = localPort
@@ -55,13 +55,13 @@ public final class DebugHTTPServer: Sendable {
         let choice = EventLoopChoice(group)
         let loops = choice.loops
         let ownedGroup = choice.owned
-        let connections = DebugConnectionRegistry(limit: maxConnections)
+        let connections = ChannelRegistry(limit: maxConnections)
         do {
             let channel = try await ServerBootstrap(group: loops)
                 .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
                 .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { child in
-                    guard connections.admit(child) else { return child.close() }
+                    guard connections.admit(child) == .admitted else { return child.close() }
                     return child.eventLoop.makeCompletedFuture {
                         try configure(child.pipeline.syncOperations, node: node)
                     }

@@ -1,4 +1,5 @@
 import A2ALRPC
+import A2ALUDP
 import Logging
 import NIOCore
 import NIOPosix
@@ -30,12 +31,12 @@ public final class UnixSocketServer: Sendable {
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
     public let path: String
     private let serverChannel: any Channel
-    private let connections: UnixConnectionRegistry
+    private let connections: ChannelRegistry
     /// The file this server bound and removes on stop; nil for an inherited socket.
     private let boundFile: BoundSocketFile?
     private let stopped = Atomic<Bool>(false)
 
-    private init(path: String, serverChannel: any Channel, connections: UnixConnectionRegistry,
+    private init(path: String, serverChannel: any Channel, connections: ChannelRegistry,
                  boundFile: BoundSocketFile?) {
         self.path = path
         self.serverChannel = serverChannel
@@ -63,7 +64,7 @@ public final class UnixSocketServer: Sendable {
             boundFile = file
         }
 
-        let connections = UnixConnectionRegistry(limit: options.maxConnections)
+        let connections = ChannelRegistry(limit: options.maxConnections)
         let maxLineBytes = options.maxLineBytes
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
@@ -113,7 +114,7 @@ public final class UnixSocketServer: Sendable {
         }
     }
 
-    private static func initialize(_ child: any Channel, connections: UnixConnectionRegistry, maxLineBytes: Int,
+    private static func initialize(_ child: any Channel, connections: ChannelRegistry, maxLineBytes: Int,
                                    overCapacityLine: [UInt8], logger: Logger,
                                    accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
         -> EventLoopFuture<Void> {

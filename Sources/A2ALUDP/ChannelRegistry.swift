@@ -1,10 +1,12 @@
 import NIOCore
 import Synchronization
 
-/// The socket server's live connections: enforces the cap and lets `stop()` find them. Once
-/// closed it admits nothing, so a connection accepted while stopping cannot slip past the drain.
-final class UnixConnectionRegistry: Sendable {
-    enum Admission: Equatable {
+/// The open connections of a listener (the debug HTTP server, the daemon's Unix socket):
+/// bounds how many are served at once and lets `stop()` find them to drain. Once closed it
+/// admits nothing, so a connection accepted while the listener is stopping cannot slip past
+/// the drain.
+public final class ChannelRegistry: Sendable {
+    public enum Admission: Equatable, Sendable {
         case admitted
         case full
         case stopping
@@ -18,10 +20,10 @@ final class UnixConnectionRegistry: Sendable {
     private let limit: Int
     private let state = Mutex(State())
 
-    init(limit: Int) { self.limit = limit }
+    public init(limit: Int) { self.limit = limit }
 
-    /// Records `channel` (forgotten when it closes) unless the server is full or stopping.
-    func admit(_ channel: any Channel) -> Admission {
+    /// Records `channel` (forgotten when it closes) unless the listener is full or stopping.
+    public func admit(_ channel: any Channel) -> Admission {
         let id = ObjectIdentifier(channel)
         let admission = state.withLock { s -> Admission in
             if s.closed { return .stopping }
@@ -38,12 +40,13 @@ final class UnixConnectionRegistry: Sendable {
     }
 
     /// Stops admitting and returns the connections still open.
-    func closeAll() -> [any Channel] {
+    public func closeAll() -> [any Channel] {
         state.withLock { s in
             s.closed = true
             return Array(s.open.values)
         }
     }
 
-    var count: Int { state.withLock { $0.open.count } }
+    /// Connections currently open.
+    public var count: Int { state.withLock { $0.open.count } }
 }
