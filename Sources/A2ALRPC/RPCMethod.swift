@@ -5,11 +5,16 @@ public struct RPCMethod: Sendable {
 
     public let name: String
     public let summary: String
+    /// The handler does blocking work (file writes with fsync) before it first suspends. The
+    /// session then starts it on the global executor instead of the socket's I/O thread, so
+    /// no other client waits on the disk.
+    public let blocks: Bool
     public let handler: Handler
 
-    public init(_ name: String, summary: String, handler: @escaping Handler) {
+    public init(_ name: String, summary: String, blocks: Bool = false, handler: @escaping Handler) {
         self.name = name
         self.summary = summary
+        self.blocks = blocks
         self.handler = handler
     }
 }
@@ -66,8 +71,9 @@ public struct RPCRouter: Sendable {
         methods[method.name] = method
     }
 
-    public mutating func register(_ name: String, summary: String, _ handler: @escaping RPCMethod.Handler) {
-        register(RPCMethod(name, summary: summary, handler: handler))
+    public mutating func register(_ name: String, summary: String, blocks: Bool = false,
+                                  _ handler: @escaping RPCMethod.Handler) {
+        register(RPCMethod(name, summary: summary, blocks: blocks, handler: handler))
     }
 
     /// Method names in sorted order.

@@ -107,7 +107,7 @@ public final class RPCSession: LineReceiver {
             }
             let connection = connection
             let sink = sink
-            spawn(key: admitted.key, slots: 1) {
+            spawn(key: admitted.key, slots: 1, onIOThread: !method.blocks) {
                 let outcome = await RPCService.invoke(method, params: params, connection: connection)
                 if let id { sink.send(RPCReply.line(id: id, outcome)) }
             }
@@ -148,7 +148,7 @@ public final class RPCSession: LineReceiver {
         }
         let answered = replies
         let connection = connection
-        spawn(key: admitted.key, slots: 0) { [self] in
+        spawn(key: admitted.key, slots: 0, onIOThread: !running.contains { $0.method.blocks }) { [self] in
             var all = answered
             await withTaskGroup(of: (Int, [UInt8]?).self) { group in
                 for job in running {
@@ -177,9 +177,9 @@ public final class RPCSession: LineReceiver {
     /// The task starts immediately on the calling thread (the server's I/O thread) and runs
     /// until the handler first suspends. A handler that does not suspend (`node.info` and
     /// most local reads) thus answers without any thread hop, which is most of the cost of a
-    /// small call; one that awaits continues on the global executor. Handlers must therefore
-    /// never block the thread.
-    private func spawn(key: UInt64, slots: Int, _ work: @escaping @Sendable () async -> Void) {
+    /// small call; one that awaits continues on the global executor. Handlers that block
+    /// (`RPCMethod.blocks`) start on the global executor instead.
+    private func spawn(key: UInt64, slots: Int, onIOThread: Bool, _ work: @escaping @Sendable () async -> Void) {
         let body: @Sendable () async -> Void = { [self] in
             await work()
             let drained = state.withLock { s -> Bool in
@@ -189,7 +189,7 @@ public final class RPCSession: LineReceiver {
             if drained { closeIfDone() }
         }
         let task: Task<Void, Never>
-        if #available(macOS 26.0, *) {
+        if #available(macOS 26.0, *), onIOThread {
             task = Task.immediate(operation: body)
         } else {
             task = Task(operation: body)

@@ -8,7 +8,7 @@ public enum AgentMethods {
     public static let maxLabelBytes = 256
 
     public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher) {
-        router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)") { call in
+        router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)", blocks: true) { call in
             let label = try label(call.params)
             try call.params.finish()
             do throws(AgentStoreError) {
@@ -17,7 +17,7 @@ public enum AgentMethods {
                 throw error.rpcError("agent.create")
             }
         }
-        router.register("agent.import", summary: "Import an agent identity from its 32-byte Ed25519 seed") { call in
+        router.register("agent.import", summary: "Import an agent identity from its 32-byte Ed25519 seed", blocks: true) { call in
             let seed = try call.params.hex("private_key", byteCount: 32)
             let label = try label(call.params)
             try call.params.finish()
@@ -31,7 +31,7 @@ public enum AgentMethods {
             try call.params.finish()
             return ["agents": .array(agents.list().map { .object(render($0)) })]
         }
-        router.register("agent.remove", summary: "Forget an agent and its key, withdrawing its publications") { call in
+        router.register("agent.remove", summary: "Forget an agent and its key, withdrawing its publications", blocks: true) { call in
             let address = try call.params.address("address")
             try call.params.finish()
             guard agents.contains(address) else { throw unknown(address, "agent.remove") }

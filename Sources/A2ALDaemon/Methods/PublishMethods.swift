@@ -15,13 +15,13 @@ public enum PublishMethods {
     public static let defaultTTL: UInt32 = 3600
 
     public static func register(into router: inout RPCRouter, node: DHTNode, publisher: Publisher) {
-        router.register("publish.endpoint", summary: "Publish (and keep renewing) an agent's endpoint record") { call in
+        router.register("publish.endpoint", summary: "Publish (and keep renewing) an agent's endpoint record", blocks: true) { call in
             try await publish(call, publisher: publisher, fields: endpointFields)
         }
-        router.register("publish.topic", summary: "Announce an agent under a topic (renewed until withdrawn)") { call in
+        router.register("publish.topic", summary: "Announce an agent under a topic (renewed until withdrawn)", blocks: true) { call in
             try await publish(call, publisher: publisher, fields: topicFields)
         }
-        router.register("publish.custom", summary: "Publish (and keep renewing) a custom-type record of an agent") { call in
+        router.register("publish.custom", summary: "Publish (and keep renewing) a custom-type record of an agent", blocks: true) { call in
             try await publish(call, publisher: publisher, fields: customFields)
         }
         router.register("publish.record", summary: "Store and replicate once a record signed elsewhere") { call in
@@ -31,7 +31,7 @@ public enum PublishMethods {
             try call.params.finish()
             return ["publications": .array(publisher.publications().map { .object(render($0)) })]
         }
-        router.register("publish.withdraw", summary: "Stop renewing a publication") { call in
+        router.register("publish.withdraw", summary: "Stop renewing a publication", blocks: true) { call in
             let id = try call.params.string("publication")
             try call.params.finish()
             let withdrawn: Bool

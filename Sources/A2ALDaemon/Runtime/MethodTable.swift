@@ -17,27 +17,7 @@ enum MethodTable {
         AgentMethods.register(into: &router, agents: agents, publisher: publisher)
         PublishMethods.register(into: &router, node: node, publisher: publisher)
         MailboxMethods.register(into: &router, node: node, agents: agents)
-        return offloadingFileWriters(router)
-    }
-
-    /// Handlers start on the socket's I/O thread and run there until they first suspend
-    /// (RPCSession), which makes small calls cheap. Methods that write the data directory
-    /// (an fsync can take milliseconds) first step off that thread, so no other client waits
-    /// on a disk.
-    static func offloadingFileWriters(_ router: RPCRouter) -> RPCRouter {
-        var out = RPCRouter()
-        for name in router.names {
-            guard let m = router.methods[name] else { continue }
-            if name.hasPrefix("agent.") || name.hasPrefix("publish.") {
-                out.register(name, summary: m.summary) { call in
-                    await Task.yield()
-                    return try await m.handler(call)
-                }
-            } else {
-                out.register(m)
-            }
-        }
-        return out
+        return router
     }
 
     /// The embedded OpenRPC document, parsed once.
