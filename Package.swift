@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "a2al-bench-rpc", targets: ["a2al-bench-rpc"]),
         .executable(name: "a2ald", targets: ["a2ald"]),
         .library(name: "A2ALRPC", targets: ["A2ALRPC"]),
+        .library(name: "A2ALClient", targets: ["A2ALClient"]),
+        .executable(name: "a2al-cli", targets: ["a2al-cli"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -59,6 +61,16 @@ let package = Package(
             "A2ALDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The async/await client of the daemon's socket (clients/swift) and the CLI built on it.
+        .target(name: "A2ALClient", dependencies: [
+            "A2ALRPC",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "clients/swift/A2ALClient"),
+        .executableTarget(name: "a2al-cli", dependencies: [
+            "A2ALClient", "A2ALRPC",
+        ]),
+
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
 
@@ -73,7 +85,7 @@ let package = Package(
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
-        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALDHT", "A2ALProtocol", "A2ALCore",
+        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALClient", "A2ALDHT", "A2ALProtocol", "A2ALCore",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",

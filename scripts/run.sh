@@ -7,7 +7,7 @@
 # Stop with Ctrl-C; state is flushed on the way out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x .build/release/a2ald ] || [ -n "$(find Sources Package.swift -newer .build/release/a2ald -print -quit 2>/dev/null)" ]; then
+if [ ! -x .build/release/a2ald ] || [ -n "$(find Sources clients/swift Package.swift -newer .build/release/a2ald -print -quit 2>/dev/null)" ]; then
     scripts/setup.sh
 fi
 exec .build/release/a2ald "$@"

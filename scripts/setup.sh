@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for this project: installs the system packages it needs
 # (libsodium and libsecp256k1 it links, jansson for the C client, python3 for the schema
-# generator and tests, socat for manual calls), then builds everything in release mode.
+# generator and tests, socat and jq for manual calls and the getting-started page), then builds everything in release mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 socat make gcc libc6-dev)
+packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 jq socat make gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,4 +21,4 @@ fi
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 swift build -c release
 echo
-echo "Built: .build/release/a2ald (the daemon), a2al-sim and the benchmarks in .build/release/"
+echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-sim and the benchmarks"

@@ -477,7 +477,7 @@ public enum OpenRPCDocument {
     {
       "name": "mailbox.send",
       "summary": "Send an encrypted note to an agent.",
-      "description": "Encrypts `text` or `data` (exactly one; at most 389 bytes) for `to` using its endpoint record, signs a mailbox record (type 0x80) as `from`, stores it under the recipient's key and replicates it once.",
+      "description": "Encrypts `text` or `data` (exactly one; at most 389 bytes) for `to` with its public key (from an agent the daemon holds, a record of `to` the node holds, or else `to`'s endpoint record looked up on the network), signs a mailbox record (type 0x80) as `from`, stores it under the recipient's key and replicates it once.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -562,7 +562,7 @@ public enum OpenRPCDocument {
         },
         {
           "code": -32001,
-          "message": "not_found: the daemon holds no agent `from`, or no endpoint record (the recipient's public key) was found for `to`",
+          "message": "not_found: the daemon holds no agent `from`, or `to`'s public key was found nowhere: it is not an agent of this daemon, the node holds no record it signed, and no endpoint record of it was found",
           "data": {
             "kind": "not_found"
           }
@@ -2212,6 +2212,7 @@ public enum OpenRPCDocument {
               "$ref": "#/components/schemas/network_size"
             },
             "rpc": {
+              "description": "The JSON-RPC server: open connections and live subscriptions.",
               "type": "object",
               "properties": {
                 "connections": {
@@ -3834,18 +3835,22 @@ public enum OpenRPCDocument {
           "type": "object",
           "properties": {
             "openrpc": {
+              "description": "The OpenRPC specification version the document follows.",
               "type": "string"
             },
             "info": {
+              "description": "The API's title and version (the daemon's version).",
               "type": "object"
             },
             "methods": {
+              "description": "One entry per method: name, summary, description, params, result, errors, examples.",
               "type": "array",
               "items": {
                 "type": "object"
               }
             },
             "components": {
+              "description": "Shared schemas the methods refer to (`#/components/schemas/...`).",
               "type": "object"
             }
           },
@@ -4968,10 +4973,12 @@ public enum OpenRPCDocument {
         "type": "object",
         "properties": {
           "type": {
-            "$ref": "#/components/schemas/record_type_name"
+            "$ref": "#/components/schemas/record_type_name",
+            "description": "The record type by name: `endpoint`, `topic`, `mailbox`, or `custom` for any other code."
           },
           "type_code": {
-            "$ref": "#/components/schemas/type_code"
+            "$ref": "#/components/schemas/type_code",
+            "description": "The record type as its wire code: 0x01 endpoint, 0x10 topic, 0x80 mailbox; any other code is an application type."
           },
           "address": {
             "$ref": "#/components/schemas/address",
@@ -5359,16 +5366,20 @@ public enum OpenRPCDocument {
         "type": "object",
         "properties": {
           "jsonrpc": {
+            "description": "Always \"2.0\".",
             "const": "2.0"
           },
           "method": {
+            "description": "Always \"subscription\": a notification, not a reply.",
             "const": "subscription"
           },
           "params": {
+            "description": "Which subscription, and the event or the final error.",
             "type": "object",
             "properties": {
               "subscription": {
-                "$ref": "#/components/schemas/hex16"
+                "$ref": "#/components/schemas/hex16",
+                "description": "The id `subscribe` returned."
               },
               "result": {
                 "description": "The event, as described in schema/events/<event>.json.",
@@ -5394,18 +5405,23 @@ public enum OpenRPCDocument {
         "type": "object",
         "properties": {
           "jsonrpc": {
+            "description": "Always \"2.0\".",
             "const": "2.0"
           },
           "method": {
+            "description": "Always \"subscription\": a notification, not a reply.",
             "const": "subscription"
           },
           "params": {
+            "description": "Which subscription, and the event or the final error.",
             "type": "object",
             "properties": {
               "subscription": {
-                "$ref": "#/components/schemas/hex16"
+                "$ref": "#/components/schemas/hex16",
+                "description": "The id `subscribe` returned."
               },
               "error": {
+                "description": "Why the subscription ended (code -32011, kind `slow_subscriber`).",
                 "type": "object",
                 "properties": {
                   "code": {
@@ -5499,10 +5515,12 @@ public enum OpenRPCDocument {
               "description": "The peer."
             },
             "old": {
-              "$ref": "#/components/schemas/health"
+              "$ref": "#/components/schemas/health",
+              "description": "Its health before the change."
             },
             "new": {
-              "$ref": "#/components/schemas/health"
+              "$ref": "#/components/schemas/health",
+              "description": "Its health now."
             }
           },
           "required": [

@@ -18,8 +18,10 @@ final class ChildProcess: @unchecked Sendable {
     private var waitStatus: Int32?
 
     /// Starts `executable` with stdin from /dev/null and stdout/stderr appended to the files.
+    /// `ownProcessGroup` makes the child lead a new process group, so `signalGroup` reaches
+    /// what it starts too (a shell running a daemon).
     init(executable: String, arguments: [String], environment: [String: String],
-         stdoutPath: String, stderrPath: String) throws {
+         stdoutPath: String, stderrPath: String, ownProcessGroup: Bool = false) throws {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
@@ -39,7 +41,12 @@ final class ChildProcess: @unchecked Sendable {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -79,6 +86,12 @@ final class ChildProcess: @unchecked Sendable {
 
     func signal(_ sig: Int32) {
         if isRunning { kill(pid, sig) }
+    }
+
+    /// Signals the child's whole process group (see `ownProcessGroup`), even after the child
+    /// itself exited: what it started may still run.
+    func signalGroup(_ sig: Int32) {
+        kill(-pid, sig)
     }
 
     /// Polls until the child has ended or `timeout` passes; true when it ended.

@@ -138,6 +138,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// The `result` of a call that must succeed (an error response throws with its message).
+    @discardableResult
     func result(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) async throws -> JSONValue {
         let c = try sharedClient()
         return try await Offload.run { try c.result(method, params, timeout: timeout) }
