@@ -1,5 +1,9 @@
 /// What the command line asked for, before any parameter is typed.
 struct CLIInvocation: Equatable {
+    /// The longest `--timeout` accepted (about 31 years): any longer one would overflow the
+    /// millisecond deadline, and no call or stream needs it.
+    static let maxTimeoutSeconds: Double = 1_000_000_000
+
     var socketPath: String?
     /// Compact one-line JSON instead of indented output.
     var raw = false
@@ -38,8 +42,10 @@ struct CLIInvocation: Equatable {
             let (name, inline) = splitInline(word)
             switch name {
             case "-h", "--help":
+                guard inline == nil else { throw CLIUsageError("\(name) takes no value, not \(quoted(word))") }
                 out.help = true
             case "-r", "--raw":
+                guard inline == nil else { throw CLIUsageError("\(name) takes no value, not \(quoted(word))") }
                 out.raw = true
             case "-s", "--socket":
                 let v = try value(for: name, inline: inline)
@@ -47,7 +53,10 @@ struct CLIInvocation: Equatable {
                 out.socketPath = v
             case "-t", "--timeout":
                 let v = try value(for: name, inline: inline)
-                guard let s = Double(v), s > 0, s.isFinite else { throw CLIUsageError("--timeout wants seconds > 0, not \(quoted(v))") }
+                // The upper bound keeps the deadline in milliseconds within Int64.
+                guard let s = Double(v), s > 0, s <= maxTimeoutSeconds else {
+                    throw CLIUsageError("--timeout wants seconds > 0 and at most \(Int(maxTimeoutSeconds)), not \(quoted(v))")
+                }
                 out.timeoutSeconds = s
             case "-n", "--count":
                 let v = try value(for: name, inline: inline)

@@ -21,6 +21,20 @@ struct ParamWords {
 
     init(_ texts: [String]) throws(CLIUsageError) {
         words = try texts.map { (text) throws(CLIUsageError) -> Word in try Self.classify(text) }
+        // Keys named on the command line itself are checked now, before any connection, so the
+        // mistake is reported as such even with no daemon; keys from objects and stdin are
+        // checked again in build().
+        var named: Set<String> = []
+        for word in words {
+            switch word {
+            case .typed(let key, _), .json(let key, _):
+                guard named.insert(key).inserted else { throw CLIUsageError("parameter \(key) is given twice") }
+            case .object(let o):
+                for key in o.keys where !named.insert(key).inserted { throw CLIUsageError("parameter \(key) is given twice") }
+            case .stdin:
+                break
+            }
+        }
     }
 
     private static func classify(_ text: String) throws(CLIUsageError) -> Word {

@@ -5,6 +5,12 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
+
 /// The `-` parameter word: a params object on standard input.
 enum StdinParams {
     /// More than this is not a params object anyone typed or piped on purpose.
@@ -14,7 +20,7 @@ enum StdinParams {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { systemRead(0, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CLIUsageError("cannot read params from standard input: \(String(cString: strerror(errno)))")

@@ -5,6 +5,12 @@ import Darwin
 #endif
 import A2ALRPC
 
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif
+
 /// Unbuffered writes to stdout and stderr, so streamed events reach a pipe as they arrive.
 enum TerminalOutput {
     static func out(_ text: String) { write(fd: 1, text) }
@@ -20,7 +26,7 @@ enum TerminalOutput {
     private static func write(fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return // the reader went away; nothing useful left to do with the text

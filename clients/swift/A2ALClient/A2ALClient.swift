@@ -96,9 +96,13 @@ public final class A2ALClient: Sendable {
             throw A2ALClientError.protocolViolation("subscribe reply without a subscription id")
         }
         // A reader that stops iterating (its task ends) no longer wants the events; tell the
-        // daemon, unless the subscription already ended for another reason.
-        continuation.onTermination = { [weak self] _ in
-            guard let self, self.core.endSubscription(id) else { return }
+        // daemon, unless the subscription already ended for another reason. A full local
+        // buffer ends it on this side only, so the daemon is told then too.
+        continuation.onTermination = { [weak self] termination in
+            guard let self else { return }
+            var overflowed = false
+            if case .finished(let error?) = termination, case .eventBufferOverflow? = error as? A2ALClientError { overflowed = true }
+            guard self.core.endSubscription(id) || overflowed else { return }
             Task { try? await self.call("unsubscribe", ["subscription": .string(id)]) }
         }
         return A2ALSubscription(id: id, event: event, stream: stream, client: self)
