@@ -58,7 +58,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "a2ald", dependencies: [
-            "A2ALDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "A2ALDaemon", "A2ALRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The async/await client of the daemon's socket (clients/swift) and the CLI built on it.

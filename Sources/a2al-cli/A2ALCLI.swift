@@ -40,7 +40,7 @@ enum A2ALCLI {
         } catch {
             return fail(error, method: method, raw: invocation.raw)
         }
-        defer { Task { await client.close() } }
+        // Nothing closes the client: the process exits right after, which ends the connection.
         if invocation.help { return await methodHelp(method, client: client) }
 
         do {
@@ -87,7 +87,6 @@ enum A2ALCLI {
     private static func generalHelp(socket: String) async -> String {
         do {
             let client = try await A2ALClient.connect(to: socket)
-            defer { Task { await client.close() } }
             let doc = try await client.discover()
             return HelpText.general(catalog: MethodCatalog(document: doc), socketPath: socket, unreachable: nil)
         } catch {

@@ -5,12 +5,6 @@ import Glibc
 import Darwin
 #endif
 
-#if canImport(Glibc)
-private let systemRead = Glibc.read
-#elseif canImport(Darwin)
-private let systemRead = Darwin.read
-#endif
-
 /// The `-` parameter word: a params object on standard input.
 enum StdinParams {
     /// More than this is not a params object anyone typed or piped on purpose.

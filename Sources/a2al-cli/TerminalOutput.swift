@@ -5,12 +5,6 @@ import Darwin
 #endif
 import A2ALRPC
 
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif
-
 /// Unbuffered writes to stdout and stderr, so streamed events reach a pipe as they arrive.
 enum TerminalOutput {
     static func out(_ text: String) { write(fd: 1, text) }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import A2ALDaemon
+import A2ALRPC
 import ArgumentParser
 import Dispatch
 import Logging
@@ -56,7 +57,7 @@ struct A2ALDCommand: AsyncParsableCommand {
 
         let settings: DaemonConfig
         do {
-            settings = try ConfigLoader.load(overrides: overrides, environment: environment(), isRoot: getuid() == 0)
+            settings = try ConfigLoader.load(overrides: overrides, environment: ProcessEnvironment.current(), isRoot: getuid() == 0)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -84,17 +85,6 @@ struct A2ALDCommand: AsyncParsableCommand {
         logger.info("received \(signal)")
         await daemon.shutdown()
     }
-}
-
-private func environment() -> [String: String] {
-    var out: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let s = String(cString: entry)
-        if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-        p += 1
-    }
-    return out
 }
 
 private extension String {

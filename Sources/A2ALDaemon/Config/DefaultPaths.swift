@@ -1,3 +1,4 @@
+import A2ALRPC
 import Glibc
 
 /// Where the daemon keeps its data and socket when not told otherwise (docs/jsonrpc.md,
@@ -5,7 +6,7 @@ import Glibc
 /// otherwise.
 public enum DefaultPaths {
     public static let rootDataDir = "/var/lib/a2al"
-    public static let rootSocket = "/run/a2al.sock"
+    public static let rootSocket = DaemonSocketDefault.rootPath
 
     /// `$XDG_DATA_HOME/a2al`, else `$HOME/.local/share/a2al`; nil when neither is usable.
     public static func dataDir(environment: [String: String], isRoot: Bool) -> String? {
@@ -15,11 +16,9 @@ public enum DefaultPaths {
         return nil
     }
 
-    /// `$XDG_RUNTIME_DIR/a2al.sock`, else `/tmp/a2al-<uid>/a2al.sock`.
+    /// `$XDG_RUNTIME_DIR/a2al.sock`, else `/tmp/a2al-<uid>/a2al.sock` (shared with the clients).
     public static func socketPath(environment: [String: String], isRoot: Bool, uid: UInt32 = getuid()) -> String {
-        if isRoot { return rootSocket }
-        if let runtime = absolute(environment["XDG_RUNTIME_DIR"]) { return join(runtime, "a2al.sock") }
-        return "/tmp/a2al-\(uid)/a2al.sock"
+        DaemonSocketDefault.path(environment: environment, isRoot: isRoot, uid: uid)
     }
 
     /// The XDG spec: a relative path in these variables is invalid and must be ignored.

@@ -36,11 +36,13 @@ final class LineConnectionHandler: ChannelInboundHandler {
         // After an overflow, or once the receiver closed its sink, input is read and dropped.
         guard let connection, !discarding, !connection.sink.isClosed else { return }
         let buffer = Self.unwrapInboundIn(data)
-        let outcome = framer.feed(buffer) { line in
-            // Once the receiver closed its sink, nothing more would be answered.
-            guard !connection.sink.isClosed else { return false }
-            connection.receiver.receive(line: line)
-            return true
+        let outcome = buffer.withUnsafeReadableBytes { bytes in
+            framer.feed(bytes) { line in
+                // Once the receiver closed its sink, nothing more would be answered.
+                guard !connection.sink.isClosed else { return false }
+                connection.receiver.receive(line: line)
+                return true
+            }
         }
         if outcome == .tooLong {
             discarding = true

@@ -63,11 +63,10 @@ public final class A2ALClient: Sendable {
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(options.connectTimeout.nanoseconds))
+                .connectTimeout(TimeAmount(options.connectTimeout))
                 .channelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
-                        try ch.pipeline.syncOperations.addHandler(ByteToMessageHandler(ReplyLineDecoder(maxLineBytes: maxLine)))
-                        try ch.pipeline.syncOperations.addHandler(ClientChannelHandler(core: core))
+                        try ch.pipeline.syncOperations.addHandler(ClientChannelHandler(core: core, maxLineBytes: maxLine))
                     }
                 }
                 .connect(unixDomainSocketPath: path).get()
@@ -141,7 +140,7 @@ public final class A2ALClient: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
                 guard core.register(id: id, method: method, sink: sink, continuation: continuation) else { return }
-                let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(deadline.nanoseconds)) {
+                let timer = channel.eventLoop.scheduleTask(in: TimeAmount(deadline)) {
                     core.fail(id: id, with: A2ALClientError.timedOut(method: method, after: deadline))
                 }
                 core.attachTimeout(id: id, timer)
@@ -179,14 +178,5 @@ public final class A2ALClient: Sendable {
         }
         if let e = error as? ChannelError, case .connectTimeout(let t) = e { return "no connection within \(t.nanoseconds / 1_000_000) ms" }
         return "\(error)"
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (s, atto) = components
-        let (product, overflow) = s.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return s < 0 ? .min : .max }
-        return product.addingReportingOverflow(atto / 1_000_000_000).partialValue
     }
 }

@@ -105,8 +105,6 @@ final class ClientCore: Sendable {
         p.sink?.continuation.finish(throwing: error)
     }
 
-    func method(of id: Int64) -> String? { state.withLock { $0.pending[id]?.method } }
-
     // MARK: Subscriptions
 
     /// Forgets a subscription and ends its stream; false when it had already ended.
@@ -117,16 +115,14 @@ final class ClientCore: Sendable {
         return true
     }
 
-    func isSubscribed(_ id: String) -> Bool { state.withLock { $0.subscriptions[id] != nil } }
-
     // MARK: Lines from the daemon
 
     /// One line from the daemon. Returns a description of the fault when the line is not
     /// something a JSON-RPC 2.0 server may send; the caller then closes the connection.
-    func receive(_ bytes: ByteBuffer) -> String? {
+    func receive(_ line: [UInt8]) -> String? {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(Array(bytes.readableBytesView))
+            value = try JSONParser.parse(line)
         } catch {
             return "unparseable line from the daemon: \(error)"
         }

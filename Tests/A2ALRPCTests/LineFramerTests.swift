@@ -1,15 +1,16 @@
-@testable import A2ALDaemon
-import NIOCore
+import A2ALRPC
 import Testing
 
 /// The line framer on its own: every way bytes can be cut, and the limit to the byte.
 @Suite
-struct UnixSocketFramingTests {
+struct LineFramerTests {
     private func feed(_ framer: inout LineFramer, _ text: String, into lines: inout [String]) -> LineFramer.Outcome {
         var collected: [String] = []
-        let outcome = framer.feed(ByteBuffer(string: text)) { line in
-            collected.append(String(decoding: line, as: UTF8.self))
-            return true
+        let outcome = Array(text.utf8).withUnsafeBytes { bytes in
+            framer.feed(bytes) { line in
+                collected.append(String(decoding: line, as: UTF8.self))
+                return true
+            }
         }
         lines += collected
         return outcome
@@ -57,9 +58,11 @@ struct UnixSocketFramingTests {
     @Test func stopsWhenTheReceiverSaysSo() {
         var framer = LineFramer(maxLineBytes: 64)
         var seen = 0
-        let outcome = framer.feed(ByteBuffer(string: "a\nb\nc\n")) { _ in
-            seen += 1
-            return seen < 2
+        let outcome = Array("a\nb\nc\n".utf8).withUnsafeBytes { bytes in
+            framer.feed(bytes) { _ in
+                seen += 1
+                return seen < 2
+            }
         }
         #expect(outcome == .stopped)
         #expect(seen == 2)

@@ -1,11 +1,12 @@
-import NIOCore
-
 /// Splits a byte stream into '\n'-terminated lines, whatever the read boundaries, without ever
-/// holding more than one line's worth of bytes.
+/// holding more than one line's worth of bytes. Both ends of the socket use it: the daemon's
+/// connection handler for requests and `A2ALClient` for replies.
 ///
 /// A line may be `maxLineBytes` long, not counting its '\n' or an optional '\r' before it.
-struct LineFramer {
-    enum Outcome: Equatable {
+/// It takes raw bytes (callers pass `ByteBuffer.withUnsafeReadableBytes`), so this module
+/// stays free of NIO.
+public struct LineFramer: Sendable {
+    public enum Outcome: Equatable, Sendable {
         /// Every complete line was delivered; a partial line, if any, waits for more bytes.
         case consumed
         /// `deliver` returned false; the rest of the bytes were dropped.
@@ -17,21 +18,20 @@ struct LineFramer {
     private static let newline: UInt8 = 0x0A
     private static let carriageReturn: UInt8 = 0x0D
 
-    let maxLineBytes: Int
+    public let maxLineBytes: Int
     /// The start of a line whose '\n' has not arrived yet.
     private var partial: [UInt8] = []
 
-    init(maxLineBytes: Int) {
+    public init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
     }
 
     /// Bytes of an unfinished line held now.
-    var bufferedBytes: Int { partial.count }
+    public var bufferedBytes: Int { partial.count }
 
     /// Feeds one read. `deliver` gets each complete line (without '\n' and a trailing '\r')
     /// and returns whether to go on.
-    mutating func feed(_ buffer: ByteBuffer, deliver: ([UInt8]) -> Bool) -> Outcome {
-        let view = buffer.readableBytesView
+    public mutating func feed(_ view: UnsafeRawBufferPointer, deliver: ([UInt8]) -> Bool) -> Outcome {
         var start = view.startIndex
         while start < view.endIndex {
             guard let end = view[start...].firstIndex(of: Self.newline) else {
@@ -62,7 +62,7 @@ struct LineFramer {
     /// unfinished line: its '\n' may come next).
     /// At end of input: the bytes after the last newline, as one final line (a client may
     /// send its last request without '\n' before closing its side); nil when there are none.
-    mutating func takeUnterminated() -> [UInt8]? {
+    public mutating func takeUnterminated() -> [UInt8]? {
         guard !partial.isEmpty else { return nil }
         var line = partial
         partial = []
