@@ -95,6 +95,9 @@ public enum DebugRoutes {
             ("dropped_malformed", .uint(s.droppedMalformed)),
             ("dropped_rate_limited", .uint(s.droppedRateLimited)),
             ("dropped_unsolicited", .uint(s.droppedUnsolicited)),
+            ("dropped_unknown_type", .uint(s.droppedUnknownType)),
+            ("dropped_unexpected_push", .uint(s.push.droppedUnexpected)),
+            ("dropped_invalid_push", .uint(s.push.droppedInvalid)),
             ("store_keys", .int(Int64(s.storeKeys))),
             ("store_records", .int(Int64(s.storeRecords))),
         ]

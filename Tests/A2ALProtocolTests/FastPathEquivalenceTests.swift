@@ -38,19 +38,22 @@ import A2ALCore
     }
 
     mutating func body() -> MessageBody {
-        switch Int.random(in: 0..<10, using: &rng) {
+        switch Int.random(in: 0..<12, using: &rng) {
         case 0: return .ping(Ping(address: keys[0].address))
         case 1: return .pong(Pong(address: keys[0].address, observed: endpoint()))
         case 2: return .findNode(FindNode(target: NodeID(bytes: bytes(32))!))
         case 3: return .findNodeResp(FindNodeResp(nodes: nodes(), observed: endpoint()))
-        case 4: return .findValue(FindValue(target: NodeID(bytes: bytes(32))!, recType: maybe() ? 0 : UInt8.random(in: 0...255, using: &rng)))
+        case 4: return .findValue(FindValue(target: NodeID(bytes: bytes(32))!, recType: maybe() ? 0 : UInt8.random(in: 0...255, using: &rng),
+                                             oneShotSubscribe: maybe()))
         case 5:
             return .findValueResp(FindValueResp(nodes: nodes(), record: maybe() ? record() : nil, observed: endpoint(),
                                                 records: (0..<Int.random(in: 0...2, using: &rng)).map { _ in record() }))
         case 6: return .store(Store(record: record(), key: maybe() ? nil : NodeID(bytes: bytes(32))!))
-        case 7: return .storeResp(StoreResp(stored: maybe()))
+        case 7: return .storeResp(StoreResp(stored: maybe(), alreadyHad: maybe(), reason: maybe() ? 0 : UInt8.random(in: 0...255, using: &rng)))
         case 8: return .natProbeRequest(NATProbeRequest(token: bytes(8), claimed: endpoint()))
-        default: return .natProbeEcho(NATProbeEcho(token: bytes(8)))
+        case 9: return .natProbeEcho(NATProbeEcho(token: bytes(8)))
+        case 10: return .dhtPush(DHTPush(key: NodeID(bytes: bytes(32))!, record: record()))
+        default: return .dhtPushAck(DHTPushAck(key: NodeID(bytes: bytes(32))!, msgID: bytes(32), oneShotSubscribe: maybe()))
         }
     }
 
@@ -62,14 +65,14 @@ import A2ALCore
             guard let wire = try? Packet.encode(body: b, txID: bytes(20), signer: keys[0]) else { continue }
             encoded += 1
             // Canonical input: the fast path must take it, and agree.
-            let fast = try #require(Packet.parseCanonical(wire), "fast path refused canonical \(b.type)")
+            let fast = try #require(Packet.parseCanonical(wire)?.0, "fast path refused canonical \(b.type)")
             #expect(fast == (try Packet.parseGeneral(wire)))
             #expect(fast.body == b)
             fastAccepted += 1
             // Mutations: when the fast path still accepts, the general path must give the same.
             var m = wire
             for _ in 0..<(1 + i % 3) { m[Int.random(in: 0..<m.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
-            if let f = Packet.parseCanonical(m) {
+            if let f = Packet.parseCanonical(m)?.0 {
                 mutatedFastAccepted += 1
                 #expect(f == (try? Packet.parseGeneral(m)), "paths disagree on \(m.hex)")
             }

@@ -78,11 +78,15 @@ import Testing
         var s = DebugStats(rxPacketsVerified: 1, txPackets: 2, rpcCompleted: 3, totalPeers: 4, reach1h: 0, reach24h: 5,
                            reach7d: 6, estimatedNetworkSize: 7, estimateConfidence: 0, verifiedPeers1h: 0,
                            uniqueNodesSinceStart: 8, droppedMalformed: 9, droppedRateLimited: 10,
-                           droppedUnsolicited: 11, storeKeys: 12, storeRecords: 13)
+                           droppedUnsolicited: 11, droppedUnknownType: 14,
+                           push: PushStats(droppedUnexpected: 15, droppedInvalid: 16, received: 0, sent: 0, acknowledged: 0,
+                                           rateLimited: 0, subscriptionsRegistered: 0, subscriptionsRefused: 0,
+                                           subscribers: 0, expectedPushes: 0, watchedKeys: 0),
+                           storeKeys: 12, storeRecords: 13)
         let base = ["rx_packets_verified", "tx_packets", "rpc_completed", "total_peers", "reach_1h", "reach_24h",
                     "reach_7d", "estimated_network_size"]
         let tail = ["unique_nodes_since_start", "dropped_malformed", "dropped_rate_limited", "dropped_unsolicited",
-                    "store_keys", "store_records"]
+                    "dropped_unknown_type", "dropped_unexpected_push", "dropped_invalid_push", "store_keys", "store_records"]
         #expect(jsonKeys(DebugRoutes.statsJSON(s).encoded) == base + tail)
         s.estimateConfidence = 0.75
         s.verifiedPeers1h = 2
@@ -143,7 +147,7 @@ func jsonKeys(_ text: String, depth: Int = 1) -> [String] {
 
         _ = try await a.ping(b.localAddress, timeout: .seconds(5))
         let record = try endpointRecordForUDP(keyA)
-        #expect(try await a.storeAt(b.localAddress, key: .zero, record: record, timeout: .seconds(10), attempts: 1))
+        #expect(try await a.storeAt(b.localAddress, key: .zero, record: record, timeout: .seconds(10), attempts: 1) == .stored)
         let server = try await DebugHTTPServer.start(node: b, port: 0)
         let port = server.localPort
 

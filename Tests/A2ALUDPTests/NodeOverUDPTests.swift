@@ -27,7 +27,7 @@ import Testing
         #expect(b.routingEntries().first?.contact.endpoint == a.localAddress.udp)
 
         let rec = try endpointRecordForUDP(keyA)
-        #expect(try await a.storeAt(bAddr, key: .zero, record: rec, timeout: .seconds(60), attempts: 1))
+        #expect(try await a.storeAt(bAddr, key: .zero, record: rec, timeout: .seconds(60), attempts: 1) == .stored)
         let found = try await a.findValue(at: bAddr, key: a.nodeID, timeout: .seconds(5))
         #expect(found.records == [rec])
         let nodes = try await a.findNode(at: bAddr, lookingFor: NodeID.random(), timeout: .seconds(5))

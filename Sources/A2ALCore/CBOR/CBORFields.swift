@@ -53,6 +53,15 @@ public struct CBORFields: Sendable {
         if key < 8 { slotsLow |= bits } else { slotsHigh |= bits }
     }
 
+    /// The field number a map key names under these rules (nil for keys that name no field).
+    public static func fieldNumber(of key: CBOR) -> Int? {
+        switch untag(key) {
+        case .unsigned(let n): return n <= UInt64(maxField) ? Int(n) : nil
+        case .text(let s): return fieldNumber(text: s)
+        default: return nil
+        }
+    }
+
     /// "1"…"15" (exact decimal text, as Go's field name) → the number.
     private static func fieldNumber(text: String) -> Int? {
         guard let n = Int(text), n >= 0, n <= maxField, String(n) == text else { return nil }

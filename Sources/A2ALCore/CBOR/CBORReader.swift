@@ -32,6 +32,34 @@ public struct CBORReader: Sendable {
         return (item, bytes[start..<position])
     }
 
+    /// Reads a top-level map and returns, per entry, its key and the byte range its value
+    /// occupies (definite or indefinite map). Nil when the item at the current position is not
+    /// a map. Used to verify a signature over a message's header and body exactly as received.
+    public mutating func readMapValueRanges() throws(CBORError) -> [(key: CBOR, value: Range<Int>)]? {
+        guard position < bytes.count, bytes[position] >> 5 == 5 else { return nil }
+        let start = position
+        let initial = try byte()
+        let ai = initial & 0x1f
+        var out: [(key: CBOR, value: Range<Int>)] = []
+        func entry(_ r: inout CBORReader) throws(CBORError) -> (key: CBOR, value: Range<Int>) {
+            let k = try r.readItem(depth: 1)
+            let from = r.position
+            _ = try r.readItem(depth: 1)
+            return (k, from..<r.position)
+        }
+        if ai == 31 {
+            while try !consumeBreak() {
+                guard out.count < limits.maxMapPairs else { throw .tooManyItems(limit: limits.maxMapPairs) }
+                out.append(try entry(&self))
+            }
+        } else {
+            let n = try readLength(ai, minBytesPerUnit: 2, at: start)
+            guard n <= limits.maxMapPairs else { throw .tooManyItems(limit: limits.maxMapPairs) }
+            for _ in 0..<n { out.append(try entry(&self)) }
+        }
+        return out
+    }
+
     // MARK: - Internals
 
     @inline(__always)

@@ -15,9 +15,13 @@ extension DHTNode {
         }
         let packet: Packet
         do {
-            packet = try Packet.decode(datagram)
+            packet = try Packet.decode(datagram, schema: wireProfile.decodeSchema)
         } catch {
-            counters.bump(counters.droppedMalformed)
+            if case .unknownMessageType = error {
+                counters.bump(counters.droppedUnknownType)
+            } else {
+                counters.bump(counters.droppedMalformed)
+            }
             let log = state.withLock { s -> Bool in
                 guard now >= s.nextDecodeWarning else { return false }
                 s.nextDecodeWarning = now + NodeConstants.decodeWarningInterval
@@ -29,9 +33,10 @@ extension DHTNode {
         counters.bump(counters.rxVerified)
         let sender = packet.senderAddress
         let senderID = sender.nodeID
+        noteGeneration(shownBy: packet.body, from: senderID)
 
         switch packet.body {
-        case .pong, .findNodeResp, .findValueResp, .storeResp:
+        case .pong, .findNodeResp, .findValueResp, .storeResp, .dhtPushAck:
             let reply = Reply(packet: packet, from: from, senderID: senderID)
             if let waiter = pending.withLock({ $0.match(reply) }) {
                 waiter.continuation.resume(returning: reply)
@@ -48,11 +53,17 @@ extension DHTNode {
             sendReply(.findNodeResp(trimmed(body)), to: packet, from: from)
         case .findValue(let req):
             remember(sender, id: senderID, from: from, now: now)
-            sendReply(.findValueResp(findValueAnswer(req, requester: senderID, from: from, now: now)), to: packet, from: from)
+            let answer = findValueAnswer(req, requester: senderID, from: from, now: now)
+            sendReply(.findValueResp(answer), to: packet, from: from)
+            // Subscribe only a requester whose answer carried records, as the reference does.
+            if req.oneShotSubscribe, !answer.effectiveRecords.isEmpty {
+                registerSubscriber(key: req.target, address: from, peer: senderID, now: now)
+            }
         case .store(let req):
             remember(sender, id: senderID, from: from, now: now)
-            let stored = (try? putLocally(req.record, at: req.key ?? .zero)) != nil
-            sendReply(.storeResp(StoreResp(stored: stored)), to: packet, from: from)
+            answerStore(req, request: packet, senderID: senderID, from: from)
+        case .dhtPush(let push):
+            receivePush(push, request: packet, senderID: senderID, from: from)
         case .natProbeRequest(let req):
             remember(sender, id: senderID, from: from, now: now)
             echoNATProbe(req, from: from, now: now)
@@ -61,6 +72,45 @@ extension DHTNode {
             let waiter = state.withLock { $0.natWaiters.removeValue(forKey: echo.token) }
             waiter?.resume(returning: true)
         }
+    }
+
+    /// Learns what a peer's verified message shows of its wire generation.
+    func noteGeneration(shownBy body: MessageBody, from id: NodeID) {
+        let shown: WireGeneration
+        switch body {
+        case .findValue(let b) where b.oneShotSubscribe: shown = .v024
+        case .dhtPush, .dhtPushAck: shown = .v024
+        case .storeResp(let b) where b.alreadyHad || b.reason != 0: shown = .v018
+        default: return
+        }
+        state.withLock { $0.generations.observe(id, shows: shown) }
+    }
+
+    /// The wire generation we credit `id` with.
+    public func wireGeneration(of id: NodeID) -> WireGeneration {
+        state.withLock { $0.generations.generation(of: id) }
+    }
+
+    /// Stores an inbound STORE's record and answers it the way the requester's generation
+    /// accepts (docs/protocol.md, "STORE_RESP"): a duplicate or older record is `{1:true}`
+    /// (v0.1.7 answered `{1:false}`, which v0.2.x reads as a refusal of the peer), with
+    /// `already_had` only to peers that know it; a refusal carries its reason likewise.
+    func answerStore(_ req: Store, request: Packet, senderID: NodeID, from: PeerAddress) {
+        let extended = wireProfile == .v029 || (wireProfile == .current && wireGeneration(of: senderID) >= .v018)
+        let resp: StoreResp
+        do {
+            let key = try putLocally(req.record, at: req.key ?? .zero)
+            resp = StoreResp(stored: true)
+            sendReply(.storeResp(resp), to: request, from: from)
+            // The reference looks subscribers up under the STORE's key field only.
+            if let notifyKey = wireProfile == .v029 ? req.key : key { pushToSubscribers(of: notifyKey, record: req.record) }
+            return
+        } catch .stale {
+            resp = wireProfile == .v017 ? StoreResp(stored: false) : StoreResp(stored: true, alreadyHad: extended)
+        } catch {
+            resp = StoreResp(stored: false, reason: extended ? StoreReason.recordInvalid : StoreReason.none)
+        }
+        sendReply(.storeResp(resp), to: request, from: from)
     }
 
     /// The observed_addr we report back to a requester.
@@ -123,7 +173,9 @@ extension DHTNode {
             (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix),
              s.answerCursors[req.target] ?? 0)
         }
-        let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil }
+        // The legacy single record only when `records` is empty (v0.1.8+): both generations read
+        // `records` first, so sending both only costs bytes.
+        let legacy = stored.isEmpty || wireProfile == .v017 ? best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil } : nil
         let nodes = replyNeighbours(for: req.target, requester: requester, now: now)
         var resp = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: stored)
         var trimmedRecords = false
@@ -138,6 +190,12 @@ extension DHTNode {
                     trimmedRecords = true
                 }
                 resp.records.removeLast()
+            } else if resp.record != nil, !resp.records.isEmpty {
+                resp.record = nil
+            } else if resp.nodes != nil {
+                // One record with one contact can still be too big (a large delegated record):
+                // an answer without contacts beats none at all.
+                resp.nodes = nil
             } else {
                 break
             }

@@ -7,6 +7,7 @@ extension DHTNode {
     public func runMaintenancePass() async {
         await maintainReplication()
         await maintainRouting()
+        prunePushSubscriptions()
     }
 
     func runMaintenanceLoop() async {

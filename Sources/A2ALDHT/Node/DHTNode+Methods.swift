@@ -45,13 +45,26 @@ extension DHTNode {
 
     /// One FIND_VALUE to one peer (node.md §5.2.4): `records` if non-empty, else the legacy
     /// single record; records are not verified here.
+    ///
+    /// With `expectedID` known and the key watched, the request asks for a push of the next
+    /// record stored there when the peer has shown it understands that (docs/protocol.md,
+    /// "One-shot push subscriptions"); the caller never sets the flag itself.
     public func findValue(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, recType: UInt8 = 0,
                           timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> FindValueResult {
-        let reply = try await request(.findValue(FindValue(target: key, recType: recType)), to: target,
-                                      expectedID: expectedID, timeout: timeout, attempts: attempts)
+        let subscribe = expectedID.map { asksForPush(at: key, from: $0) } ?? false
+        let reply: Reply
+        do {
+            reply = try await request(.findValue(FindValue(target: key, recType: recType, oneShotSubscribe: subscribe)),
+                                      to: target, expectedID: expectedID, timeout: timeout, attempts: attempts)
+        } catch {
+            if subscribe, case .timeout = error, let id = expectedID { noteSubscribeOutcome(key: key, peer: id, answeredWithRecords: nil) }
+            throw error
+        }
         guard case .findValueResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_VALUE_RESP") }
         events.observedAddress?(reply.senderID, resp.observedAddr)
-        return FindValueResult(records: resp.effectiveRecords, nodes: resp.nodes ?? [])
+        let records = resp.effectiveRecords
+        if subscribe { noteSubscribeOutcome(key: key, peer: reply.senderID, answeredWithRecords: !records.isEmpty) }
+        return FindValueResult(records: records, nodes: resp.nodes ?? [])
     }
 
     /// The newest endpoint record a peer returns for `key` that verifies now (node.md §5.2.5).
@@ -65,13 +78,14 @@ extension DHTNode {
     }
 
     /// STORE at one peer (node.md §5.2.2); `key` zero lets the receiver derive NodeID(address).
-    /// Returns whether the peer accepted it.
+    /// Returns how the peer answered: a refusal is an outcome, not an error, and it is never
+    /// charged against the peer's health (it answered).
     public func storeAt(_ target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, record: SignedRecord,
-                        timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> Bool {
+                        timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> StoreOutcome {
         let reply = try await request(.store(Store(record: record, key: key.isZero ? nil : key)), to: target,
                                       expectedID: expectedID, timeout: timeout, attempts: attempts)
         guard case .storeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected STORE_RESP") }
-        return resp.stored
+        return StoreOutcome(resp)
     }
 
     /// Asks `prober` to send an echo to `claimed` (our believed public address) and waits for it

@@ -138,21 +138,30 @@ extension DHTNode {
         if (replication.withLock { $0[rk]?.members.count ?? 0 }) < ReplicationConstants.target { await refill(rk) }
     }
 
-    /// STOREs the record at every target concurrently; any reply confirms a replica.
+    /// STOREs the record at every target concurrently. A peer that holds the record (stored or
+    /// already had) confirms a replica, and so does one that calls the record invalid (that
+    /// says nothing about the peer); a peer that refuses us, with no reason or for its own
+    /// policy, leaves the set (docs/protocol.md, "STORE_RESP"). A refusal is an answer: it is
+    /// first-hand evidence of a live peer and never counts against its health.
     func store(_ record: SignedRecord, in rk: ReplicaKey, at targets: [(NodeID, PeerAddress)]) async {
         guard !targets.isEmpty else { return }
-        let confirmed = await withTaskGroup(of: (NodeID, PeerAddress)?.self) { group in
+        let answers = await withTaskGroup(of: (NodeID, PeerAddress, StoreOutcome)?.self) { group in
             for (id, addr) in targets {
                 group.addTask {
-                    guard (try? await self.storeAt(addr, expectedID: id, key: rk.storeKey, record: record,
-                                                   timeout: ReplicationConstants.storeTimeout, attempts: 1)) != nil else { return nil }
-                    return (id, addr)
+                    guard let outcome = try? await self.storeAt(addr, expectedID: id, key: rk.storeKey, record: record,
+                                                                timeout: ReplicationConstants.storeTimeout, attempts: 1) else { return nil }
+                    return (id, addr, outcome)
                 }
             }
-            var out: [(NodeID, PeerAddress)] = []
+            var out: [(NodeID, PeerAddress, StoreOutcome)] = []
             for await r in group { if let r { out.append(r) } }
             return out
         }
+        let refusing = Set(answers.compactMap { a -> NodeID? in
+            if case .refused(let why) = a.2, !why.keepsReplica { return a.0 }
+            return nil
+        })
+        let confirmed = answers.filter { !refusing.contains($0.0) }.map { ($0.0, $0.1) }
         let now = clock.now()
         let confirmedIDs = Set(confirmed.map(\.0))
         replication.withLock { sets in
@@ -166,8 +175,9 @@ extension DHTNode {
                     sets[rk]?.members[id] = Replica(confirmedAt: now, nextProbeAt: now + ReplicationConstants.probeInitialDelay)
                 }
             }
+            for id in refusing { sets[rk]?.members[id] = nil }
             // Renewals that got no answer are probed at the next tick.
-            for (id, _) in targets where !confirmedIDs.contains(id) && sets[rk]?.members[id] != nil {
+            for (id, _) in targets where !confirmedIDs.contains(id) && !refusing.contains(id) && sets[rk]?.members[id] != nil {
                 sets[rk]?.members[id]?.nextProbeAt = now
             }
             while let count = sets[rk]?.members.count, count > ReplicationConstants.hardCap,
@@ -176,7 +186,7 @@ extension DHTNode {
             }
         }
         // A STORE reply is first-hand evidence of a live peer at that address.
-        for (id, addr) in confirmed { addVerified(Contact(nodeID: id, endpoint: addr.udp), dial: addr) }
+        for (id, addr, _) in answers { addVerified(Contact(nodeID: id, endpoint: addr.udp), dial: addr) }
     }
 
     /// Tops a set up to the target from the healthiest known peers (query-store-routing.md §5.6).

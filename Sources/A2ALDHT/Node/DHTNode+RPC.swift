@@ -9,7 +9,8 @@ extension DHTNode {
     /// peer (design.md deviation 10).
     func request(_ body: MessageBody, to address: PeerAddress, expectedID: NodeID?, timeout: Duration,
                  attempts: Int = NodeConstants.rpcMaxAttempts,
-                 attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> Reply {
+                 attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout,
+                 chargeFailures: Bool = true) async throws(DHTError) -> Reply {
         guard let expectedType = body.type.expectedResponse else {
             throw .unexpectedReply("\(body.type) is not a request")
         }
@@ -30,7 +31,7 @@ extension DHTNode {
                                                                      "attempt": "\(attempt)"])
                 continue
             } catch {
-                if error.isNetworkOutcome {
+                if error.isNetworkOutcome && chargeFailures {
                     let id = expectedID ?? state.withLock { $0.dial.node(at: address) }
                     if let id { debit(id) }
                 }

@@ -17,8 +17,32 @@ public struct DebugStats: Sendable, Equatable {
     public var droppedMalformed: UInt64
     public var droppedRateLimited: UInt64
     public var droppedUnsolicited: UInt64
+    public var droppedUnknownType: UInt64
+    /// One-shot push subscriptions (docs/protocol.md): drops, pushes both ways, registrations.
+    public var push: PushStats
     public var storeKeys: Int
     public var storeRecords: Int
+}
+
+/// Counters and table sizes of one-shot push subscriptions.
+public struct PushStats: Sendable, Equatable {
+    /// Pushes for no subscription of ours, and pushes whose record did not verify at its key.
+    public var droppedUnexpected: UInt64
+    public var droppedInvalid: UInt64
+    /// Valid pushes delivered to the host.
+    public var received: UInt64
+    /// Pushes we sent to subscribers, and those acknowledged.
+    public var sent: UInt64
+    public var acknowledged: UInt64
+    /// Pushes not sent: the destination was over its rate.
+    public var rateLimited: UInt64
+    /// Registrations (and renewals) accepted, and refused because the source held its share.
+    public var subscriptionsRegistered: UInt64
+    public var subscriptionsRefused: UInt64
+    /// Subscribers held now, pushes we may accept now, keys the host watches.
+    public var subscribers: Int
+    public var expectedPushes: Int
+    public var watchedKeys: Int
 }
 
 extension DHTNode {
@@ -38,6 +62,18 @@ extension DHTNode {
                 droppedMalformed: c.droppedMalformed.load(ordering: .relaxed),
                 droppedRateLimited: c.droppedRateLimited.load(ordering: .relaxed),
                 droppedUnsolicited: c.droppedUnsolicited.load(ordering: .relaxed),
+                droppedUnknownType: c.droppedUnknownType.load(ordering: .relaxed),
+                push: PushStats(
+                    droppedUnexpected: c.droppedUnexpectedPush.load(ordering: .relaxed),
+                    droppedInvalid: c.droppedInvalidPush.load(ordering: .relaxed),
+                    received: c.pushesReceived.load(ordering: .relaxed),
+                    sent: c.pushesSent.load(ordering: .relaxed),
+                    acknowledged: c.pushesAcknowledged.load(ordering: .relaxed),
+                    rateLimited: c.pushesRateLimited.load(ordering: .relaxed),
+                    subscriptionsRegistered: c.subscriptionsRegistered.load(ordering: .relaxed),
+                    subscriptionsRefused: c.subscriptionsRefused.load(ordering: .relaxed),
+                    subscribers: s.pushSubscribers.count, expectedPushes: s.pushExpectations.count,
+                    watchedKeys: s.watched.count),
                 storeKeys: s.store.keyCount, storeRecords: s.store.recordCount)
         }
     }

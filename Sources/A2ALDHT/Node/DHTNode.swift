@@ -27,13 +27,15 @@ public final class DHTNode: Sendable {
         /// the limit (benchmarks, closed test networks).
         public var inboundRateLimit: (perSecond: Double, burst: Double)?
         public var logger: Logger
+        /// Which generation's wire behaviour the node shows; `.current` except in simulations.
+        public var wireProfile: WireProfile
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
                     maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
                     inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
                                                                              NodeConstants.inboundBurstPerIP),
-                    logger: Logger = Logger(label: "a2al.dht")) {
+                    logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current) {
             self.transport = transport
             self.keyStore = keyStore
             self.clock = clock
@@ -44,6 +46,7 @@ public final class DHTNode: Sendable {
             self.seenPeersPath = seenPeersPath
             self.inboundRateLimit = inboundRateLimit
             self.logger = logger
+            self.wireProfile = wireProfile
         }
     }
 
@@ -58,6 +61,7 @@ public final class DHTNode: Sendable {
     let events: NodeEvents
     let logger: Logger
     let seenPeersPath: String?
+    public let wireProfile: WireProfile
 
     let state: Mutex<NodeState>
     let pending = Mutex(PendingRPCs())
@@ -87,6 +91,7 @@ public final class DHTNode: Sendable {
         events = config.events
         logger = config.logger
         seenPeersPath = config.seenPeersPath
+        wireProfile = config.wireProfile
 
         var seen = SeenPeers(selfID: id.nodeID)
         if let path = config.seenPeersPath {
@@ -108,7 +113,10 @@ public final class DHTNode: Sendable {
                 SourceRateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst, maxSources: NodeConstants.maxTrackedSources)
             },
             natEchoLimiter: FixedWindowLimiter(limit: NodeConstants.natEchoLimit, window: NodeConstants.natEchoWindow,
-                                               maxSources: NodeConstants.maxTrackedSources)))
+                                               maxSources: NodeConstants.maxTrackedSources),
+            generations: PeerGenerationTable(capacity: NodeConstants.maxDialEntries),
+            pushLimiter: FixedWindowLimiter(limit: PushConstants.pushesPerSourceLimit, window: PushConstants.pushWindow,
+                                            maxSources: NodeConstants.maxTrackedSources)))
     }
 
     /// The transport address peers reach us at.

@@ -14,6 +14,22 @@ final class NodeCounters: Sendable {
     let droppedRateLimited = Atomic<UInt64>(0)
     /// Verified responses that matched no outstanding request (late, unsolicited, wrong peer).
     let droppedUnsolicited = Atomic<UInt64>(0)
+    /// Verified-looking datagrams of a message type we do not know (kept apart from malformed).
+    let droppedUnknownType = Atomic<UInt64>(0)
+    /// DHT_PUSHes for a subscription we never made (or that expired).
+    let droppedUnexpectedPush = Atomic<UInt64>(0)
+    /// DHT_PUSHes whose record failed verification or authority at its key.
+    let droppedInvalidPush = Atomic<UInt64>(0)
+    /// Valid pushes received and delivered.
+    let pushesReceived = Atomic<UInt64>(0)
+    /// Pushes sent to subscribers, and those acknowledged.
+    let pushesSent = Atomic<UInt64>(0)
+    let pushesAcknowledged = Atomic<UInt64>(0)
+    /// Pushes not sent because the destination was over its rate.
+    let pushesRateLimited = Atomic<UInt64>(0)
+    /// Subscriptions registered (or refreshed), and refused because the source held its share.
+    let subscriptionsRegistered = Atomic<UInt64>(0)
+    let subscriptionsRefused = Atomic<UInt64>(0)
     /// Replies we could not send.
     let replySendFailures = Atomic<UInt64>(0)
 

@@ -11,12 +11,16 @@ public struct NodeEvents: Sendable {
     public var peerHealthChanged: (@Sendable (_ transition: HealthTransition) -> Void)?
     /// A record was stored locally (from a peer's STORE or our own put).
     public var recordStored: (@Sendable (_ key: NodeID, _ record: SignedRecord) -> Void)?
+    /// A subscribed peer pushed a record (verified, valid at `key`) that was newly stored there.
+    public var recordPushed: (@Sendable (_ key: NodeID, _ record: SignedRecord, _ from: NodeID) -> Void)?
 
     public init(observedAddress: (@Sendable (NodeID, [UInt8]) -> Void)? = nil,
                 peerHealthChanged: (@Sendable (HealthTransition) -> Void)? = nil,
-                recordStored: (@Sendable (NodeID, SignedRecord) -> Void)? = nil) {
+                recordStored: (@Sendable (NodeID, SignedRecord) -> Void)? = nil,
+                recordPushed: (@Sendable (NodeID, SignedRecord, NodeID) -> Void)? = nil) {
         self.observedAddress = observedAddress
         self.peerHealthChanged = peerHealthChanged
         self.recordStored = recordStored
+        self.recordPushed = recordPushed
     }
 }

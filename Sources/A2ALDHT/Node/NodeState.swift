@@ -12,6 +12,16 @@ struct NodeState {
     /// nil when the node runs without an inbound limit.
     var inboundLimiter: SourceRateLimiter?
     var natEchoLimiter: FixedWindowLimiter
+    /// What each peer has shown of the wire protocol; decides which fields we send it.
+    var generations: PeerGenerationTable
+    /// Pushes sent per destination source.
+    var pushLimiter: FixedWindowLimiter
+    /// Peers subscribed (FIND_VALUE `one_shot_subscribe`) to records newly stored here.
+    var pushSubscribers = PushSubscriberTable()
+    /// Pushes we asked for and may accept.
+    var pushExpectations = PushExpectations()
+    /// Keys the host watches (reference counts): lookups at them ask for pushes.
+    var watched: [NodeID: Int] = [:]
     /// Waiters for NAT probe echoes, by token.
     var natWaiters: [[UInt8]: CheckedContinuation<Bool, Never>] = [:]
     /// Per-key rotation of FIND_VALUE answers that must be trimmed, so successive requests page

@@ -59,6 +59,7 @@ extension NodeMethods {
                 "node_id": .string(id.description),
                 "health": .string(node.peerHealth(id).description),
                 "allow_contact": .bool(node.peerAllowContact(id)),
+                "wire_generation": .string(node.wireGeneration(of: id).name),
             ]
         }
 

@@ -54,10 +54,12 @@ extension NodeMethods {
             let record = try p.signedRecord("record")
             let timeout = try p.timeout(defaultMs: peerTimeoutMs)
             try p.finish()
-            let stored = try await withCallTimeout(timeout, "node.store_at \(addr)") {
+            let outcome = try await withCallTimeout(timeout, "node.store_at \(addr)") {
                 try await node.storeAt(addr, key: key, record: record, timeout: timeout)
             }
-            return ["stored": .bool(stored)]
+            var result: JSONObject = ["stored": .bool(outcome.holdsRecord), "already_had": .bool(outcome == .alreadyHad)]
+            if case .refused(let why) = outcome { result["refusal"] = .string(why.name) }
+            return result
         }
 
         router.register("node.nat_probe", summary: "Ask a peer to echo to our claimed public address") { call in

@@ -85,6 +85,20 @@ public enum NodeMethods {
                 "dropped_malformed": .integer(s.droppedMalformed),
                 "dropped_rate_limited": .integer(s.droppedRateLimited),
                 "dropped_unsolicited": .integer(s.droppedUnsolicited),
+                "dropped_unknown_type": .integer(s.droppedUnknownType),
+            ],
+            "push": [
+                "dropped_unexpected": .integer(s.push.droppedUnexpected),
+                "dropped_invalid": .integer(s.push.droppedInvalid),
+                "received": .integer(s.push.received),
+                "sent": .integer(s.push.sent),
+                "acknowledged": .integer(s.push.acknowledged),
+                "rate_limited": .integer(s.push.rateLimited),
+                "subscriptions_registered": .integer(s.push.subscriptionsRegistered),
+                "subscriptions_refused": .integer(s.push.subscriptionsRefused),
+                "subscribers": .integer(s.push.subscribers),
+                "expected_pushes": .integer(s.push.expectedPushes),
+                "watched_keys": .integer(s.push.watchedKeys),
             ],
             "health": [
                 "good": .integer(health.good),
@@ -120,6 +134,7 @@ public enum NodeMethods {
             let endpoint = IPAddress(text: row.ip).map { WireEndpoint(ip: $0, port: row.port) }
             var o = NodeJSON.render(id: id, address: address, addr: endpoint.map { .udp($0) })
             o["health"] = .string(node.peerHealth(id).description)
+            o["wire_generation"] = .string(node.wireGeneration(of: id).name)
             o["verified_at"] = row.verifiedAgoSeconds.map { ago in
                 .integer(ago <= 0 ? now : (UInt64(ago) >= now ? 0 : now - UInt64(ago)))
             } ?? .null

@@ -1,5 +1,16 @@
 extension DelegationProof {
-    /// Full verification at `now` (wire.md §4.10.2–4.10.5 plus the common tail).
+    /// How long past `expires_at` a delegation is still accepted (the v0.2.3+ rule, for clocks
+    /// that differ by up to a minute).
+    public static let expiryGrace: UInt64 = 60
+
+    /// True when the proof is past its expiry (with the grace) at `now`; `expires_at` 0 never expires.
+    public func isExpired(now: UInt64) -> Bool {
+        guard expiresAt != 0 else { return false }
+        let (end, overflow) = expiresAt.addingReportingOverflow(DelegationProof.expiryGrace)
+        return !overflow && now >= end
+    }
+
+    /// Full verification at `now` (docs/protocol.md, "Delegation proofs", plus the common tail).
     public func verify(now: UInt64) throws(DelegationError) {
         switch agentAddr.version {
         case Address.Version.ed25519.rawValue:
@@ -16,7 +27,7 @@ extension DelegationProof {
         default:
             throw .unsupportedMaster(agentAddr.version)
         }
-        if expiresAt != 0 && now >= expiresAt { throw .expired(expiresAt: expiresAt, now: now) }
+        if isExpired(now: now) { throw .expired(expiresAt: expiresAt, now: now) }
         guard scope == DelegationProof.networkScope else { throw .badScope(scope) }
     }
 

@@ -118,13 +118,23 @@ extension MessageBody {
             resp.observedAddr = o
             self = .findNodeResp(resp)
         case .findValue:
-            guard count == 1 || count == 2, c.key(1), let t = c.nodeID() else { return nil }
+            guard (1...3).contains(count), c.key(1), let t = c.nodeID() else { return nil }
+            var remaining = count - 1
             var recType: UInt64 = 0
-            if count == 2 {
-                guard c.key(2), let r = c.uint(max: UInt64(UInt8.max)) else { return nil }
+            if remaining > 0, c.key(2) {
+                guard let r = c.uint(max: UInt64(UInt8.max)), r != 0 else { return nil }
                 recType = r
+                remaining -= 1
             }
-            self = .findValue(FindValue(target: t, recType: UInt8(recType)))
+            var subscribe = false
+            if remaining > 0 {
+                // Canonical encoders omit `false`; an explicit one is left to the general path.
+                guard c.key(3), c.bool() == true else { return nil }
+                subscribe = true
+                remaining -= 1
+            }
+            guard remaining == 0 else { return nil }
+            self = .findValue(FindValue(target: t, recType: UInt8(recType), oneShotSubscribe: subscribe))
         case .findValueResp:
             guard (2...4).contains(count), c.key(1), let nodes = NodeInfo.fastList(&c) else { return nil }
             var remaining = count - 1
@@ -163,8 +173,22 @@ extension MessageBody {
             }
             self = .store(Store(record: r, key: key))
         case .storeResp:
-            guard count == 1, c.key(1), let b = c.bool() else { return nil }
-            self = .storeResp(StoreResp(stored: b))
+            guard (1...3).contains(count), c.key(1), let b = c.bool() else { return nil }
+            var remaining = count - 1
+            var alreadyHad = false
+            if remaining > 0, c.key(2) {
+                guard c.bool() == true else { return nil }
+                alreadyHad = true
+                remaining -= 1
+            }
+            var reason: UInt64 = 0
+            if remaining > 0 {
+                guard c.key(3), let r = c.uint(max: UInt64(UInt8.max)), r != 0 else { return nil }
+                reason = r
+                remaining -= 1
+            }
+            guard remaining == 0 else { return nil }
+            self = .storeResp(StoreResp(stored: b, alreadyHad: alreadyHad, reason: UInt8(reason)))
         case .natProbeReq:
             guard count == 2, c.key(1), let t = c.ownedBytes(count: ProtocolConstants.natProbeTokenLength),
                   c.key(2), let o = c.wireAddr() else { return nil }
@@ -174,6 +198,17 @@ extension MessageBody {
         case .natProbeEcho:
             guard count == 1, c.key(1), let t = c.ownedBytes(count: ProtocolConstants.natProbeTokenLength) else { return nil }
             self = .natProbeEcho(NATProbeEcho(token: t))
+        case .dhtPush:
+            guard count == 2, c.key(1), let k = c.nodeID(), c.key(2), let r = SignedRecord(fast: &c) else { return nil }
+            self = .dhtPush(DHTPush(key: k, record: r))
+        case .dhtPushAck:
+            guard count == 2 || count == 3, c.key(1), let k = c.nodeID(), c.key(2), let id = c.ownedBytes(count: 32) else { return nil }
+            var renew = false
+            if count == 3 {
+                guard c.key(3), c.bool() == true else { return nil }
+                renew = true
+            }
+            self = .dhtPushAck(DHTPushAck(key: k, msgID: id, oneShotSubscribe: renew))
         }
     }
 }

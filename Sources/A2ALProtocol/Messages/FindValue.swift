@@ -1,22 +1,29 @@
-/// FIND_VALUE (0x05): `{1: target, 2: rec_type (omitempty; 0 = all types)}`.
+/// FIND_VALUE (0x05): `{1: target, 2: rec_type (omitempty; 0 = all types),
+/// 3: one_shot_subscribe (omitempty, v0.2.4+)}` (docs/protocol.md, "FIND_VALUE").
 public struct FindValue: Hashable, Sendable {
     public var target: NodeID
     public var recType: UInt8
+    /// Asks the responder to push the next record newly stored at `target` (a v0.2.4+ field: a
+    /// v0.1.7 receiver drops any message that carries it).
+    public var oneShotSubscribe: Bool
 
-    public init(target: NodeID, recType: UInt8 = 0) {
+    public init(target: NodeID, recType: UInt8 = 0, oneShotSubscribe: Bool = false) {
         self.target = target
         self.recType = recType
+        self.oneShotSubscribe = oneShotSubscribe
     }
 
     func encode(to w: inout CBORWriter) {
-        w.mapHeader(recType == 0 ? 1 : 2)
+        w.mapHeader(1 + (recType == 0 ? 0 : 1) + (oneShotSubscribe ? 1 : 0))
         w.uint(1); w.bytes(target)
         if recType != 0 { w.uint(2); w.uint(recType) }
+        if oneShotSubscribe { w.uint(3); w.bool(true) }
     }
 
     init(fields f: CBORFields) throws(CBORError) {
         target = try requireNodeID(f, 1)
         recType = UInt8(try f.uint(2, max: UInt64(UInt8.max)))
+        oneShotSubscribe = try f.bool(3)
     }
 }
 

@@ -10,6 +10,8 @@ public enum MessageBody: Hashable, Sendable, CBOREncodable {
     case storeResp(StoreResp)
     case natProbeRequest(NATProbeRequest)
     case natProbeEcho(NATProbeEcho)
+    case dhtPush(DHTPush)
+    case dhtPushAck(DHTPushAck)
 
     public var type: MessageType {
         switch self {
@@ -23,6 +25,8 @@ public enum MessageBody: Hashable, Sendable, CBOREncodable {
         case .storeResp: return .storeResp
         case .natProbeRequest: return .natProbeReq
         case .natProbeEcho: return .natProbeEcho
+        case .dhtPush: return .dhtPush
+        case .dhtPushAck: return .dhtPushAck
         }
     }
 
@@ -38,13 +42,15 @@ public enum MessageBody: Hashable, Sendable, CBOREncodable {
         case .storeResp(let b): b.encode(to: &w)
         case .natProbeRequest(let b): b.encode(to: &w)
         case .natProbeEcho(let b): b.encode(to: &w)
+        case .dhtPush(let b): b.encode(to: &w)
+        case .dhtPushAck(let b): b.encode(to: &w)
         }
     }
 
     /// Canonical body bytes (what is signed and sent).
     public var encodedSizeHint: Int { 256 }
 
-    /// Decodes a body of the given type with the per-type length rules of wire.md §3.7.
+    /// Decodes a body of the given type with the per-type length rules of docs/protocol.md.
     public init(type: MessageType, cbor: CBOR) throws(CBORError) {
         let f = try CBORFields(cbor, context: type.description)
         switch type {
@@ -58,6 +64,23 @@ public enum MessageBody: Hashable, Sendable, CBOREncodable {
         case .storeResp: self = .storeResp(try StoreResp(fields: f))
         case .natProbeReq: self = .natProbeRequest(try NATProbeRequest(fields: f))
         case .natProbeEcho: self = .natProbeEcho(try NATProbeEcho(fields: f))
+        case .dhtPush: self = .dhtPush(try DHTPush(fields: f))
+        case .dhtPushAck: self = .dhtPushAck(try DHTPushAck(fields: f))
         }
     }
 }
+
+extension MessageBody {
+    /// The body as a v0.1.7 decoder sees it: the v0.2.x fields dropped.
+    public var v017Projection: MessageBody {
+        switch self {
+        case .findValue(var b): b.oneShotSubscribe = false; return .findValue(b)
+        case .storeResp(var b): b.alreadyHad = false; b.reason = 0; return .storeResp(b)
+        default: return self
+        }
+    }
+
+    /// True when the body uses a field or type that a v0.1.7 receiver drops.
+    public var needsV018: Bool { self != v017Projection || type.isV024 }
+}
+

@@ -1,4 +1,5 @@
-/// The ten message types of wire.md §3.6. Any other value is rejected.
+/// The message types of docs/protocol.md: the ten of v0.1.7 and v0.2.4's DHT_PUSH / DHT_PUSH_ACK.
+/// Any other value is rejected (and counted apart from malformed datagrams).
 public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case ping = 0x01
     case pong = 0x02
@@ -10,14 +11,20 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case storeResp = 0x08
     case natProbeReq = 0x09
     case natProbeEcho = 0x0A
+    case dhtPush = 0x0B
+    case dhtPushAck = 0x0C
 
     /// The response type a request expects, nil for responses and NAT probe messages.
+    /// True for the types a v0.1.7 node does not know.
+    public var isV024: Bool { self == .dhtPush || self == .dhtPushAck }
+
     public var expectedResponse: MessageType? {
         switch self {
         case .ping: return .pong
         case .findNode: return .findNodeResp
         case .findValue: return .findValueResp
         case .store: return .storeResp
+        case .dhtPush: return .dhtPushAck
         default: return nil
         }
     }
@@ -34,6 +41,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .storeResp: return "STORE_RESP"
         case .natProbeReq: return "NAT_PROBE_REQ"
         case .natProbeEcho: return "NAT_PROBE_ECHO"
+        case .dhtPush: return "DHT_PUSH"
+        case .dhtPushAck: return "DHT_PUSH_ACK"
         }
     }
 }

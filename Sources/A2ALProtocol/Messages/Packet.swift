@@ -6,6 +6,17 @@ public protocol MessageSigner: Sendable {
 
 extension Ed25519.KeyPair: MessageSigner {}
 
+/// Which generation's receive rules `Packet.decode` applies (docs/protocol.md, "Message
+/// signatures").
+public enum WireSchema: Sendable, Hashable {
+    /// Ours: the v0.2.9 schema, signature over the bytes as received, else over the re-encoding.
+    case current
+    /// A v0.2.9 reference receiver: re-encode with the v0.2.9 schema and verify only that.
+    case v029
+    /// A v0.1.7 reference receiver: v0.1.7 types only, re-encoded with the v0.1.7 schema.
+    case v017
+}
+
 /// A verified inbound message (wire.md §3.2–3.5).
 public struct Packet: Hashable, Sendable {
     public var header: Header
@@ -45,22 +56,30 @@ public struct Packet: Hashable, Sendable {
         return w.bytes
     }
 
-    /// Decodes and verifies a datagram in the reference's order: outer map, tx_id length, key and
-    /// signature lengths, typed body, signature over the canonical re-encoding, PING/PONG binding.
-    public static func decode(_ datagram: [UInt8]) throws(PacketError) -> Packet {
+    /// Decodes and verifies a datagram (docs/protocol.md, "Message signatures"): outer map, tx_id
+    /// length, key and signature lengths, typed body (unknown keys ignored, the first of
+    /// duplicated keys wins), then the signature — over the header and body items exactly as
+    /// received, falling back to their canonical re-encoding — and the PING/PONG binding.
+    ///
+    /// Verifying the received bytes first is what lets fields we do not know yet (a newer
+    /// generation's) through; the fallback keeps accepting what the reference accepts from
+    /// senders that signed the canonical form but sent another layout.
+    ///
+    /// `schema` other than `.current` makes the decoder behave as a reference receiver of that
+    /// generation does (re-encode with its schema, verify only that), for golden tests and for
+    /// simulating such peers.
+    public static func decode(_ datagram: [UInt8], schema: WireSchema = .current) throws(PacketError) -> Packet {
+        if schema != .current { return try decodeAsReference(datagram, schema: schema) }
         let parsed: Packet
-        if let fast = parseCanonical(datagram) {
+        let raw: RawItems?
+        if let (fast, items) = parseCanonical(datagram) {
             parsed = fast
+            raw = items
         } else {
             parsed = try parseGeneral(datagram)
+            raw = rawItems(of: datagram)
         }
-        // Re-canonicalise before verifying (wire.md §2.3): unknown keys and non-canonical forms
-        // are dropped by decoding, so only what the schema holds is covered.
-        var w = CBORWriter(capacity: datagram.count)
-        w.raw(ProtocolConstants.messageSignPrefix)
-        parsed.header.encode(to: &w)
-        parsed.body.encode(to: &w)
-        guard Ed25519.verify(signature: parsed.signature, message: w.bytes, publicKey: parsed.senderPublicKey) else {
+        guard parsed.verifiesAsReceived(datagram, raw) || parsed.verifiesCanonically() else {
             throw .badSignature
         }
         switch parsed.body {
@@ -71,17 +90,81 @@ public struct Packet: Hashable, Sendable {
         return parsed
     }
 
+    /// What a reference receiver of `schema` accepts: its own types only, and a signature over
+    /// the re-encoding of the fields its schema knows.
+    private static func decodeAsReference(_ datagram: [UInt8], schema: WireSchema) throws(PacketError) -> Packet {
+        let parsed: Packet
+        if let fast = parseCanonical(datagram)?.0 { parsed = fast } else { parsed = try parseGeneral(datagram) }
+        if schema == .v017, parsed.type.isV024 { throw .unknownMessageType(parsed.type.rawValue) }
+        let seen = schema == .v017 ? Packet(header: parsed.header, body: parsed.body.v017Projection,
+                                            senderPublicKey: parsed.senderPublicKey, signature: parsed.signature) : parsed
+        guard seen.verifiesCanonically() else { throw .badSignature }
+        switch seen.body {
+        case .ping(let p) where p.address != seen.senderAddress: throw .addressMismatch
+        case .pong(let p) where p.address != seen.senderAddress: throw .addressMismatch
+        default: break
+        }
+        return seen
+    }
+
+    /// Where the header (outer key 1) and body (outer key 2) items lie in a datagram.
+    struct RawItems {
+        var header: Range<Int>
+        var body: Range<Int>
+    }
+
+    private func verifiesAsReceived(_ datagram: [UInt8], _ raw: RawItems?) -> Bool {
+        guard let raw else { return false }
+        var pre = ProtocolConstants.messageSignPrefix
+        pre.reserveCapacity(pre.count + raw.header.count + raw.body.count)
+        pre.append(contentsOf: datagram[raw.header])
+        pre.append(contentsOf: datagram[raw.body])
+        return Ed25519.verify(signature: signature, message: pre, publicKey: senderPublicKey)
+    }
+
+    private func verifiesCanonically() -> Bool {
+        var w = CBORWriter(capacity: 256)
+        w.raw(ProtocolConstants.messageSignPrefix)
+        header.encode(to: &w)
+        body.encode(to: &w)
+        return Ed25519.verify(signature: signature, message: w.bytes, publicKey: senderPublicKey)
+    }
+
+    /// The raw header and body items of a datagram the general decoder accepted: the first
+    /// entries naming fields 1 and 2, as the decoder reads them. Nil when the outer item is
+    /// not a plain map (a tagged one, say); only the canonical check applies then.
+    static func rawItems(of datagram: [UInt8]) -> RawItems? {
+        var reader = CBORReader(bytes: datagram)
+        guard let entries = try? reader.readMapValueRanges() else { return nil }
+        var header: Range<Int>?, body: Range<Int>?
+        for e in entries {
+            switch CBORFields.fieldNumber(of: e.key) {
+            case 1? where header == nil: header = e.value
+            case 2? where body == nil: body = e.value
+            default: break
+            }
+        }
+        guard let header, let body else { return nil }
+        return RawItems(header: header, body: body)
+    }
+
     /// The fast path: the canonical layout read in place (see FastPathDecoding.swift); nil for
     /// any other layout, never an error.
-    static func parseCanonical(_ datagram: [UInt8]) -> Packet? {
+    static func parseCanonical(_ datagram: [UInt8]) -> (Packet, RawItems)? {
         var c = CBORCursor(datagram)
-        guard c.mapCount() == 4, c.key(1), let header = Header(fast: &c),
-              let type = MessageType(rawValue: header.msgType),
-              c.key(2), let body = MessageBody(fast: &c, type: type),
-              c.key(3), let pub = c.ownedBytes(count: Ed25519.publicKeyCount),
+        guard c.mapCount() == 4, c.key(1) else { return nil }
+        let headerStart = c.position
+        guard let header = Header(fast: &c), let type = MessageType(rawValue: header.msgType) else { return nil }
+        let headerEnd = c.position
+        guard c.key(2) else { return nil }
+        let bodyStart = c.position
+        guard let body = MessageBody(fast: &c, type: type) else { return nil }
+        let bodyEnd = c.position
+        guard c.key(3), let pub = c.ownedBytes(count: Ed25519.publicKeyCount),
               c.key(4), let sig = c.ownedBytes(count: Ed25519.signatureCount),
               c.isAtEnd else { return nil }
-        return Packet(header: header, body: body, senderPublicKey: pub, signature: sig)
+        return (Packet(header: header, body: body, senderPublicKey: pub, signature: sig),
+                RawItems(header: headerStart..<headerEnd, body: bodyStart..<bodyEnd))
     }
 
     /// The general path: the reference decoder's full leniency, with typed errors (no signature

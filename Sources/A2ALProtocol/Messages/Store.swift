@@ -30,17 +30,45 @@ public struct Store: Hashable, Sendable {
     }
 }
 
-/// STORE_RESP (0x08): `{1: stored}`.
+/// STORE_RESP (0x08): `{1: stored, 2: already_had (omitempty, v0.1.8+), 3: reason (omitempty,
+/// v0.1.8+)}` (docs/protocol.md, "STORE_RESP"). A v0.1.7 receiver drops a reply carrying key 2 or 3,
+/// so those keys are only ever sent to peers that have shown they understand them.
 public struct StoreResp: Hashable, Sendable {
     public var stored: Bool
-    public init(stored: Bool) { self.stored = stored }
+    /// The responder already held an equal or newer record for the slot.
+    public var alreadyHad: Bool
+    /// Why a record was refused (`StoreReason`); 0 when stored or unexplained.
+    public var reason: UInt8
+
+    public init(stored: Bool, alreadyHad: Bool = false, reason: UInt8 = 0) {
+        self.stored = stored
+        self.alreadyHad = alreadyHad
+        self.reason = reason
+    }
+
+    /// What a v0.1.8+ requester reads: the responder holds the record (stored or already had).
+    public var holdsRecord: Bool { stored || alreadyHad }
 
     func encode(to w: inout CBORWriter) {
-        w.mapHeader(1)
+        w.mapHeader(1 + (alreadyHad ? 1 : 0) + (reason == 0 ? 0 : 1))
         w.uint(1); w.bool(stored)
+        if alreadyHad { w.uint(2); w.bool(true) }
+        if reason != 0 { w.uint(3); w.uint(reason) }
     }
 
     init(fields f: CBORFields) throws(CBORError) {
         stored = try f.bool(1)
+        alreadyHad = try f.bool(2)
+        reason = UInt8(try f.uint(3, max: UInt64(UInt8.max)))
     }
+}
+
+/// STORE_RESP reason codes (key 3). Values are never reused for another meaning.
+public enum StoreReason {
+    /// Stored, or a refusal without information (every v0.1.7 refusal).
+    public static let none: UInt8 = 0
+    /// The responder's own policy refuses the record: a stable refusal of the peer.
+    public static let policy: UInt8 = 1
+    /// The record itself is rejected (signature, payload, time, key or authority): the peer is fine.
+    public static let recordInvalid: UInt8 = 2
 }

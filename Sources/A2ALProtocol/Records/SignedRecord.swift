@@ -94,9 +94,21 @@ public struct SignedRecord: Hashable, Sendable, CBOREncodable {
 
     // MARK: Ordering
 
-    /// Freshness (wire.md §4.4): larger seq wins; equal seq, larger timestamp wins.
+    /// Record precedence of the v0.2.x network (docs/protocol.md, "Record precedence"): the
+    /// later delegation `issued_at` wins (a self-signed record, or one whose key 9 does not parse,
+    /// counts as 0), then the larger seq, then the larger timestamp. Equal on all three: neither
+    /// is newer. Ordering by delegation first is what lets a master key revoke a stolen
+    /// operational key: records under a newer delegation win whatever seq the thief used.
     public func isNewer(than other: SignedRecord) -> Bool {
+        let mine = delegationIssuedAt, theirs = other.delegationIssuedAt
+        if mine != theirs { return mine > theirs }
         if seq != other.seq { return seq > other.seq }
         return timestamp > other.timestamp
+    }
+
+    /// `issued_at` of the attached delegation proof; 0 when self-signed or unparseable.
+    public var delegationIssuedAt: UInt64 {
+        guard !delegation.isEmpty, let proof = try? DelegationProof(encoded: delegation) else { return 0 }
+        return proof.issuedAt
     }
 }
