@@ -14,6 +14,7 @@ final class EventLog: Sendable {
     let observations = Mutex<[Observation]>([])
     let transitions = Mutex<[HealthTransition]>([])
     let stored = Mutex<[(node: Int, key: NodeID)]>([])
+    let pushed = Mutex<[(node: Int, key: NodeID, record: SignedRecord, from: NodeID)]>([])
 }
 
 /// A set of nodes on one in-memory network. Each node's transport is named by a synthetic
@@ -27,7 +28,8 @@ final class TestCluster: Sendable {
 
     init(size: Int, clock: any NodeClock = SystemClock(), config: MemoryNetwork.Config = .init(),
          limits: RoutingLimits = .default, ipBase: UInt32 = 0x0a00_0001, authority: StoreAuthority? = DHTNode.referenceAuthority,
-         rateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP, NodeConstants.inboundBurstPerIP)) throws {
+         rateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP, NodeConstants.inboundBurstPerIP),
+         profiles: (Int) -> WireProfile = { _ in .current }) throws {
         self.clock = clock
         network = MemoryNetwork(clock: clock, config: config)
         var nodes: [DHTNode] = []
@@ -42,9 +44,11 @@ final class TestCluster: Sendable {
             let events = NodeEvents(
                 observedAddress: { reporter, wire in log.observations.withLock { $0.append(.init(node: i, reporter: reporter, wire: wire)) } },
                 peerHealthChanged: { t in log.transitions.withLock { $0.append(t) } },
-                recordStored: { key, _ in log.stored.withLock { $0.append((i, key)) } })
+                recordStored: { key, _ in log.stored.withLock { $0.append((i, key)) } },
+                recordPushed: { key, record, from in log.pushed.withLock { $0.append((i, key, record, from)) } })
             nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock, events: events,
-                                                   authority: authority, routingLimits: limits, inboundRateLimit: rateLimit)))
+                                                   authority: authority, routingLimits: limits, inboundRateLimit: rateLimit,
+                                                   wireProfile: profiles(i))))
             keys.append(kp)
         }
         self.nodes = nodes

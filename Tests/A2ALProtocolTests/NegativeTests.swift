@@ -211,10 +211,12 @@ import A2ALCore
     }
 
     @Test func delegationFailures() throws {
-        // issued 1000, expires 1010: valid at 1005, expired at 1010.
+        // issued 1000, expires 1010: valid at 1005 and through the 60 s grace (1069), expired at 1070.
         let proof = DelegationProof.signEd25519(master: a, opPub: b.publicKey, issuedAt: 1000, expiresAt: 1010)
         try proof.verify(now: 1005)
-        #expect(throws: DelegationError.expired(expiresAt: 1010, now: 1010)) { try proof.verify(now: 1010) }
+        try proof.verify(now: 1010)
+        try proof.verify(now: 1069)
+        #expect(throws: DelegationError.expired(expiresAt: 1010, now: 1070)) { try proof.verify(now: 1070) }
         var wrongScope = DelegationProof.signEd25519(master: a, opPub: b.publicKey, issuedAt: 1000, expiresAt: 0, scope: 2)
         #expect(throws: DelegationError.badScope(2)) { try wrongScope.verify(now: 1005) }
         wrongScope.scope = 1

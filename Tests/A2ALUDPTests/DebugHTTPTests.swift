@@ -200,8 +200,9 @@ func jsonKeys(_ text: String, depth: Int = 1) -> [String] {
         #expect((counters["rx_packets_verified"] as? Int ?? 0) >= 2)
         let keys = jsonKeys(stats.bodyText)
         #expect(keys.first == "rx_packets_verified")
-        #expect(keys.suffix(6) == ["unique_nodes_since_start", "dropped_malformed", "dropped_rate_limited",
-                                   "dropped_unsolicited", "store_keys", "store_records"])
+        #expect(keys.suffix(9) == ["unique_nodes_since_start", "dropped_malformed", "dropped_rate_limited",
+                                   "dropped_unsolicited", "dropped_unknown_type", "dropped_unexpected_push",
+                                   "dropped_invalid_push", "store_keys", "store_records"])
 
         await server.stop()
         await a.close()
