@@ -82,7 +82,7 @@ import A2ALCore
             return .natProbeRequest(NATProbeRequest(token: try hex(b, "token"), claimed: try observed("claimed_addr")))
         case .natProbeEcho: return .natProbeEcho(NATProbeEcho(token: try hex(b, "token")))
         case .dhtPush, .dhtPushAck:
-            // v0.1.7 vectors have no such messages; reference-v0.2.9.json is read by GoldenV029Tests.
+            // v0.1.7 vectors have no such messages; reference-v0.2.9.json is read by GoldenV029MessageTests.
             throw ReferenceVectors.LoadError.malformed("no v0.1.7 vector can carry \(type)")
         }
     }

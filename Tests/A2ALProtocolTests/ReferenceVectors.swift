@@ -1,9 +1,13 @@
 import Foundation
 import A2ALCore
 
-/// Loads `../shared/vectors/reference-v0.1.7.json` (beside the repository), the bytes the
-/// reference implementation produced. A missing or unreadable file is a test failure.
+/// Loads a reference vector file from `shared/vectors/` beside the package root (by default
+/// `reference-v0.1.7.json`), the bytes the reference implementation produced. A missing or
+/// unreadable file is a test failure.
 struct ReferenceVectors {
+    static let v017File = "reference-v0.1.7.json"
+    static let v029File = "reference-v0.2.9.json"
+
     let root: [String: Any]
 
     enum LoadError: Error, CustomStringConvertible {
@@ -25,12 +29,15 @@ struct ReferenceVectors {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
-    static var path: String {
-        packageRoot().deletingLastPathComponent().appendingPathComponent("shared/vectors/reference-v0.1.7.json").path
+    static func path(file: String) -> String {
+        packageRoot().deletingLastPathComponent().appendingPathComponent("shared/vectors/\(file)").path
     }
 
-    static func load() throws -> ReferenceVectors {
-        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError.missing(path) }
+    static var path: String { path(file: v017File) }
+
+    static func load(file: String = v017File) throws -> ReferenceVectors {
+        let location = path(file: file)
+        guard let data = FileManager.default.contents(atPath: location) else { throw LoadError.missing(location) }
         guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw LoadError.malformed("top level is not an object")
         }
