@@ -89,6 +89,16 @@ import Testing
             let found = try await c.nodes[q].aggregateRecords(key, recType: RecordType.topic)
             #expect(Set(found.map(\.address)) == Set([1, 4, 13, 17].map { c.nodes[$0].address }), "node \(q)")
         }
+        // Mailbox poll both ways: a legacy sender to one of ours, and ours to a legacy recipient.
+        for (sender, recipient) in [(14, 3), (5, 16)] {
+            let note = try SignedRecord.sign(recType: RecordType.mailbox, payload: [UInt8(sender)], seq: 1,
+                                             timestamp: c.clock.unixSeconds(), ttl: 600, signer: c.keys[sender])
+            try c.nodes[sender].publish(note, at: c.nodes[recipient].nodeID)
+            #expect(try await replicated(c, [sender]))
+            c.nodes[recipient].watch(c.nodes[recipient].nodeID)
+            let polled = try await c.nodes[recipient].aggregateRecords(c.nodes[recipient].nodeID, recType: RecordType.mailbox)
+            #expect(polled == [note], "mailbox \(sender) -> \(recipient)")
+        }
         // Duplicates and a refusal sent by us to every legacy node: answered, and the answers
         // they get from us are ones they accept.
         let own = try endpointRecord(c.keys[2], now: c.clock.unixSeconds())

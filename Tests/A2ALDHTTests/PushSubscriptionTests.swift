@@ -185,10 +185,14 @@ import Testing
         #expect(t.generation(of: a) == .v024, "an answer in between resets the count")
         t.newFieldTimedOut(a)
         #expect(t.generation(of: a) == .legacy)
-        // Bounded: the least recent evidence is forgotten.
+        // Bounded: the least recent evidence is forgotten (a quarter of the table at a time).
         t.observe(a, shows: .v018)
         t.observe(b, shows: .v018)
         t.observe(c, shows: .v024)
-        #expect(t.count == 2 && t.generation(of: a) == .legacy && t.generation(of: c) == .v024)
+        #expect(t.count == 2 && t.generation(of: a) == .legacy && t.generation(of: b) == .v018 && t.generation(of: c) == .v024)
+        var big = PeerGenerationTable(capacity: 100)
+        let ids = (0..<1000).map { _ in NodeID.random() }
+        for id in ids { big.observe(id, shows: .v018) }
+        #expect(big.count <= 100 && big.generation(of: ids[999]) == .v018 && big.generation(of: ids[0]) == .legacy)
     }
 }

@@ -79,7 +79,7 @@ public struct Packet: Hashable, Sendable {
             parsed = try parseGeneral(datagram)
             raw = rawItems(of: datagram)
         }
-        guard parsed.verifiesAsReceived(datagram, raw) || parsed.verifiesCanonically() else {
+        guard parsed.verifiesAsReceived(datagram, raw) || parsed.verifiesCanonically(unlessEqualTo: datagram, raw) else {
             throw .badSignature
         }
         switch parsed.body {
@@ -93,9 +93,8 @@ public struct Packet: Hashable, Sendable {
     /// What a reference receiver of `schema` accepts: its own types only, and a signature over
     /// the re-encoding of the fields its schema knows.
     private static func decodeAsReference(_ datagram: [UInt8], schema: WireSchema) throws(PacketError) -> Packet {
-        let parsed: Packet
-        if let fast = parseCanonical(datagram)?.0 { parsed = fast } else { parsed = try parseGeneral(datagram) }
-        if schema == .v017, parsed.type.isV024 { throw .unknownMessageType(parsed.type.rawValue) }
+        // A v0.1.7 receiver does not know the v0.2.4 types: it refuses them before their body.
+        let parsed = try parseGeneral(datagram, knows: { schema != .v017 || !$0.isV024 })
         let seen = schema == .v017 ? Packet(header: parsed.header, body: parsed.body.v017Projection,
                                             senderPublicKey: parsed.senderPublicKey, signature: parsed.signature) : parsed
         guard seen.verifiesCanonically() else { throw .badSignature }
@@ -123,11 +122,30 @@ public struct Packet: Hashable, Sendable {
     }
 
     private func verifiesCanonically() -> Bool {
+        Ed25519.verify(signature: signature, message: canonicalPreimage, publicKey: senderPublicKey)
+    }
+
+    /// The fallback check, skipped when the re-encoding is the received bytes themselves (every
+    /// canonical datagram): a bad signature then costs one verification, not two.
+    private func verifiesCanonically(unlessEqualTo datagram: [UInt8], _ raw: RawItems?) -> Bool {
+        let preimage = canonicalPreimage
+        if let raw {
+            let prefix = ProtocolConstants.messageSignPrefix.count
+            if preimage.count == prefix + raw.header.count + raw.body.count,
+               preimage[prefix..<(prefix + raw.header.count)].elementsEqual(datagram[raw.header]),
+               preimage[(prefix + raw.header.count)...].elementsEqual(datagram[raw.body]) {
+                return false
+            }
+        }
+        return Ed25519.verify(signature: signature, message: preimage, publicKey: senderPublicKey)
+    }
+
+    private var canonicalPreimage: [UInt8] {
         var w = CBORWriter(capacity: 256)
         w.raw(ProtocolConstants.messageSignPrefix)
         header.encode(to: &w)
         body.encode(to: &w)
-        return Ed25519.verify(signature: signature, message: w.bytes, publicKey: senderPublicKey)
+        return w.bytes
     }
 
     /// The raw header and body items of a datagram the general decoder accepted: the first
@@ -169,7 +187,7 @@ public struct Packet: Hashable, Sendable {
 
     /// The general path: the reference decoder's full leniency, with typed errors (no signature
     /// check yet).
-    static func parseGeneral(_ datagram: [UInt8]) throws(PacketError) -> Packet {
+    static func parseGeneral(_ datagram: [UInt8], knows: (MessageType) -> Bool = { _ in true }) throws(PacketError) -> Packet {
         let header: Header
         let bodyItem: CBOR
         let pub: [UInt8], sig: [UInt8]
@@ -190,7 +208,7 @@ public struct Packet: Hashable, Sendable {
         }
         guard pub.count == Ed25519.publicKeyCount else { throw .badPublicKeyLength(pub.count) }
         guard sig.count == Ed25519.signatureCount else { throw .badSignatureLength(sig.count) }
-        guard let type = MessageType(rawValue: header.msgType) else { throw .unknownMessageType(header.msgType) }
+        guard let type = MessageType(rawValue: header.msgType), knows(type) else { throw .unknownMessageType(header.msgType) }
         do {
             let body = try MessageBody(type: type, cbor: bodyItem)
             return Packet(header: header, body: body, senderPublicKey: pub, signature: sig)

@@ -28,7 +28,8 @@ import Testing
         #expect(info.keys.contains("network_size") && info.keys.contains("started_at"))
 
         let stats = try await c.call("node.stats")
-        #expect(stats.keys == ["routing", "store", "transport", "health", "network_size", "rpc"])
+        #expect(stats.keys == ["routing", "store", "transport", "push", "health", "network_size", "rpc"])
+        #expect(stats["push"]?["watched_keys"] == 0 && stats["transport"]?["dropped_unknown_type"] == 0)
         #expect(stats["routing"]?["total_peers"] == 1 && stats["health"]?["good"] == 1)
         #expect(stats["store"]?["max_keys"] == .integer(RecordStore.defaultMaxKeys))
         #expect((stats["transport"]?["tx_packets"]?.intValue ?? 0) >= 1)
@@ -108,11 +109,16 @@ import Testing
         let rec = try endpointRecord(c.keys[0])
         let key = c.nodes[0].nodeID.description
         let stored = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])
-        #expect(stored == ["stored": true])
+        #expect(stored == ["stored": true, "already_had": false])
         #expect(c.nodes[1].localGet(c.nodes[0].nodeID) == [rec])
-        // The same record again is refused by the peer (stale): an answer, not an error.
+        // The same record again is a duplicate: the peer holds it, and says so the way a peer
+        // not known to read `already_had` accepts (docs/protocol.md, "STORE_RESP").
         let again = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])
-        #expect(again == ["stored": false])
+        #expect(again == ["stored": true, "already_had": false])
+        // A record for the wrong key is refused: an answer with its refusal, not an error.
+        let wrong = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(NodeID.random().description),
+                                                       "record": raw(rec)])
+        #expect(wrong == ["stored": false, "already_had": false, "refusal": "unexplained"])
 
         let found = try await c.call("node.find_value", ["addr": .string(c.addr(1)), "key": .string(key)])
         let records = try #require(found["records"]?.arrayValue)
@@ -218,7 +224,8 @@ import Testing
 
         // peer_health and peer_rtt before and after a ping.
         let before = try await c.call("node.peer_health", ["node_id": .string(c.nodes[1].nodeID.description)])
-        #expect(before == ["node_id": .string(c.nodes[1].nodeID.description), "health": "unknown", "allow_contact": true])
+        #expect(before == ["node_id": .string(c.nodes[1].nodeID.description), "health": "unknown", "allow_contact": true,
+                           "wire_generation": "legacy"])
         #expect(try await c.call("node.peer_rtt", ["addr": .string(c.addr(1))]) == ["rtt_ms": nil])
         _ = try await c.call("node.ping", ["addr": .string(c.addr(1))])
         #expect(try await c.call("node.peer_health", ["node_id": .string(c.nodes[1].nodeID.description)])["health"] == "good")
