@@ -10,6 +10,8 @@ final class SimCluster: Sendable {
     let network: MemoryNetwork
     let nodes: [DHTNode]
     let keys: [Ed25519.KeyPair]
+    /// The wire profile node `i` runs (all `.current` unless reference fractions were given).
+    let profiles: [WireProfile]
 
     /// The endpoint of node `i` (10.0.0.1 upwards; .0 is skipped so no node sits on a network address).
     static func endpoint(_ i: Int) -> WireEndpoint {
@@ -24,6 +26,8 @@ final class SimCluster: Sendable {
             oneWayLatency: .microseconds(Int64((options.latencyMs * 1000).rounded())),
             jitter: .microseconds(Int64((options.jitterMs * 1000).rounded())),
             lossRate: options.loss, seed: options.seed))
+        let profiles = assignProfiles(count: options.nodes, legacyFraction: options.legacyFraction,
+                                      go029Fraction: options.go029Fraction, seed: options.seed)
         var nodes: [DHTNode] = []
         var keys: [Ed25519.KeyPair] = []
         nodes.reserveCapacity(options.nodes)
@@ -36,11 +40,13 @@ final class SimCluster: Sendable {
             // No inbound rate limit: in a simulation every peer shares one scheduler, and a
             // per-IP limiter would only measure the simulator's burstiness.
             nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock,
-                                                   routingLimits: .default, inboundRateLimit: nil)))
+                                                   routingLimits: .default, inboundRateLimit: nil,
+                                                   wireProfile: profiles[i])))
             keys.append(kp)
         }
         self.nodes = nodes
         self.keys = keys
+        self.profiles = profiles
     }
 
     /// Starts node i at i/N of `spread`: nodes started in one burst run their periodic

@@ -14,6 +14,18 @@ struct SimOptions: Sendable {
     var staggerSeconds = 15.0
     /// Upper bound on waiting for the network to fall quiet after publishing.
     var settleSeconds = 60.0
+    /// Fractions of the nodes that behave like v0.1.7 and v0.2.9 reference nodes (wire
+    /// profiles); the rest run ours. Chosen from the seed.
+    var legacyFraction = 0.0
+    var go029Fraction = 0.0
+    /// Trials per ordered profile pair in the version phase; nil = 10 on a mixed network, none
+    /// otherwise.
+    var versionTrials: Int?
+
+    /// Whether any node is asked to run a reference profile.
+    var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
+    /// Trials per profile pair the version phase runs (0 = no version phase).
+    var versionPhaseTrials: Int { versionTrials ?? (mixed ? 10 : 0) }
 
     static let usage = """
     usage: a2al-sim [options]
@@ -28,6 +40,11 @@ struct SimOptions: Sendable {
       --stagger-start-s T        spread node starts over T s so maintenance passes are not
                                  synchronised (default 15 = one maintenance period; 0 = at once)
       --settle-seconds T         max wait for replication to fall quiet (default 60)
+      --legacy-fraction F        fraction of nodes behaving as v0.1.7 reference nodes (default 0)
+      --go029-fraction F         fraction of nodes behaving as v0.2.9 reference nodes (default 0);
+                                 the two fractions together at most 1, the rest run ours
+      --version-trials K         resolves and topic searches per ordered pair of wire profiles
+                                 (default 10 when a fraction is set, else no version phase)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -85,6 +102,9 @@ struct SimOptions: Sendable {
             case "--bootstrap-concurrency": o.bootstrapConcurrency = try int(flag, 1...10_000)
             case "--stagger-start-s": o.staggerSeconds = try double(flag, 0...3600)
             case "--settle-seconds": o.settleSeconds = try double(flag, 0...3600)
+            case "--legacy-fraction": o.legacyFraction = try double(flag, 0...1)
+            case "--go029-fraction": o.go029Fraction = try double(flag, 0...1)
+            case "--version-trials": o.versionTrials = try int(flag, 0...10_000)
             case "--seed":
                 let v = try value(flag)
                 guard let s = UInt64(v) else { throw .badValue(flag, v, "not an unsigned 64-bit integer") }
@@ -92,6 +112,9 @@ struct SimOptions: Sendable {
             default: throw .unknown(flag)
             }
             i += 1
+        }
+        guard o.legacyFraction + o.go029Fraction <= 1 + 1e-9 else {
+            throw .badValue("--legacy-fraction + --go029-fraction", String(o.legacyFraction + o.go029Fraction), "must be at most 1")
         }
         return o
     }

@@ -69,6 +69,16 @@ func simulate(_ options: SimOptions) async throws -> JSON {
     let lookups = await runLookups(cluster, count: options.lookups, closed: closed, timeout: .seconds(10), rng: &rng)
     let lookupTime = lookupTimer.elapsed()
     let lookupDatagrams = cluster.network.stats.sent - sentBeforeLookups
+
+    // Phase 6 (mixed networks): what each wire profile achieves against each other one.
+    var versions: (result: VersionResult, time: PhaseTimer.Elapsed)?
+    if options.versionPhaseTrials > 0 {
+        let versionTimer = PhaseTimer()
+        let result = await runVersionPhase(cluster, trials: options.versionPhaseTrials, closed: closed,
+                                           concurrency: min(options.bootstrapConcurrency, 16), rng: &rng)
+        versions = (result, versionTimer.elapsed())
+        progress("versions: done in \(Int(versionTimer.elapsed().wall)) s")
+    }
     let net = cluster.network.stats
     let total = totalTimer.elapsed()
 
@@ -80,15 +90,27 @@ func simulate(_ options: SimOptions) async throws -> JSON {
     }
 
     let packetSummary = Summary(lookups.packets)
-    return JSON.object([
+    var parameters: [(String, JSON)] = [
+        ("nodes", .int(options.nodes)), ("latency_ms", .double(options.latencyMs)),
+        ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
+        ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
+        ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
+        ("resolve_timeout_s", .int(10)), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
+    ]
+    if versions != nil || options.mixed {
+        parameters += [("legacy_fraction", .double(options.legacyFraction, places: 4)),
+                       ("go029_fraction", .double(options.go029Fraction, places: 4)),
+                       ("version_trials", .int(options.versionPhaseTrials))]
+    }
+    var phases: [(String, JSON)] = [
+        ("create_start", createTime.json), ("bootstrap", bootTime.json), ("publish", pubTime.json),
+        ("settle_s", .double(settled.seconds)), ("churn", churnTime.json), ("lookups", lookupTime.json),
+    ]
+    if let versions { phases.append(("versions", versions.time.json)) }
+    phases.append(("total", total.json))
+    var report: [(String, JSON)] = [
         ("simulator", .string("a2al-sim")),
-        ("parameters", .object([
-            ("nodes", .int(options.nodes)), ("latency_ms", .double(options.latencyMs)),
-            ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
-            ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
-            ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
-            ("resolve_timeout_s", .int(10)), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
-        ])),
+        ("parameters", .object(parameters)),
         ("bootstrap_seconds", .double(bootTime.wall)),
         ("bootstrap", .object([
             ("core_nodes", .int(boot.coreNodes)), ("core_pings_ok", .int(boot.corePingsOK)),
@@ -137,10 +159,8 @@ func simulate(_ options: SimOptions) async throws -> JSON {
             ("idle_background_datagrams_per_s", .double(idleRate, places: 1)),
             ("idle_background_cpu_fraction", .double(idle.cpu / idle.wall, places: 3)),
         ])),
-        ("phases", .object([
-            ("create_start", createTime.json), ("bootstrap", bootTime.json), ("publish", pubTime.json),
-            ("settle_s", .double(settled.seconds)), ("churn", churnTime.json), ("lookups", lookupTime.json),
-            ("total", total.json),
-        ])),
-    ])
+        ("phases", .object(phases)),
+    ]
+    if let versions { report.append(("versions", versions.result.json)) }
+    return .object(report)
 }

@@ -1,7 +1,9 @@
 // a2al-sim: N DHT nodes in one process on the in-memory transport with real time and simulated
 // latency, loss and churn. Creates and starts the nodes, bootstraps them, publishes every
 // node's endpoint record, closes a fraction of them, resolves random records and prints one
-// JSON report on stdout (progress on stderr). Build with -c release; `--help` lists options.
+// JSON report on stdout (progress on stderr). With reference wire profiles mixed in
+// (--legacy-fraction, --go029-fraction) a version phase measures every pair of generations.
+// Build with -c release; `--help` lists options.
 #if canImport(Glibc)
 import Glibc
 #endif
