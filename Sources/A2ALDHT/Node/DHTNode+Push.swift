@@ -43,7 +43,9 @@ extension DHTNode {
     func asksForPush(at key: NodeID, from peer: NodeID) -> Bool {
         switch wireProfile {
         case .v017: return false
-        case .v029: return true
+        // The reference flags its searches and polls (the lookups of watched keys here) to
+        // every peer, whatever it has shown.
+        case .v029: return isWatching(key)
         case .current:
             return state.withLock { $0.watched[key] != nil && $0.generations.generation(of: peer) >= .v024 }
         }
