@@ -5,8 +5,7 @@ import A2ALProtocol
 @testable import A2ALDHT
 
 /// The records, precedence cases, validity cases and size cases of the v0.2.9 reference vectors
-/// (docs/protocol.md, "Record precedence", "STORE_RESP", "Delegation proofs"; the vector contents
-/// are listed in wire-v0.2.md §8, the rules in §4).
+/// (docs/protocol.md, "Record precedence", "STORE_RESP", "Time rules").
 ///
 /// Every record is decoded from the reference bytes, re-encoded and re-signed byte for byte, and
 /// judged at the case's fixed `now` by `verify(now:)`, `RecordAuthority.check` and a

@@ -4,8 +4,7 @@ import A2ALCore
 @testable import A2ALProtocol
 
 /// The messages and negative messages of the v0.2.9 reference vectors (docs/protocol.md,
-/// "Message signatures", "FIND_VALUE", "STORE_RESP", "One-shot push subscriptions"; the vector
-/// contents are listed in wire-v0.2.md §8).
+/// "Message signatures", "FIND_VALUE", "STORE_RESP", "One-shot push subscriptions").
 ///
 /// Each positive message is rebuilt from its decoded fields and signed with the named identity,
 /// and must equal the reference bytes; the reference bytes are decoded under our own receive rule
@@ -70,7 +69,7 @@ import A2ALCore
             #expect(wire == reference, "\(name) wire")
             #expect(reference.count == Int(try int(m, "wire_len")), "\(name) wire_len")
             // The reference re-encoded its own decoding to the same bytes, so Go's re-encode rule and
-            // ours agree on every positive message (wire-v0.2.md §1.2).
+            // ours agree on every positive message (docs/protocol.md).
             #expect(m["byte_identical_to_reencoding"] as? Bool == true, "\(name)")
 
             // Our receive rule accepts every positive message and gives back the vector's fields.
@@ -103,7 +102,7 @@ import A2ALCore
                 Issue.record("\(name): .v017 rejects (\(e)) what the v0.1.7 reference accepted")
             case (false, let outcome):
                 // A well-formed message that uses a v0.2.x field fails the v0.1.7 re-encoding's
-                // signature ("invalid message"); a v0.2.4 type is unknown to it (wire-v0.2.md §1.1).
+                // signature ("invalid message"); a v0.2.4 type is unknown to it (docs/protocol.md).
                 let goError = try string(v017, "error")
                 let expected: Expectation = goError == Self.goUnknownType ? .unknownType : .badSignature
                 #expect(goError == Self.goUnknownType || goError == Self.goInvalid, "\(name): \(goError)")
@@ -135,7 +134,7 @@ import A2ALCore
         }
         let a = try vectors.keyPair(label: "rfc8032-test1"), b = try vectors.keyPair(label: "seed-01..20")
 
-        // A asks for NodeID(B), all types, subscribing (wire-v0.2.md §2.2).
+        // A asks for NodeID(B), all types, subscribing (docs/protocol.md).
         #expect(try body("FIND_VALUE_subscribe_all_types")
                 == .findValue(FindValue(target: b.address.nodeID, recType: 0, oneShotSubscribe: true)))
         // A topic search: TopicKey("ai/test") (the topic the vector's note names), rec_type 0x10.
@@ -190,7 +189,7 @@ import A2ALCore
         // verify over their re-encoding, which drops the explicit false (omitempty) or the unknown key,
         // so the signature fails. We verify over the bytes as received first, so we ACCEPT both on
         // purpose: our rule accepts a strict superset of what any reference generation accepts
-        // (docs/protocol.md, "Message signatures"; wire-v0.2.md §1.2, table of differences).
+        // (docs/protocol.md, "Message signatures").
         "FIND_VALUE_explicit_false_signed_raw": (.accept, .badSignature, .badSignature),
         "FIND_VALUE_unknown_key_4_signed_raw": (.accept, .badSignature, .badSignature),
         // Length rules are the same for everyone that knows the type. v0.1.7 does not know 0x0B/0x0C
@@ -201,7 +200,7 @@ import A2ALCore
         // the positive vector STORE_RESP_reason_record_invalid. v0.2.9 (and we) accept it; v0.1.7
         // re-encodes without key 3, so its signature fails there.
         "STORE_RESP_false_reason_2_canonical_raw": (.accept, .accept, .badSignature),
-        // Still unknown in every generation (wire-v0.2.md §2.1).
+        // Still unknown in every generation (docs/protocol.md).
         "msg_type_0x0d_unknown": (.unknownType, .unknownType, .unknownType),
     ]
 
