@@ -78,7 +78,7 @@ import Testing
         var s = DebugStats(rxPacketsVerified: 1, txPackets: 2, rpcCompleted: 3, totalPeers: 4, reach1h: 0, reach24h: 5,
                            reach7d: 6, estimatedNetworkSize: 7, estimateConfidence: 0, verifiedPeers1h: 0,
                            uniqueNodesSinceStart: 8, droppedMalformed: 9, droppedRateLimited: 10,
-                           droppedUnsolicited: 11, droppedUnknownType: 14,
+                           droppedUnsolicited: 11, droppedUnknownType: 14, droppedJunkContacts: 0, replySendFailures: 0,
                            push: PushStats(droppedUnexpected: 15, droppedInvalid: 16, received: 0, sent: 0, acknowledged: 0,
                                            rateLimited: 0, subscriptionsRegistered: 0, subscriptionsRefused: 0,
                                            subscribers: 0, expectedPushes: 0, watchedKeys: 0),

@@ -48,7 +48,7 @@ extension DHTNode {
             sendReply(.pong(Pong(address: address, observed: observed(from))), to: packet, from: from)
         case .findNode(let req):
             remember(sender, id: senderID, from: from, now: now)
-            let nodes = replyNeighbours(for: req.target, requester: senderID, now: now)
+            let nodes = replyNeighbours(for: req.target, requester: senderID, requesterAddress: from, now: now)
             let body = FindNodeResp(nodes: nodes.isEmpty ? nil : nodes, observed: observed(from))
             sendReply(.findNodeResp(trimmed(body)), to: packet, from: from)
         case .findValue(let req):
@@ -99,7 +99,7 @@ extension DHTNode {
         let extended = wireProfile == .v029 || (wireProfile == .current && wireGeneration(of: senderID) >= .v018)
         let resp: StoreResp
         do {
-            let key = try putLocally(req.record, at: req.key ?? .zero)
+            let key = try putLocally(req.record, at: req.key ?? .zero, source: from.udp.flatMap(SubnetKey.init))
             resp = StoreResp(stored: true)
             sendReply(.storeResp(resp), to: request, from: from)
             // The reference looks subscribers up under the STORE's key field only.
@@ -107,6 +107,9 @@ extension DHTNode {
             return
         } catch .stale {
             resp = wireProfile == .v017 ? StoreResp(stored: false) : StoreResp(stored: true, alreadyHad: extended)
+        } catch .overQuota {
+            // Our own limit, not the record's fault: a policy refusal (the publisher looks elsewhere).
+            resp = StoreResp(stored: false, reason: extended ? StoreReason.policy : StoreReason.none)
         } catch {
             resp = StoreResp(stored: false, reason: extended ? StoreReason.recordInvalid : StoreReason.none)
         }
@@ -141,7 +144,17 @@ extension DHTNode {
             return  // shutting down
         } catch {
             counters.bump(counters.replySendFailures)
-            logger.warning("dht reply failed", metadata: ["msg_type": "\(body.type)", "to": "\(from)", "err": "\(error)"])
+            // Rate-limited: a peer that can make our replies fail must not be able to flood the log.
+            let now = clock.now()
+            let log = state.withLock { s -> Bool in
+                guard now >= s.nextReplyWarning else { return false }
+                s.nextReplyWarning = now + NodeConstants.decodeWarningInterval
+                return true
+            }
+            if log {
+                logger.warning("dht reply failed (further failures counted, logged at most every 30 s)",
+                               metadata: ["msg_type": "\(body.type)", "to": "\(from)", "err": "\(error)"])
+            }
         }
     }
 
@@ -157,57 +170,6 @@ extension DHTNode {
         }
         r.nodes = nodes
         return r
-    }
-
-    /// The FIND_VALUE answer (node.md §4.5.3): all valid records at the key (filtered by type),
-    /// the legacy best endpoint record, neighbours; trimmed to 1050 bytes — nodes first (down to
-    /// one), then records (down to one).
-    ///
-    /// When records must be dropped, the reference always drops the oldest, so the same few
-    /// newest records are all anyone can ever see at a busy key (20 topic announcements do not
-    /// fit one datagram). We rotate instead: each trimmed answer starts where the previous one
-    /// for that key ended, so repeated requests page through every record.
-    func findValueAnswer(_ req: FindValue, requester: NodeID, from: PeerAddress, now: Tick) -> FindValueResp {
-        let unix = clock.unixSeconds()
-        let (stored, best, cursor) = state.withLock { s in
-            (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix),
-             s.answerCursors[req.target] ?? 0)
-        }
-        // The legacy single record only when `records` is empty (v0.1.8+): both generations read
-        // `records` first, so sending both only costs bytes.
-        let legacy = stored.isEmpty || wireProfile == .v017 ? best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil } : nil
-        let nodes = replyNeighbours(for: req.target, requester: requester, now: now)
-        var resp = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: stored)
-        var trimmedRecords = false
-        while resp.encodedSize > ProtocolConstants.responseBodyTrimTarget {
-            if let n = resp.nodes, n.count > 1 {
-                resp.nodes = Array(n.dropLast())
-            } else if resp.records.count > 1 {
-                if !trimmedRecords {
-                    // Start this page at the key's cursor.
-                    let start = cursor % stored.count
-                    resp.records = Array(stored[start...] + stored[..<start])
-                    trimmedRecords = true
-                }
-                resp.records.removeLast()
-            } else if resp.record != nil, !resp.records.isEmpty {
-                resp.record = nil
-            } else if resp.nodes != nil {
-                // One record with one contact can still be too big (a large delegated record):
-                // an answer without contacts beats none at all.
-                resp.nodes = nil
-            } else {
-                break
-            }
-        }
-        if trimmedRecords {
-            let next = (cursor % stored.count + resp.records.count) % stored.count
-            state.withLock { s in
-                if s.answerCursors.count >= NodeConstants.maxAnswerCursors { s.answerCursors.removeAll() }
-                s.answerCursors[req.target] = next
-            }
-        }
-        return resp
     }
 }
 

@@ -8,6 +8,7 @@ extension DHTNode {
         await maintainReplication()
         await maintainRouting()
         prunePushSubscriptions()
+        syncPinnedKeys()
     }
 
     func runMaintenanceLoop() async {

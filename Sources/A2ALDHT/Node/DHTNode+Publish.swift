@@ -19,6 +19,7 @@ extension DHTNode {
                 if let renew { sets[rk]?.renew = renew }
             }
         }
+        syncPinnedKeys()
         scheduleRenewal(rk)
         return storeKey
     }
@@ -48,6 +49,7 @@ extension DHTNode {
     /// Stops replicating everything `publisher` published (node.md §10.6). Stored records stay.
     public func removeReplicaSets(publisher: NodeID) {
         replication.withLock { $0 = $0.filter { $0.key.publisher != publisher } }
+        syncPinnedKeys()
     }
 
     /// Stops replicating one record slot: what `publisher` published at `key` with `recType`.
@@ -55,6 +57,7 @@ extension DHTNode {
     public func removeReplicaSet(key: NodeID, publisher: NodeID, recType: UInt8) {
         let rk = ReplicaKey(storeKey: key, publisher: publisher, recType: recType)
         _ = replication.withLock { $0.removeValue(forKey: rk) }
+        syncPinnedKeys()
     }
 
     /// Number of replica sets and of confirmed replicas in them (diagnostics, tests).

@@ -33,9 +33,16 @@ extension DHTNode {
         guard info.isConsistent, info.nodeID != nodeID else { return }
         let now = clock.now()
         let contact = Contact(nodeInfo: info)
-        let outcome = state.withLock { s -> AddOutcome in
-            if let e = contact.endpoint { s.dial.bind(info.nodeID, .udp(e), firstHand: false) }
+        let outcome = state.withLock { s -> AddOutcome? in
+            if let e = contact.endpoint {
+                guard admitsHearsay(e, from: learnedFrom, s) else { return nil }
+                s.dial.bind(info.nodeID, .udp(e), firstHand: false)
+            }
             return s.routing.add(contact, verifiedAt: nil, learnedFrom: learnedFrom, now: now)
+        }
+        guard let outcome else {
+            counters.bump(counters.droppedJunkContacts)
+            return
         }
         handle(outcome)
     }
@@ -55,20 +62,22 @@ extension DHTNode {
     /// Neighbours for a FIND_NODE / FIND_VALUE answer (node.md §4.6): verified entries (fresh
     /// before stale) that are not Bad, padded with the healthiest hearsay when fewer than 8.
     /// Never the requester (design.md deviation 11) and never a contact that cannot be encoded.
-    func replyNeighbours(for target: NodeID, requester: NodeID?, now: Tick) -> [NodeInfo] {
+    /// Junk endpoints are never passed on, and loopback ones only to a requester on loopback.
+    func replyNeighbours(for target: NodeID, requester: NodeID?, requesterAddress: PeerAddress?, now: Tick) -> [NodeInfo] {
         state.withLock { s in
             let k = NodeConstants.k
             // Filtering during the table walk keeps this O(k) on the hot FIND_NODE path.
             let verified = s.routing.nearestVerified(to: target, count: k, freshCutoff: now - NodeConstants.verifiedFreshWindow) {
-                $0.contact.nodeID != requester && $0.contact.address != nil && $0.contact.endpoint != nil
-                    && s.health.health(of: $0.contact.nodeID) != .bad
+                guard $0.contact.nodeID != requester, $0.contact.address != nil, let e = $0.contact.endpoint else { return false }
+                return sharesContact(e, with: requesterAddress) && s.health.health(of: $0.contact.nodeID) != .bad
             }
             var out = verified.compactMap(\.contact.nodeInfo)
             if out.count < NodeConstants.replyStarvationThreshold {
                 var taken = Set(out.map(\.nodeID))
                 for e in nearestHealthy(s, to: target, count: k) where out.count < k {
                     let id = e.contact.nodeID
-                    guard id != requester, !taken.contains(id), let info = e.contact.nodeInfo else { continue }
+                    guard id != requester, !taken.contains(id), let info = e.contact.nodeInfo,
+                          sharesContact(info.endpoint, with: requesterAddress) else { continue }
                     out.append(info)
                     taken.insert(id)
                 }

@@ -18,6 +18,10 @@ public struct DebugStats: Sendable, Equatable {
     public var droppedRateLimited: UInt64
     public var droppedUnsolicited: UInt64
     public var droppedUnknownType: UInt64
+    /// Contacts in peers' answers refused as junk (docs/security.md).
+    public var droppedJunkContacts: UInt64
+    /// Replies that could not be sent (too large, or the socket refused them).
+    public var replySendFailures: UInt64
     /// One-shot push subscriptions (docs/protocol.md): drops, pushes both ways, registrations.
     public var push: PushStats
     public var storeKeys: Int
@@ -63,6 +67,8 @@ extension DHTNode {
                 droppedRateLimited: c.droppedRateLimited.load(ordering: .relaxed),
                 droppedUnsolicited: c.droppedUnsolicited.load(ordering: .relaxed),
                 droppedUnknownType: c.droppedUnknownType.load(ordering: .relaxed),
+                droppedJunkContacts: c.droppedJunkContacts.load(ordering: .relaxed),
+                replySendFailures: c.replySendFailures.load(ordering: .relaxed),
                 push: PushStats(
                     droppedUnexpected: c.droppedUnexpectedPush.load(ordering: .relaxed),
                     droppedInvalid: c.droppedInvalidPush.load(ordering: .relaxed),

@@ -4,11 +4,12 @@ import A2ALProtocol
 extension DHTNode {
     /// Stores a record locally (the path of an inbound STORE and of our own publishing). The
     /// zero key means NodeID(record.address). Returns the effective key.
+    /// `source` is the network an inbound STORE came from (its quota applies); nil for ours.
     @discardableResult
-    func putLocally(_ record: SignedRecord, at key: NodeID) throws(StoreError) -> NodeID {
+    func putLocally(_ record: SignedRecord, at key: NodeID, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
         let unix = clock.unixSeconds()
         let stored = try state.withLock { s throws(StoreError) -> NodeID in
-            try s.store.put(record, at: key, now: unix)
+            try s.store.put(record, at: key, now: unix, source: source)
         }
         events.recordStored?(stored, record)
         return stored
@@ -49,6 +50,19 @@ extension DHTNode {
 
     /// The store's effective key limit (the default when it was set to 0 or less).
     public var maxStoreKeys: Int { state.withLock { $0.store.maxKeys } }
+
+    /// The store's byte limits, changed at run time (takes effect at the next put).
+    public var storeBudget: StoreBudget {
+        get { state.withLock { $0.store.budget } }
+        set { state.withLock { $0.store.budget = newValue } }
+    }
+
+    /// Pins the keys of our own publications so the byte budget never evicts them; called when
+    /// replica sets come and go (and by every maintenance pass, which catches sets that ended).
+    func syncPinnedKeys() {
+        let keys = replication.withLock { Set($0.keys.map(\.storeKey)) }
+        state.withLock { $0.store.pinned = keys }
+    }
 
     /// Removes expired records now; returns how many.
     @discardableResult

@@ -20,6 +20,8 @@ public final class DHTNode: Sendable {
         public var authority: StoreAuthority?
         /// Distinct keys in the local store; ≤ 0 means the default (100,000).
         public var maxStoreKeys: Int
+        /// Record bytes the store may hold, in total and per source network.
+        public var storeBudget: StoreBudget
         public var routingLimits: RoutingLimits
         /// File for the seen-peers window; nil disables persistence.
         public var seenPeersPath: String?
@@ -35,7 +37,8 @@ public final class DHTNode: Sendable {
                     maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
                     inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
                                                                              NodeConstants.inboundBurstPerIP),
-                    logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current) {
+                    logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current,
+                    storeBudget: StoreBudget = .default) {
             self.transport = transport
             self.keyStore = keyStore
             self.clock = clock
@@ -47,6 +50,7 @@ public final class DHTNode: Sendable {
             self.inboundRateLimit = inboundRateLimit
             self.logger = logger
             self.wireProfile = wireProfile
+            self.storeBudget = storeBudget
         }
     }
 
@@ -105,7 +109,7 @@ public final class DHTNode: Sendable {
         }
         state = Mutex(NodeState(
             routing: RoutingTable(selfID: id.nodeID, limits: config.routingLimits),
-            store: RecordStore(maxKeys: config.maxStoreKeys, authority: config.authority),
+            store: RecordStore(maxKeys: config.maxStoreKeys, authority: config.authority, budget: config.storeBudget),
             health: PeerHealthTable(),
             seen: seen,
             dial: DialBook(capacity: NodeConstants.maxDialEntries),

@@ -39,7 +39,7 @@ public enum NodeConstants {
     public static let refillLookupTimeout: Duration = .seconds(15)
     /// Keys whose trimmed FIND_VALUE answers are being rotated (forgotten wholesale when full).
     public static let maxAnswerCursors = 4096
-    /// Decode-failure warnings are logged at most this often.
+    /// Decode-failure and reply-failure warnings are each logged at most this often.
     public static let decodeWarningInterval: Duration = .seconds(30)
     /// Seen-peers flush period.
     public static let seenPeersFlushInterval: Duration = .seconds(3600)

@@ -30,6 +30,8 @@ final class NodeCounters: Sendable {
     /// Subscriptions registered (or refreshed), and refused because the source held its share.
     let subscriptionsRegistered = Atomic<UInt64>(0)
     let subscriptionsRefused = Atomic<UInt64>(0)
+    /// Contacts from peers' answers refused as junk (unroutable, our own, loopback from afar).
+    let droppedJunkContacts = Atomic<UInt64>(0)
     /// Replies we could not send.
     let replySendFailures = Atomic<UInt64>(0)
 

@@ -31,6 +31,7 @@ struct NodeState {
     var passiveRouting = false
     var selfExternalIP: IPAddress?
     var nextDecodeWarning = Tick.zero
+    var nextReplyWarning = Tick.zero
     var started = false
     var closed = false
 }

@@ -4,7 +4,7 @@ import A2ALProtocol
 ///
 /// Addresses an attacker cannot cheaply vary inside one prefix are the unit of the limit; the
 /// prefix is kept as one integer so comparing two entries costs no allocation.
-struct SubnetKey: Hashable, Sendable {
+public struct SubnetKey: Hashable, Sendable {
     let isIPv4: Bool
     /// The top 24 bits of an IPv4 address, or the top 64 bits of an IPv6 address.
     let prefix: UInt64
@@ -18,7 +18,7 @@ struct SubnetKey: Hashable, Sendable {
     /// loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16,
     /// fe80::/10) and carrier-grade NAT (100.64/10) addresses, which tests, LANs and
     /// simulators use for many nodes at once and which an Internet attacker cannot occupy.
-    init?(_ endpoint: WireEndpoint) {
+    public init?(_ endpoint: WireEndpoint) {
         let ip = endpoint.ip.normalized
         let raw = ip.bytes
         if ip.isIPv4 {

@@ -20,6 +20,7 @@ extension RecordStore {
         let removed = stored.filter { $0.recType == recType }
         table.setRecords(at: slot, remaining)
         recordCount -= removed.count
+        released(removed, at: key)
         addressIndex.forget(removed, at: key, remaining: remaining)
     }
 
@@ -34,11 +35,34 @@ extension RecordStore {
         }
     }
 
+    /// Evicts least-recently-accessed keys while the store holds more than its byte budget,
+    /// skipping pinned keys and `protected` (the key just written). What is pinned or protected
+    /// may keep the store above the budget: our own publications and at most one key's caps.
+    mutating func evictForBytes(sparing protected: Int) {
+        var slot = table.leastRecentSlot
+        while byteCount > budget.maxBytes, slot != KeyAccessTable.noSlot {
+            let next = table.newerSlot(than: slot)
+            if slot != protected && !pinned.contains(table.key(at: slot)) {
+                dropKey(at: slot)
+                evictedForBytes &+= 1
+            }
+            slot = next
+        }
+    }
+
+    /// Takes records that left the store off the byte count and their sources' shares.
+    mutating func released(_ records: [SignedRecord], at key: NodeID) {
+        guard !records.isEmpty else { return }
+        byteCount -= records.reduce(0) { $0 + $1.budgetBytes }
+        sources.forget(records, at: key)
+    }
+
     /// Removes a key with all its records and their index entries.
     mutating func dropKey(at slot: Int) {
         let key = table.key(at: slot)
         let records = table.remove(slot)
         recordCount -= records.count
+        released(records, at: key)
         addressIndex.forget(records, at: key, remaining: [])
     }
 }

@@ -35,7 +35,9 @@ extension RecordStore {
         } else {
             table.setRecords(at: slot, remaining)
             recordCount -= stored.count - remaining.count
-            addressIndex.forget(stored.filter { $0.isExpired(now: now) }, at: key, remaining: remaining)
+            let expired = stored.filter { $0.isExpired(now: now) }
+            released(expired, at: key)
+            addressIndex.forget(expired, at: key, remaining: remaining)
         }
         return stored.count - remaining.count
     }

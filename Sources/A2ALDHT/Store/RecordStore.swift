@@ -27,6 +27,22 @@ public struct RecordStore: Sendable {
     /// Consulted on every put after verification and key binding; nil means no policy.
     public var authority: StoreAuthority?
 
+    /// Byte limits: in total (least-recently-accessed keys are evicted past it) and per source.
+    public var budget: StoreBudget
+
+    /// Record bytes held (as `SignedRecord.budgetBytes` counts them), expired ones included
+    /// until they are swept.
+    public internal(set) var byteCount = 0
+
+    /// Keys whose records this node publishes: never evicted for the byte budget.
+    public var pinned: Set<NodeID> = []
+
+    /// Puts refused because their source held its share, and keys evicted for the byte budget.
+    public internal(set) var refusedOverQuota: UInt64 = 0
+    public internal(set) var evictedForBytes: UInt64 = 0
+
+    var sources = SourceUsage()
+
     /// Keys present, including keys whose records have all expired but were not yet swept.
     public var keyCount: Int { table.count }
 
@@ -38,9 +54,10 @@ public struct RecordStore: Sendable {
     var addressIndex = AddressKeyIndex()
     var expiryQueue = ExpiryQueue()
 
-    public init(maxKeys: Int = RecordStore.defaultMaxKeys, authority: StoreAuthority? = nil) {
+    public init(maxKeys: Int = RecordStore.defaultMaxKeys, authority: StoreAuthority? = nil, budget: StoreBudget = .default) {
         keyLimit = Self.effectiveKeyLimit(maxKeys)
         self.authority = authority
+        self.budget = budget
     }
 
     /// The wire.md §4.11 authority policy (`RecordAuthority.check`) in the form a store takes.
@@ -63,8 +80,14 @@ public struct RecordStore: Sendable {
     /// A successful put can still leave the record out when the category caps pick it as the
     /// victim (an old-timestamped record into a full key) — the reference reports success then,
     /// and so does this.
+    ///
+    /// `source` is the network an inbound STORE came from (nil for our own puts and exempt
+    /// networks): its records may hold at most `budget.maxBytesPerSource` bytes. Past
+    /// `budget.maxBytes` the least-recently-accessed keys are evicted — never a pinned key (our
+    /// own publications) nor the key just written; keys recently served are recently accessed,
+    /// so they go last.
     @discardableResult
-    public mutating func put(_ record: SignedRecord, at key: NodeID, now: UInt64) throws(StoreError) -> NodeID {
+    public mutating func put(_ record: SignedRecord, at key: NodeID, now: UInt64, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
         // 1. Full verification, once; it already allows the 60 s future skew.
         do {
             try record.verify(now: now)
@@ -86,6 +109,13 @@ public struct RecordStore: Sendable {
         let stored = existingSlot.map { table.records(at: $0) } ?? []
         let (live, expired) = Self.splitByLiveness(stored, now: now)
         let outcome = try SlotMerge.merge(live, adding: record)
+        if let source {
+            let used = sources.bytes(of: source)
+            if used + record.budgetBytes > budget.maxBytesPerSource {
+                refusedOverQuota &+= 1
+                throw .overQuota(used: used, limit: budget.maxBytesPerSource)
+            }
+        }
         // 8. Commit and record the access.
         let slot: Int
         if let existingSlot {
@@ -96,16 +126,20 @@ public struct RecordStore: Sendable {
             slot = table.insert(storeKey, records: outcome.records)
         }
         recordCount += outcome.records.count - stored.count
+        byteCount += record.budgetBytes
+        if let source { sources.add(record, at: storeKey, from: source) }
+        released(expired + outcome.removed, at: storeKey)
         addressIndex.forget(expired + outcome.removed, at: storeKey, remaining: outcome.records)
         if !outcome.removed.contains(record) {
             addressIndex.add(record.address, at: storeKey)
             expiryQueue.push(record.expiresAt, key: storeKey)
             compactExpiryQueueIfNeeded()
         }
-        // 9. A new key may push the store over its key limit.
+        // 9. A new key may push the store over its key limit, any put over its byte budget.
         if existingSlot == nil {
             evictLeastRecentKeys(sparing: slot)
         }
+        evictForBytes(sparing: slot)
         return storeKey
     }
 

@@ -11,6 +11,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unauthorized(String)
     /// The record's slot already holds an equal or newer record (the reference's "dht: stale record").
     case stale
+    /// The STORE's source network already holds its share of the store's bytes.
+    case overQuota(used: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .keyMismatch(let expected, let got): return "dht: sovereign key mismatch (expected \(expected), got \(got))"
         case .unauthorized(let reason): return "dht: record not authorised: \(reason)"
         case .stale: return "dht: stale record"
+        case .overQuota(let used, let limit): return "dht: the source's store quota is used up (\(used) of \(limit) bytes)"
         }
     }
 }

@@ -13,6 +13,11 @@ public enum StoreLimits {
     public static let maxMailboxPerPubkey = 4
     /// Distinct keys held before the least-recently-accessed key is evicted.
     public static let defaultMaxKeys = 100_000
+    /// Record bytes held before least-recently-accessed keys are evicted: sized for a small VM
+    /// (the store's resident memory stays within about twice this).
+    public static let defaultMaxBytes = 64 << 20
+    /// Record bytes one source network's STOREs may hold at once (1/16 of the default budget).
+    public static let defaultMaxBytesPerSource = 4 << 20
     /// Below this many entries the expiry queue is never compacted; compaction would cost more
     /// than the stale entries it drops.
     public static let expiryQueueCompactionFloor = 1_024

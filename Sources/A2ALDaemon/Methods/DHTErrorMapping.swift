@@ -56,6 +56,9 @@ public enum DHTErrorMapping {
                         ["reason": .string(e.description), "expected_key": .string(expected.description)])
         case .unauthorized(let why):
             return .app(.invalidRecord, "\(what): record not authorised: \(why)", reason)
+        case .overQuota:
+            // Only inbound STOREs carry a source; a local put never meets a quota.
+            return .app(.overloaded, "\(what): \(e)", reason)
         }
     }
 
