@@ -28,11 +28,12 @@ import Testing
         #expect(info.keys.contains("network_size") && info.keys.contains("started_at"))
 
         let stats = try await c.call("node.stats")
-        #expect(stats.keys == ["routing", "store", "transport", "health", "network_size", "rpc"])
+        #expect(stats.keys == ["routing", "store", "transport", "push", "health", "network_size", "rpc"])
         #expect(stats["routing"]?["total_peers"] == 1 && stats["health"]?["good"] == 1)
         #expect(stats["store"]?["max_keys"] == .integer(RecordStore.defaultMaxKeys))
         #expect((stats["transport"]?["tx_packets"]?.intValue ?? 0) >= 1)
-        #expect(stats["rpc"] == ["connections": 1, "subscriptions": 3])
+        #expect(stats["rpc"] == ["connections": 1, "subscriptions": 3, "watches": 0])
+        #expect(stats["push"]?["watched_keys"] == 0)
         #expect(stats["network_size"]?.objectValue?.keys == ["estimate", "filtered_estimate", "confidence"])
 
         let routing = try await c.call("node.routing")
@@ -108,11 +109,19 @@ import Testing
         let rec = try endpointRecord(c.keys[0])
         let key = c.nodes[0].nodeID.description
         let stored = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])
-        #expect(stored == ["stored": true])
+        #expect(stored == ["stored": true, "already_had": false])
         #expect(c.nodes[1].localGet(c.nodes[0].nodeID) == [rec])
-        // The same record again is refused by the peer (stale): an answer, not an error.
+        // The same record again: the peer still holds it, so it is no refusal. A peer answers
+        // by the generation we have shown it (docs/jsonrpc.md, node.store_at): `already_had`
+        // once it knows we read v0.1.8+ answers, a plain `stored` as v0.1.7 answers before.
         let again = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])
-        #expect(again == ["stored": false])
+        #expect(again["stored"] == true && again["refusal"] == nil)
+        // An endpoint record at a key that is not its address's node id is refused: an answer
+        // naming why (as far as the peer says), not an error.
+        let misplaced = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(NodeID.random().description),
+                                                           "record": raw(rec)])
+        #expect(misplaced["stored"] == false && misplaced["already_had"] == false)
+        #expect(["unexplained", "policy", "record_invalid"].contains(misplaced["refusal"]?.stringValue ?? "none"), "\(misplaced)")
 
         let found = try await c.call("node.find_value", ["addr": .string(c.addr(1)), "key": .string(key)])
         let records = try #require(found["records"]?.arrayValue)
@@ -218,7 +227,8 @@ import Testing
 
         // peer_health and peer_rtt before and after a ping.
         let before = try await c.call("node.peer_health", ["node_id": .string(c.nodes[1].nodeID.description)])
-        #expect(before == ["node_id": .string(c.nodes[1].nodeID.description), "health": "unknown", "allow_contact": true])
+        #expect(before == ["node_id": .string(c.nodes[1].nodeID.description), "health": "unknown", "allow_contact": true,
+                           "wire_generation": "legacy"])
         #expect(try await c.call("node.peer_rtt", ["addr": .string(c.addr(1))]) == ["rtt_ms": nil])
         _ = try await c.call("node.ping", ["addr": .string(c.addr(1))])
         #expect(try await c.call("node.peer_health", ["node_id": .string(c.nodes[1].nodeID.description)])["health"] == "good")
