@@ -78,12 +78,34 @@ public final class EventHub: Sendable {
         state.withLock { $0.connections[id] = HubConnection(sink: sink) }
     }
 
-    /// Forgets the connection and ends its subscriptions silently (nobody is left to tell).
+    /// Forgets the connection and ends its subscriptions silently (nobody is left to tell),
+    /// then tells the close observers, outside the lock.
     func closeConnection(_ id: UInt64) {
-        state.withLock { s in
-            guard let connection = s.connections.removeValue(forKey: id) else { return }
+        let observers = state.withLock { s -> [@Sendable (UInt64) -> Void] in
+            guard let connection = s.connections.removeValue(forKey: id) else { return [] }
             s.removeSubscriptions(connection.subscriptions, of: id)
+            return s.closeObservers
         }
+        for observer in observers { observer(id) }
+    }
+
+    // MARK: Other things a connection holds
+
+    /// Registers `observer` to be told of every connection that closes, after the hub has
+    /// forgotten it. Whatever else the host scopes to a connection (the daemon's watches,
+    /// docs/jsonrpc.md) ends there, as its subscriptions do. Register at start-up, before
+    /// connections open; the observer must be quick and must not call back into the hub
+    /// while holding its own lock.
+    public func addCloseObserver(_ observer: @escaping @Sendable (UInt64) -> Void) {
+        state.withLock { $0.closeObservers.append(observer) }
+    }
+
+    /// Whether `connection` is open. A host that registers something for a connection checks
+    /// this under its own lock, and drops the same connection's entries in its close
+    /// observer under that lock: the entry then never outlives the connection, whichever
+    /// comes first (the observer runs only after the hub forgot the connection).
+    public func isOpen(_ connection: UInt64) -> Bool {
+        state.withLock { $0.connections[connection] != nil }
     }
 
     /// Registers a subscription of an open connection and returns its id (16 hex digits).
@@ -162,6 +184,8 @@ private struct HubState: Sendable {
     /// Subscribers per event, copied out by `publish` so delivery runs outside the lock.
     var byEvent: [String: [Subscriber]] = [:]
     var subscriptionEvent: [String: String] = [:]
+    /// Told of each connection that closes (`addCloseObserver`).
+    var closeObservers: [@Sendable (UInt64) -> Void] = []
 
     mutating func removeSubscriptions(_ ids: [String], of connection: UInt64) {
         for id in ids {

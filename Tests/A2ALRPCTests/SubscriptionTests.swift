@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import A2ALRPC
 
@@ -142,5 +143,22 @@ import Testing
         #expect(throws: RPCError.self) { try t.hub.subscribe(event: "peer_health", connection: a.connection.id, maxPerConnection: 8) }
         b.connectionClosed()
         #expect(t.hub.subscriptionCount == 0)
+    }
+
+    /// What else a host scopes to a connection (the daemon's watches) learns of its end.
+    @Test func closeObserversHearOfEveryConnectionThatCloses() async {
+        let t = TestService()
+        let closed = Mutex<[UInt64]>([])
+        t.hub.addCloseObserver { id in closed.withLock { $0.append(id) } }
+        let (a, _) = t.session()
+        let (b, _) = t.session()
+        #expect(t.hub.isOpen(a.connection.id) && t.hub.isOpen(b.connection.id))
+        #expect(!t.hub.isOpen(0))  // in-process calls have no connection
+        a.connectionClosed()
+        #expect(!t.hub.isOpen(a.connection.id) && t.hub.isOpen(b.connection.id))
+        #expect(closed.withLock { $0 } == [a.connection.id])
+        a.connectionClosed()  // told once
+        b.connectionClosed()
+        #expect(closed.withLock { $0 } == [a.connection.id, b.connection.id])
     }
 }

@@ -1600,7 +1600,7 @@ public enum OpenRPCDocument {
     {
       "name": "node.peer_health",
       "summary": "Health of one peer.",
-      "description": "The node's judgement of a peer and whether it would contact it.",
+      "description": "The node's judgement of a peer, whether it would contact it, and the protocol generation the peer has shown it speaks.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1627,12 +1627,16 @@ public enum OpenRPCDocument {
             "allow_contact": {
               "description": "False while the peer is in back-off after failures.",
               "type": "boolean"
+            },
+            "wire_generation": {
+              "$ref": "#/components/schemas/wire_generation"
             }
           },
           "required": [
             "node_id",
             "health",
-            "allow_contact"
+            "allow_contact",
+            "wire_generation"
           ],
           "additionalProperties": false
         }
@@ -1657,7 +1661,8 @@ public enum OpenRPCDocument {
             "value": {
               "node_id": "13eb6907ec0cbfa76a17c99e2295be90a29bfd3cdcd2dd3ead052de2a35315b3",
               "health": "good",
-              "allow_contact": true
+              "allow_contact": true,
+              "wire_generation": "v024"
             }
           }
         }
@@ -1904,6 +1909,7 @@ public enum OpenRPCDocument {
                       "address": "A0c5b940Ed3f65C391965DE8295fc5D25F474fa57B",
                       "addr": "198.51.100.4:4121",
                       "health": "good",
+                      "wire_generation": "v024",
                       "verified_at": 1764159990
                     }
                   ]
@@ -1916,6 +1922,7 @@ public enum OpenRPCDocument {
                       "address": "a07599776c3085E3F9da0d13071EB0b4Ab50fd2bF6",
                       "addr": null,
                       "health": "unknown",
+                      "wire_generation": "legacy",
                       "verified_at": null
                     }
                   ]
@@ -2184,7 +2191,7 @@ public enum OpenRPCDocument {
     {
       "name": "node.stats",
       "summary": "The node's debug statistics as JSON.",
-      "description": "Counters of the routing table, record store, transport, peer health and JSON-RPC server. The inner objects other than `network_size` and `rpc` are not fixed by the API document; their members may change between versions.",
+      "description": "Counters of the routing table, record store, transport, one-shot push subscriptions, peer health and JSON-RPC server. The inner objects other than `network_size`, `push` and `rpc` are not fixed by the API document; their members may change between versions.",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -2204,6 +2211,70 @@ public enum OpenRPCDocument {
               "description": "Transport statistics (shape not fixed).",
               "type": "object"
             },
+            "push": {
+              "description": "One-shot push subscriptions (v0.2.4+): pushes dropped, received and sent, subscriptions registered at us, and the keys the node watches (one per key however many `watch`es share it).",
+              "type": "object",
+              "properties": {
+                "dropped_unexpected": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes that answered no subscription of ours."
+                },
+                "dropped_invalid": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes whose record did not verify or was not valid at its key."
+                },
+                "received": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Valid pushes delivered to the daemon."
+                },
+                "sent": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes we sent to peers subscribed at us."
+                },
+                "acknowledged": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes we sent that were acknowledged."
+                },
+                "rate_limited": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes not sent because the destination was over its rate."
+                },
+                "subscriptions_registered": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Subscriptions (and renewals) peers registered at us."
+                },
+                "subscriptions_refused": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Subscriptions refused because their source held its share."
+                },
+                "subscribers": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Subscribers held now."
+                },
+                "expected_pushes": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Pushes we may accept now (subscriptions we made at peers)."
+                },
+                "watched_keys": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Keys the node watches now."
+                }
+              },
+              "required": [
+                "dropped_unexpected",
+                "dropped_invalid",
+                "received",
+                "sent",
+                "acknowledged",
+                "rate_limited",
+                "subscriptions_registered",
+                "subscriptions_refused",
+                "subscribers",
+                "expected_pushes",
+                "watched_keys"
+              ],
+              "additionalProperties": false
+            },
             "health": {
               "description": "Peer-health statistics (shape not fixed).",
               "type": "object"
@@ -2212,7 +2283,7 @@ public enum OpenRPCDocument {
               "$ref": "#/components/schemas/network_size"
             },
             "rpc": {
-              "description": "The JSON-RPC server: open connections and live subscriptions.",
+              "description": "The JSON-RPC server: open connections, live subscriptions and live watches.",
               "type": "object",
               "properties": {
                 "connections": {
@@ -2222,11 +2293,16 @@ public enum OpenRPCDocument {
                 "subscriptions": {
                   "$ref": "#/components/schemas/count",
                   "description": "Live subscriptions."
+                },
+                "watches": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Live watches (`watch`)."
                 }
               },
               "required": [
                 "connections",
-                "subscriptions"
+                "subscriptions",
+                "watches"
               ],
               "additionalProperties": false
             }
@@ -2235,6 +2311,7 @@ public enum OpenRPCDocument {
             "routing",
             "store",
             "transport",
+            "push",
             "health",
             "network_size",
             "rpc"
@@ -2278,7 +2355,21 @@ public enum OpenRPCDocument {
                 "rpc_completed": 45001,
                 "dropped_malformed": 3,
                 "dropped_rate_limited": 0,
-                "dropped_unsolicited": 12
+                "dropped_unsolicited": 12,
+                "dropped_unknown_type": 0
+              },
+              "push": {
+                "dropped_unexpected": 0,
+                "dropped_invalid": 0,
+                "received": 4,
+                "sent": 2,
+                "acknowledged": 2,
+                "rate_limited": 0,
+                "subscriptions_registered": 3,
+                "subscriptions_refused": 0,
+                "subscribers": 1,
+                "expected_pushes": 2,
+                "watched_keys": 2
               },
               "health": {
                 "good": 49,
@@ -2292,7 +2383,8 @@ public enum OpenRPCDocument {
               },
               "rpc": {
                 "connections": 2,
-                "subscriptions": 1
+                "subscriptions": 1,
+                "watches": 2
               }
             }
           }
@@ -2302,7 +2394,7 @@ public enum OpenRPCDocument {
     {
       "name": "node.store_at",
       "summary": "Store a signed record on one peer.",
-      "description": "Sends a STORE of `record` under `key` to `addr`.",
+      "description": "Sends a STORE of `record` under `key` to `addr` and reports how the peer answered: stored, already held, or refused (a refusal is an answer, not an error).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2349,12 +2441,22 @@ public enum OpenRPCDocument {
           "type": "object",
           "properties": {
             "stored": {
-              "description": "True when the peer confirmed it stored the record.",
+              "description": "True when the peer holds the record after the STORE: it stored it, or already had it or a newer one for the slot.",
               "type": "boolean"
+            },
+            "already_had": {
+              "description": "True when the peer answered that it already held this record or a newer one for the slot (v0.1.8+ peers).",
+              "type": "boolean"
+            },
+            "refusal": {
+              "description": "Present when the peer refused: \"unexplained\" (no reason given, as every v0.1.7 peer refuses), \"policy\" (the peer's policy refuses our records), \"record_invalid\" (the record failed the peer's checks), or \"reason_N\" for a reason code N this daemon does not know.",
+              "type": "string",
+              "pattern": "^(?:unexplained|policy|record_invalid|reason_[0-9]{1,3})$"
             }
           },
           "required": [
-            "stored"
+            "stored",
+            "already_had"
           ],
           "additionalProperties": false
         }
@@ -2413,7 +2515,33 @@ public enum OpenRPCDocument {
           "result": {
             "name": "result",
             "value": {
-              "stored": true
+              "stored": true,
+              "already_had": false
+            }
+          }
+        },
+        {
+          "name": "node.store_at example 2",
+          "params": [
+            {
+              "name": "addr",
+              "value": "198.51.100.4:4121"
+            },
+            {
+              "name": "key",
+              "value": "ed3c673a92107bdc14210d87da9ad2c4cec86b24568ffff3a4606d86d4540713"
+            },
+            {
+              "name": "record",
+              "value": "qAFVoDR1D5i9Wfz8lG2kWqq+kzvhVKS1AgEDWB2iAYF3cXVpYzovLzIwMy4wLjExMy43OjQxMjECAQQHBRppJvIABhkOFQdYIIqI4910CfGV/VLbLTy6XXLKZwm/HZQSG/N0iAG0D29cCFhAuqjCA24wCVoHUyPnSva+aK2T0FbJhat0PqkjurRakfzEGYFAyDiDjQkoJwUn7/arooUZR2tR3QS90xWX4OZDCQ=="
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "stored": false,
+              "already_had": false,
+              "refusal": "record_invalid"
             }
           }
         }
@@ -4621,6 +4749,249 @@ public enum OpenRPCDocument {
           }
         }
       ]
+    },
+    {
+      "name": "unwatch",
+      "summary": "End a watch of this connection.",
+      "description": "Stops one watch made on this connection; the key stops being polled when no other watch shares it. Subscriptions to `record_pushed` and `mailbox_received` are not affected.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "watch_id",
+          "description": "The id `watch` returned.",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/hex16",
+            "description": "The id `watch` returned."
+          }
+        }
+      ],
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "unwatched": {
+              "const": true
+            }
+          },
+          "required": [
+            "unwatched"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "invalid_params: `watch_id` is missing, or no watch with that id is held by this connection (`data.field` is `watch_id`)"
+        }
+      ],
+      "examples": [
+        {
+          "name": "unwatch example 1",
+          "params": [
+            {
+              "name": "watch_id",
+              "value": "9a41c07e25d3b816"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "unwatched": true
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "watch",
+      "summary": "Watch a key, a topic or an agent's mailbox for new records.",
+      "description": "While the watch lasts the daemon polls the key (every `poll_interval_ms`, doubling after each poll that finds nothing new up to 5 minutes, back to `poll_interval_ms` when something new arrives) and asks peers that speak v0.2.4+ to push the next record stored there. Every record new to the daemon, polled or pushed, that verifies is announced once as a `record_pushed` event (key and topic watches) or, for notes to an agent's mailbox, a `mailbox_received` event: `subscribe` to them on the same connection first. Events go to every subscriber of the event, like every other event; each record is announced once however many watches share its key, and the first poll of a key announces the records already there. The watch ends with `unwatch` or when the connection closes. At most 16 watches per connection and 256 in all.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "key",
+          "description": "A DHT key to watch. Give exactly one of `key`, `topic` and `agent`.",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/hex32_param",
+            "description": "A DHT key to watch. Give exactly one of `key`, `topic` and `agent`."
+          }
+        },
+        {
+          "name": "rec_type",
+          "description": "With `key` only: the record type to announce; 0 or absent announces every type.",
+          "required": false,
+          "schema": {
+            "description": "With `key` only: the record type to announce; 0 or absent announces every type.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 255
+          }
+        },
+        {
+          "name": "topic",
+          "description": "A topic to watch: its key is SHA-256(\"topic:\" ‖ topic), as `query.topic` reads it; topic records (0x10) are announced.",
+          "required": false,
+          "schema": {
+            "description": "A topic to watch: its key is SHA-256(\"topic:\" ‖ topic), as `query.topic` reads it; topic records (0x10) are announced.",
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "agent",
+          "description": "An agent the daemon holds: its mailbox (notes 0x80–0x8F at its node id) is watched and each new note that opens with its key is announced decrypted as `mailbox_received`.",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/address",
+            "description": "An agent the daemon holds: its mailbox (notes 0x80–0x8F at its node id) is watched and each new note that opens with its key is announced decrypted as `mailbox_received`."
+          }
+        },
+        {
+          "name": "poll_interval_ms",
+          "description": "How often to poll while records keep arriving, in milliseconds (1000 ... 300000).",
+          "required": false,
+          "schema": {
+            "description": "How often to poll while records keep arriving, in milliseconds (1000 ... 300000).",
+            "type": "integer",
+            "minimum": 1000,
+            "maximum": 300000,
+            "default": 15000
+          }
+        }
+      ],
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "watch_id": {
+              "$ref": "#/components/schemas/hex16",
+              "description": "The id `unwatch` takes."
+            },
+            "key": {
+              "$ref": "#/components/schemas/hex32",
+              "description": "The DHT key watched (the topic's key, or the agent's node id); events carry it."
+            }
+          },
+          "required": [
+            "watch_id",
+            "key"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "invalid_params: none or more than one of `key`, `topic` and `agent`; `rec_type` without `key`; an agent the daemon does not hold; `poll_interval_ms` out of range; any other parameter missing, unknown or malformed (`data.field` names it)"
+        },
+        {
+          "code": -32007,
+          "message": "overloaded: the connection already holds 16 watches or the daemon 256 (`data.scope` is \"connection\", \"daemon\" or \"node\", `data.limit` the bound)",
+          "data": {
+            "kind": "overloaded"
+          }
+        },
+        {
+          "code": -32010,
+          "message": "unavailable: called other than on an open client connection, or while the daemon shuts down",
+          "data": {
+            "kind": "unavailable"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "watch example 1",
+          "params": [
+            {
+              "name": "topic",
+              "value": "chat/v1"
+            },
+            {
+              "name": "poll_interval_ms",
+              "value": 5000
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "watch_id": "9a41c07e25d3b816",
+              "key": "95403f49e375ebfd2a09304df251560624670baef26b39c4ad84d2e555abbfdc"
+            }
+          }
+        },
+        {
+          "name": "watch example 2",
+          "params": [
+            {
+              "name": "agent",
+              "value": "a06A3803d5F059902a1c6daFBc9bA4729212F7caaC"
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "watch_id": "0c7d5e2f9b14a683",
+              "key": "c78f1283c2ae13a1d9f89fbb5163282a1f6a69cb72156266ecf7fedab3713ae6"
+            }
+          }
+        }
+      ],
+      "x-params-schema": {
+        "type": "object",
+        "properties": {
+          "key": {
+            "$ref": "#/components/schemas/hex32_param",
+            "description": "A DHT key to watch. Give exactly one of `key`, `topic` and `agent`."
+          },
+          "rec_type": {
+            "description": "With `key` only: the record type to announce; 0 or absent announces every type.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 255
+          },
+          "topic": {
+            "description": "A topic to watch: its key is SHA-256(\"topic:\" ‖ topic), as `query.topic` reads it; topic records (0x10) are announced.",
+            "type": "string",
+            "minLength": 1
+          },
+          "agent": {
+            "$ref": "#/components/schemas/address",
+            "description": "An agent the daemon holds: its mailbox (notes 0x80–0x8F at its node id) is watched and each new note that opens with its key is announced decrypted as `mailbox_received`."
+          },
+          "poll_interval_ms": {
+            "description": "How often to poll while records keep arriving, in milliseconds (1000 ... 300000).",
+            "type": "integer",
+            "minimum": 1000,
+            "maximum": 300000,
+            "default": 15000
+          }
+        },
+        "required": [],
+        "additionalProperties": false,
+        "oneOf": [
+          {
+            "required": [
+              "key"
+            ]
+          },
+          {
+            "required": [
+              "topic"
+            ]
+          },
+          {
+            "required": [
+              "agent"
+            ]
+          }
+        ]
+      }
     }
   ],
   "components": {
@@ -4696,6 +5067,15 @@ public enum OpenRPCDocument {
           "bad"
         ]
       },
+      "wire_generation": {
+        "description": "Which protocol generation a peer has shown it speaks: \"legacy\" (v0.1.7), \"v018\" (v0.1.8+: STORE_RESP `already_had`/`reason`) or \"v024\" (v0.2.4+: one-shot push subscriptions).",
+        "type": "string",
+        "enum": [
+          "legacy",
+          "v018",
+          "v024"
+        ]
+      },
       "record_type_name": {
         "description": "How the daemon decodes a record, by type code: 0x01 `endpoint`, 0x10 `topic`, 0x80 `mailbox`; any other code is `custom` (payload shown as bytes).",
         "type": "string",
@@ -4726,7 +5106,17 @@ public enum OpenRPCDocument {
           "observed_addr",
           "public_addr",
           "peer_health",
-          "record_stored"
+          "record_stored",
+          "record_pushed",
+          "mailbox_received"
+        ]
+      },
+      "watch_source": {
+        "description": "How a watched record reached the daemon: \"push\" (a peer pushed it) or \"poll\" (a poll of the key found it).",
+        "type": "string",
+        "enum": [
+          "push",
+          "poll"
         ]
       },
       "node": {
@@ -4768,7 +5158,7 @@ public enum OpenRPCDocument {
         "additionalProperties": false
       },
       "routing_node": {
-        "description": "A routing-table entry: a node plus its health and last direct contact.",
+        "description": "A routing-table entry: a node plus its health, wire generation and last direct contact.",
         "type": "object",
         "properties": {
           "node_id": {
@@ -4800,6 +5190,9 @@ public enum OpenRPCDocument {
           "health": {
             "$ref": "#/components/schemas/health"
           },
+          "wire_generation": {
+            "$ref": "#/components/schemas/wire_generation"
+          },
           "verified_at": {
             "description": "When we last heard from the node directly (Unix seconds); null for hearsay entries never verified.",
             "anyOf": [
@@ -4817,6 +5210,7 @@ public enum OpenRPCDocument {
           "address",
           "addr",
           "health",
+          "wire_generation",
           "verified_at"
         ],
         "additionalProperties": false
@@ -5469,6 +5863,64 @@ public enum OpenRPCDocument {
   },
   "x-events": [
     {
+      "name": "mailbox_received",
+      "description": "A new note to an agent whose mailbox a `watch` covers (`agent`), opened with the agent's key and shown as `mailbox.read` shows it. Notes that do not open with the agent's key, or do not verify, are not announced. Only the decrypted note is shown: never a key, nor the ciphertext.",
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "agent": {
+              "$ref": "#/components/schemas/address",
+              "description": "The recipient: the agent the daemon holds."
+            },
+            "key": {
+              "$ref": "#/components/schemas/hex32",
+              "description": "The watched DHT key (the agent's node id)."
+            },
+            "seq": {
+              "description": "The note record's sequence number (Unix nanoseconds when sent by an A2AL daemon); with `message.from` it tells notes apart.",
+              "type": "integer",
+              "minimum": 0
+            },
+            "source": {
+              "$ref": "#/components/schemas/watch_source"
+            },
+            "message": {
+              "$ref": "#/components/schemas/mailbox_message"
+            }
+          },
+          "required": [
+            "agent",
+            "key",
+            "seq",
+            "source",
+            "message"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "examples": [
+        {
+          "name": "mailbox_received example 1",
+          "value": {
+            "agent": "a06A3803d5F059902a1c6daFBc9bA4729212F7caaC",
+            "key": "c78f1283c2ae13a1d9f89fbb5163282a1f6a69cb72156266ecf7fedab3713ae6",
+            "seq": 1764160000123456789,
+            "source": "poll",
+            "message": {
+              "from": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
+              "msg_type": 3,
+              "text": "hi bob",
+              "data": "aGkgYm9i",
+              "sent_at": 1764160000,
+              "expires_at": 1764163605
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "observed_addr",
       "description": "A peer reported the address it sees us at (every report).",
       "result": {
@@ -5586,6 +6038,103 @@ public enum OpenRPCDocument {
             "old": null,
             "new": "203.0.113.7:4121",
             "agreeing": 3
+          }
+        }
+      ]
+    },
+    {
+      "name": "record_pushed",
+      "description": "A record new to the daemon at a key a `watch` covers (key and topic watches): pushed by a peer that held the key, or found by a poll. Each record is announced once; records that do not verify never are.",
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "key": {
+              "$ref": "#/components/schemas/hex32",
+              "description": "The watched DHT key."
+            },
+            "source": {
+              "$ref": "#/components/schemas/watch_source"
+            },
+            "from": {
+              "$ref": "#/components/schemas/hex32",
+              "description": "With `source` \"push\": the node id of the peer that pushed it."
+            },
+            "record": {
+              "$ref": "#/components/schemas/record"
+            }
+          },
+          "required": [
+            "key",
+            "source",
+            "record"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "examples": [
+        {
+          "name": "record_pushed example 1",
+          "value": {
+            "key": "95403f49e375ebfd2a09304df251560624670baef26b39c4ad84d2e555abbfdc",
+            "source": "poll",
+            "record": {
+              "type": "topic",
+              "type_code": 16,
+              "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
+              "seq": 3,
+              "timestamp": 1764160000,
+              "ttl_s": 3605,
+              "expires_at": 1764163605,
+              "delegated": false,
+              "payload": {
+                "topic": "chat/v1",
+                "name": "alice-bot",
+                "protocols": [
+                  "a2a/1"
+                ],
+                "tags": [
+                  "en"
+                ],
+                "brief": "Answers questions",
+                "meta": {}
+              },
+              "raw": "qAFVoDR1D5i9Wfz8lG2kWqq+kzvhVKS1AhADWDemAQECZ2NoYXQvdjEDaWFsaWNlLWJvdASBZWEyYS8xBYFiZW4GcUFuc3dlcnMgcXVlc3Rpb25zBAMFGmkm8gAGGQ4VB1ggiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1wIWECxEkeFOV1Bu0aVAVL1ku81up+tztV9QCzPI7noTgT0pfi9C+C4BnRXWBq/b7GW+63WU7t+NEeHa1VhfCI9Jv4H",
+              "key": "95403f49e375ebfd2a09304df251560624670baef26b39c4ad84d2e555abbfdc"
+            }
+          }
+        },
+        {
+          "name": "record_pushed example 2",
+          "value": {
+            "key": "95403f49e375ebfd2a09304df251560624670baef26b39c4ad84d2e555abbfdc",
+            "source": "push",
+            "from": "13eb6907ec0cbfa76a17c99e2295be90a29bfd3cdcd2dd3ead052de2a35315b3",
+            "record": {
+              "type": "topic",
+              "type_code": 16,
+              "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
+              "seq": 3,
+              "timestamp": 1764160000,
+              "ttl_s": 3605,
+              "expires_at": 1764163605,
+              "delegated": false,
+              "payload": {
+                "topic": "chat/v1",
+                "name": "alice-bot",
+                "protocols": [
+                  "a2a/1"
+                ],
+                "tags": [
+                  "en"
+                ],
+                "brief": "Answers questions",
+                "meta": {}
+              },
+              "raw": "qAFVoDR1D5i9Wfz8lG2kWqq+kzvhVKS1AhADWDemAQECZ2NoYXQvdjEDaWFsaWNlLWJvdASBZWEyYS8xBYFiZW4GcUFuc3dlcnMgcXVlc3Rpb25zBAMFGmkm8gAGGQ4VB1ggiojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1wIWECxEkeFOV1Bu0aVAVL1ku81up+tztV9QCzPI7noTgT0pfi9C+C4BnRXWBq/b7GW+63WU7t+NEeHa1VhfCI9Jv4H",
+              "key": "95403f49e375ebfd2a09304df251560624670baef26b39c4ad84d2e555abbfdc"
+            }
           }
         }
       ]

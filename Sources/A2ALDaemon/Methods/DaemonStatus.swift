@@ -16,10 +16,13 @@ public struct DaemonStatus: Sendable {
     public var rpcConnections: @Sendable () -> Int
     /// Live subscriptions over all connections.
     public var rpcSubscriptions: @Sendable () -> Int
+    /// Live watches over all connections (docs/jsonrpc.md, "Watches").
+    public var rpcWatches: @Sendable () -> Int
 
     public init(version: String, startedAt: UInt64, socketPath: @escaping @Sendable () -> String, dataDir: String,
                 listenAddrs: @escaping @Sendable () -> [String], agentCount: @escaping @Sendable () -> Int,
-                rpcConnections: @escaping @Sendable () -> Int, rpcSubscriptions: @escaping @Sendable () -> Int) {
+                rpcConnections: @escaping @Sendable () -> Int, rpcSubscriptions: @escaping @Sendable () -> Int,
+                rpcWatches: @escaping @Sendable () -> Int = { 0 }) {
         self.version = version
         self.startedAt = startedAt
         self.socketPath = socketPath
@@ -28,5 +31,6 @@ public struct DaemonStatus: Sendable {
         self.agentCount = agentCount
         self.rpcConnections = rpcConnections
         self.rpcSubscriptions = rpcSubscriptions
+        self.rpcWatches = rpcWatches
     }
 }

@@ -109,6 +109,7 @@ public enum NodeMethods {
             "rpc": [
                 "connections": .integer(status.rpcConnections()),
                 "subscriptions": .integer(status.rpcSubscriptions()),
+                "watches": .integer(status.rpcWatches()),
             ],
         ]
     }

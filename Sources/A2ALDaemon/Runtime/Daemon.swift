@@ -28,10 +28,12 @@ public final class Daemon: Sendable {
     let debugHTTP: DebugHTTPServer?
     let peerCache: PeerCacheKeeper
     let background: BackgroundTasks
+    let watches: WatchRegistry
 
     private init(config: DaemonConfig, node: DHTNode, service: RPCService, logger: Logger,
                  group: MultiThreadedEventLoopGroup, dataDirectory: DataDirectory, socket: UnixSocketServer,
-                 debugHTTP: DebugHTTPServer?, peerCache: PeerCacheKeeper, background: BackgroundTasks) {
+                 debugHTTP: DebugHTTPServer?, peerCache: PeerCacheKeeper, background: BackgroundTasks,
+                 watches: WatchRegistry) {
         self.config = config
         self.node = node
         self.service = service
@@ -42,6 +44,7 @@ public final class Daemon: Sendable {
         self.debugHTTP = debugHTTP
         self.peerCache = peerCache
         self.background = background
+        self.watches = watches
     }
 
     /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);
@@ -63,15 +66,25 @@ public final class Daemon: Sendable {
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
             let observed = ObservedAddressTracker()
             let clock = SystemClock()
+            // The node reports pushes to the watch registry, which needs the node to exist:
+            // the callback reads the registry once it does (a push needs a watch first).
+            let watchesRef = Mutex<WatchRegistry?>(nil)
             let node = try DHTNode(config: .init(
                 transport: transport, keyStore: keyStore, clock: clock,
-                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock),
+                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, pushed: { key, record, from in
+                    watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
+                }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger))
             try await node.start()
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)
 
             let publisher = Publisher(node: node, agents: agents, store: publications)
+            // Watches end with their connection, as subscriptions do (docs/jsonrpc.md, "Watches").
+            let watches = WatchRegistry(node: node, hub: hub, agents: agents)
+            watchesRef.withLock { $0 = watches }
+            hub.addCloseObserver { watches.connectionClosed($0) }
+            cleanup.append { watches.stopAll() }
             // The status reports the service's connection count, but the service is built from
             // the method table that holds the status: the closure reads it once it exists.
             let serviceRef = Mutex<RPCService?>(nil)
@@ -81,9 +94,10 @@ public final class Daemon: Sendable {
                 dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
                 agentCount: { agents.count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
-                rpcSubscriptions: { hub.subscriptionCount })
+                rpcSubscriptions: { hub.subscriptionCount }, rpcWatches: { watches.count })
             let service = RPCService(
-                router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher),
+                router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher,
+                                          watches: watches),
                 hub: hub,
                 limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight))
             serviceRef.withLock { $0 = service }
@@ -114,7 +128,7 @@ public final class Daemon: Sendable {
             let background = BackgroundTasks()
             let daemon = Daemon(config: config, node: node, service: service, logger: logger, group: group,
                                 dataDirectory: dir, socket: socket, debugHTTP: debugHTTP, peerCache: keeper,
-                                background: background)
+                                background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
             logger.info("a2ald started", metadata: [
                 "address": "\(node.address)", "udp": "\(node.localAddress)", "socket": "\(socket.path)",
@@ -133,6 +147,7 @@ public final class Daemon: Sendable {
         guard background.beginShutdown() else { return }
         logger.info("a2ald shutting down")
         await socket.stop()
+        watches.stopAll()
         await background.cancelAll()
         do { try peerCache.save() } catch { logger.warning("peer cache not saved", metadata: ["err": "\(error)"]) }
         await debugHTTP?.stop()

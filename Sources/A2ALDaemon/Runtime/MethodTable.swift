@@ -5,7 +5,7 @@ import A2ALRPC
 /// `RPCService` itself.
 enum MethodTable {
     static func build(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus,
-                      agents: AgentStore, publisher: Publisher) -> RPCRouter {
+                      agents: AgentStore, publisher: Publisher, watches: WatchRegistry) -> RPCRouter {
         var router = RPCRouter()
         router.register("rpc.discover", summary: "The OpenRPC document describing every method and event") { call in
             try call.params.finish()
@@ -17,6 +17,7 @@ enum MethodTable {
         AgentMethods.register(into: &router, agents: agents, publisher: publisher)
         PublishMethods.register(into: &router, node: node, publisher: publisher)
         MailboxMethods.register(into: &router, node: node, agents: agents)
+        WatchMethods.register(into: &router, watches: watches, agents: agents)
         return router
     }
 

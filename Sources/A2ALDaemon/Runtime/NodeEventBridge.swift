@@ -7,9 +7,14 @@ import A2ALRPC
 /// path, so each one does a constant amount of work and returns: `EventHub.publish` only
 /// queues lines on sockets and never waits on a client.
 enum NodeEventBridge {
-    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored"]
+    /// Every event a client can subscribe to: the node's own, and those of watches
+    /// (docs/jsonrpc.md, "Watches").
+    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored"] + WatchAnnouncer.eventNames
 
-    static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock) -> NodeEvents {
+    /// `pushed` receives the node's verified pushes for watched keys (`WatchRegistry.pushed`),
+    /// which turns the new ones into `record_pushed` / `mailbox_received` events.
+    static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock,
+                       pushed: @escaping @Sendable (NodeID, SignedRecord, NodeID) -> Void) -> NodeEvents {
         NodeEvents(
             observedAddress: { reporter, wire in
                 // The tracker must see every report, subscribed or not: node.info and
@@ -39,7 +44,8 @@ enum NodeEventBridge {
                     "type_code": .integer(record.recType), "publisher": .string(record.address.description),
                     "seq": .integer(record.seq),
                 ])
-            })
+            },
+            recordPushed: pushed)
     }
 
     static func healthName(_ h: PeerHealth) -> String {

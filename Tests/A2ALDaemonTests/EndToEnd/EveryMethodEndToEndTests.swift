@@ -43,6 +43,9 @@ import Testing
         let sub = try await check.ok(a, "subscribe", ["event": "record_stored"])
         try await check.ok(a, "unsubscribe", ["subscription": .string(sub.str("subscription"))])
         try await check.fails(a, "unsubscribe", ["subscription": .string(sub.str("subscription"))], code: -32001)
+        let watch = try await check.ok(a, "watch", ["topic": "e2e/echo", "poll_interval_ms": 60_000])
+        try await check.ok(a, "unwatch", ["watch_id": .string(watch.str("watch_id"))])
+        try await check.fails(a, "unwatch", ["watch_id": .string(watch.str("watch_id"))], code: -32602)
 
         // node.*: the local node
         try await check.ok(a, "node.stats")
