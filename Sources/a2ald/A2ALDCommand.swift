@@ -35,6 +35,8 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Longest JSON-RPC line in bytes (default 1048576).") var maxLineBytes: String?
     @Option(help: "Calls in flight per connection (default 64).") var maxInFlight: String?
     @Option(help: "Record store key limit (default 100000).") var maxStoreKeys: String?
+    @Option(help: "Record bytes the store holds before evicting (default 67108864).") var storeMaxBytes: String?
+    @Option(help: "Record bytes one source network may hold (default 4194304).") var storeMaxBytesPerSource: String?
     @Option(help: "Peers kept in the warm-bootstrap cache (default 256).") var peerCacheSize: String?
     @Flag(help: "Print the effective configuration and exit.") var printConfig = false
 
@@ -47,7 +49,8 @@ struct A2ALDCommand: AsyncParsableCommand {
             (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
             (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
             (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
-            (.maxStoreKeys, maxStoreKeys), (.peerCacheSize, peerCacheSize),
+            (.maxStoreKeys, maxStoreKeys), (.storeMaxBytes, storeMaxBytes),
+            (.storeMaxBytesPerSource, storeMaxBytesPerSource), (.peerCacheSize, peerCacheSize),
         ]
         do {
             for case let (key, text?) in given { try overrides.set(key, text: text) }

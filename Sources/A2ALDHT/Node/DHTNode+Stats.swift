@@ -26,6 +26,10 @@ public struct DebugStats: Sendable, Equatable {
     public var push: PushStats
     public var storeKeys: Int
     public var storeRecords: Int
+    /// Record bytes held, STOREs refused for their source's quota, keys evicted for bytes.
+    public var storeBytes: Int = 0
+    public var storeRefusedOverQuota: UInt64 = 0
+    public var storeEvictedForBytes: UInt64 = 0
 }
 
 /// Counters and table sizes of one-shot push subscriptions.
@@ -80,7 +84,8 @@ extension DHTNode {
                     subscriptionsRefused: c.subscriptionsRefused.load(ordering: .relaxed),
                     subscribers: s.pushSubscribers.count, expectedPushes: s.pushExpectations.count,
                     watchedKeys: s.watched.count),
-                storeKeys: s.store.keyCount, storeRecords: s.store.recordCount)
+                storeKeys: s.store.keyCount, storeRecords: s.store.recordCount, storeBytes: s.store.byteCount,
+                storeRefusedOverQuota: s.store.refusedOverQuota, storeEvictedForBytes: s.store.evictedForBytes)
         }
     }
 

@@ -14,6 +14,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case maxLineBytes = "max_line_bytes"
     case maxInFlight = "max_in_flight"
     case maxStoreKeys = "max_store_keys"
+    case storeMaxBytes = "store_max_bytes"
+    case storeMaxBytesPerSource = "store_max_bytes_per_source"
     case logLevel = "log_level"
     case peerCacheSize = "peer_cache_size"
 
@@ -39,7 +41,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             return textual ? "comma-separated host:port peers" : "an array of host:port strings"
         case .passive: return textual ? "1, 0, true or false" : "true or false"
         case .debugHTTP: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
-        case .maxConnections, .maxLineBytes, .maxInFlight, .maxStoreKeys, .peerCacheSize:
+        case .maxConnections, .maxLineBytes, .maxInFlight, .maxStoreKeys, .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
             return "a positive integer"
         case .logLevel: return "one of " + ConfigRules.logLevels.joined(separator: ", ")
         }

@@ -25,6 +25,8 @@ struct ConfigLayer: Sendable {
             case (.maxLineBytes, .int(let n)): config.maxLineBytes = n
             case (.maxInFlight, .int(let n)): config.maxInFlight = n
             case (.maxStoreKeys, .int(let n)): config.maxStoreKeys = n
+            case (.storeMaxBytes, .int(let n)): config.storeMaxBytes = n
+            case (.storeMaxBytesPerSource, .int(let n)): config.storeMaxBytesPerSource = n
             case (.logLevel, .string(let s)): config.logLevel = s
             case (.peerCacheSize, .int(let n)): config.peerCacheSize = n
             default: break  // every layer validates shapes with ConfigValue.problem before storing

@@ -14,6 +14,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var maxLineBytes: Int?
     public var maxInFlight: Int?
     public var maxStoreKeys: Int?
+    public var storeMaxBytes: Int?
+    public var storeMaxBytesPerSource: Int?
     public var logLevel: String?
     public var peerCacheSize: Int?
 
@@ -58,6 +60,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         case (.maxLineBytes, .int(let n)): maxLineBytes = n
         case (.maxInFlight, .int(let n)): maxInFlight = n
         case (.maxStoreKeys, .int(let n)): maxStoreKeys = n
+        case (.storeMaxBytes, .int(let n)): storeMaxBytes = n
+        case (.storeMaxBytesPerSource, .int(let n)): storeMaxBytesPerSource = n
         case (.logLevel, .string(let s)): logLevel = s
         case (.peerCacheSize, .int(let n)): peerCacheSize = n
         default: break  // ConfigText.parse yields the value shape for each key
@@ -87,6 +91,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         try put(.maxLineBytes, maxLineBytes.map(ConfigValue.int))
         try put(.maxInFlight, maxInFlight.map(ConfigValue.int))
         try put(.maxStoreKeys, maxStoreKeys.map(ConfigValue.int))
+        try put(.storeMaxBytes, storeMaxBytes.map(ConfigValue.int))
+        try put(.storeMaxBytesPerSource, storeMaxBytesPerSource.map(ConfigValue.int))
         try put(.logLevel, logLevel.map(ConfigValue.string))
         try put(.peerCacheSize, peerCacheSize.map(ConfigValue.int))
         return layer

@@ -1,3 +1,5 @@
+import A2ALDHT
+
 /// The daemon's settings after layering defaults, config file, environment and flags.
 public struct DaemonConfig: Sendable, Equatable {
     public var dataDir: String
@@ -17,6 +19,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Per connection.
     public var maxInFlight: Int
     public var maxStoreKeys: Int
+    /// Record bytes the store holds before evicting, and what one source network may hold.
+    public var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
+    public var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String
     public var peerCacheSize: Int
@@ -64,6 +69,8 @@ public struct DaemonConfig: Sendable, Equatable {
             case .maxLineBytes: value = String(maxLineBytes)
             case .maxInFlight: value = String(maxInFlight)
             case .maxStoreKeys: value = String(maxStoreKeys)
+            case .storeMaxBytes: value = String(storeMaxBytes)
+            case .storeMaxBytesPerSource: value = String(storeMaxBytesPerSource)
             case .logLevel: value = logLevel
             case .peerCacheSize: value = String(peerCacheSize)
             }

@@ -74,7 +74,8 @@ public final class Daemon: Sendable {
                 events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, pushed: { key, record, from in
                     watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
                 }),
-                maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger))
+                maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
+                storeBudget: StoreBudget(maxBytes: config.storeMaxBytes, maxBytesPerSource: config.storeMaxBytesPerSource)))
             try await node.start()
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)

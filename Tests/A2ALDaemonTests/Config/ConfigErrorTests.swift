@@ -20,6 +20,8 @@ import Testing
             (#"{"max_line_bytes":-5}"#, #"key "max_line_bytes": expected a positive integer, got -5"#),
             (#"{"max_in_flight":2.5}"#, #"key "max_in_flight": expected a positive integer, got 2.5"#),
             (#"{"max_store_keys":null}"#, #"key "max_store_keys": expected a positive integer, got null"#),
+            (#"{"store_max_bytes":0}"#, #"key "store_max_bytes": expected a positive integer, got 0"#),
+            (#"{"store_max_bytes_per_source":"4M"}"#, #"key "store_max_bytes_per_source": expected a positive integer, got "4M""#),
             (#"{"peer_cache_size":true}"#, #"key "peer_cache_size": expected a positive integer, got true"#),
             (#"{"socket_mode":600}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got 600"#),
             (#"{"socket_mode":"0800"}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got "0800""#),

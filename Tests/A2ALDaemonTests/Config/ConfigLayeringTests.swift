@@ -15,6 +15,8 @@ import Testing
       "max_line_bytes": 2048,
       "max_in_flight": 8,
       "max_store_keys": 500,
+      "store_max_bytes": 1000000,
+      "store_max_bytes_per_source": 50000,
       "peer_cache_size": 16
     }
     """#
@@ -38,6 +40,7 @@ import Testing
         #expect(config.maxLineBytes == 2048)
         #expect(config.maxInFlight == 8)
         #expect(config.maxStoreKeys == 500)
+        #expect(config.storeMaxBytes == 1_000_000 && config.storeMaxBytesPerSource == 50_000)
         #expect(config.peerCacheSize == 16)
     }
 
