@@ -33,6 +33,10 @@ public final class DataDirectory: Sendable {
     public static func open(_ path: String) throws(DataFileError) -> DataDirectory {
         guard !path.isEmpty else { throw DataFileError(path: path, reason: "empty data directory path") }
         let path = trimmingTrailingSlashes(path)
+        // Keys are written there by path: nobody else may be able to replace its entries.
+        if let reason = PathSafety.unsafeAncestor(of: path + "/x") {
+            throw DataFileError(path: path, reason: "unsafe data directory: \(reason)")
+        }
         do throws(FileError) {
             // Refuses a path that exists as something other than a directory.
             try AtomicFile.ensureDirectory(path, mode: 0o700)

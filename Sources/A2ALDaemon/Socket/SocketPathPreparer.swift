@@ -13,6 +13,12 @@ import Darwin
 enum SocketPathPreparer {
     static func prepare(path: String, logger: Logger) throws(SocketServerError) {
         _ = try UnixSocketAddress.make(path)
+        // The socket's mode and group are set by path after bind; in a directory others can
+        // change, they could swap the file for a link in between and have us chmod their target.
+        if let reason = PathSafety.unsafeAncestor(of: path) {
+            throw SocketServerError(path: path, reason: "refusing to create the socket \(path): \(reason); "
+                                    + "use a directory only this user (or root) can write, such as $XDG_RUNTIME_DIR")
+        }
         try createParentDirectory(of: path)
         try clearStaleSocket(at: path, logger: logger)
     }
