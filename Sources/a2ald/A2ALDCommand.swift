@@ -77,6 +77,15 @@ struct A2ALDCommand: AsyncParsableCommand {
         let logger = Logger(label: "a2ald")
 
         let inherited = SystemdActivation.takeListenFDs().first
+        // Watched before the daemon starts serving: a client may send SIGTERM as soon as it
+        // gets an answer, and a signal arriving before the watch is set up would be lost.
+        let termination: SignalWaiter
+        do {
+            termination = try SignalWaiter.install()
+        } catch {
+            logger.critical("a2ald could not start: \(error)")
+            throw ExitCode(1)
+        }
         let daemon: Daemon
         do {
             daemon = try await Daemon.start(config: settings, logger: logger, inheritedSocketFD: inherited)
@@ -84,7 +93,7 @@ struct A2ALDCommand: AsyncParsableCommand {
             logger.critical("a2ald could not start: \(error)")
             throw ExitCode(1)
         }
-        let signal = await SignalWaiter.waitForTermination()
+        let signal = await termination.wait()
         logger.info("received \(signal)")
         await daemon.shutdown()
     }
@@ -96,36 +105,5 @@ private extension String {
         while s.first?.isWhitespace == true { s = s.dropFirst() }
         while s.last?.isWhitespace == true { s = s.dropLast() }
         return String(s)
-    }
-}
-
-/// Waits for SIGINT or SIGTERM without a signal handler running arbitrary code: the signals
-/// are ignored at the process level and observed through dispatch sources.
-enum SignalWaiter {
-    static func waitForTermination() async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let queue = DispatchQueue(label: "a2ald.signals")
-            let fired = Box()
-            var sources: [DispatchSourceSignal] = []
-            for (sig, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                source.setEventHandler {
-                    guard !fired.done else { return }
-                    fired.done = true
-                    for s in fired.sources { s.cancel() }
-                    continuation.resume(returning: name)
-                }
-                sources.append(source)
-            }
-            fired.sources = sources
-            for s in sources { s.resume() }
-        }
-    }
-
-    /// State shared by the handlers; they all run on one serial queue.
-    private final class Box: @unchecked Sendable {
-        var done = false
-        var sources: [DispatchSourceSignal] = []
     }
 }
