@@ -35,14 +35,6 @@ final class ScriptedPeer: Sendable {
 /// Hostile answers and hostile contents (docs/security.md): junk contacts never enter the
 /// routing table nor reach third peers, and a key crowded by third parties stays answerable.
 @Suite(.serialized) struct HostileAnswerTests {
-    func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
-
     func contact(_ ip: String, _ port: UInt16) -> NodeInfo {
         NodeInfo(address: Ed25519.KeyPair.generate().address,
                  endpoint: WireEndpoint(ip: IPAddress(text: ip)!, port: port))

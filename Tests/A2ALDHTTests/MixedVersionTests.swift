@@ -34,14 +34,6 @@ import Testing
         return s.droppedMalformed + s.droppedUnknownType
     }
 
-    /// Waits (polling state, not time) until `condition` holds; false after ~6 s.
-    func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
 
     /// Every publisher's records reached a full replica set.
     func replicated(_ c: TestCluster, _ publishers: [Int]) async throws -> Bool {

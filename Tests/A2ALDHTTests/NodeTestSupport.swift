@@ -72,3 +72,12 @@ func endpointRecord(_ key: Ed25519.KeyPair, seq: UInt64 = 1, now: UInt64, ttl: U
     try SignedRecord.sign(recType: RecordType.endpoint, payload: EndpointPayload(endpoints: [endpoint], natType: 1).encoded,
                           seq: seq, timestamp: now, ttl: ttl, signer: key)
 }
+
+/// Waits (polling state, never a fixed sleep) until `condition` holds; false after about 6 s.
+func eventually(_ condition: () -> Bool) async throws -> Bool {
+    for _ in 0..<300 {
+        if condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}

@@ -13,14 +13,6 @@ import Testing
                               seq: seq, timestamp: c.clock.unixSeconds(), ttl: 600, signer: c.keys[p])
     }
 
-    /// Waits (polling state) until `condition` holds; false after ~6 s.
-    func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<300 {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
 
     func pushes(_ c: TestCluster, to node: Int) -> [SignedRecord] {
         c.log.pushed.withLock { $0.filter { $0.node == node }.map(\.record) }
