@@ -6,12 +6,22 @@ extension DHTNode {
     /// it decodes, verifies, updates state and replies, and never waits on the network.
     func receive(_ datagram: [UInt8], from: PeerAddress) {
         let now = clock.now()
-        if let ip = from.udp?.ip {
-            let allowed = state.withLock { $0.inboundLimiter?.allow(ip.normalized, now: now) ?? true }
-            guard allowed else {
-                counters.bump(counters.droppedRateLimited)
-                return
-            }
+        counters.bump(counters.rxDatagrams)
+        // Per source first, so one flooding address spends its own tokens and not everyone's.
+        let verdict = state.withLock { s -> RateVerdict in
+            if let ip = from.udp?.ip, s.inboundLimiter?.allow(ip.normalized, now: now) == false { return .perSource }
+            if s.globalLimiter?.allow(now: now) == false { return .global }
+            return .allowed
+        }
+        switch verdict {
+        case .perSource:
+            counters.bump(counters.droppedRateLimited)
+            return
+        case .global:
+            counters.bump(counters.droppedGlobalRateLimited)
+            return
+        case .allowed:
+            break
         }
         let packet: Packet
         do {
@@ -175,4 +185,9 @@ extension DHTNode {
 
 extension FindValueResp {
     var encodedSize: Int { MessageBody.findValueResp(self).encoded.count }
+}
+
+/// Which inbound limit, if any, refused a datagram.
+enum RateVerdict {
+    case allowed, perSource, global
 }

@@ -18,6 +18,11 @@ public struct DebugStats: Sendable, Equatable {
     public var droppedRateLimited: UInt64
     public var droppedUnsolicited: UInt64
     public var droppedUnknownType: UInt64
+    /// Every datagram delivered to the node, and those refused by the global inbound limit.
+    /// `rxDatagrams` = `rxPacketsVerified` + `droppedMalformed` + `droppedUnknownType` +
+    /// `droppedRateLimited` + `droppedGlobalRateLimited`.
+    public var rxDatagrams: UInt64 = 0
+    public var droppedGlobalRateLimited: UInt64 = 0
     /// Contacts in peers' answers refused as junk (docs/security.md).
     public var droppedJunkContacts: UInt64
     /// Replies that could not be sent (too large, or the socket refused them).
@@ -71,6 +76,8 @@ extension DHTNode {
                 droppedRateLimited: c.droppedRateLimited.load(ordering: .relaxed),
                 droppedUnsolicited: c.droppedUnsolicited.load(ordering: .relaxed),
                 droppedUnknownType: c.droppedUnknownType.load(ordering: .relaxed),
+                rxDatagrams: c.rxDatagrams.load(ordering: .relaxed),
+                droppedGlobalRateLimited: c.droppedGlobalRateLimited.load(ordering: .relaxed),
                 droppedJunkContacts: c.droppedJunkContacts.load(ordering: .relaxed),
                 replySendFailures: c.replySendFailures.load(ordering: .relaxed),
                 push: PushStats(

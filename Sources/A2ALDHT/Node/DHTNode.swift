@@ -28,6 +28,8 @@ public final class DHTNode: Sendable {
         /// Inbound datagrams allowed per source IP (sustained per second, burst); nil disables
         /// the limit (benchmarks, closed test networks).
         public var inboundRateLimit: (perSecond: Double, burst: Double)?
+        /// Inbound datagrams from all sources together; nil disables it.
+        public var inboundGlobalRateLimit: (perSecond: Double, burst: Double)?
         public var logger: Logger
         /// Which generation's wire behaviour the node shows; `.current` except in simulations.
         public var wireProfile: WireProfile
@@ -38,7 +40,9 @@ public final class DHTNode: Sendable {
                     inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
                                                                              NodeConstants.inboundBurstPerIP),
                     logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current,
-                    storeBudget: StoreBudget = .default) {
+                    storeBudget: StoreBudget = .default,
+                    inboundGlobalRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRateGlobal,
+                                                                                   NodeConstants.inboundBurstGlobal)) {
             self.transport = transport
             self.keyStore = keyStore
             self.clock = clock
@@ -51,6 +55,7 @@ public final class DHTNode: Sendable {
             self.logger = logger
             self.wireProfile = wireProfile
             self.storeBudget = storeBudget
+            self.inboundGlobalRateLimit = inboundGlobalRateLimit
         }
     }
 
@@ -118,6 +123,7 @@ public final class DHTNode: Sendable {
             },
             natEchoLimiter: FixedWindowLimiter(limit: NodeConstants.natEchoLimit, window: NodeConstants.natEchoWindow,
                                                maxSources: NodeConstants.maxTrackedSources),
+            globalLimiter: config.inboundGlobalRateLimit.map { GlobalRateLimiter(ratePerSecond: $0.perSecond, burst: $0.burst) },
             generations: PeerGenerationTable(capacity: NodeConstants.maxDialEntries),
             pushLimiter: FixedWindowLimiter(limit: PushConstants.pushesPerSourceLimit, window: PushConstants.pushWindow,
                                             maxSources: NodeConstants.maxTrackedSources)))

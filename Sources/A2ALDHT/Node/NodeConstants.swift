@@ -25,6 +25,10 @@ public enum NodeConstants {
     /// Inbound datagrams per source IP: sustained rate and burst (design.md deviation 7).
     public static let inboundRatePerIP: Double = 400
     public static let inboundBurstPerIP: Double = 800
+    /// Inbound datagrams from all sources together (docs/security.md): well above what a busy
+    /// node answers, well below what floods its CPU with signature checks.
+    public static let inboundRateGlobal: Double = 20_000
+    public static let inboundBurstGlobal: Double = 40_000
     /// Source IPs tracked by the rate limiters before idle ones are forgotten.
     public static let maxTrackedSources = 16_384
     /// Dial-address book size.

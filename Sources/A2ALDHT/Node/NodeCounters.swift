@@ -2,6 +2,11 @@ import Synchronization
 
 /// Monotonic counters of the node (never reset), readable without the state lock.
 final class NodeCounters: Sendable {
+    /// Every datagram the transport delivered: it ends up in exactly one of rxVerified or the
+    /// dropped* counters below (rate limits, malformed, unknown type).
+    let rxDatagrams = Atomic<UInt64>(0)
+    /// Datagrams refused by the global inbound limit.
+    let droppedGlobalRateLimited = Atomic<UInt64>(0)
     /// Packets that passed verification.
     let rxVerified = Atomic<UInt64>(0)
     /// Datagrams handed to the transport.

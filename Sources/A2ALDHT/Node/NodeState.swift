@@ -12,6 +12,8 @@ struct NodeState {
     /// nil when the node runs without an inbound limit.
     var inboundLimiter: SourceRateLimiter?
     var natEchoLimiter: FixedWindowLimiter
+    /// nil when the node runs without a global inbound limit.
+    var globalLimiter: GlobalRateLimiter?
     /// What each peer has shown of the wire protocol; decides which fields we send it.
     var generations: PeerGenerationTable
     /// Pushes sent per destination source.

@@ -78,3 +78,27 @@ struct FixedWindowLimiter {
         return true
     }
 }
+
+/// One token bucket for all inbound datagrams together: a distributed flood from more
+/// addresses than the per-source limit can see is capped before it reaches decoding and
+/// signature checks (docs/security.md, "Floods").
+struct GlobalRateLimiter {
+    let ratePerSecond: Double
+    let burst: Double
+    private var tokens: Double
+    private var updated: Tick?
+
+    init(ratePerSecond: Double, burst: Double) {
+        self.ratePerSecond = ratePerSecond
+        self.burst = burst
+        tokens = burst
+    }
+
+    mutating func allow(now: Tick) -> Bool {
+        if let updated { tokens = min(burst, tokens + max(0, (now - updated).seconds * ratePerSecond)) }
+        updated = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
