@@ -59,8 +59,9 @@ public final class Daemon: Sendable {
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
-            let transport = try await UDPTransport.bind(host: host, port: port, group: group)
+            let transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
+            TransportEventBridge.connect(transport, hub: hub, logger: logger)
             let observed = ObservedAddressTracker()
             let clock = SystemClock()
             let node = try DHTNode(config: .init(

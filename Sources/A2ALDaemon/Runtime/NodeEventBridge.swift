@@ -7,7 +7,8 @@ import A2ALRPC
 /// path, so each one does a constant amount of work and returns: `EventHub.publish` only
 /// queues lines on sockets and never waits on a client.
 enum NodeEventBridge {
-    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored"]
+    /// Every event the daemon's hub carries: the node's, and the socket's (`TransportEventBridge`).
+    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName]
 
     static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock) -> NodeEvents {
         NodeEvents(
