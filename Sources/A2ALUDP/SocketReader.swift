@@ -158,22 +158,28 @@ final class SocketReader: Sendable {
                 let channel = try await openChannel()
                 // Publishing the channel and reading the handler in one step pairs with `start`:
                 // whichever runs second installs the handler, so it is installed exactly once.
-                let taken = state.withLock { s -> (UDPTransport.StateChange, Deliver?)? in
+                let taken = state.withLock { s -> Deliver?? in
                     guard !s.closed else { return nil }
                     s.channel = channel
-                    s.socketState = .up
-                    s.rebinds += 1
-                    s.attachedAt = .now
-                    s.retry = nil
-                    return (UDPTransport.StateChange(state: .up, rebinds: s.rebinds, error: nil), s.deliver)
+                    return .some(s.deliver)
                 }
-                guard let (change, deliver) = taken else {
+                guard let deliver = taken else {
                     try? await channel.close()
                     return
                 }
                 watch(channel)
                 // If this fails the channel is already dead, and `died` starts the next attempt.
                 if let deliver { try? await install(deliver, on: channel) }
+                let change = state.withLock { s -> UDPTransport.StateChange? in
+                    guard !s.closed, let live = s.channel, ObjectIdentifier(live) == ObjectIdentifier(channel) else { return nil }
+                    s.socketState = .up
+                    s.rebinds += 1
+                    s.attachedAt = .now
+                    s.retry = nil
+                    return UDPTransport.StateChange(state: .up, rebinds: s.rebinds, error: nil)
+                }
+                // Nil: closed meanwhile, or this channel died already and another attempt runs.
+                guard let change else { return }
                 logger.notice("udp socket reading again", metadata: ["rebinds": "\(change.rebinds)"])
                 notify(change)
                 return

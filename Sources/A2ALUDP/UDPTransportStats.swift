@@ -53,6 +53,12 @@ extension UDPTransport {
         public var rebinds: UInt64
         /// Why the reader died, or why re-establishing it failed; nil when back up.
         public var error: String?
+
+        public init(state: TransportStatistics.SocketState, rebinds: UInt64, error: String?) {
+            self.state = state
+            self.rebinds = rebinds
+            self.error = error
+        }
     }
 }
 

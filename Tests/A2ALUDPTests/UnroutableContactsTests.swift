@@ -23,6 +23,7 @@ import Testing
             // leave the machine.
             let before = try await ns.udpEntries(port: port)
             try #require(before.count == 1, "the node's socket is not in the namespace: \(before)")
+            #expect(transport.socketInode == before.first?.inode)
 
             // The hostile peer's FIND_NODE answers carry contacts at addresses with no route.
             for (i, text) in Self.unroutable.enumerated() {
@@ -40,6 +41,9 @@ import Testing
 
             #expect(transport.stats.sendErrors > 0, "the lookups never tried an unroutable contact")
             #expect(transport.rebindCount == 0)
+            #expect(transport.stats.state == .up && transport.stats.lastError == nil)
+            #expect(transport.stats.lastSendError?.hasPrefix("ENETUNREACH to ") == true, "\(String(describing: transport.stats.lastSendError))")
+            #expect(transport.socketInode == before.first?.inode)
             let after = try await ns.udpEntries(port: port)
             #expect(after.map(\.inode) == before.map(\.inode), "socket replaced: \(before) -> \(after)")
             // And the node still answers.

@@ -2339,6 +2339,10 @@ public enum OpenRPCDocument {
               ],
               "additionalProperties": false
             },
+            "push": {
+              "description": "One-shot push subscription statistics (shape not fixed).",
+              "type": "object"
+            },
             "health": {
               "description": "Peer-health statistics (shape not fixed).",
               "type": "object"
@@ -2370,6 +2374,7 @@ public enum OpenRPCDocument {
             "routing",
             "store",
             "transport",
+            "push",
             "health",
             "network_size",
             "rpc"
@@ -2426,6 +2431,19 @@ public enum OpenRPCDocument {
                 "send_errors": 3,
                 "last_send_error": "ENETUNREACH to 10.9.9.9:4121",
                 "rpc_completed": 45001
+              },
+              "push": {
+                "dropped_unexpected": 0,
+                "dropped_invalid": 0,
+                "received": 4,
+                "sent": 6,
+                "acknowledged": 6,
+                "rate_limited": 0,
+                "subscriptions_registered": 3,
+                "subscriptions_refused": 0,
+                "subscribers": 2,
+                "expected_pushes": 1,
+                "watched_keys": 1
               },
               "health": {
                 "good": 49,
@@ -4873,7 +4891,8 @@ public enum OpenRPCDocument {
           "observed_addr",
           "public_addr",
           "peer_health",
-          "record_stored"
+          "record_stored",
+          "transport_state"
         ]
       },
       "node": {

@@ -16,10 +16,15 @@ enum TransportEventBridge {
                 "state": "\(change.state.rawValue)", "rebinds": "\(change.rebinds)", "err": "\(change.error ?? "-")",
             ])
             guard hub.hasSubscribers(eventName) else { return }
-            hub.publish(eventName, [
-                "state": .string(change.state.rawValue), "local_addr": .string(local),
-                "socket_rebinds": .integer(change.rebinds), "error": .optional(change.error),
-            ])
+            hub.publish(eventName, payload(change, localAddress: local))
         }
+    }
+
+    /// The event's result (schema/events/transport_state.json).
+    static func payload(_ change: UDPTransport.StateChange, localAddress: String) -> JSONObject {
+        [
+            "state": .string(change.state.rawValue), "local_addr": .string(localAddress),
+            "socket_rebinds": .integer(change.rebinds), "error": .optional(change.error),
+        ]
     }
 }

@@ -43,7 +43,7 @@ import Testing
             for b in bootstraps {
                 let (error, took) = try await b.value
                 #expect(error?["data"]?["kind"]?.stringValue == "timeout", "\(String(describing: error))")
-                #expect(took < .seconds(20), "node.bootstrap took \(took)")
+                #expect(took < .seconds(10), "node.bootstrap took \(took)")
                 print("node.bootstrap failed after \(took): \(error?["message"]?.stringValue ?? "?")")
             }
             try await daemon.stop()
