@@ -46,6 +46,7 @@ import Testing
             #expect(transport.socketInode == before.first?.inode)
             let after = try await ns.udpEntries(port: port)
             #expect(after.map(\.inode) == before.map(\.inode), "socket replaced: \(before) -> \(after)")
+            print("unroutable contacts: send errors \(transport.stats.sendErrors) (\(transport.stats.lastSendError ?? "-")), rebinds \(transport.rebindCount), inode \(before.map(\.inode)) -> \(after.map(\.inode))")
             // And the node still answers.
             let nodeAddr = PeerAddress.udp(WireEndpoint(ip: try #require(IPAddress(text: "127.0.0.1")), port: port))
             #expect(try await hostile.ping(nodeAddr, timeout: .seconds(5)).nodeID == node.nodeID)

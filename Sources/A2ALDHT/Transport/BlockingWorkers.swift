@@ -37,8 +37,10 @@ final class BlockingWorkers: Sendable {
         }
         guard startThread else { return }
         if !Self.spawn({ self.work(first: job) }) {
-            // No thread could be made (resource limits): run it here rather than lose it.
-            work(first: job)
+            // No thread could be made (resource limits). Running the job here would block the
+            // caller, which is what this type exists to avoid; it is dropped, and the caller's
+            // own deadline answers for it.
+            state.withLock { $0.running -= 1 }
         }
     }
 

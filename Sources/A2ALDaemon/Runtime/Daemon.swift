@@ -61,7 +61,7 @@ public final class Daemon: Sendable {
             let (host, port) = try listenAddress(config.listen)
             let transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
-            TransportEventBridge.connect(transport, hub: hub, logger: logger)
+            TransportEventBridge.connect(transport, hub: hub)
             let observed = ObservedAddressTracker()
             let clock = SystemClock()
             let node = try DHTNode(config: .init(

@@ -1,20 +1,16 @@
 import A2ALRPC
 import A2ALUDP
-import Logging
 
-/// Turns the UDP socket's state changes into the `transport_state` event (schema/events/) and a
-/// log line: a node whose socket cannot read is deaf, and says so instead of looking healthy
-/// (docs/architecture.md, "A2ALUDP"). Runs on whatever thread the transport reports from; it
-/// only queues lines.
+/// Turns the UDP socket's state changes into the `transport_state` event (schema/events/): a
+/// node whose socket cannot read is deaf, and says so instead of looking healthy
+/// (docs/architecture.md, "A2ALUDP"); the transport logs the same changes with the daemon's
+/// logger. Runs on whatever thread the transport reports from; it only queues lines.
 enum TransportEventBridge {
     static let eventName = "transport_state"
 
-    static func connect(_ transport: UDPTransport, hub: EventHub, logger: Logger) {
+    static func connect(_ transport: UDPTransport, hub: EventHub) {
         let local = transport.localAddress.description
         transport.onStateChange { change in
-            logger.log(level: change.state == .up ? .notice : .error, "udp socket state changed", metadata: [
-                "state": "\(change.state.rawValue)", "rebinds": "\(change.rebinds)", "err": "\(change.error ?? "-")",
-            ])
             guard hub.hasSubscribers(eventName) else { return }
             hub.publish(eventName, payload(change, localAddress: local))
         }
