@@ -29,7 +29,7 @@ final class DatagramReceiver: ChannelInboundHandler {
         }
         guard let source = WireEndpoint(socketAddress: envelope.remoteAddress),
               let bytes = envelope.data.getBytes(at: envelope.data.readerIndex, length: size) else {
-            counters.receiveErrors.add(1, ordering: .relaxed)
+            counters.unreadableDropped.add(1, ordering: .relaxed)
             return
         }
         counters.received.add(1, ordering: .relaxed)
@@ -40,5 +40,6 @@ final class DatagramReceiver: ChannelInboundHandler {
     /// and keep the channel open instead of passing them on to the pipeline's tail.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         counters.receiveErrors.add(1, ordering: .relaxed)
+        counters.lastReceiveError.withLock { $0 = "\(error)" }
     }
 }

@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import A2ALDHT
 import A2ALProtocol
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -19,155 +25,124 @@ public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertib
     }
 }
 
-/// The node's UDP socket, on SwiftNIO (node.md §15.2, wire.md §3.1).
+/// The node's UDP socket (node.md §15.2, wire.md §3.1): sent to with `sendto`, read through
+/// SwiftNIO (docs/architecture.md, "A2ALUDP").
 ///
 /// Inbound datagrams are handed to the start handler on the channel's event loop thread, with
 /// their source as `.udp` (IPv4-mapped sources as IPv4). Datagrams over 1200 bytes are dropped
-/// and counted, never truncated. `send` queues a write and returns at once; failures the socket
-/// reports later are counted in `stats.sendErrors`.
+/// and counted, never truncated. `send` hands the datagram to the kernel at once and throws if
+/// the kernel refuses it; a refusal concerns that datagram alone and never closes the socket
+/// (`UDPSocket` says why NIO's own writes could not promise that).
 public final class UDPTransport: Transport {
     /// The datagram limit in both directions.
     public static let maxDatagramSize = ProtocolConstants.maxDatagramSize
     /// One byte more than the limit, so an oversize datagram is recognisable by its length.
     static let receiveBufferSize = maxDatagramSize + 1
     /// Kernel receive buffer requested (the kernel may cap it): absorbs bursts while the event
-    /// loop is busy in a handler.
+    /// loop is busy in a handler. What still overflows is counted (`Stats.kernelDrops`).
     static let socketReceiveBufferBytes = 4 << 20
     /// Kernel send buffer requested: lets bursts of replies leave without waiting on the loop.
     static let socketSendBufferBytes = 1 << 20
     /// The dual-stack wildcard, and the IPv4 wildcard used when the host has no IPv6.
     static let dualStackWildcard = "::"
     static let ipv4Wildcard = "0.0.0.0"
+    /// What a transport bound without a logger logs to: nothing.
+    public static let silentLogger = Logger(label: "a2al.udp", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public let localAddress: PeerAddress
-    public var stats: Stats { counters.snapshot }
 
-    /// The live socket. Replaced when the kernel reports a send error that NIO treats as fatal
-    /// (anything but EMSGSIZE and EHOSTUNREACH closes a datagram channel — e.g. ENETUNREACH for
-    /// an IPv6 contact on a host without IPv6 routes): a peer's bad address must never take the
-    /// node off the network, so the transport rebinds the same port and carries on.
-    private let channelBox: Mutex<any Channel>
-    private var channel: any Channel { channelBox.withLock { $0 } }
-    private let group: any EventLoopGroup
+    private let socket: UDPSocket
+    private let reader: SocketReader
+    private let counters: UDPCounters
     /// Shut down by `close()` only when this transport created it.
     private let ownedGroup: MultiThreadedEventLoopGroup?
-    private let isIPv6Socket: Bool
-    private let bindHost: String
-    private let dualStack: Bool
-    private let counters = UDPCounters()
     private let isClosed = Atomic<Bool>(false)
     private let isStarted = Atomic<Bool>(false)
-    private let handler = Mutex<(@Sendable ([UInt8], PeerAddress) -> Void)?>(nil)
-    /// Times the socket was rebound after an unexpected close.
-    private let rebinds = Atomic<UInt64>(0)
-    /// Delay between rebind attempts while the port is unavailable.
-    static let rebindRetryDelay: TimeAmount = .milliseconds(200)
-    static let rebindMaxAttempts = 50
 
-    private init(channel: any Channel, endpoint: WireEndpoint, isIPv6Socket: Bool, group: any EventLoopGroup,
-                 ownedGroup: MultiThreadedEventLoopGroup?, bindHost: String, dualStack: Bool) {
-        self.channelBox = Mutex(channel)
+    private init(socket: UDPSocket, endpoint: WireEndpoint, reader: SocketReader, counters: UDPCounters,
+                 ownedGroup: MultiThreadedEventLoopGroup?) {
+        self.socket = socket
         self.localAddress = .udp(endpoint)
-        self.isIPv6Socket = isIPv6Socket
-        self.group = group
+        self.reader = reader
+        self.counters = counters
         self.ownedGroup = ownedGroup
-        self.bindHost = bindHost
-        self.dualStack = dualStack
-        watch(channel)
     }
 
-    /// Closes the live socket as NIO does after a fatal send error (tests of the recovery path).
+    /// Counters, kernel drops and the socket's state.
+    public var stats: Stats {
+        var s = counters.snapshot
+        s.kernelDrops = socket.kernelDrops
+        let r = reader.snapshot
+        s.state = isClosed.load(ordering: .relaxed) ? .closed : r.state
+        s.rebinds = r.rebinds
+        s.lastError = r.lastError
+        return s
+    }
+
+    public var statistics: TransportStatistics { stats.statistics }
+
+    /// Number of times reading the socket had to be re-established.
+    public var rebindCount: UInt64 { reader.snapshot.rebinds }
+
+    /// The socket's inode: the same for the transport's whole life.
+    public var socketInode: UInt64? { socket.inode }
+
+    /// Calls `observer` (on any thread) when the socket's reader dies, cannot be re-established,
+    /// or reads again. It must not block.
+    public func onStateChange(_ observer: @escaping @Sendable (StateChange) -> Void) {
+        reader.observe(observer)
+    }
+
+    /// Closes NIO's channel as NIO does after a fatal error (tests of the recovery path).
     func simulateFatalSocketError() async {
-        try? await channel.close()
-    }
-
-    /// Number of times the socket had to be reopened.
-    public var rebindCount: UInt64 { rebinds.load(ordering: .relaxed) }
-
-    /// Rebinds when `channel` closes without `close()` having been called.
-    private func watch(_ channel: any Channel) {
-        channel.closeFuture.whenComplete { [weak self] _ in
-            guard let self, !self.isClosed.load(ordering: .acquiring) else { return }
-            Task { await self.rebind() }
-        }
-    }
-
-    private func rebind() async {
-        guard let port = localAddress.udp?.port else { return }
-        for _ in 0..<Self.rebindMaxAttempts where !isClosed.load(ordering: .acquiring) {
-            do {
-                let fresh = try await Self.bindChannel(host: bindHost, port: Int(port), group: group, dualStack: dualStack)
-                if let handler = handler.withLock({ $0 }) {
-                    let counters = self.counters
-                    try await fresh.eventLoop.submit {
-                        try fresh.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: handler))
-                        try fresh.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-                    }.get()
-                }
-                if isClosed.load(ordering: .acquiring) {
-                    try? await fresh.close()
-                    return
-                }
-                channelBox.withLock { $0 = fresh }
-                rebinds.add(1, ordering: .relaxed)
-                watch(fresh)
-                return
-            } catch {
-                try? await Task.sleep(for: .milliseconds(Self.rebindRetryDelay.nanoseconds / 1_000_000))
-            }
-        }
+        await reader.killChannel()
     }
 
     /// Binds a UDP socket. The default `::` is dual-stack (IPv6 and IPv4 peers on one socket);
     /// if the host has no IPv6 it falls back to `0.0.0.0`. Any other host is bound as given.
     /// Port 0 picks a free port; `localAddress` tells which. Reading starts with `start`.
     /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
-    public static func bind(host: String = "::", port: Int = 0,
-                            group: (any EventLoopGroup)? = nil) async throws -> UDPTransport {
+    public static func bind(host: String = "::", port: Int = 0, group: (any EventLoopGroup)? = nil,
+                            logger: Logger = silentLogger) async throws -> UDPTransport {
         let choice = EventLoopChoice(group)
-        let loops = choice.loops
-        let ownedGroup = choice.owned
         do {
-            let channel: any Channel
-            if host == dualStackWildcard {
-                do {
-                    channel = try await bindChannel(host: host, port: port, group: loops, dualStack: true)
-                } catch {
-                    channel = try await bindChannel(host: ipv4Wildcard, port: port, group: loops, dualStack: false)
-                }
-            } else {
-                channel = try await bindChannel(host: host, port: port, group: loops, dualStack: false)
-            }
-            guard let local = channel.localAddress, let endpoint = WireEndpoint(socketAddress: local) else {
-                try? await channel.close()
+            let socket = try await open(host: host, port: port, on: choice.loops.next())
+            guard let endpoint = WireEndpoint(socketAddress: socket.local) else {
+                socket.close()
                 throw UDPTransportError.noLocalAddress
             }
-            return UDPTransport(channel: channel, endpoint: endpoint, isIPv6Socket: local.protocol == .inet6,
-                                group: loops, ownedGroup: ownedGroup,
-                                // A `::` request that fell back to IPv4 rebinds the IPv4 wildcard.
-                                bindHost: host == dualStackWildcard && local.protocol != .inet6 ? ipv4Wildcard : host,
-                                dualStack: host == dualStackWildcard && local.protocol == .inet6)
+            let counters = UDPCounters()
+            let reader: SocketReader
+            do {
+                reader = try await SocketReader.attach(socket: socket, group: choice.loops, counters: counters, logger: logger)
+            } catch {
+                socket.close()
+                throw error
+            }
+            return UDPTransport(socket: socket, endpoint: endpoint, reader: reader, counters: counters,
+                                ownedGroup: choice.owned)
         } catch {
-            try? await ownedGroup?.shutdownGracefully()
+            try? await choice.owned?.shutdownGracefully()
             throw error
         }
     }
 
-    private static func bindChannel(host: String, port: Int, group: any EventLoopGroup,
-                                    dualStack: Bool) async throws -> any Channel {
-        var bootstrap = DatagramBootstrap(group: group)
-            .channelOption(ChannelOptions.recvAllocator,
-                           value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
-            // Nothing is read until `start` installs the handler; early datagrams wait in the
-            // kernel buffer instead of being lost.
-            .channelOption(ChannelOptions.autoRead, value: false)
-            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: socketReceiveBufferBytes)
-            .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: socketSendBufferBytes)
-        if dualStack {
-            bootstrap = bootstrap.channelOption(
-                ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 0)
-        }
-        return try await bootstrap.bind(host: host, port: port).get()
+    /// Opens the socket on the event loop that will read it: the socket then belongs to that
+    /// thread's network namespace (the namespace tests rely on it), and no caller's executor
+    /// makes the system calls.
+    private static func open(host: String, port: Int, on loop: any EventLoop) async throws -> UDPSocket {
+        try await loop.submit {
+            func open(_ host: String, dualStack: Bool) throws -> UDPSocket {
+                try UDPSocket.open(host: host, port: port, dualStack: dualStack,
+                                   receiveBuffer: socketReceiveBufferBytes, sendBuffer: socketSendBufferBytes)
+            }
+            guard host == dualStackWildcard else { return try open(host, dualStack: false) }
+            do {
+                return try open(host, dualStack: true)
+            } catch {
+                return try open(ipv4Wildcard, dualStack: false)
+            }
+        }.get()
     }
 
     /// Installs the handler and starts reading. The handler runs on the event loop thread and
@@ -177,15 +152,11 @@ public final class UDPTransport: Transport {
         guard isStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw UDPTransportError.alreadyStarted
         }
-        handler.withLock { $0 = deliver }
-        let counters = self.counters
-        let channel = self.channel
-        try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(DatagramReceiver(counters: counters, deliver: deliver))
-            try channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-        }.get()
+        try await reader.start(deliver)
     }
 
+    /// Hands one datagram to the kernel. A refusal throws (`.unreachable` for the destination's
+    /// fault — no route, not permitted — `.io` otherwise) and is counted; the socket stays open.
     public func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError) {
         guard !isClosed.load(ordering: .relaxed) else { throw .closed }
         guard datagram.count <= Self.maxDatagramSize else { throw .packetTooLarge(datagram.count) }
@@ -193,21 +164,27 @@ public final class UDPTransport: Transport {
             throw .unreachable("\(destination) is not a UDP address")
         }
         if let reason = undeliverableReason(endpoint) { throw .unreachable("\(endpoint): \(reason)") }
-        guard let address = SocketAddress(destination: endpoint, fromIPv6Socket: isIPv6Socket) else {
+        guard let address = SocketAddress(destination: endpoint, fromIPv6Socket: socket.isIPv6) else {
             throw .unreachable("\(destination): IPv6 destination on an IPv4 socket")
         }
-        var buffer = channel.allocator.buffer(capacity: datagram.count)
-        buffer.writeBytes(datagram)
-        let promise = channel.eventLoop.makePromise(of: Void.self)
-        let counters = self.counters
-        promise.futureResult.whenFailure { _ in counters.sendErrors.add(1, ordering: .relaxed) }
-        counters.sent.add(1, ordering: .relaxed)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: promise)
+        guard let code = socket.send(datagram, to: address) else {
+            counters.sent.add(1, ordering: .relaxed)
+            return
+        }
+        if isClosed.load(ordering: .relaxed) { throw .closed }
+        let name = ErrnoName.of(code)
+        counters.sendErrors.add(1, ordering: .relaxed)
+        counters.lastSendError.withLock { $0 = "\(name) to \(endpoint)" }
+        switch code {
+        case ENETUNREACH, EHOSTUNREACH, ENETDOWN, EACCES, EPERM, EINVAL, EAFNOSUPPORT, EADDRNOTAVAIL, ECONNREFUSED:
+            throw .unreachable("\(endpoint): \(name)")
+        default:
+            throw .io(name)
+        }
     }
 
-    /// Destinations the kernel would refuse (refusals close NIO datagram channels, so they are
-    /// caught here): port 0, unspecified, multicast and limited-broadcast addresses, and anything
-    /// but loopback from a socket bound to loopback.
+    /// Destinations never sent to: port 0, unspecified, multicast and limited-broadcast
+    /// addresses, and anything but loopback from a socket bound to loopback.
     private func undeliverableReason(_ e: WireEndpoint) -> String? {
         if e.port == 0 { return "port 0" }
         let ip = e.ip.normalized
@@ -227,14 +204,16 @@ public final class UDPTransport: Transport {
     /// Closes the socket (and the event loop group if this transport made it). Idempotent.
     public func close() async {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? await channel.close()
+        await reader.close()
+        socket.close()
         try? await ownedGroup?.shutdownGracefully()
     }
 
     /// A transport dropped without `close()` still releases its socket and threads.
     deinit {
         guard !isClosed.load(ordering: .acquiring) else { return }
-        channel.close(promise: nil)
+        reader.closeNow()
+        socket.close()
         ownedGroup?.shutdownGracefully { _ in }
     }
 }

@@ -21,6 +21,8 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
     case allSeedsUnreachable
     /// A host name did not resolve.
     case resolution(String)
+    /// A host name's lookup gave no answer in time (docs/architecture.md, "Name resolution").
+    case resolutionTimedOut(host: String, after: Duration)
     /// The keystore must hold exactly one identity.
     case identity(String)
     /// A record could not be stored locally.
@@ -43,6 +45,8 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .encoding(let e): return "dht: \(e)"
         case .allSeedsUnreachable: return "dht: all bootstrap seeds unreachable"
         case .resolution(let r): return "dht: cannot resolve \(r)"
+        case .resolutionTimedOut(let host, let after):
+            return "dht: no answer resolving \(host) within \(Int((after / .milliseconds(1)).rounded())) ms"
         case .identity(let r): return "dht: \(r)"
         case .store(let e): return "dht: \(e)"
         case .noMatchingRecords: return "dht: no matching records"

@@ -43,16 +43,17 @@ extension DHTNode {
         return identities.count
     }
 
-    /// Joins through `host:port` seeds; names are resolved first. Unresolvable seeds are skipped
-    /// (and logged); fails if none resolves or none answers.
+    /// Joins through `host:port` seeds; names are resolved first, all at once and each with the
+    /// resolver's deadline. Unresolvable seeds are skipped (and logged); fails if none resolves
+    /// or none answers.
     @discardableResult
-    public func bootstrap(hostPorts: [String], timeout: Duration = NodeConstants.bootstrapPingTimeout) async throws(DHTError) -> Int {
+    public func bootstrap(hostPorts: [String], timeout: Duration = NodeConstants.bootstrapPingTimeout,
+                          resolver: HostNameResolver = .system) async throws(DHTError) -> Int {
         var addresses: [PeerAddress] = []
-        for hp in hostPorts {
-            do {
-                addresses.append(contentsOf: try await AddressResolver.resolve(hp))
-            } catch {
-                logger.warning("bootstrap seed skipped", metadata: ["seed": "\(hp)", "err": "\(error)"])
+        for (hp, outcome) in zip(hostPorts, await AddressResolver.resolveAll(hostPorts, using: resolver)) {
+            switch outcome {
+            case .success(let found): addresses.append(contentsOf: found)
+            case .failure(let error): logger.warning("bootstrap seed skipped", metadata: ["seed": "\(hp)", "err": "\(error)"])
             }
         }
         guard !addresses.isEmpty || hostPorts.isEmpty else { throw .allSeedsUnreachable }

@@ -59,6 +59,9 @@ public struct PushStats: Sendable, Equatable {
 }
 
 extension DHTNode {
+    /// The transport's socket state and datagram counters (`node.stats`, `node.info`).
+    public var transportStatistics: TransportStatistics { transport.statistics }
+
     public func debugStats() -> DebugStats {
         let now = clock.now()
         let unix = clock.unixSeconds()

@@ -23,20 +23,41 @@ public enum AddressResolver {
         return host.isEmpty ? nil : (host, port)
     }
 
-    /// Resolves `host:port`. Literal addresses need no lookup; names go through getaddrinfo on a
-    /// separate thread so no caller's executor blocks on DNS.
-    public static func resolve(_ text: String) async throws(DHTError) -> [PeerAddress] {
+    /// Resolves `host:port`. Literal addresses need no lookup; names go through `resolver`,
+    /// which runs the blocking lookup off the cooperative pool and gives up after its timeout
+    /// (or `within`, if shorter).
+    public static func resolve(_ text: String, using resolver: HostNameResolver = .system,
+                               within limit: Duration? = nil) async throws(DHTError) -> [PeerAddress] {
         guard let (host, port) = split(text) else { throw .resolution("\(text): expected host:port") }
         if let ip = IPAddress(text: host) { return [.udp(WireEndpoint(ip: ip.normalized, port: port))] }
-        let result = await Task.detached { lookup(host) }.value
-        switch result {
-        case .success(let ips) where !ips.isEmpty:
-            return ips.map { .udp(WireEndpoint(ip: $0, port: port)) }
-        case .success:
-            throw .resolution("\(host): no addresses")
-        case .failure(let e):
-            throw e
+        let ips = try await resolver.resolve(host, within: limit)
+        guard !ips.isEmpty else { throw .resolution("\(host): no addresses") }
+        return ips.map { .udp(WireEndpoint(ip: $0, port: port)) }
+    }
+
+    /// Resolves every `host:port` at once (one hung name does not hold up the others); the
+    /// outcomes come back in the order of `texts`.
+    public static func resolveAll(_ texts: [String], using resolver: HostNameResolver = .system,
+                                  within limit: Duration? = nil) async -> [Result<[PeerAddress], DHTError>] {
+        await withTaskGroup(of: (Int, Result<[PeerAddress], DHTError>).self) { group in
+            for (i, text) in texts.enumerated() {
+                group.addTask {
+                    do throws(DHTError) {
+                        return (i, .success(try await resolve(text, using: resolver, within: limit)))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
+            }
+            var out = [Result<[PeerAddress], DHTError>](repeating: .failure(.cancelled), count: texts.count)
+            for await (i, r) in group { out[i] = r }
+            return out
         }
+    }
+
+    /// getaddrinfo: blocks its thread, so only `HostNameResolver` calls it, on its own threads.
+    @Sendable public static func systemLookup(_ host: String) -> Result<[IPAddress], DHTError> {
+        lookup(host)
     }
 
     private static func lookup(_ host: String) -> Result<[IPAddress], DHTError> {

@@ -34,4 +34,7 @@ public protocol Transport: AnyObject, Sendable {
 
     /// Stops receiving and releases the socket; later sends fail with `.closed`. Idempotent.
     func close() async
+
+    /// The socket's state and datagram counters (`TransportStatistics.swift`).
+    var statistics: TransportStatistics { get }
 }

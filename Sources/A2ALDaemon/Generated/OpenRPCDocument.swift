@@ -1289,6 +1289,19 @@ public enum OpenRPCDocument {
                 "$ref": "#/components/schemas/ip_port"
               }
             },
+            "transport_state": {
+              "description": "State of the UDP socket: `up` (reading and sending), `rebinding` (its reader died and is being re-established: the node hears nothing meanwhile) or `closed` (shutting down).",
+              "type": "string",
+              "enum": [
+                "up",
+                "rebinding",
+                "closed"
+              ]
+            },
+            "socket_rebinds": {
+              "$ref": "#/components/schemas/count",
+              "description": "Times reading the UDP socket had to be re-established since start (`node.stats` has the last error)."
+            },
             "socket": {
               "description": "Path of the JSON-RPC socket.",
               "type": "string"
@@ -1340,6 +1353,8 @@ public enum OpenRPCDocument {
             "started_at",
             "uptime_s",
             "listen_addrs",
+            "transport_state",
+            "socket_rebinds",
             "socket",
             "data_dir",
             "passive",
@@ -1375,6 +1390,8 @@ public enum OpenRPCDocument {
                 "0.0.0.0:4121",
                 "[::]:4121"
               ],
+              "transport_state": "up",
+              "socket_rebinds": 0,
               "socket": "/run/a2al.sock",
               "data_dir": "/var/lib/a2al",
               "passive": false,
@@ -2191,7 +2208,7 @@ public enum OpenRPCDocument {
     {
       "name": "node.stats",
       "summary": "The node's debug statistics as JSON.",
-      "description": "Counters of the routing table, record store, transport, one-shot push subscriptions, peer health and JSON-RPC server. The inner objects other than `network_size`, `push` and `rpc` are not fixed by the API document; their members may change between versions.",
+      "description": "Counters of the routing table, record store, transport, one-shot push subscriptions, peer health and JSON-RPC server. The inner objects other than `transport`, `push`, `network_size` and `rpc` are not fixed by the API document; their members may change between versions. `transport` accounts for every datagram: each one that reached the UDP socket was read (`datagrams_received`) or dropped by the kernel (`dropped_kernel`), and each one read was dropped whole (`dropped_oversize`, `dropped_unreadable`) or handed to the node, which counted it in exactly one of `rx_packets_verified`, `dropped_malformed`, `dropped_rate_limited`, `dropped_global_rate_limited` and `dropped_unknown_type`.",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -2208,8 +2225,141 @@ public enum OpenRPCDocument {
               "type": "object"
             },
             "transport": {
-              "description": "Transport statistics (shape not fixed).",
-              "type": "object"
+              "description": "The UDP socket and the node's packet counters; see the method's description for how they add up.",
+              "type": "object",
+              "properties": {
+                "local_addr": {
+                  "description": "The UDP socket's local address.",
+                  "type": "string"
+                },
+                "state": {
+                  "description": "`up`, `rebinding` (the socket's reader died and is being re-established; nothing is received meanwhile) or `closed`.",
+                  "type": "string",
+                  "enum": [
+                    "up",
+                    "rebinding",
+                    "closed"
+                  ]
+                },
+                "socket_rebinds": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Times reading the socket had to be re-established."
+                },
+                "last_error": {
+                  "description": "Why the socket's reader last died or could not be re-established; null when it never did.",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "datagrams_received": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams read from the socket."
+                },
+                "dropped_kernel": {
+                  "description": "Datagrams the kernel dropped on the socket before they were read, mostly because its receive queue was full (the socket's `drops` in /proc/net/udp); null where the platform does not report it.",
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/count"
+                    },
+                    {
+                      "type": "null"
+                    }
+                  ]
+                },
+                "dropped_oversize": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams read but over 1200 bytes, dropped whole."
+                },
+                "dropped_unreadable": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams read without a usable source address."
+                },
+                "receive_errors": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Errors the socket reported while reading (not datagrams)."
+                },
+                "rx_packets_verified": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams that decoded and verified as messages."
+                },
+                "dropped_malformed": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams that did not decode or verify."
+                },
+                "dropped_rate_limited": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams dropped because their source IP was over its rate."
+                },
+                "dropped_global_rate_limited": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams refused by the global inbound limit (all sources together)."
+                },
+                "dropped_unsolicited": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Verified replies no request was waiting for (a subset of `rx_packets_verified`)."
+                },
+                "dropped_unknown_type": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams of a message type this node does not know."
+                },
+                "dropped_junk_contacts": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Contacts in peers' answers refused as junk (unroutable, our own address, loopback from a remote peer); not datagrams."
+                },
+                "reply_send_failures": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Replies that could not be sent (too large, or refused by the socket)."
+                },
+                "tx_packets": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Messages the node sent."
+                },
+                "datagrams_sent": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams the kernel accepted for sending."
+                },
+                "send_errors": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Datagrams the kernel refused (no route, not permitted, buffer full...); each concerns that datagram only and the socket stays open."
+                },
+                "last_send_error": {
+                  "description": "The last refusal: errno name and destination, e.g. `ENETUNREACH to 8.8.8.8:4121`; null when none.",
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "rpc_completed": {
+                  "$ref": "#/components/schemas/count",
+                  "description": "Outbound requests that got their reply."
+                }
+              },
+              "required": [
+                "local_addr",
+                "state",
+                "socket_rebinds",
+                "last_error",
+                "datagrams_received",
+                "dropped_kernel",
+                "dropped_oversize",
+                "dropped_unreadable",
+                "receive_errors",
+                "rx_packets_verified",
+                "dropped_malformed",
+                "dropped_rate_limited",
+                "dropped_unsolicited",
+                "dropped_unknown_type",
+                "tx_packets",
+                "datagrams_sent",
+                "send_errors",
+                "last_send_error",
+                "rpc_completed",
+                "dropped_global_rate_limited",
+                "dropped_junk_contacts",
+                "reply_send_failures"
+              ],
+              "additionalProperties": false
             },
             "push": {
               "description": "One-shot push subscriptions (v0.2.4+): pushes dropped, received and sent, subscriptions registered at us, and the keys the node watches (one per key however many `watch`es share it).",
@@ -2346,17 +2496,36 @@ public enum OpenRPCDocument {
                 "records": 402,
                 "max_keys": 10000,
                 "replica_sets": 3,
-                "replicas": 15
+                "replicas": 15,
+                "bytes": 301200,
+                "max_bytes": 67108864,
+                "max_bytes_per_source": 4194304,
+                "refused_over_quota": 0,
+                "evicted_for_bytes": 0
               },
               "transport": {
                 "local_addr": "0.0.0.0:4121",
+                "state": "up",
+                "socket_rebinds": 0,
+                "last_error": null,
+                "datagrams_received": 120470,
+                "dropped_kernel": 1312,
+                "dropped_oversize": 2,
+                "dropped_unreadable": 0,
+                "receive_errors": 0,
                 "rx_packets_verified": 120455,
-                "tx_packets": 98012,
-                "rpc_completed": 45001,
                 "dropped_malformed": 3,
-                "dropped_rate_limited": 0,
+                "dropped_rate_limited": 10,
+                "dropped_global_rate_limited": 0,
                 "dropped_unsolicited": 12,
-                "dropped_unknown_type": 0
+                "dropped_unknown_type": 0,
+                "dropped_junk_contacts": 4,
+                "reply_send_failures": 0,
+                "tx_packets": 98012,
+                "datagrams_sent": 98009,
+                "send_errors": 3,
+                "last_send_error": "ENETUNREACH to 10.9.9.9:4121",
+                "rpc_completed": 45001
               },
               "push": {
                 "dropped_unexpected": 0,
@@ -5108,7 +5277,8 @@ public enum OpenRPCDocument {
           "peer_health",
           "record_stored",
           "record_pushed",
-          "mailbox_received"
+          "mailbox_received",
+          "transport_state"
         ]
       },
       "watch_source": {
@@ -6186,6 +6356,68 @@ public enum OpenRPCDocument {
             "type_code": 1,
             "publisher": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
             "seq": 7
+          }
+        }
+      ]
+    },
+    {
+      "name": "transport_state",
+      "description": "The UDP socket's state changed: its reader died (`rebinding`: the node hears nothing until it is back), an attempt to re-establish it failed (`rebinding` again, with the error; reported on the first failure and every 20th), or it reads again (`up`). Attempts repeat with a back-off capped at 5 s until the daemon stops.",
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "state": {
+              "description": "The socket's state now.",
+              "type": "string",
+              "enum": [
+                "up",
+                "rebinding"
+              ]
+            },
+            "local_addr": {
+              "description": "The socket's local address.",
+              "type": "string"
+            },
+            "socket_rebinds": {
+              "$ref": "#/components/schemas/count",
+              "description": "Times reading has been re-established so far."
+            },
+            "error": {
+              "description": "What went wrong; null when the state is `up`.",
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "state",
+            "local_addr",
+            "socket_rebinds",
+            "error"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "examples": [
+        {
+          "name": "transport_state example 1",
+          "value": {
+            "state": "rebinding",
+            "local_addr": "0.0.0.0:4121",
+            "socket_rebinds": 0,
+            "error": "socket reader closed"
+          }
+        },
+        {
+          "name": "transport_state example 2",
+          "value": {
+            "state": "up",
+            "local_addr": "0.0.0.0:4121",
+            "socket_rebinds": 1,
+            "error": null
           }
         }
       ]

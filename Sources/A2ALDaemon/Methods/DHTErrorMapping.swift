@@ -30,6 +30,9 @@ public enum DHTErrorMapping {
             return .app(.timeout, "\(what) failed: no bootstrap peer answered", reason)
         case .resolution(let why):
             return .app(.badAddress, "\(what) failed: cannot resolve \(why)", reason)
+        case .resolutionTimedOut(let host, let after):
+            return .app(.timeout, "\(what) failed: no answer resolving \(host) within \(milliseconds(after)) ms",
+                        ["reason": .string(e.description), "timeout_ms": .int(milliseconds(after))])
         case .identity(let why):
             return .internalError("\(what) failed: \(why)")
         case .store(let s):

@@ -8,7 +8,8 @@ extension NodeMethods {
     /// Seeds accepted by one `node.bootstrap`.
     public static let maxBootstrapPeers = 64
 
-    static func registerContacts(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker) {
+    static func registerContacts(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
+                                 resolver: HostNameResolver) {
         router.register("node.bootstrap", summary: "Join the DHT through host:port seeds (names are resolved)") { call in
             let p = call.params
             guard let peers = try p.stringArray("peers", maxCount: maxBootstrapPeers, maxLength: 300) else {
@@ -21,7 +22,7 @@ extension NodeMethods {
             let timeout = try p.timeout(defaultMs: bootstrapTimeoutMs)
             try p.finish()
             return try await withCallTimeout(timeout, "node.bootstrap") {
-                try await bootstrap(node: node, peers: peers, timeout: timeout)
+                try await bootstrap(node: node, peers: peers, timeout: timeout, resolver: resolver)
             }
         }
 
@@ -81,20 +82,31 @@ extension NodeMethods {
         registerSettings(into: &router, node: node)
     }
 
-    /// Resolves every seed (a bad name does not spoil the others), then pings the resolved ones
-    /// and looks up our own ID. Fails with `bad_address` when no seed resolves and `timeout`
-    /// when none answers.
-    static func bootstrap(node: DHTNode, peers: [String], timeout: Duration) async throws -> JSONObject {
+    /// Resolves every seed at once (a bad or hung name does not spoil the others), then pings
+    /// the resolved ones and looks up our own ID. Names get the resolver's deadline, at most half
+    /// the call's (docs/architecture.md, "Name resolution"). Fails with `bad_address` when no
+    /// seed resolves, `timeout` when every name timed out or no seed answers.
+    static func bootstrap(node: DHTNode, peers: [String], timeout: Duration,
+                          resolver: HostNameResolver = .system) async throws -> JSONObject {
         var addresses: [PeerAddress] = []
         var failures: [JSONValue] = []
-        for peer in peers {
-            do throws(DHTError) {
-                addresses.append(contentsOf: try await AddressResolver.resolve(peer))
-            } catch {
+        var allTimedOut = true
+        let outcomes = await AddressResolver.resolveAll(peers, using: resolver, within: timeout / 2)
+        for (peer, outcome) in zip(peers, outcomes) {
+            switch outcome {
+            case .success(let found):
+                addresses.append(contentsOf: found)
+            case .failure(let error):
+                if case .resolutionTimedOut = error {} else { allTimedOut = false }
                 failures.append(["peer": .string(peer), "reason": .string(error.description)])
             }
         }
         guard !addresses.isEmpty else {
+            if allTimedOut, !failures.isEmpty {
+                let limit = DHTErrorMapping.milliseconds(min(resolver.timeout, timeout / 2))
+                throw RPCError.app(.timeout, "node.bootstrap: no host name resolved within \(limit) ms",
+                                   ["timeout_ms": .int(limit), "unresolved": .array(failures)])
+            }
             throw RPCError.app(.badAddress, "node.bootstrap: no peer could be resolved", ["failures": .array(failures)])
         }
         // The pings get at most the default bootstrap deadline and leave time for the lookup.

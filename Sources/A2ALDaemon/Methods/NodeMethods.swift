@@ -10,11 +10,12 @@ public enum NodeMethods {
     public static let peerTimeoutMs: Int64 = 5_000
     public static let bootstrapTimeoutMs: Int64 = 15_000
 
+    /// `resolver` resolves the host names `node.bootstrap` is given (tests inject a hung one).
     public static func register(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
-                                status: DaemonStatus) {
+                                status: DaemonStatus, resolver: HostNameResolver = .system) {
         registerLocal(into: &router, node: node, observed: observed, status: status)
         registerPeers(into: &router, node: node)
-        registerContacts(into: &router, node: node, observed: observed)
+        registerContacts(into: &router, node: node, observed: observed, resolver: resolver)
     }
 
     static func registerLocal(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
@@ -36,6 +37,7 @@ public enum NodeMethods {
     static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus) -> JSONObject {
         let now = SystemClock().unixSeconds()
         let good = node.routingHealthCounts().good
+        let transport = node.transportStatistics
         return [
             "address": .string(node.address.text),
             "node_id": .string(node.nodeID.description),
@@ -43,6 +45,9 @@ public enum NodeMethods {
             "started_at": .integer(status.startedAt),
             "uptime_s": .integer(now > status.startedAt ? now - status.startedAt : 0),
             "listen_addrs": .strings(status.listenAddrs()),
+            // A deaf node must not look healthy (docs/jsonrpc.md, node.info).
+            "transport_state": .string(transport.state.rawValue),
+            "socket_rebinds": .integer(transport.rebinds),
             "socket": .string(status.socketPath()),
             "data_dir": .string(status.dataDir),
             "passive": .bool(node.isPassiveRouting),
@@ -74,26 +79,10 @@ public enum NodeMethods {
                 "keys": .integer(s.storeKeys),
                 "records": .integer(s.storeRecords),
                 "max_keys": .integer(node.maxStoreKeys),
-                "bytes": .integer(s.storeBytes),
-                "max_bytes": .integer(node.storeBudget.maxBytes),
-                "max_bytes_per_source": .integer(node.storeBudget.maxBytesPerSource),
-                "refused_over_quota": .integer(s.storeRefusedOverQuota),
-                "evicted_for_bytes": .integer(s.storeEvictedForBytes),
                 "replica_sets": .integer(replication.sets),
                 "replicas": .integer(replication.replicas),
             ],
-            "transport": [
-                "local_addr": .string(node.localAddress.description),
-                "rx_packets_verified": .integer(s.rxPacketsVerified),
-                "tx_packets": .integer(s.txPackets),
-                "rpc_completed": .integer(s.rpcCompleted),
-                "dropped_malformed": .integer(s.droppedMalformed),
-                "dropped_rate_limited": .integer(s.droppedRateLimited),
-                "dropped_unsolicited": .integer(s.droppedUnsolicited),
-                "dropped_unknown_type": .integer(s.droppedUnknownType),
-                "dropped_junk_contacts": .integer(s.droppedJunkContacts),
-                "reply_send_failures": .integer(s.replySendFailures),
-            ],
+            "transport": .object(transportStats(node: node, debug: s)),
             "push": [
                 "dropped_unexpected": .integer(s.push.droppedUnexpected),
                 "dropped_invalid": .integer(s.push.droppedInvalid),
@@ -116,7 +105,6 @@ public enum NodeMethods {
             "rpc": [
                 "connections": .integer(status.rpcConnections()),
                 "subscriptions": .integer(status.rpcSubscriptions()),
-                "watches": .integer(status.rpcWatches()),
             ],
         ]
     }

@@ -62,8 +62,9 @@ public final class Daemon: Sendable {
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
-            let transport = try await UDPTransport.bind(host: host, port: port, group: group)
+            let transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
+            TransportEventBridge.connect(transport, hub: hub)
             let observed = ObservedAddressTracker()
             let clock = SystemClock()
             // The node reports pushes to the watch registry, which needs the node to exist:

@@ -7,9 +7,10 @@ import A2ALRPC
 /// path, so each one does a constant amount of work and returns: `EventHub.publish` only
 /// queues lines on sockets and never waits on a client.
 enum NodeEventBridge {
-    /// Every event a client can subscribe to: the node's own, and those of watches
-    /// (docs/jsonrpc.md, "Watches").
-    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored"] + WatchAnnouncer.eventNames
+    /// Every event a client can subscribe to: the node's own, the socket's
+    /// (`TransportEventBridge`), and those of watches (docs/jsonrpc.md, "Watches").
+    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName]
+        + WatchAnnouncer.eventNames
 
     /// `pushed` receives the node's verified pushes for watched keys (`WatchRegistry.pushed`),
     /// which turns the new ones into `record_pushed` / `mailbox_received` events.

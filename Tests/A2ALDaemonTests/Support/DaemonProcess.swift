@@ -61,8 +61,11 @@ final class DaemonProcess: @unchecked Sendable {
     ///   - directory: reuse a directory (data dir and socket) of an earlier daemon.
     ///   - environment: variables added to the child's environment (after removing any
     ///     inherited `A2AL_*`, so the developer's settings cannot leak into tests).
+    ///   - wrapper: a command that runs the daemon in place of itself (`ip netns exec NAME`:
+    ///     it execs, so the pid signalled is the daemon's).
     static func start(extraArguments: [String] = [], listen: String? = "127.0.0.1:0", executable: String? = nil,
                       directory: DaemonDirectory? = nil, environment: [String: String] = [:],
+                      wrapper: [String] = [],
                       startupTimeout: Duration = defaultStartupTimeout) async throws -> DaemonProcess {
         let dir = try directory ?? DaemonDirectory()
         let binary = try executable ?? locateExecutable()
@@ -72,7 +75,8 @@ final class DaemonProcess: @unchecked Sendable {
 
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("A2AL_") }
         env.merge(environment) { _, new in new }
-        let p = try ChildProcess(executable: binary, arguments: args, environment: env,
+        let command = wrapper + [binary] + args
+        let p = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: env,
                                  stdoutPath: dir.stdoutPath, stderrPath: dir.stderrPath)
         let daemon = DaemonProcess(directory: dir, executable: binary, arguments: args, process: p)
         try await Offload.run { try daemon.waitUntilAccepting(timeout: startupTimeout) }

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALDHT
+import A2ALProtocol
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+@testable import A2ALUDP
+
+/// "Kernel and transport drops are invisible" (issue "Hostile peers and hostile clients"): the
+/// transport reports what the kernel dropped on its socket, and with it accounts for every
+/// datagram sent to it (docs/architecture.md, "Datagram accounting").
+@Suite(.serialized) struct DatagramAccountingTests {
+    static let floodCount = 40_000
+
+    @Test(.timeLimit(.minutes(1))) func aFloodTheLoopCannotReadIsCountedAsKernelDrops() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let receiver = try await UDPTransport.bind(host: "127.0.0.1", group: group)
+        let delivered = Atomic<Int>(0)
+        try await receiver.start { _, _ in delivered.add(1, ordering: .relaxed) }
+        let port = try #require(receiver.localAddress.udp?.port)
+        let inode = try #require(receiver.socketInode)
+
+        // Hold the event loop while the flood arrives, so the receive queue overflows.
+        let release = Atomic<Bool>(false)
+        group.next().execute { while !release.load(ordering: .relaxed) { usleep(1_000) } }
+        let backlogBefore = Self.backlogDrops()
+        let sent = Self.flood(port: port, count: Self.floodCount)
+        let backlog = Self.backlogDrops() - backlogBefore
+        release.store(true, ordering: .relaxed)
+
+        // Wait until everything queued has been read.
+        var last: UInt64 = .max
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(50))
+            let now = receiver.stats.received
+            if now == last { break }
+            last = now
+        }
+        let stats = receiver.stats
+        let drops = try #require(stats.kernelDrops)
+        #expect(drops > 0, "the flood overflowed nothing")
+        let accounted = stats.received + stats.oversizeDropped + stats.unreadableDropped + drops
+        #expect(accounted <= UInt64(sent) && accounted + UInt64(backlog) >= UInt64(sent),
+                "sent \(sent), read \(stats.received), kernel drops \(drops), backlog drops \(backlog)")
+        #expect(Int(stats.received) == delivered.load(ordering: .relaxed))
+        #expect(stats.statistics.datagramsReceived + drops == accounted)
+        // The kernel's own table agrees.
+        let entry = ProcNetUDP.entries(port: port).first { $0.inode == inode }
+        #expect(entry?.drops == drops, "/proc/net/udp: \(String(describing: entry)), transport: \(drops)")
+        print("flood: sent \(sent), read \(stats.received), kernel drops \(drops), backlog drops \(backlog)")
+        await receiver.close()
+        try await group.shutdownGracefully()
+    }
+
+    /// Sends `count` 64-byte datagrams to 127.0.0.1:`port` from one blocking socket; returns how
+    /// many the kernel accepted.
+    static func flood(port: UInt16, count: Int) -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var to = sockaddr_in()
+        to.sin_family = sa_family_t(AF_INET)
+        to.sin_port = port.bigEndian
+        to.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let payload = [UInt8](repeating: 0xA4, count: 64)
+        var sent = 0
+        for _ in 0..<count {
+            let n = payload.withUnsafeBytes { p in
+                withUnsafePointer(to: &to) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, p.baseAddress, p.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+            }
+            if n == payload.count { sent += 1 }
+        }
+        return sent
+    }
+
+    /// Datagrams dropped from the per-CPU input backlogs since boot (column 2 of
+    /// /proc/net/softnet_stat): these never reached any socket.
+    static func backlogDrops() -> Int {
+        (readWholeFile("/proc/net/softnet_stat") ?? "").split(separator: "\n").reduce(0) { total, line in
+            let fields = line.split(separator: " ")
+            return total + (fields.count > 1 ? Int(fields[1], radix: 16) ?? 0 : 0)
+        }
+    }
+}
