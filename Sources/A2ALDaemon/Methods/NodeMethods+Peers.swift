@@ -6,6 +6,9 @@ import A2ALRPC
 /// Single-peer RPCs: one request to one peer at "ip:port", no iteration.
 extension NodeMethods {
     static func registerPeers(into router: inout RPCRouter, node: DHTNode) {
+        // Single-peer RPCs get a deadline a little inside the call's: the node's own timeout then
+        // fires first and is recorded against the peer's health, instead of the call's timer
+        // cancelling the request (which, rightly, is not the peer's fault).
         router.register("node.ping", summary: "PING a peer: its identity and the round-trip time") { call in
             let p = call.params
             let addr = try p.peerAddress("addr")
@@ -14,7 +17,7 @@ extension NodeMethods {
             let what = "node.ping to \(addr)"
             let clock = ContinuousClock()
             let started = clock.now
-            let id = try await withCallTimeout(timeout, what) { try await node.ping(addr, timeout: timeout) }
+            let id = try await withCallTimeout(timeout, what) { try await node.ping(addr, timeout: lookupDeadline(within: timeout)) }
             let rtt = clock.now - started
             return [
                 "node": .object(NodeJSON.render(id: id.nodeID, address: id.address, addr: addr)),
@@ -29,7 +32,7 @@ extension NodeMethods {
             let timeout = try p.timeout(defaultMs: peerTimeoutMs)
             try p.finish()
             let nodes = try await withCallTimeout(timeout, "node.find_node at \(addr)") {
-                try await node.findNode(at: addr, lookingFor: target, timeout: timeout)
+                try await node.findNode(at: addr, lookingFor: target, timeout: lookupDeadline(within: timeout))
             }
             return ["nodes": NodeJSON.render(nodes)]
         }
@@ -42,7 +45,7 @@ extension NodeMethods {
             let timeout = try p.timeout(defaultMs: peerTimeoutMs)
             try p.finish()
             let result = try await withCallTimeout(timeout, "node.find_value at \(addr)") {
-                try await node.findValue(at: addr, key: key, recType: type, timeout: timeout)
+                try await node.findValue(at: addr, key: key, recType: type, timeout: lookupDeadline(within: timeout))
             }
             return ["records": RecordJSON.render(result.records, key: key), "nodes": NodeJSON.render(result.nodes)]
         }
@@ -55,7 +58,7 @@ extension NodeMethods {
             let timeout = try p.timeout(defaultMs: peerTimeoutMs)
             try p.finish()
             let outcome = try await withCallTimeout(timeout, "node.store_at \(addr)") {
-                try await node.storeAt(addr, key: key, record: record, timeout: timeout)
+                try await node.storeAt(addr, key: key, record: record, timeout: lookupDeadline(within: timeout))
             }
             var result: JSONObject = ["stored": .bool(outcome.holdsRecord), "already_had": .bool(outcome == .alreadyHad)]
             if case .refused(let why) = outcome { result["refusal"] = .string(why.name) }

@@ -79,6 +79,11 @@ public enum NodeMethods {
                 "keys": .integer(s.storeKeys),
                 "records": .integer(s.storeRecords),
                 "max_keys": .integer(node.maxStoreKeys),
+                "bytes": .integer(s.storeBytes),
+                "max_bytes": .integer(node.storeBudget.maxBytes),
+                "max_bytes_per_source": .integer(node.storeBudget.maxBytesPerSource),
+                "refused_over_quota": .integer(s.storeRefusedOverQuota),
+                "evicted_for_bytes": .integer(s.storeEvictedForBytes),
                 "replica_sets": .integer(replication.sets),
                 "replicas": .integer(replication.replicas),
             ],
@@ -105,6 +110,7 @@ public enum NodeMethods {
             "rpc": [
                 "connections": .integer(status.rpcConnections()),
                 "subscriptions": .integer(status.rpcSubscriptions()),
+                "watches": .integer(status.rpcWatches()),
             ],
         ]
     }
