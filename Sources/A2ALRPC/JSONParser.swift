@@ -5,8 +5,9 @@
 /// Strict means: no comments, trailing commas, NaN/Infinity, leading zeros, raw control
 /// characters or invalid UTF-8 in strings, lone surrogates in `\u` escapes, or duplicate
 /// member names; whitespace around the value is allowed, anything else after it is not.
-/// Integers that fit Int64 become `.int`; other numbers `.double` (a number too large for a
-/// Double is refused rather than turned into infinity). Nesting is capped at `maxDepth` so
+/// Integers that fit Int64 become `.int`, larger integers `.bigInt` (their digits kept), other
+/// numbers `.double` (a number too large for a Double is refused rather than turned into
+/// infinity). Nesting is capped at `maxDepth` so
 /// a line of 100,000 '[' is an error, not a stack overflow.
 public enum JSONParser {
     /// Arrays and objects nested deeper than this are refused.

@@ -194,10 +194,13 @@ struct JSONReader {
             if negative, magnitude == UInt64(Int64.max) + 1 { return .int(Int64.min) }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+        // The same numbers as ever are refused: those no Double can hold.
         guard let d = Double(text), d.isFinite else {
             throw JSONParseError(offset: start, reason: "number \(text.prefix(40)) is out of range")
         }
-        return .double(d)
+        // An integer too big for Int64 keeps its digits: a request id must come back exactly
+        // as sent, and a u64 seq must not be rounded (docs/jsonrpc.md).
+        return integral ? .bigInt(text) : .double(d)
     }
 
     // MARK: Helpers

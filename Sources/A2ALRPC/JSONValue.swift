@@ -1,10 +1,16 @@
 /// A JSON value as the JSON-RPC layer sees it. Objects keep their members in order (what a
 /// person reads in a reply follows the order the method built it) and numbers keep the
 /// integer/float distinction, so 64-bit integers such as record sequence numbers survive exactly.
+/// Integers outside Int64 keep their decimal text (`bigInt`), so a u64 sequence number above
+/// Int64.max or a client's 30-digit request id goes out digit for digit (docs/jsonrpc.md,
+/// "Framing and protocol").
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
+    /// An integer outside Int64's range, as its decimal text: an optional '-' and digits,
+    /// no leading zeros (what the parser accepts and `integer(_:)` writes).
+    case bigInt(String)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -15,7 +21,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
-        case .int, .double: return "number"
+        case .int, .bigInt, .double: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -37,7 +43,16 @@ public enum JSONValue: Sendable, Equatable {
     public var doubleValue: Double? {
         switch self {
         case .int(let i): return Double(i)
+        case .bigInt(let text): return Double(text)
         case .double(let d): return d
+        default: return nil
+        }
+    }
+    /// An unsigned 64-bit integer (a record's seq), exact over the whole range.
+    public var uint64Value: UInt64? {
+        switch self {
+        case .int(let i): return UInt64(exactly: i)
+        case .bigInt(let text): return UInt64(text)
         default: return nil
         }
     }
@@ -95,9 +110,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// Convenience constructors for building replies from Swift values.
+    /// Exact for any integer type: what Int64 can not hold is kept as decimal text.
     public static func integer<I: BinaryInteger>(_ v: I) -> JSONValue {
         if let i = Int64(exactly: v) { return .int(i) }
-        return .double(Double(v))
+        return .bigInt(String(v))
     }
     public static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
     public static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

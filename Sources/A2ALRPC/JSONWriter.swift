@@ -41,6 +41,7 @@ public enum JSONWriter {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
         case .int(let i): out.appendDecimal(i)
+        case .bigInt(let text): writeRaw(text, to: &out)
         case .double(let d): writeDouble(d, to: &out)
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
@@ -115,7 +116,11 @@ public enum JSONWriter {
             out.append("null")
             return
         }
-        let text = value.description
+        writeRaw(value.description, to: &out)
+    }
+
+    /// Text that is already valid JSON (a number's digits), copied as it is.
+    private static func writeRaw(_ text: String, to out: inout JSONOutput) {
         text.utf8.withContiguousStorageIfAvailable { out.append($0) } ?? out.append(Array(text.utf8))
     }
 

@@ -28,9 +28,15 @@ public protocol LineReceiver: AnyObject, Sendable {
     /// The peer closed its sending side (half-close) and every line has been delivered. The
     /// receiver closes the sink once what it still owes is written.
     func inputEnded()
+    /// The server is stopping: the receiver answers whatever it still owes (the JSON-RPC
+    /// session: `unavailable` for every call in flight) and closes the sink. The server
+    /// closes the sink after this call anyway, and cuts the connection after its grace period.
+    func shutdown()
 }
 
 extension LineReceiver {
     /// Receivers with nothing in flight can close at once.
     public func inputEnded() {}
+    /// Receivers that owe nothing leave the closing to the server.
+    public func shutdown() {}
 }

@@ -9,8 +9,9 @@ public struct LineFramer: Sendable {
     public enum Outcome: Equatable, Sendable {
         /// Every complete line was delivered; a partial line, if any, waits for more bytes.
         case consumed
-        /// `deliver` returned false; the rest of the bytes were dropped.
-        case stopped
+        /// `deliver` returned false after a line that ended `consumed` bytes into the input;
+        /// the bytes after it were not looked at (feed them again to go on, or drop them).
+        case stopped(consumed: Int)
         /// A line exceeded `maxLineBytes`. The framer holds nothing from now on.
         case tooLong
     }
@@ -53,7 +54,7 @@ public struct LineFramer: Sendable {
             start = end + 1
             if exceedsLimit(line) { return overflow() }
             if line.last == Self.carriageReturn { line.removeLast() }
-            if !deliver(line) { return .stopped }
+            if !deliver(line) { return .stopped(consumed: start - view.startIndex) }
         }
         return .consumed
     }

@@ -60,6 +60,9 @@ public struct RPCParams: Sendable {
 
     public func optionalInt(_ key: String, in range: ClosedRange<Int64>) throws(RPCError) -> Int64? {
         guard let v = raw(key) else { return nil }
+        if case .bigInt(let text) = v {
+            throw .invalidParams(name(key), "\(text) is out of range \(range.lowerBound)...\(range.upperBound)")
+        }
         guard let i = v.intValue else {
             throw .invalidParams(name(key), v.doubleValue != nil ? "expected an integer, got a fraction" : "expected integer, got \(v.typeName)")
         }

@@ -32,7 +32,8 @@ enum RPCRequest {
         }
         if let id {
             switch id {
-            case .string, .int, .double, .null: break
+            // A big integer keeps its digits, so the reply carries exactly the id sent.
+            case .string, .int, .bigInt, .double, .null: break
             default:
                 self = .invalid(.invalidRequest("\"id\" must be a string, number or null, got \(id.typeName)"), id: .null)
                 return

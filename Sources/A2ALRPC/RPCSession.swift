@@ -4,12 +4,13 @@ import Synchronization
 /// connection's `LineSink`. Each call runs on its own task and its reply is sent when it
 /// completes, so a slow call does not hold up the ones behind it (clients match replies by
 /// id). A batch is answered with one array line, in request order, once all its calls are
-/// done.
+/// done; its calls count one in-flight place each, and it is admitted whole or refused whole.
+/// Every reply still owed when the daemon stops is answered `unavailable` (`shutdown()`).
 public final class RPCSession: LineReceiver {
     public let connection: RPCConnectionInfo
     private let service: RPCService
     private let sink: any LineSink
-    private let state = Mutex(SessionState())
+    private let state = Mutex(RPCSessionState())
 
     init(service: RPCService, connection: RPCConnectionInfo, sink: any LineSink) {
         self.service = service
@@ -46,6 +47,28 @@ public final class RPCSession: LineReceiver {
         for task in running { task.cancel() }
         service.hub.closeConnection(connection.id)
     }
+
+    /// The daemon is stopping: every call still running is answered `unavailable` (-32010)
+    /// at once, in its batch where it belongs to one, then the sink closes once those lines
+    /// are written (docs/jsonrpc.md, "Errors"). The calls are cancelled; whatever they still
+    /// produce is dropped, so each call is answered exactly once. Lines that arrive later
+    /// are not run.
+    public func shutdown() {
+        let outcome = state.withLock { s -> (lines: [[UInt8]], tasks: [Task<Void, Never>])? in
+            guard !s.closed, !s.shuttingDown else { return nil }
+            s.shuttingDown = true
+            return (s.answerAllOwed(with: Self.shuttingDownError), Array(s.tasks.values))
+        }
+        guard let outcome else {
+            sink.close()
+            return
+        }
+        for line in outcome.lines { sink.send(line) }
+        sink.close()
+        for task in outcome.tasks { task.cancel() }
+    }
+
+    static let shuttingDownError = RPCError.app(.unavailable, "the daemon is shutting down")
 
     /// The client shut its sending side: close once every reply it is owed has been sent —
     /// unless it holds subscriptions, whose events keep flowing until it closes.
@@ -100,22 +123,37 @@ public final class RPCSession: LineReceiver {
             if let line { sink.send(line) }
         case .run(let method, let params, let id):
             let limit = service.limits.maxInFlightPerConnection
-            guard let admitted = state.withLock({ $0.admit(1, limit: limit) }) else { return }
-            guard admitted.granted == 1 else {
-                if let id { sink.send(RPCReply.line(id: id, error: overloaded)) }
-                return
+            let admission = state.withLock { s -> RPCSessionState.Admission in
+                let admission = s.admit(1, limit: limit)
+                if case .admitted(let key) = admission, let id { s.owedSingles[key] = id }
+                return admission
             }
-            let connection = connection
-            let sink = sink
-            spawn(key: admitted.key, slots: 1, onIOThread: !method.blocks) {
-                let outcome = await RPCService.invoke(method, params: params, connection: connection)
-                if let id { sink.send(RPCReply.line(id: id, outcome)) }
+            switch admission {
+            case .refused: return
+            case .overloaded:
+                if let id { sink.send(RPCReply.line(id: id, error: overloaded)) }
+            case .admitted(let key):
+                let connection = connection
+                spawn(key: key, slots: 1, onIOThread: !method.blocks) { [self] in
+                    let outcome = await RPCService.invoke(method, params: params, connection: connection)
+                    if let id { deliver(key, RPCReply.line(id: id, outcome)) }
+                }
             }
         }
     }
 
+    /// Sends a single call's reply unless shutdown already answered it. Sent under the lock,
+    /// so shutdown can not close the sink between the claim and the send.
+    private func deliver(_ key: UInt64, _ line: [UInt8]) {
+        state.withLock { s in
+            guard s.owedSingles.removeValue(forKey: key) != nil else { return }
+            sink.send(line)
+        }
+    }
+
     private func receiveBatch(_ entries: [JSONValue]) {
-        let maxBatch = service.limits.maxBatch
+        // Never more than the in-flight cap, so a batch that is accepted can run entirely.
+        let maxBatch = service.limits.effectiveMaxBatch
         guard !entries.isEmpty else {
             sink.send(RPCReply.line(id: .null, error: .invalidRequest("empty batch")))
             return
@@ -137,31 +175,47 @@ public final class RPCSession: LineReceiver {
             return
         }
         let limit = service.limits.maxInFlightPerConnection
-        guard let admitted = state.withLock({ $0.admit(jobs.count, limit: limit) }) else { return }
-        for job in jobs[admitted.granted...] {
-            if let id = job.id { replies[job.index] = RPCReply.line(id: id, error: overloaded) }
+        let owed = BatchReplies(lines: replies, running: Dictionary(uniqueKeysWithValues: jobs.map { ($0.index, $0.id) }))
+        let admission = state.withLock { s -> RPCSessionState.Admission in
+            let admission = s.admit(jobs.count, limit: limit)
+            if case .admitted(let key) = admission { s.owedBatches[key] = owed }
+            return admission
         }
-        let running = jobs[..<admitted.granted]
-        guard !running.isEmpty else {
+        switch admission {
+        case .refused: return
+        case .overloaded:
+            // The whole batch is refused: each call in it is answered `overloaded` in its slot.
+            for job in jobs {
+                if let id = job.id { replies[job.index] = RPCReply.line(id: id, error: overloaded) }
+            }
             sendBatch(replies)
-            return
+        case .admitted(let key):
+            runBatch(key: key, jobs: jobs)
         }
-        let answered = replies
+    }
+
+    private func runBatch(key: UInt64, jobs: [BatchJob]) {
         let connection = connection
-        spawn(key: admitted.key, slots: 0, onIOThread: !running.contains { $0.method.blocks }) { [self] in
-            var all = answered
-            await withTaskGroup(of: (Int, [UInt8]?).self) { group in
-                for job in running {
+        spawn(key: key, slots: 0, onIOThread: !jobs.contains { $0.method.blocks }) { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                for job in jobs {
                     group.addTask {
                         let outcome = await RPCService.invoke(job.method, params: job.params, connection: connection)
+                        let line = job.id.map { RPCReply.line(id: $0, outcome) }
                         // Each entry frees its slot as it completes, not when the whole batch does.
-                        self.state.withLock { $0.inFlight -= 1 }
-                        return (job.index, job.id.map { RPCReply.line(id: $0, outcome) })
+                        self.state.withLock { s in
+                            s.inFlight -= 1
+                            s.owedBatches[key]?.complete(job.index, line: line)
+                        }
                     }
                 }
-                for await (index, line) in group { all[index] = line }
             }
-            sendBatch(all)
+            state.withLock { s in
+                // Nothing owed: shutdown already answered the batch. Only notifications: no reply.
+                guard let done = s.owedBatches.removeValue(forKey: key),
+                      let line = done.finished(answeringRunningWith: nil) else { return }
+                sink.send(line)
+            }
         }
     }
 
@@ -197,7 +251,7 @@ public final class RPCSession: LineReceiver {
         state.withLock { s in
             // The task may already be done, or the connection closed meanwhile.
             if s.finishedBeforeRegistered.remove(key) != nil { return }
-            if s.closed {
+            if s.closed || s.shuttingDown {
                 task.cancel()
                 return
             }
@@ -211,34 +265,4 @@ private struct BatchJob: Sendable {
     let method: RPCMethod
     let params: JSONObject
     let id: JSONValue?
-}
-
-private struct SessionState: Sendable {
-    var inFlight = 0
-    /// Tasks spawned and not yet finished (a batch is one task).
-    var activeTasks = 0
-    var closed = false
-    /// The client half-closed: no more requests will come.
-    var inputEnded = false
-    var nextKey: UInt64 = 0
-    var tasks: [UInt64: Task<Void, Never>] = [:]
-    /// Keys of tasks that finished before `spawn` got to register them.
-    var finishedBeforeRegistered: Set<UInt64> = []
-
-    /// Reserves up to `count` in-flight places (fewer when the limit is near) and a task
-    /// key; nil once the connection is closed.
-    mutating func admit(_ count: Int, limit: Int) -> (granted: Int, key: UInt64)? {
-        guard !closed else { return nil }
-        let granted = max(0, min(count, limit - inFlight))
-        inFlight += granted
-        if granted > 0 { activeTasks += 1 }
-        nextKey += 1
-        return (granted, nextKey)
-    }
-
-    mutating func finish(_ key: UInt64, slots: Int) {
-        inFlight -= slots
-        activeTasks -= 1
-        if tasks.removeValue(forKey: key) == nil && !closed { finishedBeforeRegistered.insert(key) }
-    }
 }

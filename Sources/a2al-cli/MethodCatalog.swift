@@ -76,7 +76,7 @@ struct MethodCatalog {
 
     private static func typeName(of value: JSONValue) -> String {
         switch value {
-        case .int: return "integer"
+        case .int, .bigInt: return "integer"
         default: return value.typeName
         }
     }

@@ -117,8 +117,10 @@ struct ParamWords {
 
     private static func schemaType(_ type: String, accepts value: JSONValue) -> Bool {
         switch (type, value) {
-        case ("integer", .int): return true
-        case ("number", .int), ("number", .double): return true
+        // A big integer stays a number: the daemon names it out of range rather than the CLI
+        // sending it as text.
+        case ("integer", .int), ("integer", .bigInt): return true
+        case ("number", .int), ("number", .bigInt), ("number", .double): return true
         case ("boolean", .bool), ("null", .null), ("array", .array), ("object", .object): return true
         default: return false
         }

@@ -33,7 +33,11 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
     @Option(help: "Most JSON-RPC connections at once (default 256).") var maxConnections: String?
     @Option(help: "Longest JSON-RPC line in bytes (default 1048576).") var maxLineBytes: String?
-    @Option(help: "Calls in flight per connection (default 64).") var maxInFlight: String?
+    @Option(help: "Calls in flight per connection (default 128).") var maxInFlight: String?
+    @Option(help: "Unsent reply bytes per connection before its requests are no longer read (default 4194304).")
+    var maxOutputBytes: String?
+    @Option(help: "Milliseconds a connection may stay past --max-output-bytes before it is closed (default 30000).")
+    var outputStallTimeoutMs: String?
     @Option(help: "Record store key limit (default 100000).") var maxStoreKeys: String?
     @Option(help: "Record bytes the store holds before evicting (default 67108864).") var storeMaxBytes: String?
     @Option(help: "Record bytes one source network may hold (default 4194304).") var storeMaxBytesPerSource: String?
@@ -49,6 +53,7 @@ struct A2ALDCommand: AsyncParsableCommand {
             (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
             (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
             (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
+            (.maxOutputBytes, maxOutputBytes), (.outputStallTimeoutMs, outputStallTimeoutMs),
             (.maxStoreKeys, maxStoreKeys), (.storeMaxBytes, storeMaxBytes),
             (.storeMaxBytesPerSource, storeMaxBytesPerSource), (.peerCacheSize, peerCacheSize),
         ]

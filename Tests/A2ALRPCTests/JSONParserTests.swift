@@ -19,9 +19,12 @@ import Testing
     @Test(arguments: [
         ("0", JSONValue.int(0)), ("-0", .int(0)), ("7", .int(7)), ("-12", .int(-12)),
         ("9223372036854775807", .int(Int64.max)), ("-9223372036854775808", .int(Int64.min)),
-        ("9223372036854775808", .double(9.223372036854775808e18)),
-        ("-9223372036854775809", .double(-9.223372036854775808e18)),
-        ("1" + String(repeating: "0", count: 29), .double(1e29)),
+        // Integers beyond Int64 keep their digits (docs/jsonrpc.md: ids and seq are exact).
+        ("9223372036854775808", .bigInt("9223372036854775808")),
+        ("-9223372036854775809", .bigInt("-9223372036854775809")),
+        ("18446744073709551615", .bigInt("18446744073709551615")),
+        ("1" + String(repeating: "0", count: 29), .bigInt("1" + String(repeating: "0", count: 29))),
+        ("1e29", .double(1e29)),
         ("1.5", .double(1.5)), ("-0.25", .double(-0.25)), ("1e3", .double(1000)), ("1E+2", .double(100)),
         ("2e-2", .double(0.02)), ("0.0", .double(0)), ("1.7976931348623157e308", .double(.greatestFiniteMagnitude)),
         ("true", .bool(true)), ("false", .bool(false)), ("null", .null),
@@ -111,7 +114,9 @@ import Testing
 
     @Test func hugeNumbers() throws {
         let longInteger = "1" + String(repeating: "0", count: 300)
-        #expect(try parse(longInteger) == .double(1e300))
+        #expect(try parse(longInteger) == .bigInt(longInteger))
+        #expect(try parse(longInteger).doubleValue == 1e300)
+        #expect(try parse(longInteger).intValue == nil)
         #expect(parseError("1" + String(repeating: "0", count: 400))?.reason.contains("out of range") == true)
         let tiny = try parse("0." + String(repeating: "0", count: 400) + "1")
         #expect(tiny.doubleValue == 0)

@@ -13,6 +13,11 @@ import Testing
         #expect(text(1234567890) == "1234567890")
         #expect(text(.int(.max)) == "9223372036854775807")
         #expect(text(.int(.min)) == "-9223372036854775808")
+        // Beyond Int64 every digit is kept: a u64 seq or a client's long id is never rounded.
+        #expect(text(.integer(UInt64.max)) == "18446744073709551615")
+        #expect(text(.integer(UInt64(Int64.max) + 1)) == "9223372036854775808")
+        #expect(text(.integer(UInt64(7))) == "7")
+        #expect(text(.bigInt("-123456789012345678901234567890")) == "-123456789012345678901234567890")
         #expect(text(3.0) == "3.0")
         #expect(text(0.1) == "0.1")
         #expect(text(-2.5) == "-2.5")
@@ -67,6 +72,16 @@ import Testing
         #expect(JSONWriter.pretty("x") == #""x""#)
     }
 
+    @Test func unsignedIntegersRoundTripExactly() throws {
+        for n: UInt64 in [0, 1, UInt64(Int64.max), UInt64(Int64.max) + 1, UInt64.max - 1, UInt64.max] {
+            let back = try JSONParser.parse(JSONWriter.write(.integer(n)))
+            #expect(back == .integer(n))
+            #expect(back.uint64Value == n)
+        }
+        #expect(JSONValue.int(-1).uint64Value == nil)
+        #expect(JSONValue.bigInt("18446744073709551616").uint64Value == nil)
+    }
+
     @Test func randomValuesRoundTrip() throws {
         var rng = SplitMix64(seed: 0x5EED)
         for _ in 0..<500 {
@@ -83,7 +98,9 @@ import Testing
         switch rng.next() % (depth > 4 ? 5 : 7) {
         case 0: return .null
         case 1: return .bool(rng.next() & 1 == 0)
-        case 2: return .int(Int64(bitPattern: rng.next()) >> (rng.next() % 64))
+        case 2:
+            let n = rng.next()
+            return n & 1 == 0 ? .int(Int64(bitPattern: n) >> (rng.next() % 64)) : .integer(n | 1 << 63)
         case 3:
             let d = Double(bitPattern: rng.next())
             return .double(d.isFinite ? d : 0.5)

@@ -64,7 +64,34 @@ struct LineFramerTests {
                 return seen < 2
             }
         }
-        #expect(outcome == .stopped)
+        // "a\nb\n" was consumed; "c\n" is left for the caller to feed again.
+        #expect(outcome == .stopped(consumed: 4))
         #expect(seen == 2)
+    }
+
+    @Test func stoppedInputCanBeFedAgainWithoutLosingALine() {
+        var framer = LineFramer(maxLineBytes: 64)
+        let input = Array(#"{"a":1}"#.utf8) + [0x0A] + Array("second\nthi".utf8)
+        var lines: [String] = []
+        let first = input.withUnsafeBytes { bytes in
+            framer.feed(bytes) { line in
+                lines.append(String(decoding: line, as: UTF8.self))
+                return false
+            }
+        }
+        guard case .stopped(let consumed) = first else {
+            Issue.record("expected .stopped, got \(first)")
+            return
+        }
+        #expect(consumed == 8)
+        let rest = Array(input[consumed...]) + Array("rd\n".utf8)
+        let second = rest.withUnsafeBytes { bytes in
+            framer.feed(bytes) { line in
+                lines.append(String(decoding: line, as: UTF8.self))
+                return true
+            }
+        }
+        #expect(second == .consumed)
+        #expect(lines == [#"{"a":1}"#, "second", "third"])
     }
 }

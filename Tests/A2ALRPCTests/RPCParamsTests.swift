@@ -45,6 +45,10 @@ import Testing
         #expect(failure { () throws(RPCError) in try p.timeout(defaultMs: 5000) }?.message
                 == "invalid params: timeout_ms: 700000 is out of range 1...600000")
         #expect(try p.int("n", in: 0...5) == 2)
+        // An integer beyond Int64 is out of range, not "a fraction".
+        let big = RPCParams(["timeout_ms": .bigInt("123456789012345678901234567890")])
+        #expect(failure { () throws(RPCError) in try big.timeout(defaultMs: 5000) }?.message
+                == "invalid params: timeout_ms: 123456789012345678901234567890 is out of range 1...600000")
         #expect(try RPCParams().timeout(defaultMs: 5000) == .milliseconds(5000))
     }
 

@@ -10,7 +10,8 @@ import Testing
         #expect(sink.texts == [#"{"jsonrpc":"2.0","id":7,"result":{"b":[1,2],"a":"x"}}"#])
     }
 
-    @Test(arguments: [#""abc""#, "-3", "1.5", "null", #""""#])
+    @Test(arguments: [#""abc""#, "-3", "1.5", "null", #""""#, "9223372036854775807", "9223372036854775808",
+                      "18446744073709551615", "123456789012345678901234567890", "-98765432109876543210"])
     func idIsEchoedExactly(_ idText: String) async throws {
         let t = TestService()
         let (session, sink) = t.session()
@@ -18,6 +19,8 @@ import Testing
         let replies = await sink.waitForLines(1)
         #expect(replies.first?["id"] == (try JSONParser.parse(idText)))
         #expect(replies.first?["result"] == [:])
+        // Digit for digit on the wire, however large (JSON-RPC 2.0: the same id).
+        #expect(sink.texts.first == #"{"jsonrpc":"2.0","id":"# + idText + #","result":{}}"#)
     }
 
     @Test func notificationGetsNoReply() async {
@@ -166,20 +169,93 @@ import Testing
         #expect(after[4]["result"] == [:])
     }
 
-    @Test func batchEntriesCountIndividually() async {
-        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 2))
+    @Test func batchEntriesCountIndividuallyAndABatchRunsWhole() async {
+        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 3))
         let (session, sink) = t.session()
+        // A batch as large as the in-flight cap runs entirely: each entry takes a place.
         session.receive("""
         [{"jsonrpc":"2.0","id":1,"method":"block"},{"jsonrpc":"2.0","id":2,"method":"block"},
          {"jsonrpc":"2.0","id":3,"method":"block"}]
         """)
-        #expect(session.callsInFlight == 2)
+        #expect(session.callsInFlight == 3)
+        // With every place taken, a further batch is refused whole, each entry `overloaded`
+        // in its slot (never partly run).
+        session.receive(#"[{"jsonrpc":"2.0","id":4,"method":"count"},{"jsonrpc":"2.0","id":5,"method":"count"}]"#)
+        let refused = await sink.waitForLines(1)
+        #expect(refused.first?.arrayValue?.map(\.errorCode) == [-32007, -32007])
+        #expect(t.counter.count == 0)
+        t.gate.open()
+        let replies = await sink.waitForLines(2)
+        let batch = replies.last?.arrayValue ?? []
+        #expect(batch.map { $0["id"] } == [1, 2, 3])
+        #expect(batch.map { $0["result"] } == [["released": true], ["released": true], ["released": true]])
+        await session.waitUntilIdle()
+        #expect(session.callsInFlight == 0)
+    }
+
+    @Test func aBatchLargerThanTheInFlightCapIsRefusedNamingTheCap() async {
+        // The batch cap in force never exceeds the in-flight cap (docs/jsonrpc.md), so no
+        // accepted batch can be cut in two by it.
+        let t = TestService(limits: RPCLimits(maxBatch: 100, maxInFlightPerConnection: 2))
+        #expect(t.service.limits.effectiveMaxBatch == 2)
+        let (session, sink) = t.session()
+        session.receive(#"[{"jsonrpc":"2.0","id":1,"method":"count"},{"jsonrpc":"2.0","id":2,"method":"count"},{"jsonrpc":"2.0","id":3,"method":"count"}]"#)
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?["id"] == .null)
+        #expect(replies.first?.errorCode == -32600)
+        #expect(replies.first?.errorMessage == "invalid request: batch of 3 requests; at most 2")
+        #expect(t.counter.count == 0)
+    }
+
+    @Test func theDefaultLimitsRunAFullBatch() async {
+        let limits = RPCLimits()
+        #expect(limits.maxBatch == 100 && limits.maxInFlightPerConnection == 128 && limits.effectiveMaxBatch == 100)
+        let t = TestService()
+        let (session, sink) = t.session()
+        let line = "[" + (0..<limits.maxBatch).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"block"}"# }.joined(separator: ",") + "]"
+        session.receive(line)
+        #expect(session.callsInFlight == limits.maxBatch)
         t.gate.open()
         let replies = await sink.waitForLines(1)
         let batch = replies.first?.arrayValue ?? []
-        #expect(batch.map { $0["id"] } == [1, 2, 3])
-        #expect(batch.map { $0["result"] } == [["released": true], ["released": true], nil])
-        #expect(batch[2].errorCode == -32007)
+        #expect(batch.count == limits.maxBatch)
+        #expect(batch.allSatisfy { $0["result"] == ["released": true] })
+    }
+
+    @Test func shutdownAnswersEveryCallInFlightUnavailableOnceThenCloses() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"block"}"#)
+        session.receive(#"{"jsonrpc":"2.0","method":"block"}"#)  // a notification: owed nothing
+        session.receive(#"[{"jsonrpc":"2.0","id":"b1","method":"block"},{"jsonrpc":"2.0","id":"b2","method":"echo"},{"jsonrpc":"2.0","id":"b3","method":"nope"}]"#)
+        #expect(session.callsInFlight == 4)
+        // The batch's quick entry finishes; its slow one still runs.
+        for _ in 0..<4000 where session.callsInFlight > 3 { try? await Task.sleep(for: .milliseconds(1)) }
+        #expect(session.callsInFlight == 3)
+        #expect(sink.texts.isEmpty)
+
+        session.shutdown()
+        #expect(sink.isClosed)
+        let replies = sink.values
+        #expect(replies.count == 2, "\(sink.texts)")
+        let single = replies.first { $0.arrayValue == nil }
+        #expect(single?["id"] == 1)
+        #expect(single?.errorCode == -32010)
+        #expect(single?["error"]?["data"]?["kind"] == "unavailable")
+        #expect(single?.errorMessage == "the daemon is shutting down")
+        let batch = replies.first { $0.arrayValue != nil }?.arrayValue ?? []
+        #expect(batch.map { $0["id"] } == ["b1", "b2", "b3"])
+        #expect(batch.map(\.errorCode) == [-32010, nil, -32601])
+        #expect(batch[1]["result"] == [:])
+
+        // The calls finish later (these ignore cancellation) without a second reply, and
+        // later lines are not run.
+        t.gate.open()
+        await session.waitUntilIdle()
+        session.receive(#"{"jsonrpc":"2.0","id":9,"method":"count"}"#)
+        await session.waitUntilIdle()
+        #expect(t.counter.count == 0)
+        #expect(sink.rawLines.count == 2)
     }
 
     @Test func lineTooLongAnswersThenCloses() async {

@@ -13,6 +13,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case maxConnections = "max_connections"
     case maxLineBytes = "max_line_bytes"
     case maxInFlight = "max_in_flight"
+    case maxOutputBytes = "max_output_bytes"
+    case outputStallTimeoutMs = "output_stall_timeout_ms"
     case maxStoreKeys = "max_store_keys"
     case storeMaxBytes = "store_max_bytes"
     case storeMaxBytesPerSource = "store_max_bytes_per_source"
@@ -41,7 +43,8 @@ public enum ConfigKey: String, CaseIterable, Sendable {
             return textual ? "comma-separated host:port peers" : "an array of host:port strings"
         case .passive: return textual ? "1, 0, true or false" : "true or false"
         case .debugHTTP: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
-        case .maxConnections, .maxLineBytes, .maxInFlight, .maxStoreKeys, .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
+        case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
+             .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
             return "a positive integer"
         case .logLevel: return "one of " + ConfigRules.logLevels.joined(separator: ", ")
         }

@@ -24,6 +24,8 @@ struct ConfigLayer: Sendable {
             case (.maxConnections, .int(let n)): config.maxConnections = n
             case (.maxLineBytes, .int(let n)): config.maxLineBytes = n
             case (.maxInFlight, .int(let n)): config.maxInFlight = n
+            case (.maxOutputBytes, .int(let n)): config.maxOutputBytes = n
+            case (.outputStallTimeoutMs, .int(let n)): config.outputStallTimeoutMs = n
             case (.maxStoreKeys, .int(let n)): config.maxStoreKeys = n
             case (.storeMaxBytes, .int(let n)): config.storeMaxBytes = n
             case (.storeMaxBytesPerSource, .int(let n)): config.storeMaxBytesPerSource = n

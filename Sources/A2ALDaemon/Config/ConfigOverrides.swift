@@ -13,6 +13,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var maxConnections: Int?
     public var maxLineBytes: Int?
     public var maxInFlight: Int?
+    public var maxOutputBytes: Int?
+    public var outputStallTimeoutMs: Int?
     public var maxStoreKeys: Int?
     public var storeMaxBytes: Int?
     public var storeMaxBytesPerSource: Int?
@@ -59,6 +61,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         case (.maxConnections, .int(let n)): maxConnections = n
         case (.maxLineBytes, .int(let n)): maxLineBytes = n
         case (.maxInFlight, .int(let n)): maxInFlight = n
+        case (.maxOutputBytes, .int(let n)): maxOutputBytes = n
+        case (.outputStallTimeoutMs, .int(let n)): outputStallTimeoutMs = n
         case (.maxStoreKeys, .int(let n)): maxStoreKeys = n
         case (.storeMaxBytes, .int(let n)): storeMaxBytes = n
         case (.storeMaxBytesPerSource, .int(let n)): storeMaxBytesPerSource = n
@@ -90,6 +94,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         try put(.maxConnections, maxConnections.map(ConfigValue.int))
         try put(.maxLineBytes, maxLineBytes.map(ConfigValue.int))
         try put(.maxInFlight, maxInFlight.map(ConfigValue.int))
+        try put(.maxOutputBytes, maxOutputBytes.map(ConfigValue.int))
+        try put(.outputStallTimeoutMs, outputStallTimeoutMs.map(ConfigValue.int))
         try put(.maxStoreKeys, maxStoreKeys.map(ConfigValue.int))
         try put(.storeMaxBytes, storeMaxBytes.map(ConfigValue.int))
         try put(.storeMaxBytesPerSource, storeMaxBytesPerSource.map(ConfigValue.int))

@@ -43,7 +43,8 @@ enum ConfigText {
             }
         case .debugHTTP:
             return text == ConfigValue.offText ? .off : .string(text)
-        case .maxConnections, .maxLineBytes, .maxInFlight, .maxStoreKeys, .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
+        case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
+             .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
             return Int(text).map(ConfigValue.int)
         }
     }

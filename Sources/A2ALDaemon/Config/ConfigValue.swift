@@ -58,6 +58,7 @@ enum ConfigValue: Equatable, Sendable {
             return ConfigRules.peer(s).map { Problem(expectation: key.expectation(textual: true), detail: $0) }
         case (.debugHTTP, .off): return nil
         case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
+             (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
              (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),
              (.peerCacheSize, .int(let n)):
             return check(ConfigRules.positive(n), keepDetail: false)

@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALRPC
 
 /// The daemon's settings after layering defaults, config file, environment and flags.
 public struct DaemonConfig: Sendable, Equatable {
@@ -18,6 +19,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var maxLineBytes: Int
     /// Per connection.
     public var maxInFlight: Int
+    /// Unsent output per connection before its requests are no longer read, and how long it
+    /// may stay there before the connection is closed (docs/jsonrpc.md).
+    public var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
+    public var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
     public var maxStoreKeys: Int
     /// Record bytes the store holds before evicting, and what one source network may hold.
     public var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
@@ -33,7 +38,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
                 listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
                 debugHTTP: String? = nil, maxConnections: Int = 256, maxLineBytes: Int = 1 << 20,
-                maxInFlight: Int = 64, maxStoreKeys: Int = 100_000, logLevel: String = "info",
+                maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = 100_000, logLevel: String = "info",
                 peerCacheSize: Int = 256, configFile: String? = nil) {
         self.dataDir = dataDir
         self.socketPath = socketPath
@@ -68,6 +73,8 @@ public struct DaemonConfig: Sendable, Equatable {
             case .maxConnections: value = String(maxConnections)
             case .maxLineBytes: value = String(maxLineBytes)
             case .maxInFlight: value = String(maxInFlight)
+            case .maxOutputBytes: value = String(maxOutputBytes)
+            case .outputStallTimeoutMs: value = String(outputStallTimeoutMs)
             case .maxStoreKeys: value = String(maxStoreKeys)
             case .storeMaxBytes: value = String(storeMaxBytes)
             case .storeMaxBytesPerSource: value = String(storeMaxBytesPerSource)

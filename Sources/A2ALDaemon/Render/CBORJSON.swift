@@ -22,9 +22,9 @@ public enum CBORJSON {
         switch item {
         case .unsigned(let n): return .integer(n)
         case .negative(let n):
-            // The value is -1 - n.
+            // The value is -1 - n; below Int64.min it keeps its digits (`JSONValue.bigInt`).
             if n <= UInt64(Int64.max) { return .int(-1 - Int64(n)) }
-            return .double(-1 - Double(n))
+            return .bigInt("-" + (n == .max ? "18446744073709551616" : String(n + 1)))
         case .bytes(let b): return .string(Base64Text.encode(b))
         case .text(let s): return .string(s)
         case .array(let items): return .array(items.map(json(from:)))
@@ -63,6 +63,7 @@ public enum CBORJSON {
         case .unsigned, .negative, .float:
             switch json(from: key) {
             case .int(let i): return String(i)
+            case .bigInt(let text): return text
             case .double(let d): return String(d)
             default: return key.kindName
             }
@@ -86,12 +87,21 @@ public enum CBORJSON {
         return m
     }
 
+    /// An integer beyond Int64 as CBOR's major type 0 or 1, which reach ±2⁶⁴.
+    private static func bigInteger(_ text: String, path: String) throws(RPCError) -> CBOR {
+        if let n = UInt64(text) { return .unsigned(n) }
+        if text.hasPrefix("-"), let magnitude = UInt64(text.dropFirst()), magnitude > 0 { return .negative(magnitude - 1) }
+        if text == "-18446744073709551616" { return .negative(.max) }
+        throw .invalidParams(path, "integer \(text.prefix(40)) is out of range -2^64...2^64-1")
+    }
+
     private static func cbor(from value: JSONValue, path: String, depth: Int) throws(RPCError) -> CBOR {
         guard depth <= maxDepth else { throw .invalidParams(path, "nested deeper than \(maxDepth) levels") }
         switch value {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .int(let i): return i >= 0 ? .unsigned(UInt64(i)) : .negative(UInt64(-(i + 1)))
+        case .bigInt(let text): return try bigInteger(text, path: path)
         case .double(let d):
             guard d.isFinite else { throw .invalidParams(path, "number is not finite") }
             return .float(d)

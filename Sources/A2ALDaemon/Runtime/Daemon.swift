@@ -104,13 +104,19 @@ public final class Daemon: Sendable {
                 limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight))
             serviceRef.withLock { $0 = service }
 
+            // The cap the open-file limit can hold, so running out of descriptors shows as the
+            // clean `overloaded` refusal rather than failing accepts (docs/security.md).
+            let maxConnections = try OpenFileBudget.apply(maxConnections: config.maxConnections,
+                                                          debugHTTP: config.debugHTTP != nil, logger: logger)
             let overCapacity = JSONWriter.write(.object([
                 "jsonrpc": "2.0", "id": .null,
-                "error": RPCError.app(.overloaded, "too many connections (limit \(config.maxConnections)); try again later").json,
+                "error": RPCError.app(.overloaded, "too many connections (limit \(maxConnections)); try again later").json,
             ]))
             let socket = try await UnixSocketServer.start(
                 options: UnixSocketOptions(path: config.socketPath, mode: config.socketMode, group: config.socketGroup,
-                                           maxConnections: config.maxConnections, maxLineBytes: config.maxLineBytes),
+                                           maxConnections: maxConnections, maxLineBytes: config.maxLineBytes,
+                                           maxOutputBytes: config.maxOutputBytes,
+                                           outputStallTimeoutMs: config.outputStallTimeoutMs),
                 group: group, inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
                 accept: { peer, sink in
                     if let peer { logger.debug("rpc client connected", metadata: ["peer": "\(peer)"]) }

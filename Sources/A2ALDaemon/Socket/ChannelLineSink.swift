@@ -4,7 +4,8 @@ import Synchronization
 
 /// The outbound side of one connection. Any thread may send; the bytes are written on the
 /// channel's event loop in the order the sends reached it, and flushed once per loop turn
-/// however many lines arrived in it.
+/// however many lines arrived in it. It counts the bytes not yet handed to the kernel, which
+/// the connection handler holds against its `OutputBudget` (docs/security.md, "Local clients").
 final class ChannelLineSink: LineSink {
     /// State only the event loop touches.
     private struct LoopState {
@@ -13,11 +14,14 @@ final class ChannelLineSink: LineSink {
         var closing = false
         /// The most recent write; NIO completes writes in order, so when this one is done, all are.
         var lastWrite: EventLoopFuture<Void>?
+        /// Told on the loop after each write that completed (the handler resumes reading).
+        var writeCompleted: (() -> Void)?
     }
 
     private let channel: any Channel
     private let closeGrace: TimeAmount
     private let unsent = Atomic<Int>(0)
+    private let unsentByteCount = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
     private let loopState: NIOLoopBoundBox<LoopState>
 
@@ -30,6 +34,14 @@ final class ChannelLineSink: LineSink {
 
     var backlog: Int { unsent.load(ordering: .relaxed) }
 
+    /// Bytes sent and not yet written to the kernel (or dropped).
+    var unsentBytes: Int { unsentByteCount.load(ordering: .relaxed) }
+
+    /// Sets what to call on the loop after each completed write. Call on the loop.
+    func onWriteCompleted(_ observer: @escaping () -> Void) {
+        loopState.value.writeCompleted = observer
+    }
+
     /// Whether `close()` was called or the connection is gone.
     var isClosed: Bool { closed.load(ordering: .acquiring) }
 
@@ -40,6 +52,7 @@ final class ChannelLineSink: LineSink {
         framed.writeInteger(UInt8(ascii: "\n"))
         let buffer = framed
         unsent.add(1, ordering: .relaxed)
+        unsentByteCount.add(buffer.readableBytes, ordering: .relaxed)
         // Always through `execute`, even on the loop: a direct write from the loop could
         // overtake lines other threads queued earlier.
         channel.eventLoop.execute { self.write(buffer) }
@@ -56,12 +69,18 @@ final class ChannelLineSink: LineSink {
     }
 
     private func write(_ buffer: ByteBuffer) {
+        let size = buffer.readableBytes
         guard !loopState.value.closing else {
             unsent.subtract(1, ordering: .relaxed)
+            unsentByteCount.subtract(size, ordering: .relaxed)
             return
         }
         let written = channel.write(buffer)
-        written.whenComplete { _ in self.unsent.subtract(1, ordering: .relaxed) }
+        written.whenComplete { _ in
+            self.unsent.subtract(1, ordering: .relaxed)
+            self.unsentByteCount.subtract(size, ordering: .relaxed)
+            self.loopState.value.writeCompleted?()
+        }
         loopState.value.lastWrite = written
         guard !loopState.value.flushScheduled else { return }
         loopState.value.flushScheduled = true

@@ -10,14 +10,27 @@ public struct UnixSocketOptions: Sendable {
     public var maxConnections: Int = 256
     /// Longest line (without its terminator) a client may send.
     public var maxLineBytes: Int = 1 << 20
+    /// Output a connection may have queued and not yet taken by the kernel before the daemon
+    /// stops reading its requests; reading resumes once it drains to a quarter of this
+    /// (docs/jsonrpc.md, "Framing and protocol"). One reply larger than this still goes out.
+    public var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
+    /// How long a connection may stay over `maxOutputBytes` (its client not reading) before
+    /// it is closed.
+    public var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
+
+    public static let defaultMaxOutputBytes = 4 << 20
+    public static let defaultOutputStallTimeoutMs = 30_000
 
     public init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = 256,
-                maxLineBytes: Int = 1 << 20) {
+                maxLineBytes: Int = 1 << 20, maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes,
+                outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs) {
         self.path = path
         self.mode = mode
         self.group = group
         self.maxConnections = maxConnections
         self.maxLineBytes = maxLineBytes
+        self.maxOutputBytes = maxOutputBytes
+        self.outputStallTimeoutMs = outputStallTimeoutMs
     }
 
     /// Rejects settings that cannot work, naming the setting.
@@ -31,6 +44,13 @@ public struct UnixSocketOptions: Sendable {
         }
         guard maxConnections >= 1 else {
             throw SocketServerError(path: path, reason: "maxConnections for \(path) must be at least 1, got \(maxConnections)")
+        }
+        guard maxOutputBytes >= 1 else {
+            throw SocketServerError(path: path, reason: "maxOutputBytes for \(path) must be at least 1, got \(maxOutputBytes)")
+        }
+        guard outputStallTimeoutMs >= 1 else {
+            throw SocketServerError(path: path, reason: "outputStallTimeoutMs for \(path) must be at least 1, "
+                                    + "got \(outputStallTimeoutMs)")
         }
         guard maxLineBytes >= 1, maxLineBytes <= 1 << 30 else {
             throw SocketServerError(path: path, reason: "maxLineBytes for \(path) must be 1 ... \(1 << 30), "

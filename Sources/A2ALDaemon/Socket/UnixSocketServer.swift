@@ -17,7 +17,10 @@ import Darwin
 /// The socket file gets its mode and group before the socket listens, so no client ever
 /// connects through wider permissions than configured. At most `maxConnections` connections are
 /// served; a further one gets `overCapacityLine` and is closed. A line over `maxLineBytes` is
-/// reported to the receiver and the rest of that connection's input is dropped unread.
+/// reported to the receiver and the rest of that connection's input is dropped unread. A
+/// connection whose unsent output passes `maxOutputBytes` is not read until it drains, and is
+/// closed when it stays full (`OutputBudget`); a failing `accept` backs off (`AcceptBackoff`).
+/// On `stop()` every receiver is asked to answer what it owes before its connection closes.
 public final class UnixSocketServer: Sendable {
     /// Pending connections the kernel queues before `accept`.
     static let listenBacklog: Int32 = 256
@@ -66,7 +69,9 @@ public final class UnixSocketServer: Sendable {
 
         let connections = ChannelRegistry(limit: options.maxConnections)
         let maxLineBytes = options.maxLineBytes
-        var bootstrap = ServerBootstrap(group: group)
+        let budget = OutputBudget(options: options)
+        let adopted = boundFile == nil
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
             .serverChannelOption(ChannelOptions.maxMessagesPerRead, value: acceptsPerWakeup)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: readsPerWakeup)
@@ -74,17 +79,21 @@ public final class UnixSocketServer: Sendable {
             // request; the replies still have to go out, so end of input is not end of connection.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { child in
-                initialize(child, connections: connections, maxLineBytes: maxLineBytes,
+                initialize(child, connections: connections, maxLineBytes: maxLineBytes, budget: budget,
                            overCapacityLine: overCapacityLine, logger: logger, accept: accept)
             }
-        if boundFile != nil {
-            // NIO listens on an adopted socket with its default backlog; ours is larger. systemd's
-            // sockets keep the backlog their unit sets.
-            bootstrap = bootstrap.serverChannelInitializer { channel in
-                _ = listen(descriptor, listenBacklog)
-                return channel.eventLoop.makeSucceededVoidFuture()
+            .serverChannelInitializer { channel in
+                if !adopted {
+                    // NIO listens on an adopted socket with its default backlog; ours is larger.
+                    // systemd's sockets keep the backlog their unit sets.
+                    _ = listen(descriptor, listenBacklog)
+                }
+                // NIO adds no accept back-off on this bootstrap path; without it running out of
+                // descriptors spins the loop (AcceptBackoff).
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(logger: logger))
+                }
             }
-        }
 
         let channel: any Channel
         do {
@@ -115,7 +124,7 @@ public final class UnixSocketServer: Sendable {
     }
 
     private static func initialize(_ child: any Channel, connections: ChannelRegistry, maxLineBytes: Int,
-                                   overCapacityLine: [UInt8], logger: Logger,
+                                   budget: OutputBudget, overCapacityLine: [UInt8], logger: Logger,
                                    accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
         -> EventLoopFuture<Void> {
         switch connections.admit(child) {
@@ -131,7 +140,7 @@ public final class UnixSocketServer: Sendable {
                 logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
                 try child.pipeline.syncOperations.addHandler(
                     LineConnectionHandler(peer: peer, maxLineBytes: maxLineBytes, closeGrace: closeGrace,
-                                          logger: logger, accept: accept))
+                                          budget: budget, logger: logger, accept: accept))
             }
         }
     }

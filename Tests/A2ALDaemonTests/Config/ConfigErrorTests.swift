@@ -19,6 +19,8 @@ import Testing
             (#"{"max_connections":0}"#, #"key "max_connections": expected a positive integer, got 0"#),
             (#"{"max_line_bytes":-5}"#, #"key "max_line_bytes": expected a positive integer, got -5"#),
             (#"{"max_in_flight":2.5}"#, #"key "max_in_flight": expected a positive integer, got 2.5"#),
+            (#"{"max_output_bytes":0}"#, #"key "max_output_bytes": expected a positive integer, got 0"#),
+            (#"{"output_stall_timeout_ms":"30s"}"#, #"key "output_stall_timeout_ms": expected a positive integer, got "30s""#),
             (#"{"max_store_keys":null}"#, #"key "max_store_keys": expected a positive integer, got null"#),
             (#"{"store_max_bytes":0}"#, #"key "store_max_bytes": expected a positive integer, got 0"#),
             (#"{"store_max_bytes_per_source":"4M"}"#, #"key "store_max_bytes_per_source": expected a positive integer, got "4M""#),

@@ -14,6 +14,8 @@ import Testing
       "socket_group": "a2al",
       "max_line_bytes": 2048,
       "max_in_flight": 8,
+      "max_output_bytes": 65536,
+      "output_stall_timeout_ms": 1500,
       "max_store_keys": 500,
       "store_max_bytes": 1000000,
       "store_max_bytes_per_source": 50000,
@@ -39,6 +41,7 @@ import Testing
         #expect(config.socketGroup == "a2al")
         #expect(config.maxLineBytes == 2048)
         #expect(config.maxInFlight == 8)
+        #expect(config.maxOutputBytes == 65536 && config.outputStallTimeoutMs == 1500)
         #expect(config.maxStoreKeys == 500)
         #expect(config.storeMaxBytes == 1_000_000 && config.storeMaxBytesPerSource == 50_000)
         #expect(config.peerCacheSize == 16)
@@ -67,6 +70,9 @@ import Testing
         #expect(fromEnv.maxConnections == 20)
         #expect(fromEnv.socketPath == "/env.sock")
         #expect(fromEnv.maxInFlight == 8)  // only in the file
+        let stall = try ConfigLoader.load(overrides: ConfigOverrides(), environment: env.merging(["A2AL_OUTPUT_STALL_TIMEOUT_MS": "250"]) { $1 },
+                                          isRoot: true)
+        #expect(stall.outputStallTimeoutMs == 250 && stall.maxOutputBytes == 65536)
 
         var flags = ConfigOverrides(listen: "127.0.0.1:7000", bootstrap: [], debugHTTP: "127.0.0.1:9000")
         flags.maxConnections = 30

@@ -490,7 +490,7 @@ private enum BadInputWire {
 /// Valid, distinct endpoint records signed here (one fresh key each, so each lands under its
 /// own key) and put into the daemon's store.
 private struct BadInputRecords {
-    /// Requests in flight at once: under the daemon's 64 calls per connection.
+    /// Requests in flight at once: under the daemon's 128 calls per connection.
     static let window = 50
     /// Far more than the socket buffer plus the daemon's 1024-line backlog can hold.
     static let maxToOverflow = 8000

@@ -31,6 +31,16 @@ import Testing
         #expect(try SignedRecord(encoded: bytes) == r)
     }
 
+    @Test func theLargestSeqIsRenderedExactly() throws {
+        // seq is a u64 (docs/jsonrpc.md, "Shared shapes"): a JSON integer with every digit,
+        // never a rounded float.
+        let r = try SignedRecord.sign(recType: RecordType.endpoint, payload: EndpointPayload(endpoints: ["quic://1.2.3.4:5"]).encoded,
+                                      seq: UInt64.max, timestamp: now, ttl: 600, signer: key)
+        let rendered = RecordJSON.render(r, key: nil)
+        #expect(rendered["seq"]?.uint64Value == UInt64.max)
+        #expect(rendered.compactText.contains(#""seq":18446744073709551615,"#), "\(rendered.compactText)")
+    }
+
     @Test func keyIsOmittedWhenUnknown() throws {
         let o = try #require(RecordJSON.render(try endpointRecord(key), key: nil).objectValue)
         #expect(o["key"] == nil)
@@ -121,8 +131,15 @@ import Testing
         #expect(CBORJSON.json(from: .tagged(1, .unsigned(5))) == 5)
         #expect(CBORJSON.json(from: .undefined) == .null && CBORJSON.json(from: .simple(99)) == .null)
         #expect(CBORJSON.json(from: .float(.nan)) == .null && CBORJSON.json(from: .float(.infinity)) == .null)
-        #expect(CBORJSON.json(from: .unsigned(UInt64.max)) == .double(Double(UInt64.max)))
+        // Integers beyond Int64 keep every digit, both ways.
+        #expect(CBORJSON.json(from: .unsigned(UInt64.max)) == .bigInt("18446744073709551615"))
         #expect(CBORJSON.json(from: .negative(UInt64(Int64.max))) == .int(Int64.min))
+        #expect(CBORJSON.json(from: .negative(UInt64(Int64.max) + 1)) == .bigInt("-9223372036854775809"))
+        #expect(CBORJSON.json(from: .negative(UInt64.max)) == .bigInt("-18446744073709551616"))
+        #expect((try? CBORJSON.cbor(from: .bigInt("18446744073709551615"), path: "m")) == .unsigned(UInt64.max))
+        #expect((try? CBORJSON.cbor(from: .bigInt("-18446744073709551616"), path: "m")) == .negative(UInt64.max))
+        #expect((try? CBORJSON.cbor(from: .bigInt("-9223372036854775809"), path: "m")) == .negative(UInt64(Int64.max) + 1))
+        #expect((try? CBORJSON.cbor(from: .bigInt("18446744073709551616"), path: "m")) == nil)
         // Non-text keys are stringified; the first of two equal names wins.
         let m = CBOR.map([CBORPair(.unsigned(1), .text("one")), CBORPair(.negative(0), .text("minus one")),
                           CBORPair(.bytes([0]), .text("bytes")), CBORPair(.bool(false), .null),

@@ -266,8 +266,8 @@ struct JSONSchemaValidator {
     static func hasType(_ v: JSONValue, _ name: String) -> Bool {
         switch (name, v) {
         case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object): return true
-        case ("number", .int), ("number", .double): return true
-        case ("integer", .int): return true
+        case ("number", .int), ("number", .bigInt), ("number", .double): return true
+        case ("integer", .int), ("integer", .bigInt): return true
         case ("integer", .double(let d)): return d.isFinite && d.rounded() == d
         default: return false
         }
@@ -276,7 +276,7 @@ struct JSONSchemaValidator {
     /// The JSON Schema type name of a value ("integer" for whole numbers).
     static func kind(_ v: JSONValue) -> String {
         switch v {
-        case .int: return "integer"
+        case .int, .bigInt: return "integer"
         case .double: return "number"
         default: return v.typeName
         }
@@ -286,6 +286,7 @@ struct JSONSchemaValidator {
     static func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x == y
+        case (.bigInt(let x), .bigInt(let y)): return x == y
         case (.int, .double), (.double, .int), (.double, .double): return a.doubleValue == b.doubleValue
         case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { jsonEqual($0, $1) }
         case (.object(let x), .object(let y)):
