@@ -18,6 +18,7 @@ import Testing
         try await c.start()
         defer { Task { await c.close() } }
         let node = c.nodes[0]
+        let rssBefore = residentBytes()
         // 250 identities from 250 addresses of 198.51.100.0/24.
         var sybils: [RawPeer] = []
         for i in 0..<250 { sybils.append(try await RawPeer(c.network, ip: 0xC633_6400 + UInt32(i + 1))) }
@@ -29,6 +30,9 @@ import Testing
         _ = try await c.nodes[1].ping(c.address(0), timeout: .seconds(5))
         #expect(node.routingEntries().contains { $0.contact.nodeID == c.nodes[1].nodeID })
         #expect(accounted(node.debugStats()))
+        if let before = rssBefore, let after = residentBytes() {
+            #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+        }
     }
 
     @Test func aDistributedFloodIsCappedByTheGlobalLimitAndEveryDatagramIsCounted() async throws {
@@ -39,6 +43,7 @@ import Testing
         defer { Task { await c.close() } }
         let node = c.nodes[0]
         node.state.withLock { $0.globalLimiter = GlobalRateLimiter(ratePerSecond: 50, burst: 200) }
+        let rssBefore = residentBytes()
         var flooders: [RawPeer] = []
         for i in 0..<100 { flooders.append(try await RawPeer(c.network, ip: 0xCB00_7100 + UInt32(i + 1))) }
         let start = clock.now()
@@ -64,5 +69,8 @@ import Testing
         #expect(s.droppedGlobalRateLimited > 0)
         #expect(Double(sent) - Double(s.droppedGlobalRateLimited) <= 200 + 50 * elapsed + 1, "more passed than the limit allows")
         #expect(s.droppedMalformed > 0 || s.droppedUnknownType > 0 || s.rxPacketsVerified > 0)
+        if let before = rssBefore, let after = residentBytes() {
+            #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+        }
     }
 }

@@ -89,6 +89,7 @@ import Testing
         defer { Task { await c.close() } }
         let node = c.nodes[0]
         let attacker = try await RawPeer(c.network, ip: 0x0a09_0001)
+        let rssBefore = residentBytes()
         let now = c.clock.unixSeconds()
         let good = try SignedRecord.sign(recType: RecordType.topic, payload: TopicPayload(topic: "push.test").encoded,
                                          seq: 1, timestamp: now, ttl: 600, signer: attacker.key)
@@ -130,6 +131,9 @@ import Testing
         // Every request was still answered.
         #expect(try await eventually { attacker.inbox.items.withLock { $0.count } == 1 + 100 })
         #expect(node.debugStats().droppedMalformed == 0)
+        if let before = rssBefore, let after = residentBytes() {
+            #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+        }
     }
 
     @Test func subscriberTableStaysWithinItsCaps() {
