@@ -8,29 +8,33 @@ import Glibc
 /// whatever the number of agents. A kill -9 or power cut mid-write leaves at most a partial last
 /// line (no `\n`): the loader ignores it and reports it, and the first append truncates it away
 /// before writing, so later lines never follow garbage.
+///
+/// The file is opened for each change and closed again, as `AtomicFile` does: a descriptor
+/// kept open for the daemon's lifetime could be closed by a double `close` elsewhere in the
+/// process and its number reused for another file, into which agent keys would then go.
 struct AgentJournal: Sendable {
     let path: String
     /// Bytes of complete lines: where the next line goes.
     private(set) var length: Int
     /// Lines appended since the journal was last emptied (including those found at load).
     private(set) var lines: Int
-    private var descriptor: Int32?
-    /// Set after a failed append: bytes past `length` may be garbage and must go first.
-    private var needsTruncation: Bool
+    /// Device and inode of the file last written; nil until then.
+    private var written: FileIdentity?
+    /// Set at load and after a failed append: bytes past `length` (a torn tail, a partial line)
+    /// must go before the next line.
+    private var needsTruncation = true
 
     /// A journal whose first `length` bytes (`lines` lines) were read and found whole.
     init(path: String, length: Int, lines: Int) {
         self.path = path
         self.length = length
         self.lines = lines
-        descriptor = nil
-        // What lies past the complete lines (a torn tail) goes before the first append.
-        needsTruncation = true
     }
 
     /// Appends one line (ending in `\n`) durably. On failure the journal is as it was.
     mutating func append(_ line: [UInt8]) throws(DataFileError) {
         let fd = try open(holding: length)
+        defer { _ = Glibc.close(fd) }
         do throws(DataFileError) {
             if needsTruncation {
                 guard ftruncate(fd, off_t(length)) == 0 else { throw failure("cannot truncate to \(length) bytes") }
@@ -48,10 +52,12 @@ struct AgentJournal: Sendable {
         lines += 1
     }
 
-    /// Empties the journal once `agents.json` holds everything in it. A failure leaves it as it
-    /// was, which is harmless: replaying lines the snapshot already holds changes nothing.
+    /// Empties the journal (creating it if need be) once `agents.json` holds everything in it.
+    /// A failure leaves it as it was, which is harmless: replaying lines the snapshot already
+    /// holds changes nothing.
     mutating func empty() throws(DataFileError) {
         let fd = try open(holding: 0)
+        defer { _ = Glibc.close(fd) }
         guard ftruncate(fd, 0) == 0 else { throw failure("cannot truncate to 0 bytes") }
         length = 0
         lines = 0
@@ -59,28 +65,22 @@ struct AgentJournal: Sendable {
         guard fdatasync(fd) == 0 else { throw failure("fdatasync after truncating failed") }
     }
 
-    /// True when the open journal is no longer the file at `path` (deleted or replaced while
-    /// the daemon ran, or its directory removed): appending to it would write nowhere anyone
-    /// reads, so the store snapshots everything and starts a new journal instead.
+    /// True when the file at `path` is no longer the one written last — deleted, replaced or
+    /// cut short while the daemon ran (or its directory removed): the lines in it are out of
+    /// reach, so the store snapshots everything before starting a new journal.
     func isDetached() -> Bool {
-        guard let fd = descriptor else { return false }
-        var open = stat(), named = stat()
-        guard fstat(fd, &open) == 0, open.st_nlink > 0, stat(path, &named) == 0 else { return true }
-        return open.st_ino != named.st_ino || open.st_dev != named.st_dev
-    }
-
-    mutating func close() {
-        if let fd = descriptor { _ = Glibc.close(fd) }
-        descriptor = nil
-        needsTruncation = true
+        guard let written else { return false }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return true }
+        return FileIdentity(status) != written || Int(status.st_size) < length
     }
 
     // MARK: - Helpers
 
-    /// The open journal, created (mode 0600: it holds private keys) on first use. A file
-    /// shorter than the `expected` bytes we know are in it is not ours to extend with zeros.
+    /// The journal, opened for writing and created (mode 0600: it holds private keys) when
+    /// missing. A file shorter than the `expected` bytes we know are in it is not ours to
+    /// extend with zeros.
     private mutating func open(holding expected: Int) throws(DataFileError) -> Int32 {
-        if let fd = descriptor { return fd }
         var created = false
         var fd = Self.openRetrying(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 && errno == ENOENT {
@@ -101,11 +101,11 @@ struct AgentJournal: Sendable {
                 guard fchmod(fd, 0o600) == 0 else { throw failure("fchmod failed") }
                 try Self.syncDirectory(of: path)
             }
+            written = FileIdentity(status)
         } catch {
             _ = Glibc.close(fd)
             throw error
         }
-        descriptor = fd
         return fd
     }
 
@@ -151,5 +151,16 @@ struct AgentJournal: Sendable {
             let code = errno
             throw DataFileError(path: directory, reason: "fsync of directory failed: \(String(cString: strerror(code)))")
         }
+    }
+}
+
+/// Which file a path named when it was opened.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init(_ status: stat) {
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
     }
 }

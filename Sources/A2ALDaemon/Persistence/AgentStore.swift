@@ -38,10 +38,6 @@ public final class AgentStore: Sendable {
         state = Mutex(AgentStoreState(loaded, journalPath: self.journalPath))
     }
 
-    deinit {
-        state.withLock { $0.journal.close() }
-    }
-
     /// `agents.journal` beside `agents.json`.
     static func defaultJournalPath(for path: String) -> String {
         (path.hasSuffix(".json") ? String(path.dropLast(5)) : path) + ".journal"
@@ -125,7 +121,6 @@ public final class AgentStore: Sendable {
             if s.journal.isDetached() {
                 // Its lines are out of reach: only a snapshot keeps them, and until one is written
                 // no new journal may start (it would lack them).
-                s.journal.close()
                 s.snapshotOwed = true
             }
             if s.snapshotOwed || s.journal.length + bytes.count > JSONDataFile.maxBytes / 2 {
