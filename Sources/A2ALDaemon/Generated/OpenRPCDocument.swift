@@ -16,7 +16,7 @@ public enum OpenRPCDocument {
     {
       "name": "agent.create",
       "summary": "Create a new agent identity.",
-      "description": "Generates an Ed25519 key; the key is saved in the data directory (agents.json).",
+      "description": "Generates an Ed25519 key; the key is saved in the data directory (appended to agents.journal, folded into agents.json from time to time). The daemon holds at most 4096 agents.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -40,6 +40,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32007,
+          "message": "overloaded: the daemon already holds 4096 agents, as many as it may (`data.scope` is \"daemon\", `data.limit` the bound); remove one with agent.remove first",
+          "data": {
+            "kind": "overloaded"
+          }
         },
         {
           "code": -32009,
@@ -196,6 +203,13 @@ public enum OpenRPCDocument {
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
         },
         {
+          "code": -32007,
+          "message": "overloaded: the daemon already holds 4096 agents, as many as it may (`data.scope` is \"daemon\", `data.limit` the bound); remove one with agent.remove first",
+          "data": {
+            "kind": "overloaded"
+          }
+        },
+        {
           "code": -32008,
           "message": "conflict: the daemon already holds this agent",
           "data": {
@@ -289,7 +303,7 @@ public enum OpenRPCDocument {
     {
       "name": "agent.remove",
       "summary": "Forget an agent.",
-      "description": "Deletes the agent's key and withdraws its publications.",
+      "description": "Deletes the agent's key and withdraws its publications, atomically with respect to publish.*: a publish for the same agent that races it either comes first and is withdrawn too, or comes after and fails with not_found.",
       "paramStructure": "by-name",
       "params": [
         {

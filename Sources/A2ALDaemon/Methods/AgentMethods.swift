@@ -4,8 +4,9 @@ import A2ALRPC
 /// The `agent.*` methods of docs/jsonrpc.md: identities the daemon holds. Keys stay in the
 /// data directory; only `agent.export` hands one out, and only when asked to confirm.
 public enum AgentMethods {
-    /// Longest label accepted (a note for people, not a protocol field).
-    public static let maxLabelBytes = 256
+    /// Longest label accepted (a note for people, not a protocol field); the store enforces it
+    /// too, so that `agents.json` always loads again (`AgentLimits`).
+    public static let maxLabelBytes = AgentLimits.maxLabelBytes
 
     public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher) {
         router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)", blocks: true) { call in
@@ -34,13 +35,17 @@ public enum AgentMethods {
         router.register("agent.remove", summary: "Forget an agent and its key, withdrawing its publications", blocks: true) { call in
             let address = try call.params.address("address")
             try call.params.finish()
-            guard agents.contains(address) else { throw unknown(address, "agent.remove") }
-            // Publications first: an agent that is gone must not leave records being renewed.
-            let withdrawn: Int
-            do throws(PublisherError) { withdrawn = try publisher.withdrawAll(agent: address) } catch { throw error.rpcError("agent.remove") }
-            let removed: Bool
-            do throws(AgentStoreError) { removed = try agents.remove(address) } catch { throw error.rpcError("agent.remove") }
-            guard removed else { throw unknown(address, "agent.remove") }
+            // One step with its publications, so that a publish racing it cannot leave one behind.
+            let withdrawn: Int?
+            do throws(AgentRemovalError) {
+                withdrawn = try publisher.removeAgent(address)
+            } catch {
+                switch error {
+                case .publications(let e): throw e.rpcError("agent.remove")
+                case .agents(let e): throw e.rpcError("agent.remove")
+                }
+            }
+            guard let withdrawn else { throw unknown(address, "agent.remove") }
             return ["removed": true, "withdrawn": .integer(withdrawn)]
         }
         router.register("agent.export", summary: "An agent's private key (Ed25519 seed); needs confirm: true") { call in
@@ -87,6 +92,12 @@ extension AgentStoreError {
             return .app(.conflict, "\(what): agent \(address.text) is already held", ["agent": .string(address.text)])
         case .invalidKey(let why):
             return .invalidParams("private_key", why)
+        case .invalidLabel(let why):
+            return .invalidParams("label", why)
+        case .full(let limit):
+            // Like the watch limits (docs/jsonrpc.md, "Watches"): a bound of the daemon, named.
+            return .app(.overloaded, "\(what): the daemon holds \(limit) agents, as many as it may; remove one (agent.remove) first",
+                        ["scope": "daemon", "limit": .integer(limit)])
         case .storage(let e):
             return .storageError(e, what)
         }

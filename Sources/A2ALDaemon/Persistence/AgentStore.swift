@@ -1,37 +1,62 @@
 import A2ALCore
-import Glibc
+import Logging
 import Synchronization
 
-/// The agent identities the daemon holds, kept in `agents.json` (mode 0600).
+/// The agent identities the daemon holds: `agents.json` (a snapshot) and `agents.journal` (the
+/// changes since), both mode 0600 (docs/jsonrpc.md, "Configuration and data directory").
 ///
-/// Every change rewrites the file atomically before it takes effect in memory, so what the
-/// daemon uses is always what a restart would load; a failed write leaves the store as it was.
+/// A change is appended to the journal and fsynced before it takes effect in memory, so what
+/// the daemon uses is always what a restart would load, a failed write leaves the store as it
+/// was, and a change costs the same with 10 agents or 4,000. The snapshot is rewritten (and the
+/// journal emptied) only after at least as many changes as it held agents, so its cost is
+/// amortised to a constant per change. The number of agents and their labels are bounded
+/// (`AgentLimits`) so that both files always load again.
 public final class AgentStore: Sendable {
     public let path: String
-    /// Ordered by creation time (ties in insertion order).
-    private let agents: Mutex<[HeldAgent]>
+    public let journalPath: String
+    public let maxAgents: Int
+    /// Fewest changes between two snapshots, so a small store is not rewritten at every change.
+    static let minChangesPerSnapshot = 64
 
-    /// Loads the store; a missing file is an empty store. Every entry is checked (its seed
-    /// must derive its address), and any fault is an error naming the file and the entry.
-    public init(path: String) throws(DataFileError) {
+    private let state: Mutex<AgentStoreState>
+    private let logger: Logger
+
+    /// Loads the store; missing files are an empty store. Every entry is checked (its seed must
+    /// derive its address), and any fault is an error naming the file and the entry. A torn last
+    /// journal line (a crash mid-write) is ignored and logged.
+    public init(path: String, journalPath: String? = nil, maxAgents: Int = AgentLimits.maxAgents,
+                logger: Logger = Logger(label: "a2al.agents")) throws(DataFileError) {
         self.path = path
-        agents = Mutex(try Self.load(path))
+        self.journalPath = journalPath ?? Self.defaultJournalPath(for: path)
+        self.maxAgents = maxAgents
+        self.logger = logger
+        let loaded = try AgentStoreLoader.load(snapshot: path, journal: self.journalPath)
+        if loaded.tornTailBytes > 0 {
+            logger.warning("ignoring the torn last line of the agents journal (an interrupted write)",
+                           metadata: ["file": "\(self.journalPath)", "bytes": "\(loaded.tornTailBytes)"])
+        }
+        state = Mutex(AgentStoreState(loaded, journalPath: self.journalPath))
+    }
+
+    /// `agents.journal` beside `agents.json`.
+    static func defaultJournalPath(for path: String) -> String {
+        (path.hasSuffix(".json") ? String(path.dropLast(5)) : path) + ".journal"
     }
 
     public func list() -> [AgentInfo] {
-        agents.withLock { $0.map(\.info) }
+        state.withLock { $0.agents.map(\.info) }
     }
 
     /// Agents held.
-    public var count: Int { agents.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.agents.count } }
 
     public func contains(_ address: Address) -> Bool {
-        agents.withLock { $0.contains { $0.address == address } }
+        state.withLock { $0.agent(address) != nil }
     }
 
     /// The agent's signing key pair (which holds its seed and public key).
     public func privateKey(for address: Address) -> Ed25519.KeyPair? {
-        agents.withLock { $0.first { $0.address == address }?.keyPair }
+        state.withLock { $0.agent(address)?.keyPair }
     }
 
     /// The agent's 32-byte Ed25519 seed, for export.
@@ -40,7 +65,7 @@ public final class AgentStore: Sendable {
     }
 
     public func info(for address: Address) -> AgentInfo? {
-        agents.withLock { $0.first { $0.address == address }?.info }
+        state.withLock { $0.agent(address)?.info }
     }
 
     /// Creates a fresh identity and saves it before returning it.
@@ -64,71 +89,82 @@ public final class AgentStore: Sendable {
 
     /// Forgets an agent and its key. False when the store did not hold it.
     public func remove(_ address: Address) throws(AgentStoreError) -> Bool {
-        try agents.withLock { (held: inout [HeldAgent]) throws(AgentStoreError) -> Bool in
-            guard let index = held.firstIndex(where: { $0.address == address }) else { return false }
-            var next = held
-            next.remove(at: index)
-            try save(next)
-            held = next
+        try state.withLock { (s: inout AgentStoreState) throws(AgentStoreError) -> Bool in
+            guard s.agent(address) != nil else { return false }
+            try record(.remove(address), in: &s)
+            s.remove(address)
+            snapshotIfDue(&s)
             return true
         }
     }
 
     private func add(_ agent: HeldAgent) throws(AgentStoreError) -> AgentInfo {
-        try agents.withLock { (held: inout [HeldAgent]) throws(AgentStoreError) -> AgentInfo in
-            guard !held.contains(where: { $0.address == agent.address }) else { throw .conflict(agent.address) }
-            var next = held
-            let position = next.lastIndex { $0.createdAt <= agent.createdAt }.map { $0 + 1 } ?? 0
-            next.insert(agent, at: position)
-            try save(next)
-            held = next
+        guard agent.label.utf8.count <= AgentLimits.maxLabelBytes else {
+            throw .invalidLabel("\(agent.label.utf8.count) bytes; at most \(AgentLimits.maxLabelBytes) allowed")
+        }
+        return try state.withLock { (s: inout AgentStoreState) throws(AgentStoreError) -> AgentInfo in
+            guard s.agent(agent.address) == nil else { throw .conflict(agent.address) }
+            guard s.agents.count < maxAgents else { throw .full(limit: maxAgents) }
+            try record(.add(agent), in: &s)
+            s.insert(agent)
+            snapshotIfDue(&s)
             return agent.info
         }
     }
 
-    private func save(_ agents: [HeldAgent]) throws(AgentStoreError) {
+    /// Makes one change durable in the journal. A journal that a failing snapshot let grow
+    /// towards what the loader reads, or that was deleted under us, is replaced by a snapshot
+    /// first, and the change refused if that fails.
+    private func record(_ line: AgentJournalLine, in s: inout AgentStoreState) throws(AgentStoreError) {
         do throws(DataFileError) {
-            try JSONDataFile.write(AgentsFile(version: AgentsFile.currentVersion, agents: agents.map(\.fileEntry)),
-                                   to: path)
+            let bytes = try line.encoded(path: journalPath)
+            if s.journal.isDetached() {
+                // Its lines are out of reach: only a snapshot keeps them, and until one is written
+                // no new journal may start (it would lack them).
+                s.snapshotOwed = true
+            }
+            if s.snapshotOwed || s.journal.length + bytes.count > JSONDataFile.maxBytes / 2 {
+                try snapshot(&s)
+            }
+            try s.journal.append(bytes)
         } catch {
             throw .storage(error)
         }
     }
 
-    private static func load(_ path: String) throws(DataFileError) -> [HeldAgent] {
-        guard let bytes = try JSONDataFile.readIfPresent(path) else { return [] }
-        try refuseOpenPermissions(path)
-        let file = try JSONDataFile.decode(AgentsFile.self, from: bytes, path: path,
-                                           version: AgentsFile.currentVersion)
-        var loaded: [HeldAgent] = []
-        loaded.reserveCapacity(file.agents.count)
-        for (index, entry) in file.agents.enumerated() {
-            let agent: HeldAgent
-            do throws(AgentEntryFault) {
-                agent = try HeldAgent(entry: entry)
-            } catch {
-                throw DataFileError(path: path, reason: "agents[\(index)]: \(error.text)")
-            }
-            if let first = loaded.firstIndex(where: { $0.address == agent.address }) {
-                throw DataFileError(path: path, reason: "agents[\(index)]: the same address as agents[\(first)]")
-            }
-            loaded.append(agent)
+    /// Rewrites `agents.json` once the journal holds at least as many changes as the snapshot
+    /// held agents (and no fewer than `minChangesPerSnapshot`), or when there is no snapshot
+    /// yet. The change is already durable in the journal, so a failure here is only logged.
+    private func snapshotIfDue(_ s: inout AgentStoreState) {
+        guard !s.snapshotExists || s.journal.lines >= max(s.snapshotCount, Self.minChangesPerSnapshot) else { return }
+        do throws(DataFileError) {
+            try snapshot(&s)
+        } catch {
+            logger.warning("cannot rewrite the agents snapshot; the journal keeps every change",
+                           metadata: ["err": "\(error)"])
         }
-        // Keep the documented order even if someone edited the file by hand.
-        return loaded.enumerated()
-            .sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }
-            .map(\.element)
     }
 
-    /// The ssh rule, as for identity.key: private keys that group or others can read may
-    /// already be compromised, and silently using them would hide that.
-    private static func refuseOpenPermissions(_ path: String) throws(DataFileError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return }  // just read; a race here changes nothing
-        let mode = UInt16(status.st_mode & 0o777)
-        guard mode & 0o077 == 0 else {
-            throw DataFileError(path: path, reason: "permissions \(ConfigRules.octal(mode)) are too open: "
-                + "the file holds private keys and must not be accessible by group or others; run chmod 600 on it")
-        }
+    /// Writes every agent to `agents.json` atomically, then empties the journal. A crash in
+    /// between leaves a journal whose lines the snapshot already holds, which replay ignores.
+    private func snapshot(_ s: inout AgentStoreState) throws(DataFileError) {
+        try JSONDataFile.write(AgentsFile(version: AgentsFile.currentVersion, agents: s.agents.map(\.fileEntry)), to: path)
+        s.snapshotExists = true
+        s.snapshotCount = s.agents.count
+        s.snapshotsWritten += 1
+        s.entriesSnapshotted += s.agents.count
+        try s.journal.empty()
+        s.snapshotOwed = false
+    }
+
+    /// Writes `agents.json` now and empties the journal (tests use it to stage crashes).
+    func writeSnapshot() throws(DataFileError) {
+        try state.withLock { (s: inout AgentStoreState) throws(DataFileError) in try snapshot(&s) }
+    }
+
+    /// Snapshots written since the store was opened, and the entries they held in all: what
+    /// tests of the amortisation count.
+    var snapshotWrites: (snapshots: Int, entries: Int) {
+        state.withLock { ($0.snapshotsWritten, $0.entriesSnapshotted) }
     }
 }

@@ -30,12 +30,13 @@ struct HeldAgent: Sendable {
     let keyPair: Ed25519.KeyPair
     let label: String
     let createdAt: UInt64
+    /// Derived once: `keyPair.address` hashes the public key every time it is asked.
+    let address: Address
 
-    var address: Address { keyPair.address }
-    var info: AgentInfo { AgentInfo(address: keyPair.address, label: label, createdAt: createdAt) }
+    var info: AgentInfo { AgentInfo(address: address, label: label, createdAt: createdAt) }
 
     var fileEntry: AgentsFile.Entry {
-        AgentsFile.Entry(address: keyPair.address.text, privateKey: Hex.encode(keyPair.seed),
+        AgentsFile.Entry(address: address.text, privateKey: Hex.encode(keyPair.seed),
                          label: label, createdAt: createdAt)
     }
 
@@ -69,6 +70,7 @@ struct HeldAgent: Sendable {
         self.keyPair = keyPair
         self.label = label
         self.createdAt = createdAt
+        address = keyPair.address
     }
 }
 

@@ -17,6 +17,8 @@ public final class DataDirectory: Sendable {
 
     public var identityKeyPath: String { file(FileKeyStore.fileName) }
     public var agentsPath: String { file("agents.json") }
+    /// The changes to `agents.json` since it was last written (`AgentJournal`).
+    public var agentsJournalPath: String { file("agents.journal") }
     public var publicationsPath: String { file("publications.json") }
     public var seenPeersPath: String { file("seen_peers") }
     public var peerCachePath: String { file("peers.json") }

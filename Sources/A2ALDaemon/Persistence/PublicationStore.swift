@@ -78,10 +78,16 @@ public final class PublicationStore: Sendable {
     /// Forgets every publication of `agent` (its address text), returning them.
     @discardableResult
     public func removeAll(agent: String) throws(DataFileError) -> [Publication] {
+        try removeAll { $0.agent == agent }
+    }
+
+    /// Forgets every publication `matches` picks, returning them; nothing is written when none is.
+    @discardableResult
+    public func removeAll(where matches: (Publication) -> Bool) throws(DataFileError) -> [Publication] {
         try publications.withLock { (current: inout [Publication]) throws(DataFileError) -> [Publication] in
-            let removed = current.filter { $0.agent == agent }
+            let removed = current.filter(matches)
             guard !removed.isEmpty else { return [] }
-            let next = current.filter { $0.agent != agent }
+            let next = current.filter { !matches($0) }
             try save(next)
             current = next
             return removed

@@ -34,8 +34,9 @@ public final class Publisher: Sendable {
     public func nowUnix() -> UInt64 { clock.unixSeconds() }
 
     /// Re-signs every stored publication with a higher seq and publishes it. A publication
-    /// that cannot be republished (its agent is gone, its entry is damaged, the node refuses
-    /// it) is logged and skipped, not dropped: the operator can still see and withdraw it.
+    /// that cannot be republished (its entry is damaged, the node refuses it) is logged and
+    /// skipped, not dropped: the operator can still see and withdraw it. Those whose agent is
+    /// gone were dropped at start-up (`dropOrphanPublications`).
     /// Returns how many were republished.
     @discardableResult
     public func start() async -> Int {
@@ -93,18 +94,6 @@ public final class Publisher: Sendable {
             }
             s.live[id] = nil
             return true
-        }
-    }
-
-    /// Forgets every publication of `agent` and stops replicating anything it published
-    /// (mailbox notes it sent included). Returns how many publications there were.
-    public func withdrawAll(agent: Address) throws(PublisherError) -> Int {
-        try state.withLock { s throws(PublisherError) -> Int in
-            let removed: [Publication]
-            do throws(DataFileError) { removed = try store.removeAll(agent: agent.text) } catch { throw .storage(error) }
-            for p in removed { s.live[p.id] = nil }
-            node.removeReplicaSets(publisher: agent.nodeID)
-            return removed.count
         }
     }
 

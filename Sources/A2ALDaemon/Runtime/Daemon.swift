@@ -57,7 +57,7 @@ public final class Daemon: Sendable {
             let dir = try DataDirectory.open(config.dataDir)
             cleanup.append { dir.close() }
             let keyStore = try FileKeyStore.openOrCreate(directory: dir.path)
-            let agents = try AgentStore(path: dir.agentsPath)
+            let agents = try AgentStore(path: dir.agentsPath, journalPath: dir.agentsJournalPath, logger: logger)
             let publications = try PublicationStore(path: dir.publicationsPath)
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
@@ -81,7 +81,10 @@ public final class Daemon: Sendable {
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)
 
-            let publisher = Publisher(node: node, agents: agents, store: publications)
+            let publisher = Publisher(node: node, agents: agents, store: publications, logger: logger)
+            // Before anything is republished: no orphan survives a restart (docs/jsonrpc.md,
+            // "Configuration and data directory").
+            try publisher.dropOrphanPublications()
             // Watches end with their connection, as subscriptions do (docs/jsonrpc.md, "Watches").
             let watches = WatchRegistry(node: node, hub: hub, agents: agents)
             watchesRef.withLock { $0 = watches }

@@ -181,6 +181,42 @@ import Testing
         #expect(try await repaired.stop() == 0)
     }
 
+    /// A publication whose agent is gone (an agents file restored from an older copy, or one a
+    /// remove/publish race left behind) is dropped at start-up with a log line naming it, not
+    /// republished for ever (docs/jsonrpc.md, "Configuration and data directory").
+    @Test func publicationsOfAnAgentNoLongerHeldAreDroppedAtStartup() async throws {
+        let daemon = try await DaemonProcess.start()
+        let alice = try await daemon.result("agent.create", ["label": "alice"])
+        let bob = try await daemon.result("agent.create", ["label": "bob"])
+        let orphan = try await daemon.result("publish.endpoint", [
+            "agent": .string(alice.str("address")), "endpoints": Self.endpoints, "timeout_ms": 1000,
+        ]).str("publication")
+        let kept = try await daemon.result("publish.endpoint", [
+            "agent": .string(bob.str("address")), "endpoints": Self.endpoints, "timeout_ms": 1000,
+        ]).str("publication")
+        let bobKey = try await daemon.result("agent.export", ["address": .string(bob.str("address")), "confirm": true])
+        #expect(try await daemon.stop() == 0)
+
+        // Alice disappears behind the daemon's back: the agent files hold only Bob.
+        let bobEntry: JSONValue = [
+            "address": .string(bob.str("address")), "private_key": .string(bobKey.str("private_key")),
+            "label": "bob", "created_at": bob["created_at"] ?? 0,
+        ]
+        try E2EFileSystem.write(daemon.dataDir + "/agents.json", JSONWriter.write(JSONValue.object(["version": 1, "agents": [bobEntry]])))
+        _ = unlink(daemon.dataDir + "/agents.journal")
+
+        let logged = daemon.stderr.utf8.count
+        let again = try await daemon.restart()
+        let listed = Self.publicationRows(try await again.result("publish.list")).map(\.id)
+        #expect(listed == [kept], "publish.list after the restart: \(listed)")
+        let onDisk = try JSONParser.parse(try E2EFileSystem.read(daemon.dataDir + "/publications.json"))
+        let ids = onDisk["publications"]?.arrayValue?.map { $0.str("id") } ?? []
+        #expect(ids == [kept], "publications.json after the restart: \(ids)")
+        let log = E2EFileSystem.text(again.stderr, after: logged)
+        #expect(log.contains(orphan), "the log should name the dropped publication \(orphan); stderr:\n\(log)")
+        #expect(try await again.stop() == 0)
+    }
+
     /// The peer cache only speeds up joining: a damaged one is set aside, not fatal.
     @Test func aDamagedPeerCacheIsSetAsideAndTheDaemonStarts() async throws {
         let daemon = try await DaemonProcess.start()

@@ -64,8 +64,10 @@ import Testing
         #expect(agents.first?["private_key"] as? String == Hex.encode(Self.seed))
         #expect(agents.first?["label"] as? String == "x")
         #expect(agents.first?["created_at"] as? Int == 1_700_000_000)
-        // No temporaries left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path) == ["agents.json"])
+        // The journal beside it is empty once the snapshot holds everything; no temporaries.
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: temp.path)) == ["agents.json", "agents.journal"])
+        #expect(try temp.read("agents.journal").isEmpty)
+        #expect(storeTestMode(temp.file("agents.journal")) == 0o600)
     }
 
     @Test func importingAHeldKeyIsAConflict() throws {
