@@ -227,6 +227,9 @@ public final class UDPTransport: Transport {
     /// Closes the socket (and the event loop group if this transport made it). Idempotent.
     public func close() async {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        // Only a rebind reads it, and none starts once closed; a handler that holds this
+        // transport would otherwise keep it alive for good.
+        handler.withLock { $0 = nil }
         try? await channel.close()
         try? await ownedGroup?.shutdownGracefully()
     }
