@@ -79,7 +79,9 @@ final class SocketReader: Sendable {
         let (channel, retry) = state.withLock { s -> ((any Channel)?, Task<Void, Never>?) in
             s.closed = true
             s.socketState = .closed
-            defer { s.channel = nil; s.retry = nil }
+            // No re-attach starts once closed; a handler that holds the node (which holds the
+            // transport) would otherwise keep both alive for good.
+            defer { s.channel = nil; s.retry = nil; s.deliver = nil }
             return (s.channel, s.retry)
         }
         retry?.cancel()
@@ -91,6 +93,7 @@ final class SocketReader: Sendable {
         let (channel, retry) = state.withLock { s -> ((any Channel)?, Task<Void, Never>?) in
             s.closed = true
             s.socketState = .closed
+            s.deliver = nil
             return (s.channel, s.retry)
         }
         retry?.cancel()

@@ -179,6 +179,18 @@ private let ipv6LoopbackAvailable: Bool = {
         await #expect(throws: TransportError.closed) { try await a.start { _, _ in } }
     }
 
+    /// A handler that answers through its own transport holds the transport; `close` lets go
+    /// of the handler, so that cycle does not keep the transport, its channel and its event
+    /// loop group alive (LeakSanitizer found it; scripts/sanitizers.sh).
+    @Test func closeReleasesAHandlerThatHoldsItsTransport() async throws {
+        var transport: UDPTransport? = try await UDPTransport.bind(host: "127.0.0.1")
+        weak var released = transport
+        try await transport?.start { [transport] datagram, from in try? transport?.send(datagram, to: from) }
+        await transport?.close()
+        transport = nil
+        #expect(released == nil)
+    }
+
     @Test func bindingPortZeroGivesARealPortAndAnExplicitPortIsHonoured() async throws {
         let a = try await UDPTransport.bind(host: "127.0.0.1", port: 0)
         let port = try #require(a.localAddress.udp).port
