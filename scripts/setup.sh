@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 jq socat make gcc libc6-dev)
+packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 jq socat make gcc libc6-dev iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
