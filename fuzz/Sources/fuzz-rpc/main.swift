@@ -164,7 +164,7 @@ func frame(_ input: [UInt8], chunked: Bool) -> (lines: [[UInt8]], tooLong: Bool,
             let size = chunked ? 1 + (Int(all[offset]) &+ step * 7) % 97 : all.count
             let end = min(all.count, offset + size)
             let outcome = framer.feed(UnsafeRawBufferPointer(rebasing: all[offset..<end])) { lines.append($0); return true }
-            invariant(outcome != .stopped, "framer stopped although every delivery returned true")
+            if case .stopped = outcome { invariant(false, "framer stopped although every delivery returned true") }
             if outcome == .tooLong { tooLong = true; return }
             invariant(framer.bufferedBytes <= maxLineBytes + 1, "framer holds \(framer.bufferedBytes) bytes")
             offset = end
