@@ -15,7 +15,8 @@ final class ScriptedPeer: Sendable {
     init(_ network: MemoryNetwork, ip: UInt32, contacts: [NodeInfo]) async throws {
         transport = try network.makeTransport(endpoint: WireEndpoint(ip: IPAddress(ipv4: ip), port: 4000))
         let transport = self.transport, key = self.key, answered = self.answered
-        try await transport.start { datagram, from in
+        // Weak: the transport holds this handler, so a strong capture would keep both alive.
+        try await transport.start { [weak transport] datagram, from in
             guard let p = try? Packet.decode(datagram) else { return }
             let body: MessageBody
             switch p.body {
@@ -24,7 +25,7 @@ final class ScriptedPeer: Sendable {
             default: return
             }
             guard let reply = try? Packet.encode(body: body, txID: p.txID, signer: key) else { return }
-            try? transport.send(reply, to: from)
+            try? transport?.send(reply, to: from)
             answered.value.wrappingAdd(1, ordering: .relaxed)
         }
     }

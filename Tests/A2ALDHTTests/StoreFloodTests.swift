@@ -6,8 +6,11 @@ import Glibc
 #endif
 @testable import A2ALDHT
 
-/// Resident set size of this process in bytes (from /proc/self/statm), nil where unknown.
+/// Resident set size of this process in bytes (from /proc/self/statm), nil where unknown —
+/// and under a sanitizer (scripts/sanitizers.sh sets ASAN_OPTIONS or TSAN_OPTIONS), whose
+/// shadow memory and quarantine make the figure say nothing about our own memory.
 func residentBytes() -> Int? {
+    if getenv("ASAN_OPTIONS") != nil || getenv("TSAN_OPTIONS") != nil { return nil }
     guard let f = fopen("/proc/self/statm", "r") else { return nil }
     defer { fclose(f) }
     var buffer = [CChar](repeating: 0, count: 256)
