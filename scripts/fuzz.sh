@@ -38,11 +38,11 @@ for t in "${targets[@]}"; do max_len "$t" >/dev/null; done
 
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 symbolizer="$(dirname "$(command -v swift)")/llvm-symbolizer"
-[ -x "$symbolizer" ] && export ASAN_SYMBOLIZER_PATH="$symbolizer"
-# Leaks are detected (libFuzzer checks every input that allocates more than it frees).
+if [ -x "$symbolizer" ]; then export ASAN_SYMBOLIZER_PATH="$symbolizer"; fi
 # Swift's own crash backtracer (CrashHandlerLinux.cpp) trips AddressSanitizer while it reads
 # the crashed stack, burying the real report; libFuzzer and ASan print the stack instead.
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
+# Leaks are detected (libFuzzer checks every input that allocates more than it frees).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}"
 
 build=(swift build --package-path fuzz --scratch-path "$scratch" -c debug

@@ -254,6 +254,8 @@ func checkLine(_ line: [UInt8], session: RPCSession, sink: Sink) {
 }
 
 func waitUntilIdle(_ session: RPCSession, _ line: [UInt8]) {
+    // Most calls finish on this thread before `receive` returns; the rest (batches, handlers
+    // that suspend or block) take a hop or two through the cooperative pool.
     let deadline = ContinuousClock.now + .seconds(20)
     while !session.isIdle {
         invariant(ContinuousClock.now < deadline, "session still busy 20 s after: \(String(decoding: line, as: UTF8.self))")
