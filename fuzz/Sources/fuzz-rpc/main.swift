@@ -229,7 +229,7 @@ func checkLine(_ line: [UInt8], session: RPCSession, sink: Sink) {
         return
     }
     switch request {
-    case .array(let entries) where entries.isEmpty || entries.count > service.limits.maxBatch:
+    case .array(let entries) where entries.isEmpty || entries.count > service.limits.effectiveMaxBatch:
         invariant(replies.count == 1 && replies[0]["error"]?["code"]?.intValue == -32600 && replies[0]["id"] == .null,
                   "empty or oversized batch not answered with -32600: \(text)")
     case .array(let entries):
