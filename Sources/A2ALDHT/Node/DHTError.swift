@@ -31,8 +31,6 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
     case noMatchingRecords
     /// A resolve found no valid endpoint record.
     case noEndpoint
-    /// The peer answered a STORE with a refusal (an answer: never charged against the peer).
-    case refused(StoreRefusal)
 
     public var description: String {
         switch self {
@@ -51,7 +49,6 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .store(let e): return "dht: \(e)"
         case .noMatchingRecords: return "dht: no matching records"
         case .noEndpoint: return "dht: no endpoint record"
-        case .refused(let r): return "dht: peer refused the record (\(r))"
         }
     }
 

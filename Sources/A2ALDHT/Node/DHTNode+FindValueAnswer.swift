@@ -22,12 +22,14 @@ extension DHTNode {
     /// trimming a key with a hundred records stays linear.
     func findValueAnswer(_ req: FindValue, requester: NodeID, from: PeerAddress, now: Tick) -> FindValueResp {
         let unix = clock.unixSeconds()
+        // The best endpoint record is only looked up when it can be sent (no `records`, or a
+        // v0.1.7-style answer): a second pass over the key on every request would be wasted.
+        let withLegacy = wireProfile == .v017
         let (stored, best, cursor) = state.withLock { s in
-            (s.store.getAll(req.target, recType: req.recType, now: unix), s.store.get(req.target, now: unix),
-             s.answerCursors[req.target] ?? 0)
+            let all = s.store.getAll(req.target, recType: req.recType, now: unix)
+            return (all, all.isEmpty || withLegacy ? s.store.get(req.target, now: unix) : nil, s.answerCursors[req.target] ?? 0)
         }
-        let legacy = stored.isEmpty || wireProfile == .v017
-            ? best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil } : nil
+        let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil }
         let nodes = replyNeighbours(for: req.target, requester: requester, requesterAddress: from, now: now)
         let full = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: stored)
         var plan = FindValueAnswerPlan(full, owner: req.target, cursor: cursor)

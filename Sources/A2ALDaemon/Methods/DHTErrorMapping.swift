@@ -41,9 +41,6 @@ public enum DHTErrorMapping {
             return .app(.notFound, "\(what): no matching records found", reason)
         case .noEndpoint:
             return .app(.notFound, "\(what): no valid endpoint record found", reason)
-        case .refused(let why):
-            return .app(.peerError, "\(what): the peer refused the record (\(why.name))",
-                        ["reason": .string(e.description), "refusal": .string(why.name)])
         }
     }
 

@@ -46,9 +46,6 @@ public struct StoreResp: Hashable, Sendable {
         self.reason = reason
     }
 
-    /// What a v0.1.8+ requester reads: the responder holds the record (stored or already had).
-    public var holdsRecord: Bool { stored || alreadyHad }
-
     func encode(to w: inout CBORWriter) {
         w.mapHeader(1 + (alreadyHad ? 1 : 0) + (reason == 0 ? 0 : 1))
         w.uint(1); w.bool(stored)
