@@ -17,12 +17,14 @@ let package = Package(
         .library(name: "A2ALRPC", targets: ["A2ALRPC"]),
         .library(name: "A2ALClient", targets: ["A2ALClient"]),
         .executable(name: "a2al-cli", targets: ["a2al-cli"]),
+        .executable(name: "a2al-mcp", targets: ["a2al-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // System libraries from Debian: libsodium-dev and libsecp256k1-dev.
@@ -71,6 +73,10 @@ let package = Package(
         .executableTarget(name: "a2al-cli", dependencies: [
             "A2ALClient", "A2ALRPC",
         ]),
+
+        // The MCP server (docs/mcp.md): tools derived from rpc.discover, bridged to the socket.
+        .target(name: "A2ALMCP", dependencies: ["A2ALClient", "A2ALRPC", .product(name: "MCP", package: "swift-sdk")]),
+        .executableTarget(name: "a2al-mcp", dependencies: ["A2ALMCP", "A2ALClient", .product(name: "MCP", package: "swift-sdk")]),
 
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
