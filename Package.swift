@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
+        .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALRPC"]),
         .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALClient", "A2ALDHT", "A2ALProtocol", "A2ALCore",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
