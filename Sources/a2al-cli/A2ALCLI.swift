@@ -16,6 +16,10 @@ enum A2ALCLI {
     }
 
     static func run(_ args: [String]) async -> CLIExitCode {
+        if args.first == MCPExec.word {
+            TerminalOutput.err("a2al-cli: \(MCPExec.exec(Array(args.dropFirst())))\n")
+            return .failure
+        }
         let invocation: CLIInvocation
         let words: ParamWords
         do {
