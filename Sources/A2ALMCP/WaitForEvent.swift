@@ -132,7 +132,7 @@ public enum WaitForEvent {
 }
 
 /// A tool call that could not be carried out, reported as an `isError` result with this
-/// message (docs/mcp.md, "Errors").
+/// message (docs/mcp.md, "Results and errors").
 public struct ToolFailure: Error, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
