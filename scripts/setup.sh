@@ -21,4 +21,4 @@ fi
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 swift build -c release
 echo
-echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-sim and the benchmarks"
+echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-mcp (its MCP server), a2al-sim and the benchmarks"
