@@ -106,7 +106,7 @@ import Testing
         let result = try await d.call("publish.record", ["key": key, "record": .string(Base64Text.encode(record.encoded))])
         #expect(result["key"] == key)
         #expect(try result.pubInt("replicas") > 0)
-        #expect(try result.pubObject("record")["seq"] == 7)
+        #expect(try result.pubObject("record")["seq"] == "7")
         #expect(try await nodes[5].resolve(outsider.address).record == record)
         #expect(try await d.call("publish.list").pubArray("publications").isEmpty)
 

@@ -77,9 +77,10 @@ final class PubDaemon: Sendable {
         publications = try PublicationStore(path: dir.publicationsPath)
         publisher = Publisher(node: node, agents: agents, store: publications)
         var router = RPCRouter()
-        AgentMethods.register(into: &router, agents: agents, publisher: publisher)
+        let mailbox = try MailboxLedger(path: dir.path + "/" + MailboxLedger.fileName)
+        AgentMethods.register(into: &router, agents: agents, publisher: publisher, mailbox: mailbox)
         PublishMethods.register(into: &router, node: node, publisher: publisher)
-        MailboxMethods.register(into: &router, node: node, agents: agents)
+        MailboxMethods.register(into: &router, node: node, agents: agents, ledger: mailbox)
         self.router = router
     }
 

@@ -17,17 +17,27 @@ _UNSET = object()
 
 
 def default_socket_path() -> str:
-    """The daemon's default socket: ``$A2AL_SOCKET``, else ``/run/a2al.sock`` as root,
-    else ``$XDG_RUNTIME_DIR/a2al.sock``, else ``/tmp/a2al-<uid>/a2al.sock`` (as a2ald does)."""
+    """The daemon's default socket, by the one rule of docs/jsonrpc.md ("Finding the socket"):
+    ``$A2AL_SOCKET`` when set and not empty, else ``/run/a2al.sock`` when the effective uid is
+    0, else ``$XDG_RUNTIME_DIR/a2al.sock`` when that is an absolute path, else
+    ``/tmp/a2al-<euid>/a2al.sock``. ``A2AL_TEST_EUID`` (tests only) stands in for geteuid()."""
     env = os.environ.get("A2AL_SOCKET")
     if env:
         return env
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    euid = _effective_uid()
+    if euid == 0:
         return "/run/a2al.sock"
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and runtime.startswith("/"):
-        return os.path.join(runtime, "a2al.sock")
-    return "/tmp/a2al-%d/a2al.sock" % os.getuid()
+        return runtime.rstrip("/") + "/a2al.sock" if runtime.rstrip("/") else "/a2al.sock"
+    return "/tmp/a2al-%d/a2al.sock" % euid
+
+
+def _effective_uid() -> int:
+    override = os.environ.get("A2AL_TEST_EUID", "")
+    if override.isdigit() and override.isascii():
+        return int(override)
+    return os.geteuid()
 
 
 class _Connection:
