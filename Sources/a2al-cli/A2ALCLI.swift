@@ -17,10 +17,8 @@ enum A2ALCLI {
 
     static func run(_ args: [String]) async -> CLIExitCode {
         let invocation: CLIInvocation
-        let words: ParamWords
         do {
             invocation = try CLIInvocation.parse(args)
-            words = try ParamWords(invocation.paramWords)
         } catch {
             TerminalOutput.err("a2al-cli: \(error)\n")
             return .usage
@@ -37,6 +35,13 @@ enum A2ALCLI {
         // `a2al-cli help [METHOD]`: the daemon's own description, or a clear refusal.
         if invocation.method == "help" {
             return await HelpCommand.run(words: invocation.paramWords, socket: socket)
+        }
+        let words: ParamWords
+        do {
+            words = try ParamWords(invocation.paramWords)
+        } catch {
+            TerminalOutput.err("a2al-cli: \(error)\n")
+            return .usage
         }
         guard let method = invocation.method else {
             // Bare `a2al-cli` is a mistake worth explaining; `--help` is a request.
