@@ -131,7 +131,7 @@ def openrpc_method(m):
         "name": m["name"],
         "summary": m["summary"],
         "description": m["description"],
-        "paramStructure": "by-name",
+        "paramStructure": "either",
         "params": content_descriptors(m["params"]),
         "result": {"name": "result", "schema": rewrite_refs(m["result"])},
         "errors": [error_object(e) for e in m["errors"]],
@@ -167,7 +167,7 @@ def build():
             "title": "a2ald",
             "version": daemon_version(),
             "description": ("JSON-RPC 2.0 API of the a2ald daemon, newline-delimited on a Unix socket "
-                            "(docs/jsonrpc.md). Params are by name; results are objects. Any call may "
+                            "(docs/jsonrpc.md). Params by name or by position (the order of each method's params list); 64-bit integers that can pass 2^53 (seq, cursors) are decimal strings; results are objects. Any call may "
                             "also fail with overloaded (-32007), unavailable (-32010) or internal "
                             "error (-32603). Events are delivered as `subscription` notifications "
                             "(see x-events and components.schemas.event_notification)."),

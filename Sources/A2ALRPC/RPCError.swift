@@ -23,13 +23,27 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func parseError(_ why: String) -> RPCError { RPCError(code: parseErrorCode, message: "parse error: \(why)") }
     public static func invalidRequest(_ why: String) -> RPCError { RPCError(code: invalidRequestCode, message: "invalid request: \(why)") }
-    public static func methodNotFound(_ name: String) -> RPCError {
-        RPCError(code: methodNotFoundCode, message: "method not found: \(name)", data: ["method": .string(name)])
+    /// `suggestions`: the closest method names, best first (`NameSuggestions`); always present,
+    /// possibly empty, so clients need not test for it.
+    public static func methodNotFound(_ name: String, suggestions: [String] = []) -> RPCError {
+        let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)"
+        return RPCError(code: methodNotFoundCode, message: "method not found: \(name)\(hint)",
+                        data: ["method": .string(name), "suggestions": .array(suggestions.map { .string($0) })])
     }
     /// `field` is the parameter's path ("records[2].ttl_s"); `why` says what was wrong with it.
     public static func invalidParams(_ field: String, _ why: String) -> RPCError {
         RPCError(code: invalidParamsCode, message: "invalid params: \(field): \(why)",
                  data: ["field": .string(field), "reason": .string(why)])
+    }
+    /// A parameter the method does not take: `data.unknown` names it and `data.did_you_mean`
+    /// holds the closest parameter the method does take (null when none is close).
+    public static func unknownParam(_ field: String, known: [String]) -> RPCError {
+        let key = field.split(separator: ".").last.map(String.init) ?? field
+        let best = NameSuggestions.closest(to: key, among: known, limit: 1).first
+        let why = best.map { "unknown parameter; did you mean \($0)?" } ?? "unknown parameter"
+        return RPCError(code: invalidParamsCode, message: "invalid params: \(field): \(why)",
+                        data: ["field": .string(field), "reason": .string(why), "unknown": .string(field),
+                               "did_you_mean": best.map { .string($0) } ?? .null])
     }
     public static func internalError(_ why: String) -> RPCError { RPCError(code: internalErrorCode, message: "internal error: \(why)") }
 

@@ -62,6 +62,9 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
 /// The method table. Built once at start-up, then read-only (so lookups need no lock).
 public struct RPCRouter: Sendable {
     public private(set) var methods: [String: RPCMethod] = [:]
+    /// Each method's parameter names in schema order (`RPCRouter+Params.swift`): positional
+    /// params map onto them, and a name outside them is refused before the handler runs.
+    public internal(set) var paramNames: [String: [String]] = [:]
 
     public init() {}
 

@@ -156,7 +156,7 @@ public struct RPCParams: Sendable {
     /// Fails on the first parameter no accessor read. Call after reading every parameter.
     public func finish() throws(RPCError) {
         for key in object.keys where !consumed.contains(key) {
-            throw .invalidParams(name(key), "unknown parameter")
+            throw .unknownParam(name(key), known: consumed.all)
         }
     }
 
@@ -170,4 +170,5 @@ private final class ConsumedKeys: @unchecked Sendable {
     private var keys: Set<String> = []
     func insert(_ k: String) { keys.insert(k) }
     func contains(_ k: String) -> Bool { keys.contains(k) }
+    var all: [String] { keys.sorted() }
 }

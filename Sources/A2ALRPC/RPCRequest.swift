@@ -5,9 +5,9 @@
 /// without `id` is a notification: it runs, but nothing is ever answered for it, errors
 /// included.
 enum RPCRequest {
-    /// A request to dispatch. `id` nil means notification. `paramsError` is set when the
-    /// params are well-formed JSON-RPC but not something we take (positional params).
-    case call(method: String, params: JSONObject, id: JSONValue?, paramsError: RPCError?)
+    /// A request to dispatch. `id` nil means notification. `params` is as sent: by name or by
+    /// position; the router maps positions onto names once the method is known.
+    case call(method: String, params: RPCRequestParams, id: JSONValue?)
     /// Not a request; answered with `error` and `id` (null when it had no usable id).
     case invalid(RPCError, id: JSONValue)
 
@@ -61,14 +61,19 @@ enum RPCRequest {
         }
         switch params {
         case nil:
-            self = .call(method: name, params: JSONObject(), id: id, paramsError: nil)
+            self = .call(method: name, params: .byName(JSONObject()), id: id)
         case .object(let o)?:
-            self = .call(method: name, params: o, id: id, paramsError: nil)
-        case .array?:
-            self = .call(method: name, params: JSONObject(), id: id,
-                         paramsError: .invalidParams("params", "positional parameters are not supported; pass an object"))
+            self = .call(method: name, params: .byName(o), id: id)
+        case .array(let items)?:
+            self = .call(method: name, params: .byPosition(items), id: id)
         case let other?:
-            self = .invalid(.invalidRequest("\"params\" must be an object, got \(other.typeName)"), id: replyID)
+            self = .invalid(.invalidRequest("\"params\" must be an object or an array, got \(other.typeName)"), id: replyID)
         }
     }
+}
+
+/// `params` of a request: an object (by name) or an array (by position, docs/jsonrpc.md).
+enum RPCRequestParams: Sendable {
+    case byName(JSONObject)
+    case byPosition([JSONValue])
 }

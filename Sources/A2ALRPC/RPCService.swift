@@ -41,8 +41,13 @@ public final class RPCService: Sendable {
     /// Calls a method in-process, as connection 0 with no peer (subscriptions need a real
     /// connection and fail with `unavailable`).
     public func call(_ method: String, _ params: JSONObject = [:]) async -> Result<JSONObject, RPCError> {
-        guard let m = router.methods[method] else { return .failure(.methodNotFound(method)) }
-        return await Self.invoke(m, params: params, connection: RPCConnectionInfo(id: 0, peer: nil))
+        guard let m = router.methods[method] else {
+            return .failure(.methodNotFound(method, suggestions: router.suggestions(for: method)))
+        }
+        switch router.namedParams(.byName(params), for: method) {
+        case .success(let named): return await Self.invoke(m, params: named, connection: RPCConnectionInfo(id: 0, peer: nil))
+        case .failure(let error): return .failure(error)
+        }
     }
 
     /// A complete error response line for errors the server answers by itself, such as a

@@ -104,12 +104,15 @@ public final class RPCSession: LineReceiver {
         switch request {
         case .invalid(let error, let id):
             return .answer(RPCReply.line(id: id, error: error))
-        case .call(let name, let params, let id, let paramsError):
+        case .call(let name, let params, let id):
             guard let method = service.router.methods[name] else {
-                return .answer(id.map { RPCReply.line(id: $0, error: .methodNotFound(name)) })
+                let error = RPCError.methodNotFound(name, suggestions: service.router.suggestions(for: name))
+                return .answer(id.map { RPCReply.line(id: $0, error: error) })
             }
-            if let paramsError { return .answer(id.map { RPCReply.line(id: $0, error: paramsError) }) }
-            return .run(method, params, id: id)
+            switch service.router.namedParams(params, for: name) {
+            case .success(let named): return .run(method, named, id: id)
+            case .failure(let error): return .answer(id.map { RPCReply.line(id: $0, error: error) })
+            }
         }
     }
 

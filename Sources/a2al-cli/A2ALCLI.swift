@@ -21,15 +21,32 @@ enum A2ALCLI {
             return .failure
         }
         let invocation: CLIInvocation
-        let words: ParamWords
         do {
             invocation = try CLIInvocation.parse(args)
-            words = try ParamWords(invocation.paramWords)
         } catch {
             TerminalOutput.err("a2al-cli: \(error)\n")
             return .usage
         }
         let socket = invocation.socketPath ?? A2ALSocketPath.resolveDefault()
+        if invocation.version {
+            TerminalOutput.out("a2al-cli \(CLIVersion.string)\n")
+            return .success
+        }
+        if invocation.printSocket {
+            TerminalOutput.out(socket + "\n")
+            return .success
+        }
+        // `a2al-cli help [METHOD]`: the daemon's own description, or a clear refusal.
+        if invocation.method == "help" {
+            return await HelpCommand.run(words: invocation.paramWords, socket: socket)
+        }
+        let words: ParamWords
+        do {
+            words = try ParamWords(invocation.paramWords)
+        } catch {
+            TerminalOutput.err("a2al-cli: \(error)\n")
+            return .usage
+        }
         guard let method = invocation.method else {
             // Bare `a2al-cli` is a mistake worth explaining; `--help` is a request.
             let text = await generalHelp(socket: socket)

@@ -12,6 +12,10 @@ struct CLIInvocation: Equatable {
     /// `subscribe`: stop after this many events.
     var count: Int?
     var help = false
+    /// `--version`: print the CLI's version and exit 0.
+    var version = false
+    /// `--print-socket`: print the socket path the CLI would use and exit 0.
+    var printSocket = false
     /// The first word that is not an option; nil with only options (prints the help).
     var method: String?
     /// The words after the method: `key=value`, `key:=JSON`, a JSON object, or `-` (stdin).
@@ -44,6 +48,9 @@ struct CLIInvocation: Equatable {
             case "-h", "--help":
                 guard inline == nil else { throw CLIUsageError("\(name) takes no value, not \(quoted(word))") }
                 out.help = true
+            case "-V", "--version", "--print-socket":
+                guard inline == nil else { throw CLIUsageError("\(name) takes no value, not \(quoted(word))") }
+                if name == "--print-socket" { out.printSocket = true } else { out.version = true }
             case "-r", "--raw":
                 guard inline == nil else { throw CLIUsageError("\(name) takes no value, not \(quoted(word))") }
                 out.raw = true

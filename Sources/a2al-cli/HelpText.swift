@@ -5,7 +5,11 @@ enum HelpText {
     static let usage = """
     usage: a2al-cli [options] METHOD [PARAM ...]
            a2al-cli METHOD --help          describe one method
+           a2al-cli help [METHOD]          the daemon's methods, or one method (exit 7 when
+                                           the daemon does not answer)
            a2al-cli --help                 this text and the daemon's methods
+           a2al-cli --version              the CLI's version
+           a2al-cli --print-socket         the socket path it would use, then exit
 
     Calls one JSON-RPC method of the a2ald daemon and prints its result as JSON.
     `subscribe event=NAME` prints events as they arrive until interrupted (Ctrl-C).
@@ -19,12 +23,14 @@ enum HelpText {
 
     options:
       -s, --socket PATH   the daemon's socket (default: $A2AL_SOCKET, else /run/a2al.sock as
-                          root, else $XDG_RUNTIME_DIR/a2al.sock, else /tmp/a2al-<uid>/a2al.sock)
+                          root, else $XDG_RUNTIME_DIR/a2al.sock, else /tmp/a2al-<euid>/a2al.sock)
       -r, --raw           compact one-line JSON (events: one per line), for scripts and jq
       -t, --timeout SEC   give up after SEC seconds (default: the call's timeout_ms + 5 s, or
                           30 s); with subscribe: stream for SEC seconds, then exit
       -n, --count N       with subscribe: exit after N events
       -h, --help          help
+      -V, --version       print the version and exit
+      --print-socket      print the socket path (as resolved from the options and environment)
 
     exit status:
     """
@@ -36,7 +42,14 @@ enum HelpText {
             out += "so its methods cannot be listed. Start it (a2ald) or pass --socket.\n"
             return out
         }
-        out += "\nmethods (from rpc.discover at \(socketPath)):\n"
+        out += "\n" + methodList(catalog: catalog, socketPath: socketPath)
+        return out
+    }
+
+    /// The daemon's methods by namespace, then its events.
+    static func methodList(catalog: MethodCatalog, socketPath: String) -> String {
+        var out = ""
+        out += "methods (from rpc.discover at \(socketPath)):\n"
         let width = (catalog.methods.map(\.name.count).max() ?? 0) + 2
         var lastNamespace = ""
         for m in catalog.methods {

@@ -65,7 +65,10 @@ struct A2ALDCommand: AsyncParsableCommand {
 
         let settings: DaemonConfig
         do {
-            settings = try ConfigLoader.load(overrides: overrides, environment: ProcessEnvironment.current(), isRoot: getuid() == 0)
+            // Root by effective uid, as every client decides it (docs/jsonrpc.md, "Finding the socket").
+            let environment = ProcessEnvironment.current()
+            settings = try ConfigLoader.load(overrides: overrides, environment: environment,
+                                             isRoot: DaemonSocketDefault.effectiveUID(environment: environment) == 0)
         } catch {
             throw ValidationError("\(error)")
         }

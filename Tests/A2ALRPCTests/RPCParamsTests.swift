@@ -13,13 +13,35 @@ import Testing
         }
     }
 
+    @Test func u64AcceptsDecimalStringsAndIntegersAndNamesBadValues() throws {
+        let p = RPCParams(["a": "18446744073709551615", "b": 7, "c": .bigInt("18446744073709551615")])
+        #expect(try p.optionalU64("a") == UInt64.max)
+        #expect(try p.optionalU64("b") == 7)
+        #expect(try p.optionalU64("c") == UInt64.max)
+        #expect(try p.optionalU64("absent") == nil)
+        let bad: [(JSONValue, String)] = [
+            ("18446744073709551616", "18446744073709551616 is above 18446744073709551615"),
+            (.bigInt("18446744073709551616"), "18446744073709551616 is above 18446744073709551615"),
+            ("-1", "must not be negative"), (-1, "must not be negative"),
+            ("1.5", "\"1.5\" is not a decimal integer"), (1.5, "expected an integer (a decimal string or a JSON integer), got a fraction"),
+            ("007", "\"007\" is not a decimal integer"), ("", "\"\" is not a decimal integer"),
+            (true, "expected an integer as a decimal string or a JSON integer, got boolean"),
+        ]
+        for (value, reason) in bad {
+            let e = failure { () throws(RPCError) in _ = try RPCParams(["since": value]).optionalU64("since") }
+            #expect(e?.code == -32602 && e?.data?["field"] == "since", "\(value)")
+            #expect(e?.data?["reason"]?.stringValue == reason, "\(value): \(String(describing: e))")
+        }
+    }
+
     @Test func unknownParameterIsNamed() throws {
         let p = RPCParams(["timeout_ms": 5, "timout_ms": 6])
         _ = try p.timeout(defaultMs: 1000)
         let e = failure { () throws(RPCError) in try p.finish() }
         #expect(e?.code == -32602)
-        #expect(e?.message == "invalid params: timout_ms: unknown parameter")
-        #expect(e?.data == ["field": "timout_ms", "reason": "unknown parameter"])
+        #expect(e?.message == "invalid params: timout_ms: unknown parameter; did you mean timeout_ms?")
+        #expect(e?.data == ["field": "timout_ms", "reason": "unknown parameter; did you mean timeout_ms?",
+                            "unknown": "timout_ms", "did_you_mean": "timeout_ms"])
     }
 
     @Test func finishPassesWhenEverythingWasRead() throws {

@@ -97,8 +97,8 @@ import Testing
         (#"{"jsonrpc":"2.0","id":{"a":1},"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got object"),
         (#"{"jsonrpc":"2.0","id":[1],"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got array"),
         (#"{"jsonrpc":"2.0","id":true,"method":"echo"}"#, .null, "\"id\" must be a string, number or null, got boolean"),
-        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":"x"}"#, .int(1), "\"params\" must be an object, got string"),
-        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":null}"#, .int(1), "\"params\" must be an object, got null"),
+        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":"x"}"#, .int(1), "\"params\" must be an object or an array, got string"),
+        (#"{"jsonrpc":"2.0","id":1,"method":"echo","params":null}"#, .int(1), "\"params\" must be an object or an array, got null"),
         (#"{"jsonrpc":"2.0","id":1,"method":"echo","extra":1,"more":2}"#, .int(1), "unknown members \"extra\", \"more\" in request"),
         (#"{"jsonrpc":"2.0","method":"echo","extra":1}"#, .null, "unknown member \"extra\" in request"),
         (#"[1]"#, .null, "a request must be an object, got number"),
@@ -115,13 +115,71 @@ import Testing
         #expect(reply?.errorMessage?.contains(messagePart) == true, "\(reply?.errorMessage ?? "no reply")")
     }
 
-    @Test func positionalParamsAreInvalidParams() async {
+    @Test func positionalParamsWithoutDeclaredNamesAreInvalidParams() async {
         let t = TestService()
         let (session, sink) = t.session()
         session.receive(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":[1,2]}"#)
         let replies = await sink.waitForLines(1)
         #expect(replies.first?.errorCode == -32602)
-        #expect(replies.first?.errorMessage == "invalid params: params: positional parameters are not supported; pass an object")
+        #expect(replies.first?.errorMessage == "invalid params: params: echo takes its parameters by name only; pass an object")
+    }
+
+    @Test(arguments: [
+        (#"["127.0.0.1:1", 7]"#, #"{"addr":"127.0.0.1:1","timeout_ms":7}"#),
+        (#"["127.0.0.1:1"]"#, #"{"addr":"127.0.0.1:1","timeout_ms":5}"#),
+        (#"["127.0.0.1:1", null]"#, #"{"addr":"127.0.0.1:1","timeout_ms":5}"#),
+    ])
+    func positionalParamsMapOntoDeclaredNames(_ params: String, _ expected: String) async throws {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"pair","params":"# + params + "}")
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?["result"] == (try JSONParser.parse(Array(expected.utf8))), "\(replies)")
+    }
+
+    @Test func tooManyPositionalParamsSayHowManyTheMethodTakes() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"pair","params":["a", 1, 2]}"#)
+        let replies = await sink.waitForLines(1)
+        #expect(replies.first?.errorCode == -32602)
+        #expect(replies.first?["error"]?["data"]?["field"] == "params")
+        #expect(replies.first?.errorMessage == "invalid params: params: pair takes at most 2 parameters (addr, timeout_ms), got 3")
+    }
+
+    @Test func unknownParamIsReportedBeforeTheMissingOneWithTheClosestName() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"pair","params":{"adr":"x"}}"#)
+        let replies = await sink.waitForLines(1)
+        let data = replies.first?["error"]?["data"]
+        #expect(replies.first?.errorCode == -32602)
+        #expect(data?["field"] == "adr" && data?["unknown"] == "adr" && data?["did_you_mean"] == "addr", "\(replies)")
+        #expect(replies.first?.errorMessage == "invalid params: adr: unknown parameter; did you mean addr?")
+        // Nothing close: no guess.
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"pair","params":{"addr":"x","zzzzzzzz":1}}"#)
+        let second = await sink.waitForLines(2)
+        #expect(second.last?["error"]?["data"]?["did_you_mean"] == .null)
+    }
+
+    @Test func unknownMethodSuggestsTheClosestNames() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"paer"}"#)
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"completely.different"}"#)
+        let replies = await sink.waitForLines(2)
+        let byID = Dictionary(uniqueKeysWithValues: replies.compactMap { r in r["id"]?.intValue.map { ($0, r) } })
+        #expect(byID[1]?["error"]?["data"]?["suggestions"] == ["pair"], "\(replies)")
+        #expect(byID[1]?.errorMessage == "method not found: paer (did you mean pair?)")
+        #expect(byID[2]?["error"]?["data"]?["suggestions"] == [], "\(replies)")
+    }
+
+    @Test func suggestionsRankByDistance() {
+        let names = ["node.ping", "node.info", "node.peer_rtt", "query.find_node", "node.find_node"]
+        #expect(NameSuggestions.closest(to: "node.pnig", among: names) == ["node.ping"])
+        #expect(NameSuggestions.closest(to: "node.fnid_node", among: names) == ["node.find_node"])
+        #expect(NameSuggestions.closest(to: "ping", among: names) == ["node.ping"])
+        #expect(NameSuggestions.closest(to: "xyz.qqqq", among: names) == [])
     }
 
     @Test func unknownMethodNamesIt() async {
@@ -130,7 +188,7 @@ import Testing
         session.receive(#"{"jsonrpc":"2.0","id":1,"method":"node.nope"}"#)
         let replies = await sink.waitForLines(1)
         #expect(replies.first?.errorCode == -32601)
-        #expect(replies.first?["error"]?["data"] == ["method": "node.nope"])
+        #expect(replies.first?["error"]?["data"] == ["method": "node.nope", "suggestions": []])
     }
 
     @Test func handlerErrors() async {
@@ -323,7 +381,7 @@ import Testing
 
     @Test func methodNamesIncludeBuiltIns() {
         let t = TestService()
-        #expect(t.service.methodNames == ["block", "count", "echo", "fail.other", "fail.rpc", "sleep", "subscribe", "unsubscribe"])
+        #expect(t.service.methodNames == ["block", "count", "echo", "fail.other", "fail.rpc", "pair", "sleep", "subscribe", "unsubscribe"])
         #expect(t.service.methods.map(\.name) == t.service.methodNames)
     }
 

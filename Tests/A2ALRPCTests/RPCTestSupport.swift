@@ -127,6 +127,15 @@ struct TestService {
             try await Task.sleep(for: .seconds(60))
             return [:]
         }
+        // "pair" takes its params by name or by position (docs/jsonrpc.md); "echo" declares none,
+        // so it takes named params only and checks nothing itself.
+        router.register("pair", summary: "Returns a and b.") { call in
+            let a = try call.params.string("addr")
+            let b = try call.params.int("timeout_ms", in: 1...1000, default: 5)
+            try call.params.finish()
+            return ["addr": .string(a), "timeout_ms": .int(b)]
+        }
+        router.declareParams(["addr", "timeout_ms"], for: "pair")
         hub = EventHub(eventNames: events)
         service = RPCService(router: router, hub: hub, limits: limits)
     }

@@ -91,16 +91,68 @@ static long long deadline_for(int timeout_ms)
 
 /* ------------------------------------------------------------- connection */
 
+int a2al_u64(const json_t *value, uint64_t *out)
+{
+    const char *p;
+    uint64_t v = 0;
+    if (json_is_integer(value)) {
+        json_int_t i = json_integer_value(value);
+        if (i < 0)
+            return -1;
+        *out = (uint64_t)i;
+        return 0;
+    }
+    if (!json_is_string(value))
+        return -1;
+    p = json_string_value(value);
+    if (!*p || (p[0] == '0' && p[1] != '\0'))
+        return -1;
+    for (; *p; p++) {
+        unsigned d;
+        if (*p < '0' || *p > '9')
+            return -1;
+        d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The one rule of docs/jsonrpc.md ("Finding the socket"), as the daemon and the other
+ * clients apply it. A2AL_TEST_EUID (tests only, digits) stands in for geteuid(). */
+static unsigned long effective_uid(void)
+{
+    const char *t = getenv("A2AL_TEST_EUID");
+    const char *p;
+    if (t && *t && strlen(t) <= 10) {
+        for (p = t; *p >= '0' && *p <= '9'; p++)
+            ;
+        if (*p == '\0') {
+            unsigned long v = strtoul(t, NULL, 10);
+            if (v <= 0xffffffffUL)
+                return v;
+        }
+    }
+    return (unsigned long)geteuid();
+}
+
 const char *a2al_default_socket_path(char *buf, size_t len)
 {
     const char *env = getenv("A2AL_SOCKET");
+    unsigned long euid;
     int n;
-    if (env && *env)
+    if (env && *env) {
         n = snprintf(buf, len, "%s", env);
-    else if ((env = getenv("XDG_RUNTIME_DIR")) && *env)
-        n = snprintf(buf, len, "%s/a2al.sock", env);
-    else
+    } else if ((euid = effective_uid()) == 0) {
         n = snprintf(buf, len, "%s", "/run/a2al.sock");
+    } else if ((env = getenv("XDG_RUNTIME_DIR")) && env[0] == '/') {
+        size_t k = strlen(env);
+        n = snprintf(buf, len, "%s%sa2al.sock", env, env[k - 1] == '/' ? "" : "/");
+    } else {
+        n = snprintf(buf, len, "/tmp/a2al-%lu/a2al.sock", euid);
+    }
     if (n < 0 || (size_t)n >= len)
         return NULL;
     return buf;

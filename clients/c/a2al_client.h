@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,10 +46,18 @@ void a2al_error_clear(a2al_error *err);
 
 typedef struct a2al_client a2al_client;
 
-/* Default socket path: $A2AL_SOCKET, else $XDG_RUNTIME_DIR/a2al.sock, else
- * /run/a2al.sock. Writes into buf (NUL-terminated); returns buf, or NULL if
- * it does not fit. */
+/* Default socket path, the daemon's own rule (docs/jsonrpc.md, "Finding the
+ * socket"): $A2AL_SOCKET if set and not empty, else /run/a2al.sock when the
+ * effective uid is 0, else $XDG_RUNTIME_DIR/a2al.sock when that is absolute,
+ * else /tmp/a2al-<euid>/a2al.sock. Writes into buf (NUL-terminated); returns
+ * buf, or NULL if it does not fit. */
 const char *a2al_default_socket_path(char *buf, size_t len);
+
+/* A 64-bit quantity the daemon sends as a decimal string (seq, cursor:
+ * docs/jsonrpc.md, "Framing and protocol"), or a JSON integer >= 0. Stores
+ * the exact value in *out and returns 0; returns -1 (leaving *out alone) for
+ * NULL, any other type, a sign, a fraction, leading zeros or > 2^64-1. */
+int a2al_u64(const json_t *value, uint64_t *out);
 
 /* Connect to the daemon at `path` (NULL = default path). timeout_ms is the
  * per-client timeout for calls (0 = A2AL_DEFAULT_TIMEOUT_MS, < 0 = wait

@@ -4,6 +4,8 @@
 
 #include "a2al_client.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,10 +138,16 @@ int main(int argc, char **argv)
         publisher = json_string_value(json_object_get(result, "publisher"));
         if (sid && strcmp(sid, sub) == 0 && result && publisher && strcmp(publisher, agent) == 0) {
             char *text = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
-            printf("event: record_stored key=%s type=%s publisher=%s seq=%" JSON_INTEGER_FORMAT "\n",
+            uint64_t seq = 0;
+            /* seq is a decimal string (docs/jsonrpc.md): a2al_u64 reads it exactly. */
+            if (a2al_u64(json_object_get(result, "seq"), &seq) != 0) {
+                fprintf(stderr, "example: record_stored seq is not a u64 string\n");
+                free(text);
+                goto out;
+            }
+            printf("event: record_stored key=%s type=%s publisher=%s seq=%" PRIu64 "\n",
                    json_string_value(json_object_get(result, "key")),
-                   json_string_value(json_object_get(result, "type")), publisher,
-                   json_integer_value(json_object_get(result, "seq")));
+                   json_string_value(json_object_get(result, "type")), publisher, seq);
             printf("event params: %s\n", text ? text : "?");
             free(text);
             got = 1;

@@ -1,12 +1,18 @@
 #!/bin/sh
 # test.sh - build the C client, start a private a2ald, run ./example against it.
-# Daemon binary: $A2ALD_BINARY, else ../../.build/debug/a2ald (relative to this dir).
+# Daemon binary: $A2ALD_BINARY, else the newer of ../../.build/release/a2ald (what
+# scripts/setup.sh builds) and ../../.build/debug/a2ald (what `swift build` makes).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here" || exit 1
 
-bin=${A2ALD_BINARY:-../../.build/debug/a2ald}
+bin=${A2ALD_BINARY:-}
+if [ -z "$bin" ]; then
+    # ls -t: newest first; whichever build exists (or was made last) is used.
+    bin=$(ls -t ../../.build/release/a2ald ../../.build/debug/a2ald 2>/dev/null | head -n 1)
+    [ -n "$bin" ] || { echo "test.sh: no a2ald build found; run scripts/setup.sh or swift build (or set A2ALD_BINARY)" >&2; exit 1; }
+fi
 case $bin in
     /*) ;;
     *) bin=$(cd "$(dirname "$bin")" 2>/dev/null && pwd)/$(basename "$bin") ;;

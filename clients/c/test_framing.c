@@ -159,14 +159,51 @@ int main(void)
     CHECK(c == NULL && err.code == A2AL_ERR_CONNECT && strstr(err.message, "connect failed"));
     a2al_error_clear(&err);
 
+    /* u64 values sent as decimal strings */
+    {
+        uint64_t v = 1;
+        json_t *j = json_string("18446744073709551615");
+        CHECK(a2al_u64(j, &v) == 0 && v == UINT64_MAX);
+        json_decref(j);
+        j = json_string("1764160000123456789");
+        CHECK(a2al_u64(j, &v) == 0 && v == 1764160000123456789ULL);
+        json_decref(j);
+        j = json_integer(7);
+        CHECK(a2al_u64(j, &v) == 0 && v == 7);
+        json_decref(j);
+        v = 5;
+        j = json_string("18446744073709551616");
+        CHECK(a2al_u64(j, &v) == -1 && v == 5);
+        json_decref(j);
+        j = json_string("-1");
+        CHECK(a2al_u64(j, &v) == -1);
+        json_decref(j);
+        j = json_string("1.5");
+        CHECK(a2al_u64(j, &v) == -1);
+        json_decref(j);
+        j = json_string("07");
+        CHECK(a2al_u64(j, &v) == -1);
+        json_decref(j);
+        j = json_integer(-3);
+        CHECK(a2al_u64(j, &v) == -1);
+        json_decref(j);
+        CHECK(a2al_u64(NULL, &v) == -1);
+    }
+
     /* default path */
     setenv("A2AL_SOCKET", "/x/y.sock", 1);
     CHECK(a2al_default_socket_path(buf, sizeof buf) && strcmp(buf, "/x/y.sock") == 0);
     unsetenv("A2AL_SOCKET");
+    setenv("A2AL_TEST_EUID", "7", 1);
     setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
     CHECK(a2al_default_socket_path(buf, sizeof buf) && strcmp(buf, "/run/user/7/a2al.sock") == 0);
     unsetenv("XDG_RUNTIME_DIR");
+    CHECK(a2al_default_socket_path(buf, sizeof buf) && strcmp(buf, "/tmp/a2al-7/a2al.sock") == 0);
+    setenv("A2AL_TEST_EUID", "0", 1);
+    setenv("XDG_RUNTIME_DIR", "/run/user/7", 1);
     CHECK(a2al_default_socket_path(buf, sizeof buf) && strcmp(buf, "/run/a2al.sock") == 0);
+    unsetenv("XDG_RUNTIME_DIR");
+    unsetenv("A2AL_TEST_EUID");
     CHECK(a2al_default_socket_path(buf, 4) == NULL);
 
     lfd = socket(AF_UNIX, SOCK_STREAM, 0);

@@ -145,6 +145,20 @@ check "a2al-call invalid params" '"field":"bogus"' "$out"
 "$CALL" >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] || fail "a2al-call without args: exit $rc, want 2"
 check "a2al-call usage exit 2" 2 "$rc"
+# params by position (docs/jsonrpc.md): node.ping's are addr, timeout_ms
+out=$("$CALL" node.ping '["127.0.0.1:9", 300]'); rc=$?
+[ "$rc" -eq 1 ] || fail "a2al-call positional node.ping: exit $rc, want 1 (timeout)"
+check "a2al-call positional params" '"code":-32002' "$out"
+out=$("$CALL" node.ping '["127.0.0.1:9", 300, 1]')
+check "a2al-call too many positions" 'takes at most 2 parameters' "$out"
+# seq is a decimal string: jq -r prints every digit (when jq is there)
+if command -v jq >/dev/null 2>&1; then
+    out=$("$CALL" mailbox.send '{"from":"'$A'","to":"'$B'","text":"seq","timeout_ms":300}') || fail "mailbox.send exited $?"
+    seq=$(printf '%s\n' "$out" | jq -r .result.record.seq)
+    case $seq in ''|*[!0-9]*) fail "seq via jq gave '$seq'" ;; esac
+    check "seq via jq" "\"seq\":\"$seq\"" "$out"
+fi
+check "a2al-call --print-socket" "$S" "$("$CALL" --print-socket)"
 A2AL_SOCKET=$T/nonexistent "$CALL" node.info >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] || fail "a2al-call to a missing socket: exit $rc, want 2"
 check "a2al-call missing socket exit 2" 2 "$rc"

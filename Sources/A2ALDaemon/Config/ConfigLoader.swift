@@ -1,3 +1,4 @@
+import A2ALRPC
 import A2ALCore
 
 /// Builds the daemon's configuration from its layers:
@@ -33,7 +34,8 @@ public enum ConfigLoader {
             throw .noDataDirectory
         }
         var config = DaemonConfig(dataDir: dataDir,
-                                  socketPath: DefaultPaths.socketPath(environment: environment, isRoot: isRoot),
+                                  socketPath: DefaultPaths.socketPath(environment: environment, isRoot: isRoot,
+                                                                      uid: DaemonSocketDefault.effectiveUID(environment: environment)),
                                   configFile: filePath)
         for layer in [file, env, flags] { layer.apply(to: &config) }
         return config

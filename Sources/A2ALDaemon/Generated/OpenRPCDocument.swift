@@ -10,14 +10,14 @@ public enum OpenRPCDocument {
   "info": {
     "title": "a2ald",
     "version": "0.1.0",
-    "description": "JSON-RPC 2.0 API of the a2ald daemon, newline-delimited on a Unix socket (docs/jsonrpc.md). Params are by name; results are objects. Any call may also fail with overloaded (-32007), unavailable (-32010) or internal error (-32603). Events are delivered as `subscription` notifications (see x-events and components.schemas.event_notification)."
+    "description": "JSON-RPC 2.0 API of the a2ald daemon, newline-delimited on a Unix socket (docs/jsonrpc.md). Params by name or by position (the order of each method's params list); 64-bit integers that can pass 2^53 (seq, cursors) are decimal strings; results are objects. Any call may also fail with overloaded (-32007), unavailable (-32010) or internal error (-32603). Events are delivered as `subscription` notifications (see x-events and components.schemas.event_notification)."
   },
   "methods": [
     {
       "name": "agent.create",
       "summary": "Create a new agent identity.",
       "description": "Generates an Ed25519 key; the key is saved in the data directory (appended to agents.journal, folded into agents.json from time to time). The daemon holds at most 4096 agents.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "label",
@@ -81,7 +81,7 @@ public enum OpenRPCDocument {
       "name": "agent.export",
       "summary": "Reveal an agent's private key.",
       "description": "Returns the Ed25519 seed; `confirm: true` is required.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "address",
@@ -169,7 +169,7 @@ public enum OpenRPCDocument {
       "name": "agent.import",
       "summary": "Import an agent from its private key.",
       "description": "Adds an identity from its Ed25519 seed.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "private_key",
@@ -252,8 +252,8 @@ public enum OpenRPCDocument {
     {
       "name": "agent.list",
       "summary": "The agents the daemon holds.",
-      "description": "Every agent identity, without keys.",
-      "paramStructure": "by-name",
+      "description": "Every agent identity, without keys. Each agent also carries `mailbox`: how many of its unexpired notes the daemon has seen are unread (not acked) and acked.",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -292,7 +292,11 @@ public enum OpenRPCDocument {
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
                   "node_id": "ed3c673a92107bdc14210d87da9ad2c4cec86b24568ffff3a4606d86d4540713",
                   "label": "alice",
-                  "created_at": 1764150000
+                  "created_at": 1764150000,
+                  "mailbox": {
+                    "unread": 0,
+                    "acked": 0
+                  }
                 }
               ]
             }
@@ -304,7 +308,7 @@ public enum OpenRPCDocument {
       "name": "agent.remove",
       "summary": "Forget an agent.",
       "description": "Deletes the agent's key and withdraws its publications, atomically with respect to publish.*: a publish for the same agent that races it either comes first and is withdrawn too, or comes after and fails with not_found.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "address",
@@ -383,10 +387,10 @@ public enum OpenRPCDocument {
       ]
     },
     {
-      "name": "mailbox.read",
-      "summary": "Fetch and decrypt an agent's mail.",
-      "description": "Aggregates the mailbox records under the agent's key and decrypts those addressed to it.",
-      "paramStructure": "by-name",
+      "name": "mailbox.ack",
+      "summary": "Mark notes as handled.",
+      "description": "Marks notes mailbox.read returned as handled; the mark is kept in the data directory (mailbox.json) across restarts, and mailbox.read leaves acked notes out unless asked. Acking a note twice is harmless. Every id must be one a read of this agent returned and that has not expired; otherwise nothing is marked.",
+      "paramStructure": "either",
       "params": [
         {
           "name": "agent",
@@ -395,6 +399,131 @@ public enum OpenRPCDocument {
           "schema": {
             "$ref": "#/components/schemas/address",
             "description": "An agent the daemon holds."
+          }
+        },
+        {
+          "name": "ids",
+          "description": "Ids of the notes (`id` in mailbox.read's messages), 1 ... 1000.",
+          "required": true,
+          "schema": {
+            "description": "Ids of the notes (`id` in mailbox.read's messages), 1 ... 1000.",
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/note_id"
+            },
+            "minItems": 1,
+            "maxItems": 1000
+          }
+        }
+      ],
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "acked": {
+              "description": "How many of the notes were not acked before.",
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "required": [
+            "acked"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "errors": [
+        {
+          "code": -32602,
+          "message": "invalid_params: a parameter is missing, unknown or of the wrong type, or an id is not a note a read of this agent returned (`data.field` names it, e.g. `ids[2]`)"
+        },
+        {
+          "code": -32001,
+          "message": "not_found: the daemon holds no agent with that address",
+          "data": {
+            "kind": "not_found"
+          }
+        },
+        {
+          "code": -32005,
+          "message": "bad_address: an agent address does not parse",
+          "data": {
+            "kind": "bad_address"
+          }
+        },
+        {
+          "code": -32009,
+          "message": "storage: the mailbox ledger (mailbox.json) could not be written",
+          "data": {
+            "kind": "storage"
+          }
+        }
+      ],
+      "examples": [
+        {
+          "name": "mailbox.ack example 1",
+          "params": [
+            {
+              "name": "agent",
+              "value": "a06A3803d5F059902a1c6daFBc9bA4729212F7caaC"
+            },
+            {
+              "name": "ids",
+              "value": [
+                "3f1c2a9b8e7d6c5b4a39281706f5e4d3"
+              ]
+            }
+          ],
+          "result": {
+            "name": "result",
+            "value": {
+              "acked": 1
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "mailbox.read",
+      "summary": "Fetch and decrypt an agent's mail, optionally only what is new.",
+      "description": "Aggregates the mailbox records under the agent's key and decrypts those addressed to it. Each note gets a local cursor the first time a read sees it; pass the result's `cursor` as `since` next time to get only the notes seen since. Notes marked with mailbox.ack are left out unless `include_acked`.",
+      "paramStructure": "either",
+      "params": [
+        {
+          "name": "agent",
+          "description": "An agent the daemon holds.",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/address",
+            "description": "An agent the daemon holds."
+          }
+        },
+        {
+          "name": "since",
+          "description": "Only notes first seen after this cursor (the `cursor` of an earlier read); a decimal string or an integer. Absent: every note.",
+          "required": false,
+          "schema": {
+            "description": "Only notes first seen after this cursor (the `cursor` of an earlier read); a decimal string or an integer. Absent: every note.",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/u64"
+              },
+              {
+                "type": "integer",
+                "minimum": 0
+              }
+            ]
+          }
+        },
+        {
+          "name": "include_acked",
+          "description": "Also return notes marked handled with mailbox.ack.",
+          "required": false,
+          "schema": {
+            "description": "Also return notes marked handled with mailbox.ack.",
+            "type": "boolean",
+            "default": false
           }
         },
         {
@@ -414,21 +543,26 @@ public enum OpenRPCDocument {
           "type": "object",
           "properties": {
             "messages": {
-              "description": "Decrypted notes.",
+              "description": "Decrypted notes, oldest first.",
               "type": "array",
               "items": {
-                "$ref": "#/components/schemas/mailbox_message"
+                "$ref": "#/components/schemas/mailbox_note"
               }
             },
             "undecryptable": {
               "description": "Mailbox records at the agent's key that could not be opened with its key (not addressed to it, or damaged); they are skipped.",
               "type": "integer",
               "minimum": 0
+            },
+            "cursor": {
+              "$ref": "#/components/schemas/u64",
+              "description": "The highest cursor of the agent's notes so far (or `since`, if higher): pass it as `since` to read only what is new."
             }
           },
           "required": [
             "messages",
-            "undecryptable"
+            "undecryptable",
+            "cursor"
           ],
           "additionalProperties": false
         }
@@ -453,6 +587,13 @@ public enum OpenRPCDocument {
           }
         },
         {
+          "code": -32009,
+          "message": "storage: the mailbox ledger (mailbox.json) could not be written",
+          "data": {
+            "kind": "storage"
+          }
+        },
+        {
           "code": -32002,
           "message": "timeout: `timeout_ms` elapsed before the operation finished",
           "data": {
@@ -467,6 +608,10 @@ public enum OpenRPCDocument {
             {
               "name": "agent",
               "value": "a06A3803d5F059902a1c6daFBc9bA4729212F7caaC"
+            },
+            {
+              "name": "since",
+              "value": "0"
             }
           ],
           "result": {
@@ -474,15 +619,19 @@ public enum OpenRPCDocument {
             "value": {
               "messages": [
                 {
+                  "id": "3f1c2a9b8e7d6c5b4a39281706f5e4d3",
                   "from": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
                   "msg_type": 3,
                   "text": "hi bob",
                   "data": "aGkgYm9i",
                   "sent_at": 1764160000,
-                  "expires_at": 1764163605
+                  "expires_at": 1764163605,
+                  "acked": false,
+                  "cursor": "1"
                 }
               ],
-              "undecryptable": 0
+              "undecryptable": 0,
+              "cursor": "1"
             }
           }
         }
@@ -492,7 +641,7 @@ public enum OpenRPCDocument {
       "name": "mailbox.send",
       "summary": "Send an encrypted note to an agent.",
       "description": "Encrypts `text` or `data` (exactly one; at most 389 bytes) for `to` with its public key (from an agent the daemon holds, a record of `to` the node holds, or else `to`'s endpoint record looked up on the network), signs a mailbox record (type 0x80) as `from`, stores it under the recipient's key and replicates it once.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "from",
@@ -635,7 +784,7 @@ public enum OpenRPCDocument {
                 "type": "mailbox",
                 "type_code": 128,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 1,
+                "seq": "1",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -712,7 +861,7 @@ public enum OpenRPCDocument {
       "name": "node.add_contact",
       "summary": "Add a peer to the routing table.",
       "description": "Adds a node known by its network and agent address as a contact.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -787,7 +936,7 @@ public enum OpenRPCDocument {
       "name": "node.bind_peer_addr",
       "summary": "Record the network address of a node id.",
       "description": "Tells the node where the peer with `node_id` can be reached.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "node_id",
@@ -862,7 +1011,7 @@ public enum OpenRPCDocument {
       "name": "node.bootstrap",
       "summary": "Join the network through the given peers.",
       "description": "Pings the peers and runs a self-lookup to fill the routing table.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "peers",
@@ -950,7 +1099,7 @@ public enum OpenRPCDocument {
       "name": "node.bootstrap_candidates",
       "summary": "Peers worth bootstrapping from next time.",
       "description": "Addresses from the routing table and peer cache, best first.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "max",
@@ -1015,7 +1164,7 @@ public enum OpenRPCDocument {
       "name": "node.find_node",
       "summary": "Ask one peer for the nodes it knows closest to a target.",
       "description": "A single FIND_NODE round trip, not an iterative lookup (see `query.find_node`).",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -1124,7 +1273,7 @@ public enum OpenRPCDocument {
       "name": "node.find_value",
       "summary": "Ask one peer for the records under a key.",
       "description": "A single FIND_VALUE round trip: the peer answers with records it holds under `key` and nodes closer to it.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -1241,7 +1390,7 @@ public enum OpenRPCDocument {
                   "type": "endpoint",
                   "type_code": 1,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 7,
+                  "seq": "7",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -1269,7 +1418,7 @@ public enum OpenRPCDocument {
       "name": "node.info",
       "summary": "Identity, listeners and headline figures of the local node.",
       "description": "A summary of the running node.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -1424,7 +1573,7 @@ public enum OpenRPCDocument {
       "name": "node.nat_probe",
       "summary": "Ask a peer to echo to a claimed address.",
       "description": "NAT probe: the peer sends a probe to `claimed_addr`; `echoed` tells whether it arrived back.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -1524,7 +1673,7 @@ public enum OpenRPCDocument {
       "name": "node.network_size",
       "summary": "Estimate the network size.",
       "description": "The estimate from the routing table; `cutoff_s` limits the filtered estimate to entries verified within that many seconds.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "cutoff_s",
@@ -1569,7 +1718,7 @@ public enum OpenRPCDocument {
       "name": "node.observed_addrs",
       "summary": "What peers report as our address.",
       "description": "The agreed public address and the recent reports it is derived from.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -1632,7 +1781,7 @@ public enum OpenRPCDocument {
       "name": "node.peer_health",
       "summary": "Health of one peer.",
       "description": "The node's judgement of a peer, whether it would contact it, and the protocol generation the peer has shown it speaks.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "node_id",
@@ -1703,7 +1852,7 @@ public enum OpenRPCDocument {
       "name": "node.peer_rtt",
       "summary": "Smoothed round-trip time to a peer.",
       "description": "The RTT the node measured to `addr`, null when it has none.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -1778,7 +1927,7 @@ public enum OpenRPCDocument {
       "name": "node.ping",
       "summary": "Ping one peer.",
       "description": "Sends a PING to `addr` and reports the peer and the round-trip time.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -1876,7 +2025,7 @@ public enum OpenRPCDocument {
       "name": "node.routing",
       "summary": "The routing table, bucket by bucket.",
       "description": "Lists the non-empty k-buckets with their entries.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -1968,7 +2117,7 @@ public enum OpenRPCDocument {
       "name": "node.self_ext_ip",
       "summary": "Our external IP override.",
       "description": "The external IP set with `node.set_self_ext_ip`, or null.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -2016,7 +2165,7 @@ public enum OpenRPCDocument {
       "name": "node.set_max_store_keys",
       "summary": "Set the record store's key limit.",
       "description": "Changes how many keys the local store keeps; 0 or less restores the default.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "max",
@@ -2075,7 +2224,7 @@ public enum OpenRPCDocument {
       "name": "node.set_passive_routing",
       "summary": "Turn passive routing on or off.",
       "description": "A passive node does not ask peers to add it to their routing tables.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "passive",
@@ -2131,7 +2280,7 @@ public enum OpenRPCDocument {
       "name": "node.set_self_ext_ip",
       "summary": "Set or clear our external IP.",
       "description": "Overrides the external IP the node advertises; null (or absent) clears the override.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "ip",
@@ -2223,7 +2372,7 @@ public enum OpenRPCDocument {
       "name": "node.stats",
       "summary": "The node's debug statistics as JSON.",
       "description": "Counters of the routing table, record store, transport, one-shot push subscriptions, peer health and JSON-RPC server. The inner objects other than `transport`, `push`, `network_size` and `rpc` are not fixed by the API document; their members may change between versions. `transport` accounts for every datagram: each one that reached the UDP socket was read (`datagrams_received`) or dropped by the kernel (`dropped_kernel`), and each one read was dropped whole (`dropped_oversize`, `dropped_unreadable`) or handed to the node, which counted it in exactly one of `rx_packets_verified`, `dropped_malformed`, `dropped_rate_limited`, `dropped_global_rate_limited` and `dropped_unknown_type`.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -2578,7 +2727,7 @@ public enum OpenRPCDocument {
       "name": "node.store_at",
       "summary": "Store a signed record on one peer.",
       "description": "Sends a STORE of `record` under `key` to `addr` and reports how the peer answered: stored, already held, or refused (a refusal is an answer, not an error).",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "addr",
@@ -2734,7 +2883,7 @@ public enum OpenRPCDocument {
       "name": "publish.custom",
       "summary": "Publish a record of an application-defined type.",
       "description": "Signs a record with an application type code (0x20-0x7f or 0x90-0xff) and `data` as its payload. Stores the record locally at once, waits up to `timeout_ms` for the first replication round and reports the confirmed replicas; the publication is persisted and republished (also after a restart) until withdrawn.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "agent",
@@ -2860,7 +3009,7 @@ public enum OpenRPCDocument {
                 "type": "custom",
                 "type_code": 32,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 1,
+                "seq": "1",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -2881,7 +3030,7 @@ public enum OpenRPCDocument {
       "name": "publish.endpoint",
       "summary": "Publish an agent's endpoint record.",
       "description": "Signs an endpoint record (type 0x01) for `agent`. Stores the record locally at once, waits up to `timeout_ms` for the first replication round and reports the confirmed replicas; the publication is persisted and republished (also after a restart) until withdrawn.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "agent",
@@ -3048,7 +3197,7 @@ public enum OpenRPCDocument {
                 "type": "endpoint",
                 "type_code": 1,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 7,
+                "seq": "7",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -3075,7 +3224,7 @@ public enum OpenRPCDocument {
       "name": "publish.list",
       "summary": "The publications the daemon keeps alive.",
       "description": "Every publication with its renewal schedule.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -3115,7 +3264,7 @@ public enum OpenRPCDocument {
                   "kind": "endpoint",
                   "agent": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
                   "key": "ed3c673a92107bdc14210d87da9ad2c4cec86b24568ffff3a4606d86d4540713",
-                  "seq": 7,
+                  "seq": "7",
                   "expires_at": 1764163605,
                   "next_renewal_at": 1764162700,
                   "replicas": 5
@@ -3130,7 +3279,7 @@ public enum OpenRPCDocument {
       "name": "publish.record",
       "summary": "Store and replicate a record signed elsewhere.",
       "description": "Verifies the record, stores it locally and replicates it once; it is not republished.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -3208,7 +3357,7 @@ public enum OpenRPCDocument {
                 "type": "endpoint",
                 "type_code": 1,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 7,
+                "seq": "7",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -3235,7 +3384,7 @@ public enum OpenRPCDocument {
       "name": "publish.topic",
       "summary": "Announce that an agent serves a topic.",
       "description": "Signs a topic record (type 0x10) stored under SHA-256(\"topic:\" + topic); the encoded payload must fit 512 bytes. Stores the record locally at once, waits up to `timeout_ms` for the first replication round and reports the confirmed replicas; the publication is persisted and republished (also after a restart) until withdrawn.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "agent",
@@ -3420,7 +3569,7 @@ public enum OpenRPCDocument {
                 "type": "topic",
                 "type_code": 16,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 3,
+                "seq": "3",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -3450,7 +3599,7 @@ public enum OpenRPCDocument {
       "name": "publish.withdraw",
       "summary": "Stop republishing a publication.",
       "description": "The record stays in the DHT until it expires.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "publication",
@@ -3520,7 +3669,7 @@ public enum OpenRPCDocument {
       "name": "query.aggregate_records",
       "summary": "Iterative lookup collecting records from many peers.",
       "description": "Like `query.find_records`, but keeps querying to merge the records held by every peer near `key` (used for topics and mailboxes).",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -3611,7 +3760,7 @@ public enum OpenRPCDocument {
                   "type": "topic",
                   "type_code": 16,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 3,
+                  "seq": "3",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -3641,7 +3790,7 @@ public enum OpenRPCDocument {
       "name": "query.find_node",
       "summary": "Iterative lookup of the nodes closest to a target.",
       "description": "Walks the DHT towards `target` and returns the K closest nodes that answered.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "target",
@@ -3728,7 +3877,7 @@ public enum OpenRPCDocument {
       "name": "query.find_records",
       "summary": "Iterative lookup of the records under a key.",
       "description": "Walks the DHT towards `key` and returns the records found (the best per slot).",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -3819,7 +3968,7 @@ public enum OpenRPCDocument {
                   "type": "endpoint",
                   "type_code": 1,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 7,
+                  "seq": "7",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -3846,7 +3995,7 @@ public enum OpenRPCDocument {
       "name": "query.resolve",
       "summary": "Find an agent's endpoint record.",
       "description": "Looks up the endpoint record of `address` in the DHT.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "address",
@@ -3944,7 +4093,7 @@ public enum OpenRPCDocument {
                 "type": "endpoint",
                 "type_code": 1,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 7,
+                "seq": "7",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -3970,7 +4119,7 @@ public enum OpenRPCDocument {
       "name": "query.topic",
       "summary": "Find the agents announcing a topic.",
       "description": "Aggregates the topic records under the topic's key; an entry must list every given protocol and tag, and its name must contain `name_contains`.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "topic",
@@ -4106,7 +4255,7 @@ public enum OpenRPCDocument {
                     "type": "topic",
                     "type_code": 16,
                     "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                    "seq": 3,
+                    "seq": "3",
                     "timestamp": 1764160000,
                     "ttl_s": 3605,
                     "expires_at": 1764163605,
@@ -4137,7 +4286,7 @@ public enum OpenRPCDocument {
       "name": "rpc.discover",
       "summary": "The OpenRPC document describing this API.",
       "description": "Returns schema/openrpc.json: every method with its params, result and errors, the shared schemas under `components.schemas` and the events under `x-events`.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -4201,7 +4350,7 @@ public enum OpenRPCDocument {
       "name": "store.get",
       "summary": "The best local record under a key.",
       "description": "Reads the local store only.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -4269,7 +4418,7 @@ public enum OpenRPCDocument {
                 "type": "endpoint",
                 "type_code": 1,
                 "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                "seq": 7,
+                "seq": "7",
                 "timestamp": 1764160000,
                 "ttl_s": 3605,
                 "expires_at": 1764163605,
@@ -4310,7 +4459,7 @@ public enum OpenRPCDocument {
       "name": "store.get_all",
       "summary": "All local records under a key.",
       "description": "Reads the local store only.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -4371,7 +4520,7 @@ public enum OpenRPCDocument {
                   "type": "endpoint",
                   "type_code": 1,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 7,
+                  "seq": "7",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -4392,7 +4541,7 @@ public enum OpenRPCDocument {
                   "type": "custom",
                   "type_code": 32,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 1,
+                  "seq": "1",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -4413,7 +4562,7 @@ public enum OpenRPCDocument {
       "name": "store.get_by_address",
       "summary": "Local records published by an address.",
       "description": "Reads the local store only.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "address",
@@ -4485,7 +4634,7 @@ public enum OpenRPCDocument {
                   "type": "topic",
                   "type_code": 16,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 3,
+                  "seq": "3",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -4515,7 +4664,7 @@ public enum OpenRPCDocument {
       "name": "store.invalidate",
       "summary": "Drop local records under a key.",
       "description": "Removes the records of `type` under `key` from the local store.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -4584,7 +4733,7 @@ public enum OpenRPCDocument {
       "name": "store.len",
       "summary": "Size of the local record store.",
       "description": "Key and record counts and the key limit.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [],
       "result": {
         "name": "result",
@@ -4635,7 +4784,7 @@ public enum OpenRPCDocument {
       "name": "store.put",
       "summary": "Store a signed record locally.",
       "description": "Verifies the record (signature, payload, time, authority for `key`) and stores it; it is not replicated.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -4717,7 +4866,7 @@ public enum OpenRPCDocument {
       "name": "store.records",
       "summary": "Page through the local record store.",
       "description": "Records in a stable order, `limit` at a time from `offset`.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "limit",
@@ -4792,7 +4941,7 @@ public enum OpenRPCDocument {
                   "type": "endpoint",
                   "type_code": 1,
                   "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-                  "seq": 7,
+                  "seq": "7",
                   "timestamp": 1764160000,
                   "ttl_s": 3605,
                   "expires_at": 1764163605,
@@ -4819,7 +4968,7 @@ public enum OpenRPCDocument {
       "name": "subscribe",
       "summary": "Subscribe this connection to an event.",
       "description": "Events arrive on the same connection as `subscription` notifications (defs.json#/$defs/event_notification) until `unsubscribe` or the connection closes. A subscriber that falls more than 1024 lines behind gets a final `slow_subscriber` notice and loses all its subscriptions.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "event",
@@ -4875,7 +5024,7 @@ public enum OpenRPCDocument {
       "name": "unsubscribe",
       "summary": "End a subscription of this connection.",
       "description": "Stops the events of one subscription made on this connection.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "subscription",
@@ -4937,7 +5086,7 @@ public enum OpenRPCDocument {
       "name": "unwatch",
       "summary": "End a watch of this connection.",
       "description": "Stops one watch made on this connection; the key stops being polled when no other watch shares it. Subscriptions to `record_pushed` and `mailbox_received` are not affected.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "watch_id",
@@ -4992,7 +5141,7 @@ public enum OpenRPCDocument {
       "name": "watch",
       "summary": "Watch a key, a topic or an agent's mailbox for new records.",
       "description": "While the watch lasts the daemon polls the key (every `poll_interval_ms`, doubling after each poll that finds nothing new up to 5 minutes, back to `poll_interval_ms` when something new arrives) and asks peers that speak v0.2.4+ to push the next record stored there. Every record new to the daemon, polled or pushed, that verifies is announced once as a `record_pushed` event (key and topic watches) or, for notes to an agent's mailbox, a `mailbox_received` event: `subscribe` to them on the same connection first. Events go to every subscriber of the event, like every other event; each record is announced once however many watches share its key, and the first poll of a key announces the records already there. The watch ends with `unwatch` or when the connection closes. At most 16 watches per connection and 256 in all.",
-      "paramStructure": "by-name",
+      "paramStructure": "either",
       "params": [
         {
           "name": "key",
@@ -5563,9 +5712,8 @@ public enum OpenRPCDocument {
             "description": "The address the record speaks for (its publisher)."
           },
           "seq": {
-            "description": "Sequence number; a higher one replaces a lower one in the same slot.",
-            "type": "integer",
-            "minimum": 0
+            "$ref": "#/components/schemas/u64",
+            "description": "Sequence number; a higher one replaces a lower one in the same slot."
           },
           "timestamp": {
             "$ref": "#/components/schemas/unix_time",
@@ -5642,6 +5790,27 @@ public enum OpenRPCDocument {
           "created_at": {
             "$ref": "#/components/schemas/unix_time",
             "description": "When the daemon created or imported it."
+          },
+          "mailbox": {
+            "description": "Only in agent.list: the agent's notes the daemon has seen (through mailbox.read) and that have not expired.",
+            "type": "object",
+            "properties": {
+              "unread": {
+                "description": "Not acked yet.",
+                "type": "integer",
+                "minimum": 0
+              },
+              "acked": {
+                "description": "Marked handled with mailbox.ack.",
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "unread",
+              "acked"
+            ],
+            "additionalProperties": false
           }
         },
         "required": [
@@ -5806,9 +5975,8 @@ public enum OpenRPCDocument {
             "description": "The DHT key."
           },
           "seq": {
-            "description": "Sequence number of the current record.",
-            "type": "integer",
-            "minimum": 0
+            "$ref": "#/components/schemas/u64",
+            "description": "Sequence number of the current record."
           },
           "expires_at": {
             "description": "When the current record expires; null while no record is held.",
@@ -5853,6 +6021,10 @@ public enum OpenRPCDocument {
         "description": "A decrypted mailbox note.",
         "type": "object",
         "properties": {
+          "id": {
+            "$ref": "#/components/schemas/note_id",
+            "description": "The note's id: what mailbox.ack takes."
+          },
           "from": {
             "$ref": "#/components/schemas/address",
             "description": "The sender."
@@ -5884,6 +6056,7 @@ public enum OpenRPCDocument {
           }
         },
         "required": [
+          "id",
           "from",
           "msg_type",
           "text",
@@ -6042,6 +6215,76 @@ public enum OpenRPCDocument {
           "params"
         ],
         "additionalProperties": false
+      },
+      "u64": {
+        "description": "An unsigned 64-bit integer as a decimal string (no sign, no leading zeros, at most 18446744073709551615): JSON numbers above 2^53 lose digits in jq and JavaScript (docs/jsonrpc.md). Params of this type also take a JSON integer.",
+        "type": "string",
+        "pattern": "^(0|[1-9][0-9]{0,19})$",
+        "maxLength": 20
+      },
+      "note_id": {
+        "description": "A mailbox note's id: the first 16 bytes of SHA-256 of its signed record, as 32 lowercase hex digits.",
+        "type": "string",
+        "pattern": "^[0-9a-f]{32}$"
+      },
+      "mailbox_note": {
+        "description": "A decrypted mailbox note as mailbox.read returns it, with what the daemon remembers of it.",
+        "type": "object",
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/note_id",
+            "description": "The note's id: what mailbox.ack takes."
+          },
+          "from": {
+            "$ref": "#/components/schemas/address",
+            "description": "The sender."
+          },
+          "msg_type": {
+            "description": "Message type: 1 connect request, 2 candidates, 3 text; others are application-defined.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 255
+          },
+          "text": {
+            "description": "The body as text when it is valid UTF-8, else null.",
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "data": {
+            "$ref": "#/components/schemas/base64",
+            "description": "The body bytes."
+          },
+          "sent_at": {
+            "$ref": "#/components/schemas/unix_time",
+            "description": "The record's timestamp."
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/unix_time",
+            "description": "When the note expires."
+          },
+          "acked": {
+            "description": "Marked handled with mailbox.ack (kept in the data directory).",
+            "type": "boolean"
+          },
+          "cursor": {
+            "$ref": "#/components/schemas/u64",
+            "description": "When this daemon first saw the note, as a local counter that only grows: a later read with `since` at or above it leaves the note out."
+          }
+        },
+        "required": [
+          "id",
+          "from",
+          "msg_type",
+          "text",
+          "data",
+          "sent_at",
+          "expires_at",
+          "acked",
+          "cursor"
+        ],
+        "additionalProperties": false
       }
     }
   },
@@ -6063,9 +6306,8 @@ public enum OpenRPCDocument {
               "description": "The watched DHT key (the agent's node id)."
             },
             "seq": {
-              "description": "The note record's sequence number (Unix nanoseconds when sent by an A2AL daemon); with `message.from` it tells notes apart.",
-              "type": "integer",
-              "minimum": 0
+              "$ref": "#/components/schemas/u64",
+              "description": "The note record's sequence number (Unix nanoseconds when sent by an A2AL daemon); with `message.from` it tells notes apart."
             },
             "source": {
               "$ref": "#/components/schemas/watch_source"
@@ -6090,9 +6332,10 @@ public enum OpenRPCDocument {
           "value": {
             "agent": "a06A3803d5F059902a1c6daFBc9bA4729212F7caaC",
             "key": "c78f1283c2ae13a1d9f89fbb5163282a1f6a69cb72156266ecf7fedab3713ae6",
-            "seq": 1764160000123456789,
+            "seq": "1764160000123456789",
             "source": "poll",
             "message": {
+              "id": "3f1c2a9b8e7d6c5b4a39281706f5e4d3",
               "from": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
               "msg_type": 3,
               "text": "hi bob",
@@ -6267,7 +6510,7 @@ public enum OpenRPCDocument {
               "type": "topic",
               "type_code": 16,
               "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-              "seq": 3,
+              "seq": "3",
               "timestamp": 1764160000,
               "ttl_s": 3605,
               "expires_at": 1764163605,
@@ -6299,7 +6542,7 @@ public enum OpenRPCDocument {
               "type": "topic",
               "type_code": 16,
               "address": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-              "seq": 3,
+              "seq": "3",
               "timestamp": 1764160000,
               "ttl_s": 3605,
               "expires_at": 1764163605,
@@ -6346,9 +6589,8 @@ public enum OpenRPCDocument {
               "description": "The record's address."
             },
             "seq": {
-              "description": "Its sequence number.",
-              "type": "integer",
-              "minimum": 0
+              "$ref": "#/components/schemas/u64",
+              "description": "Its sequence number."
             }
           },
           "required": [
@@ -6369,7 +6611,7 @@ public enum OpenRPCDocument {
             "type": "endpoint",
             "type_code": 1,
             "publisher": "A034750f98bD59fcFc946Da45aaAbe933bE154a4B5",
-            "seq": 7
+            "seq": "7"
           }
         }
       ]

@@ -8,7 +8,9 @@ public enum AgentMethods {
     /// too, so that `agents.json` always loads again (`AgentLimits`).
     public static let maxLabelBytes = AgentLimits.maxLabelBytes
 
-    public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher) {
+    /// `mailbox`: where `agent.list` finds each agent's note counts (absent without it).
+    public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher,
+                                mailbox: MailboxLedger? = nil) {
         router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)", blocks: true) { call in
             let label = try label(call.params)
             try call.params.finish()
@@ -30,7 +32,15 @@ public enum AgentMethods {
         }
         router.register("agent.list", summary: "The agent identities the daemon holds") { call in
             try call.params.finish()
-            return ["agents": .array(agents.list().map { .object(render($0)) })]
+            let now = publisher.nowUnix()
+            return ["agents": .array(agents.list().map { a in
+                var o = render(a)
+                if let mailbox {
+                    let c = mailbox.counts(agent: a.address.text, now: now)
+                    o["mailbox"] = ["unread": .integer(c.unread), "acked": .integer(c.acked)]
+                }
+                return .object(o)
+            })]
         }
         router.register("agent.remove", summary: "Forget an agent and its key, withdrawing its publications", blocks: true) { call in
             let address = try call.params.address("address")

@@ -10,12 +10,15 @@ public enum MailboxMethods {
     public static let defaultTimeoutMs: Int64 = 10_000
     public static let defaultTTL: UInt32 = MailboxPayload.defaultTTL
 
-    public static func register(into router: inout RPCRouter, node: DHTNode, agents: AgentStore) {
+    public static func register(into router: inout RPCRouter, node: DHTNode, agents: AgentStore, ledger: MailboxLedger) {
         router.register("mailbox.send", summary: "Encrypt a note from one of our agents to an address and store it at the recipient") { call in
             try await send(call, node: node, agents: agents)
         }
         router.register("mailbox.read", summary: "Fetch and decrypt the notes addressed to one of our agents") { call in
-            try await read(call, node: node, agents: agents)
+            try await read(call, node: node, agents: agents, ledger: ledger)
+        }
+        router.register("mailbox.ack", summary: "Mark notes mailbox.read returned as handled", blocks: true) { call in
+            try ack(call, agents: agents, ledger: ledger)
         }
     }
 

@@ -101,7 +101,7 @@ public enum PublishMethods {
             "kind": .string(p.kind.rawValue),
             "agent": .string(p.agent),
             "key": .string(p.key),
-            "seq": .integer(s.record?.seq ?? p.lastSeq),
+            "seq": .decimal(s.record?.seq ?? p.lastSeq),
             "expires_at": s.record.map { .integer($0.expiresAt) } ?? .null,
             "next_renewal_at": s.nextRenewalAt.map { .integer($0) } ?? .null,
             "replicas": .integer(s.replicas),

@@ -22,6 +22,8 @@ public final class DataDirectory: Sendable {
     public var publicationsPath: String { file("publications.json") }
     public var seenPeersPath: String { file("seen_peers") }
     public var peerCachePath: String { file("peers.json") }
+    /// Which notes `mailbox.read` has shown and which are acked (`MailboxLedger`).
+    public var mailboxPath: String { file(MailboxLedger.fileName) }
     public var lockPath: String { file(Self.lockFileName) }
 
     private init(path: String, lockDescriptor: Int32) {

@@ -25,7 +25,7 @@ public enum RecordJSON {
         o["type_code"] = .int(Int64(r.recType))
         o["address"] = .string(r.address.text)
         if let key { o["key"] = .string(key.description) }
-        o["seq"] = .integer(r.seq)
+        o["seq"] = .decimal(r.seq)
         o["timestamp"] = .integer(r.timestamp)
         o["ttl_s"] = .integer(r.ttl)
         o["expires_at"] = .integer(r.expiresAt)

@@ -59,6 +59,7 @@ public final class Daemon: Sendable {
             let keyStore = try FileKeyStore.openOrCreate(directory: dir.path)
             let agents = try AgentStore(path: dir.agentsPath, journalPath: dir.agentsJournalPath, logger: logger)
             let publications = try PublicationStore(path: dir.publicationsPath)
+            let mailbox = try MailboxLedger(path: dir.mailboxPath)
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
@@ -102,7 +103,7 @@ public final class Daemon: Sendable {
                 rpcSubscriptions: { hub.subscriptionCount }, rpcWatches: { watches.count })
             let service = RPCService(
                 router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher,
-                                          watches: watches),
+                                          watches: watches, mailbox: mailbox),
                 hub: hub,
                 limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight))
             serviceRef.withLock { $0 = service }

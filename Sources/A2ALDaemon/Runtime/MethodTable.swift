@@ -5,7 +5,8 @@ import A2ALRPC
 /// `RPCService` itself.
 enum MethodTable {
     static func build(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus,
-                      agents: AgentStore, publisher: Publisher, watches: WatchRegistry) -> RPCRouter {
+                      agents: AgentStore, publisher: Publisher, watches: WatchRegistry,
+                      mailbox: MailboxLedger) -> RPCRouter {
         var router = RPCRouter()
         router.register("rpc.discover", summary: "The OpenRPC document describing every method and event") { call in
             try call.params.finish()
@@ -14,10 +15,12 @@ enum MethodTable {
         NodeMethods.register(into: &router, node: node, observed: observed, status: status)
         QueryMethods.register(into: &router, node: node)
         StoreMethods.register(into: &router, node: node)
-        AgentMethods.register(into: &router, agents: agents, publisher: publisher)
+        AgentMethods.register(into: &router, agents: agents, publisher: publisher, mailbox: mailbox)
         PublishMethods.register(into: &router, node: node, publisher: publisher)
-        MailboxMethods.register(into: &router, node: node, agents: agents)
+        MailboxMethods.register(into: &router, node: node, agents: agents, ledger: mailbox)
         WatchMethods.register(into: &router, watches: watches, agents: agents)
+        // Positional params and early unknown-param errors follow the schema's parameter order.
+        if let document = try? discoverDocument() { router.adoptParamOrder(openRPC: document) }
         return router
     }
 

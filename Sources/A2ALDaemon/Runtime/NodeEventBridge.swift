@@ -43,7 +43,7 @@ enum NodeEventBridge {
                 hub.publish("record_stored", [
                     "key": .string(key.description), "type": .string(RecordJSON.typeName(record.recType)),
                     "type_code": .integer(record.recType), "publisher": .string(record.address.description),
-                    "seq": .integer(record.seq),
+                    "seq": .decimal(record.seq),
                 ])
             },
             recordPushed: pushed)

@@ -61,7 +61,7 @@ struct WatchAnnouncer: Sendable {
         return [
             "agent": .string(agent.text),
             "key": .string(key.description),
-            "seq": .integer(record.seq),
+            "seq": .decimal(record.seq),
             "source": .string(source.name),
             "message": .object(MailboxMethods.render(opened.message, from: opened.sender, record: record)),
         ]

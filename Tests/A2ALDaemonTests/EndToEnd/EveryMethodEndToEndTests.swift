@@ -142,6 +142,8 @@ import Testing
         let mail = try await check.ok(b, "mailbox.read", ["agent": .string(bob.str("address"))])
         #expect(mail["messages"]?.arrayValue?.first?.str("text") == "hello bob")
         #expect(mail["messages"]?.arrayValue?.first?.str("from") == aliceAddr)
+        let noteID = try #require(mail["messages"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try await check.ok(b, "mailbox.ack", ["agent": .string(bob.str("address")), "ids": [.string(noteID)]])["acked"] == 1)
 
         let missing = Set(check.catalog.methods.keys).subtracting(check.calledMethods)
         #expect(missing.isEmpty, "methods never called: \(missing.sorted())")

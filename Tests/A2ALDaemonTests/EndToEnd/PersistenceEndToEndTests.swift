@@ -30,7 +30,7 @@ import Testing
         ])
         let agentsBefore = Self.agentRows(try await first.result("agent.list"))
         let publicationsBefore = Self.publicationRows(try await first.result("publish.list"))
-        let endpointSeq = try #require(endpoint["record"]?["seq"]?.intValue)
+        let endpointSeq = try #require(endpoint["record"]?["seq"]?.u64FromEither.map(Int64.init))
         #expect(agentsBefore.map(\.label).sorted() == ["alice", "bob", "carol"])
         #expect(publicationsBefore.map(\.kind).sorted() == ["endpoint", "topic"])
         #expect(try await first.stop() == 0, "SIGTERM must end the daemon with status 0")
@@ -53,7 +53,7 @@ import Testing
         }
         #expect(renewed != nil, "publish.list never showed seqs above \(publicationsBefore.map(\.seq))")
         let stored = try await second.result("store.get_all", ["key": .string(alice.str("node_id")), "type": 1])
-        let storedSeqs = stored["records"]?.arrayValue?.compactMap { $0["seq"]?.intValue } ?? []
+        let storedSeqs = stored["records"]?.arrayValue?.compactMap { $0["seq"]?.u64FromEither.map(Int64.init) } ?? []
         #expect(storedSeqs.contains { $0 > endpointSeq },
                 "the local store holds no endpoint record above seq \(endpointSeq) after the restart: \(storedSeqs)")
 
@@ -322,7 +322,7 @@ import Testing
     static func publicationRows(_ list: JSONValue) -> [PublicationRow] {
         (list["publications"]?.arrayValue ?? []).map {
             PublicationRow(id: $0.str("id"), kind: $0.str("kind"), agent: $0.str("agent"), key: $0.str("key"),
-                           seq: $0["seq"]?.intValue ?? -1)
+                           seq: $0["seq"]?.u64FromEither.map(Int64.init) ?? -1)
         }
     }
 }

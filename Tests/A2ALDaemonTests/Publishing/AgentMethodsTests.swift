@@ -25,7 +25,13 @@ import Testing
 
         let list = try await d.call("agent.list")
         let agents = try list.pubArray("agents").compactMap(\.objectValue)
-        #expect(agents == [created, unlabelled])
+        // agent.list adds each agent's mailbox counts (docs/jsonrpc.md, "agent.*").
+        let withCounts = [created, unlabelled].map { a -> JSONObject in
+            var o = a
+            o["mailbox"] = ["unread": 0, "acked": 0]
+            return o
+        }
+        #expect(agents == withCounts)
     }
 
     @Test func importTakesASeedAndRefusesADuplicate() async throws {

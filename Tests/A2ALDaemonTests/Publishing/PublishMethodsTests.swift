@@ -43,7 +43,7 @@ import Testing
             let resolved = try await nodes[q].resolve(address)
             #expect(resolved.payload.endpoints == ["quic://203.0.113.7:4001"])
             #expect(resolved.payload.signals == ["wss://s1.example/ws", "wss://s2.example/ws"])
-            #expect(Int64(resolved.record.seq) == (try record.pubInt("seq")))
+            #expect(resolved.record.seq == (try record.pubU64("seq")))
         }
     }
 
@@ -106,7 +106,7 @@ import Testing
         let result = try await d.call("publish.record", ["key": key, "record": .string(Base64Text.encode(record.encoded))])
         #expect(result["key"] == key)
         #expect(try result.pubInt("replicas") > 0)
-        #expect(try result.pubObject("record")["seq"] == 7)
+        #expect(try result.pubObject("record")["seq"] == "7")
         #expect(try await nodes[5].resolve(outsider.address).record == record)
         #expect(try await d.call("publish.list").pubArray("publications").isEmpty)
 
@@ -154,7 +154,7 @@ import Testing
         let after = try await d.call("publish.list").pubArray("publications").compactMap(\.objectValue)
         #expect(after.map { $0["id"] } == [.string(endpointID)])
         // The endpoint is untouched: same record, its replica set still in place.
-        #expect(try #require(after.first).pubInt("seq") == (try endpointRecord.pubInt("seq")))
+        #expect(try #require(after.first).pubU64("seq") == (try endpointRecord.pubU64("seq")))
         let replicas = await ReplicaWait.confirmedReplicas(node: d.node, key: address.nodeID, publisher: address.nodeID,
                                                            type: RecordType.endpoint, within: .seconds(10))
         #expect(replicas > 0)
@@ -172,10 +172,10 @@ import Testing
         let a = try await d.call("publish.endpoint", ["agent": .string(agent), "endpoints": ["quic://10.12.0.1:1"]])
         let b = try await d.call("publish.endpoint", ["agent": .string(agent), "endpoints": ["quic://10.12.0.2:2"]])
         #expect(a["publication"] == b["publication"])
-        #expect(try b.pubObject("record").pubInt("seq") > (try a.pubObject("record").pubInt("seq")))
+        #expect(try b.pubObject("record").pubU64("seq") > (try a.pubObject("record").pubU64("seq")))
         #expect(try await d.call("publish.list").pubArray("publications").count == 1)
         let stored = try #require(PublicationStore(path: d.dir.publicationsPath).list().first)
-        #expect(Int64(stored.lastSeq) == (try b.pubObject("record").pubInt("seq")))
+        #expect(stored.lastSeq == (try b.pubObject("record").pubU64("seq")))
         #expect(stored.endpoint?.endpoints == ["quic://10.12.0.2:2"])
     }
 

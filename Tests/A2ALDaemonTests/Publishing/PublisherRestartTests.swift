@@ -24,8 +24,8 @@ import Testing
         let endpoint = try await first.call("publish.endpoint", ["agent": .string(agent), "endpoints": ["quic://10.16.0.1:1"]])
         let topic = try await first.call("publish.topic", ["agent": .string(agent), "topic": "restart.test",
                                                            "meta": ["n": 1]])
-        let oldEndpointSeq = try endpoint.pubObject("record").pubInt("seq")
-        let oldTopicSeq = try topic.pubObject("record").pubInt("seq")
+        let oldEndpointSeq = try endpoint.pubObject("record").pubU64("seq")
+        let oldTopicSeq = try topic.pubObject("record").pubU64("seq")
         await nodes[0].close()
 
         // The restarted daemon: a new node with the same identity and address, the same data
@@ -39,22 +39,22 @@ import Testing
 
         let listed = try await second.call("publish.list").pubArray("publications").compactMap(\.objectValue)
         #expect(listed.map { $0["id"] } == [endpoint["publication"], topic["publication"]])
-        let newEndpointSeq = try #require(listed.first).pubInt("seq")
-        let newTopicSeq = try #require(listed.last).pubInt("seq")
+        let newEndpointSeq = try #require(listed.first).pubU64("seq")
+        let newTopicSeq = try #require(listed.last).pubU64("seq")
         #expect(newEndpointSeq > oldEndpointSeq && newTopicSeq > oldTopicSeq)
         // The seqs are saved, so yet another restart goes higher still.
         let saved = try PublicationStore(path: dir.publicationsPath).list()
-        #expect(saved.map { Int64($0.lastSeq) } == [newEndpointSeq, newTopicSeq])
+        #expect(saved.map(\.lastSeq) == [newEndpointSeq, newTopicSeq])
 
         let replicas = await ReplicaWait.confirmedReplicas(node: node, key: address.nodeID, publisher: address.nodeID,
                                                            type: RecordType.endpoint, within: .seconds(10))
         #expect(replicas > 0)
         let resolved = try await nodes[3].resolve(address)
-        #expect(Int64(resolved.record.seq) == newEndpointSeq)
+        #expect(resolved.record.seq == newEndpointSeq)
         #expect(resolved.payload.endpoints == ["quic://10.16.0.1:1"])
         let topics = try await nodes[2].aggregateRecords(TopicKey.key(for: "restart.test"), recType: RecordType.topic)
         let mine = try #require(topics.first { $0.address == address })
-        #expect(Int64(mine.seq) == newTopicSeq)
+        #expect(mine.seq == newTopicSeq)
         #expect(try TopicPayload(encoded: mine.payload ?? []).meta == ["n": .unsigned(1)])
     }
 

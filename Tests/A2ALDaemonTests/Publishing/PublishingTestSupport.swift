@@ -77,9 +77,10 @@ final class PubDaemon: Sendable {
         publications = try PublicationStore(path: dir.publicationsPath)
         publisher = Publisher(node: node, agents: agents, store: publications)
         var router = RPCRouter()
-        AgentMethods.register(into: &router, agents: agents, publisher: publisher)
+        let mailbox = try MailboxLedger(path: dir.path + "/" + MailboxLedger.fileName)
+        AgentMethods.register(into: &router, agents: agents, publisher: publisher, mailbox: mailbox)
         PublishMethods.register(into: &router, node: node, publisher: publisher)
-        MailboxMethods.register(into: &router, node: node, agents: agents)
+        MailboxMethods.register(into: &router, node: node, agents: agents, ledger: mailbox)
         self.router = router
     }
 
@@ -131,6 +132,12 @@ func expectPubAppError(_ e: RPCError?, _ kind: RPCError.Kind, sourceLocation: So
 extension JSONObject {
     func pubString(_ key: String) throws -> String { try #require(self[key]?.stringValue, "\(key) in \(self)") }
     func pubInt(_ key: String) throws -> Int64 { try #require(self[key]?.intValue, "\(key) in \(self)") }
+    /// A u64 the daemon sends as a decimal string (`seq`: docs/jsonrpc.md, "Safe integers").
+    func pubU64(_ key: String) throws -> UInt64 {
+        let v = try #require(self[key], "\(key) in \(self)")
+        #expect(v.stringValue != nil, "\(key) must be a decimal string: \(v)")
+        return try #require(v.u64FromEither, "\(key) in \(self)")
+    }
     func pubObject(_ key: String) throws -> JSONObject { try #require(self[key]?.objectValue, "\(key) in \(self)") }
     func pubArray(_ key: String) throws -> [JSONValue] { try #require(self[key]?.arrayValue, "\(key) in \(self)") }
 }

@@ -96,7 +96,7 @@ import Testing
         s.watches.pushed(key: key, record: forged, from: pusher)
         #expect(s.sink.results.count == 1)
         s.watches.pushed(key: key, record: newer, from: pusher)
-        #expect(s.sink.results.count == 2 && s.sink.results.last?["record"]?["seq"] == 2)
+        #expect(s.sink.results.count == 2 && s.sink.results.last?["record"]?["seq"] == "2")
         let typed = try s.watches.add(.key(key, recType: RecordType.topic), interval: .seconds(300), connection: 1)
         _ = s.watches.remove(id, connection: 1)
         s.watches.pushed(key: key, record: try Self.endpointRecord(publisher, seq: 3), from: pusher)

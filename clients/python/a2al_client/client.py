@@ -17,17 +17,44 @@ _UNSET = object()
 
 
 def default_socket_path() -> str:
-    """The daemon's default socket: ``$A2AL_SOCKET``, else ``/run/a2al.sock`` as root,
-    else ``$XDG_RUNTIME_DIR/a2al.sock``, else ``/tmp/a2al-<uid>/a2al.sock`` (as a2ald does)."""
+    """The daemon's default socket, by the one rule of docs/jsonrpc.md ("Finding the socket"):
+    ``$A2AL_SOCKET`` when set and not empty, else ``/run/a2al.sock`` when the effective uid is
+    0, else ``$XDG_RUNTIME_DIR/a2al.sock`` when that is an absolute path, else
+    ``/tmp/a2al-<euid>/a2al.sock``. ``A2AL_TEST_EUID`` (tests only) stands in for geteuid()."""
     env = os.environ.get("A2AL_SOCKET")
     if env:
         return env
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    euid = _effective_uid()
+    if euid == 0:
         return "/run/a2al.sock"
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     if runtime and runtime.startswith("/"):
-        return os.path.join(runtime, "a2al.sock")
-    return "/tmp/a2al-%d/a2al.sock" % os.getuid()
+        return runtime.rstrip("/") + "/a2al.sock" if runtime.rstrip("/") else "/a2al.sock"
+    return "/tmp/a2al-%d/a2al.sock" % euid
+
+
+def u64(value) -> int:
+    """A 64-bit value the daemon sends as a decimal string (a record's ``seq``, a mailbox
+    ``cursor``: docs/jsonrpc.md, "Safe integers") as an exact int; a JSON integer is taken too.
+    Raises ValueError for anything else (a sign, a fraction, leading zeros, > 2**64-1)."""
+    if isinstance(value, bool):
+        raise ValueError("not a u64: %r" % (value,))
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and (value == "0" or value[0] != "0"):
+        n = int(value)
+    else:
+        raise ValueError("not a u64: %r" % (value,))
+    if not 0 <= n <= 0xFFFFFFFFFFFFFFFF:
+        raise ValueError("not a u64: %r" % (value,))
+    return n
+
+
+def _effective_uid() -> int:
+    override = os.environ.get("A2AL_TEST_EUID", "")
+    if override.isdigit() and override.isascii():
+        return int(override)
+    return os.geteuid()
 
 
 class _Connection:
@@ -185,17 +212,23 @@ class Client:
             return max(self.timeout, ms / 1000.0 + 5.0)
         return self.timeout
 
-    def call(self, method: str, params: Optional[Dict[str, Any]] = None, *,
+    def call(self, method: str, params: Any = None, *,
              timeout: Any = _UNSET, **kwargs: Any) -> Any:
-        """Call ``method`` and return its result. ``timeout`` (seconds, None = wait
-        forever) overrides the client default for this call."""
-        merged: Dict[str, Any] = {}
-        if params is not None:
-            if not isinstance(params, dict):
-                raise TypeError("params must be a dict (a2ald takes named params only)")
-            merged.update(params)
-        merged.update(kwargs)
-        t = self._effective_timeout(timeout, merged)
+        """Call ``method`` and return its result. ``params`` is a dict (by name) or a list
+        (by position, in the order of the method's params in schema/openrpc.json);
+        keyword arguments add named params. ``timeout`` (seconds, None = wait forever)
+        overrides the client default for this call."""
+        merged: Any = {}
+        if isinstance(params, (list, tuple)):
+            if kwargs:
+                raise TypeError("give params by position (a list) or by name, not both")
+            merged = list(params)
+        elif params is not None and not isinstance(params, dict):
+            raise TypeError("params must be a dict (by name) or a list (by position)")
+        else:
+            merged.update(params or {})
+            merged.update(kwargs)
+        t = self._effective_timeout(timeout, merged if isinstance(merged, dict) else {})
         deadline = _deadline(t)
         with self._lock:
             conn = self._connection(t)

@@ -95,6 +95,27 @@ class ClientTest(unittest.TestCase):
         self.client.call("store.len", {})
         self.assertEqual(next(self.client._ids), first + 2)
 
+    def test_positional_params(self):
+        agent = self.client.call("agent.create", ["by-position"])
+        self.assertEqual(agent["label"], "by-position")
+        with self.assertRaises(InvalidParams) as cm:
+            self.client.call("node.ping", ["127.0.0.1:9", 100, 3])
+        self.assertIn("takes at most 2 parameters", str(cm.exception))
+        with self.assertRaises(TypeError):
+            self.client.call("node.ping", ["127.0.0.1:9"], timeout_ms=5)
+
+    def test_mailbox_cursor_is_a_u64_string(self):
+        agent = self.client.agent.create(label="mail")
+        self.client.call("mailbox.send", {"from": agent["address"], "to": agent["address"], "text": "hi",
+                                          "timeout_ms": 300})
+        first = self.client.mailbox.read(agent=agent["address"], timeout_ms=2000)
+        self.assertEqual([m["text"] for m in first["messages"]], ["hi"])
+        again = self.client.mailbox.read(agent=agent["address"], since=first["cursor"], timeout_ms=2000)
+        self.assertEqual(again["messages"], [])
+        self.assertEqual(self.client.mailbox.ack(agent=agent["address"], ids=[first["messages"][0]["id"]]),
+                         {"acked": 1})
+        self.assertEqual(a2al_client.u64(again["cursor"]), a2al_client.u64(first["cursor"]))
+
     def test_rpc_discover(self):
         doc = self.client.rpc.discover()
         self.assertIsInstance(doc, dict)
@@ -178,6 +199,9 @@ class ClientTest(unittest.TestCase):
                     break
             self.assertEqual(event["type"], "endpoint")
             self.assertEqual(event["key"], pub["key"])
+            # seq is a decimal string (docs/jsonrpc.md, "Safe integers"), exact as an int.
+            self.assertIsInstance(event["seq"], str)
+            self.assertEqual(a2al_client.u64(event["seq"]), a2al_client.u64(pub["record"]["seq"]))
         self.assertTrue(sub.closed)
         self.assertEqual(list(sub), [])
 
@@ -206,6 +230,32 @@ class ClientTest(unittest.TestCase):
 
 
 class OfflineTest(unittest.TestCase):
+    def test_u64(self):
+        self.assertEqual(a2al_client.u64("18446744073709551615"), 2**64 - 1)
+        self.assertEqual(a2al_client.u64("1764160000123456789"), 1764160000123456789)
+        self.assertEqual(a2al_client.u64(7), 7)
+        for bad in ("18446744073709551616", "-1", "1.5", "07", "", "x", 1.5, -1, True, None, 2**64):
+            with self.assertRaises(ValueError, msg=repr(bad)):
+                a2al_client.u64(bad)
+
+    def test_default_socket_path_rule(self):
+        saved = {k: os.environ.get(k) for k in ("A2AL_SOCKET", "A2AL_TEST_EUID", "XDG_RUNTIME_DIR")}
+        try:
+            os.environ.pop("A2AL_SOCKET", None)
+            os.environ["A2AL_TEST_EUID"] = "0"
+            os.environ["XDG_RUNTIME_DIR"] = "/run/user/5"
+            self.assertEqual(a2al_client.default_socket_path(), "/run/a2al.sock")
+            os.environ["A2AL_TEST_EUID"] = "5"
+            self.assertEqual(a2al_client.default_socket_path(), "/run/user/5/a2al.sock")
+            os.environ["XDG_RUNTIME_DIR"] = ""
+            self.assertEqual(a2al_client.default_socket_path(), "/tmp/a2al-5/a2al.sock")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
     def test_default_socket_path_env(self):
         old = os.environ.get("A2AL_SOCKET")
         os.environ["A2AL_SOCKET"] = "/tmp/x.sock"

@@ -80,7 +80,15 @@ public final class A2ALClient: Sendable {
     /// - Parameter timeout: the local deadline; nil derives it from `timeout_ms` (see type docs).
     @discardableResult
     public func call(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration? = nil) async throws -> JSONValue {
-        try await send(method, params, timeout: timeout, sink: nil)
+        try await send(method, params.isEmpty ? nil : .object(params), timeout: timeout ?? deadline(for: params), sink: nil)
+    }
+
+    /// Calls `method` with params by position, in the order the method lists them in
+    /// `schema/openrpc.json` (docs/jsonrpc.md); a `.null` element means "not given".
+    /// - Parameter timeout: the local deadline; nil uses `Options.callTimeout`.
+    @discardableResult
+    public func call(_ method: String, positional params: [JSONValue], timeout: Duration? = nil) async throws -> JSONValue {
+        try await send(method, .array(params), timeout: timeout ?? options.callTimeout, sink: nil)
     }
 
     /// Subscribes this connection to `event` (`peer_health`, `record_stored`, ...). The events
@@ -89,7 +97,7 @@ public final class A2ALClient: Sendable {
     public func subscribe(to event: String, timeout: Duration? = nil) async throws -> A2ALSubscription {
         let (stream, continuation) = AsyncThrowingStream<A2ALEvent, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(options.eventBufferLimit))
-        let result = try await send("subscribe", ["event": .string(event)], timeout: timeout,
+        let result = try await send("subscribe", .object(["event": .string(event)]), timeout: timeout ?? options.callTimeout,
                                     sink: ClientCore.EventSink(event: event, continuation: continuation))
         guard let id = result["subscription"]?.stringValue else {
             throw A2ALClientError.protocolViolation("subscribe reply without a subscription id")
@@ -128,11 +136,11 @@ public final class A2ALClient: Sendable {
 
     // MARK: Sending
 
-    private func send(_ method: String, _ params: JSONObject, timeout: Duration?, sink: ClientCore.EventSink?) async throws -> JSONValue {
-        let deadline = timeout ?? deadline(for: params)
+    /// `params`: an object or an array, or nil for none.
+    private func send(_ method: String, _ params: JSONValue?, timeout deadline: Duration, sink: ClientCore.EventSink?) async throws -> JSONValue {
         let id = core.allocateID()
         var request = JSONObject([("jsonrpc", "2.0"), ("id", .int(id)), ("method", .string(method))])
-        if !params.isEmpty { request["params"] = .object(params) }
+        if let params { request["params"] = params }
         var line = JSONWriter.write(request)
         line.append(UInt8(ascii: "\n"))
         let core = self.core
