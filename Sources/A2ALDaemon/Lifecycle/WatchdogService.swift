@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ServiceLifecycle
+
+/// Sends WATCHDOG=1 at half the interval systemd asked for (`WatchdogSec=` → `WATCHDOG_USEC`),
+/// as sd_watchdog_enabled(3) advises. It runs as long as the service group, so pings go on
+/// while the daemon shuts down (docs/systemd.md, "Readiness and watchdog").
+struct WatchdogService: Service {
+    let interval: Duration
+    let notifier: SystemdNotifier
+
+    /// The ping interval, or nil when systemd wants no pings from this process:
+    /// `WATCHDOG_USEC` unset or not a positive number, or `WATCHDOG_PID` naming another one.
+    static func pingInterval(environment: [String: String], pid: pid_t = getpid()) -> Duration? {
+        guard let text = environment["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }
+        if let owner = environment["WATCHDOG_PID"], !owner.isEmpty, pid_t(owner) != pid { return nil }
+        return .microseconds(Int64(clamping: usec / 2))
+    }
+
+    func run() async throws {
+        let interval = self.interval, notifier = self.notifier
+        try await cancelWhenGracefulShutdown {
+            while true {
+                notifier.notify("WATCHDOG=1")
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
