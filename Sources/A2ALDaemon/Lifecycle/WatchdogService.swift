@@ -18,12 +18,14 @@ struct WatchdogService: Service {
         return .microseconds(Int64(clamping: usec / 2))
     }
 
-    func run() async throws {
+    func run() async {
         let interval = self.interval, notifier = self.notifier
-        try await cancelWhenGracefulShutdown {
-            while true {
+        // Cancelled when the group shuts down gracefully: a normal end, not a failure (a
+        // thrown CancellationError would make the group, and the daemon's exit, fail).
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 notifier.notify("WATCHDOG=1")
-                try await Task.sleep(for: interval)
+                do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
