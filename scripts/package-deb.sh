@@ -57,7 +57,8 @@ python3 scripts/packaging/gen-manpages.py "$bin" schema/openrpc.json "$stage/man
 gzip -9n -c "$stage/man/a2ald.8" >"$root/usr/share/man/man8/a2ald.8.gz"
 gzip -9n -c "$stage/man/a2al-cli.1" >"$root/usr/share/man/man1/a2al-cli.1.gz"
 python3 scripts/packaging/gen-cli-completions.py "$bin/a2al-cli" schema/openrpc.json "$stage/completions"
-"$bin/a2ald" --generate-completion-script bash >"$root/usr/share/bash-completion/completions/a2ald"
+# bash completions are sourced, not run: no "#!" line (lintian bash-completion-with-hashbang).
+"$bin/a2ald" --generate-completion-script bash | sed '1{/^#!/d}' >"$root/usr/share/bash-completion/completions/a2ald"
 "$bin/a2ald" --generate-completion-script zsh >"$root/usr/share/zsh/vendor-completions/_a2ald"
 "$bin/a2ald" --generate-completion-script fish >"$root/usr/share/fish/vendor_completions.d/a2ald.fish"
 cp "$stage/completions/a2al-cli.bash" "$root/usr/share/bash-completion/completions/a2al-cli"
@@ -86,7 +87,7 @@ Pre-Depends: init-system-helpers (>= 1.54~)
 Section: net
 Priority: optional
 Homepage: https://github.com/a2al/a2al
-Description: A2AL DHT node daemon and its command-line client
+Description: DHT node daemon for A2AL agents, with its command-line client
  a2ald runs one node of the A2AL distributed hash table and serves JSON-RPC 2.0
  on a Unix socket; a2al-cli calls its methods. The package runs the daemon as
  the system user a2al under systemd (socket-activated, Type=notify, hardened),
