@@ -78,6 +78,19 @@ for page in "$root/usr/share/man/man8/a2ald.8.gz" "$root/usr/share/man/man1/a2al
 done
 echo "check-package: man pages render without warnings"
 
+# Completions parse (zsh and fish are checked where installed).
+comp="$root/usr/share"
+for f in "$comp/bash-completion/completions/a2ald" "$comp/bash-completion/completions/a2al-cli"; do
+    bash -n "$f" || fail "$f does not parse"
+done
+if command -v zsh >/dev/null; then
+    for f in "$comp/zsh/vendor-completions/_a2ald" "$comp/zsh/vendor-completions/_a2al-cli"; do zsh -n "$f" || fail "$f does not parse"; done
+fi
+if command -v fish >/dev/null; then
+    for f in "$comp"/fish/vendor_completions.d/*.fish; do fish -n "$f" || fail "$f does not parse"; done
+fi
+echo "check-package: completions parse"
+
 # systemd-analyze verify needs ExecStart's binary to exist: point it at the unpacked one, and
 # look up Documentation=man:... pages in the package.
 mkdir "$tmp/units"
