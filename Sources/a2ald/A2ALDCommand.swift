@@ -18,7 +18,7 @@ struct A2ALDCommand: AsyncParsableCommand {
         Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or
         --config), then A2AL_* environment variables, then these flags. Stop with SIGINT or
         SIGTERM; state is flushed before exit. SIGHUP reloads the config file: log level and
-        format, passive, store key limit and bootstrap peers change live; other settings need a
+        format, passive, store limits and bootstrap peers change live; other settings need a
         restart. Under systemd (Type=notify) it reports readiness and answers the watchdog.
         Logs go to standard error, with <N> priority prefixes when that is the journal.
         API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.

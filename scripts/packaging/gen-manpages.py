@@ -74,7 +74,8 @@ def a2ald_page(binary, version):
               ".TP", "\\fBSIGTERM\\fR, \\fBSIGINT\\fR",
               esc("Stop: calls in flight are answered \"unavailable\", state is flushed, exit status 0."),
               ".TP", "\\fBSIGHUP\\fR",
-              esc("Reload the config file. log_level, log_format, passive, max_store_keys and bootstrap "
+              esc("Reload the config file. log_level, log_format, passive, max_store_keys, store_max_bytes, "
+                  "store_max_bytes_per_source and bootstrap "
                   "change at once; other changed settings are logged as needing a restart. A config file "
                   "that does not load is logged and the running settings are kept."),
               ".SH ENVIRONMENT",

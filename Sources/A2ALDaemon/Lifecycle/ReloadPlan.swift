@@ -3,7 +3,12 @@
 /// (docs/systemd.md, "Reloading").
 public struct ReloadPlan: Sendable, Equatable {
     /// Settings the running daemon takes over without a restart.
-    public static let liveKeys: Set<ConfigKey> = [.logLevel, .logFormat, .passive, .maxStoreKeys, .bootstrap]
+    /// The socket limits (connections, line bytes, output budget) and the per-connection
+    /// in-flight cap are fixed when the socket server and RPC service are built, so they are
+    /// not among them.
+    public static let liveKeys: Set<ConfigKey> = [
+        .logLevel, .logFormat, .passive, .maxStoreKeys, .storeMaxBytes, .storeMaxBytesPerSource, .bootstrap,
+    ]
 
     public let applied: [ConfigKey]
     public let needsRestart: [ConfigKey]
@@ -21,6 +26,8 @@ public struct ReloadPlan: Sendable, Equatable {
         running.logFormat = new.logFormat
         running.passive = new.passive
         running.maxStoreKeys = new.maxStoreKeys
+        running.storeMaxBytes = new.storeMaxBytes
+        running.storeMaxBytesPerSource = new.storeMaxBytesPerSource
         running.bootstrap = new.bootstrap
         running.configFile = new.configFile
         self.running = running

@@ -7,6 +7,10 @@ extension Daemon {
     func applyLive(_ config: DaemonConfig, changed: [ConfigKey]) {
         if changed.contains(.passive) { node.setPassiveRouting(config.passive) }
         if changed.contains(.maxStoreKeys) { node.setMaxStoreKeys(config.maxStoreKeys) }
+        if changed.contains(.storeMaxBytes) || changed.contains(.storeMaxBytesPerSource) {
+            // Takes effect at the next put (DHTNode.storeBudget).
+            node.storeBudget = StoreBudget(maxBytes: config.storeMaxBytes, maxBytesPerSource: config.storeMaxBytesPerSource)
+        }
         if changed.contains(.bootstrap) {
             seeds.withLock { $0 = config.bootstrap }
             // Join through the new peers now; later re-joins use them too.

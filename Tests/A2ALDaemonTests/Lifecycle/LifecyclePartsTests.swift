@@ -66,8 +66,10 @@ import Testing
         new.bootstrap = ["a.example:4121"]
         new.maxConnections = 9
         new.listen = "127.0.0.1:1"
+        new.storeMaxBytes = 1 << 20
         let plan = ReloadPlan(old: old, new: new)
-        #expect(Set(plan.applied) == [.logLevel, .bootstrap])
+        #expect(Set(plan.applied) == [.logLevel, .bootstrap, .storeMaxBytes])
+        #expect(plan.running.storeMaxBytes == 1 << 20)
         #expect(Set(plan.needsRestart) == [.maxConnections, .listen])
         #expect(plan.running.logLevel == "debug" && plan.running.maxConnections == old.maxConnections)
         #expect(plan.running.listen == old.listen)
