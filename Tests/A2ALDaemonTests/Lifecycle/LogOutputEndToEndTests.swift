@@ -67,4 +67,45 @@ import Glibc
         #expect(run.stderr.contains("cannot listen on UDP \(taken.addr): address already in use"), "stderr:\n\(run.stderr)")
         #expect(!E2EFileSystem.exists(scratch.socketPath))
     }
+
+    @Test func aDebugHTTPPortClashNamesTheAddress() async throws {
+        let taken = try TCPListener()
+        let scratch = try DaemonDirectory()
+        let run = try await A2ALDInvocation.run(
+            ["--data-dir", scratch.dataDir, "--socket", scratch.socketPath, "--listen", "127.0.0.1:0",
+             "--debug-http", taken.addr], in: scratch)
+        #expect(run.status == 1, "the daemon \(run.outcome)")
+        #expect(run.stderr.contains("cannot serve debug HTTP on \(taken.addr): address already in use"), "stderr:\n\(run.stderr)")
+        // Whatever was started before the failure was stopped again: no socket left behind.
+        #expect(!E2EFileSystem.exists(scratch.socketPath))
+    }
+}
+
+/// A TCP socket listening on 127.0.0.1 (any free port), holding the port for a clash.
+private final class TCPListener {
+    let fd: Int32
+    let addr: String
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFileError("socket(): \(String(cString: strerror(errno)))") }
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard ok else {
+            let e = errno
+            _ = systemClose(fd)
+            throw TestFileError("cannot listen on 127.0.0.1: \(String(cString: strerror(e)))")
+        }
+        self.fd = fd
+        addr = "127.0.0.1:\(UInt16(bigEndian: sin.sin_port))"
+    }
+
+    deinit { _ = systemClose(fd) }
 }
