@@ -19,6 +19,8 @@ if ((${#missing[@]})); then
 fi
 
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
-swift build -c release
+# The Swift runtime is linked in (--static-swift-stdlib), so the binaries run without the
+# toolchain: scripts/package-deb.sh packages these very files (docs/systemd.md).
+swift build -c release --static-swift-stdlib
 echo
 echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-mcp (its MCP server), a2al-sim and the benchmarks"

@@ -141,9 +141,10 @@ final class UDPSocket: Sendable {
 
 private func systemClose(_ fd: CInt) -> CInt { close(fd) }
 
-/// A system call on the socket failed.
-struct UDPSocketError: Error, CustomStringConvertible {
-    let call: String
-    let errno: CInt
-    var description: String { "udp: \(call): \(ErrnoName.of(errno))" }
+/// A system call on the socket failed. Public so the daemon can word a bind failure next to
+/// the address it was asked for ("cannot listen on UDP ...: address already in use").
+public struct UDPSocketError: Error, CustomStringConvertible {
+    public let call: String
+    public let errno: CInt
+    public var description: String { "udp: \(call): \(ErrnoName.of(errno))" }
 }

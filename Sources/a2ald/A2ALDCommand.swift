@@ -17,7 +17,11 @@ struct A2ALDCommand: AsyncParsableCommand {
         discussion: """
         Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or
         --config), then A2AL_* environment variables, then these flags. Stop with SIGINT or
-        SIGTERM; state is flushed before exit. API: docs/jsonrpc.md, schema/openrpc.json.
+        SIGTERM; state is flushed before exit. SIGHUP reloads the config file: log level and
+        format, passive, store limits and bootstrap peers change live; other settings need a
+        restart. Under systemd (Type=notify) it reports readiness and answers the watchdog.
+        Logs go to standard error, with <N> priority prefixes when that is the journal.
+        API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.
         """,
         version: DaemonVersion.string)
 
@@ -31,6 +35,7 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
     @Option(help: "Config file (JSON).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
+    @Option(help: "Log format: text, or json (one object per line, for log collectors).") var logFormat: String?
     @Option(help: "Most JSON-RPC connections at once (default 256).") var maxConnections: String?
     @Option(help: "Longest JSON-RPC line in bytes (default 1048576).") var maxLineBytes: String?
     @Option(help: "Calls in flight per connection (default 128).") var maxInFlight: String?
@@ -52,6 +57,7 @@ struct A2ALDCommand: AsyncParsableCommand {
             (.dataDir, dataDir), (.socket, socket), (.socketMode, socketMode), (.socketGroup, socketGroup),
             (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
             (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
+            (.logFormat, logFormat),
             (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
             (.maxOutputBytes, maxOutputBytes), (.outputStallTimeoutMs, outputStallTimeoutMs),
             (.maxStoreKeys, maxStoreKeys), (.storeMaxBytes, storeMaxBytes),
@@ -63,12 +69,12 @@ struct A2ALDCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
 
+        let environment = ProcessEnvironment.current()
+        // Root by effective uid, as every client decides it (docs/jsonrpc.md, "Finding the socket").
+        let isRoot = DaemonSocketDefault.effectiveUID(environment: environment) == 0
         let settings: DaemonConfig
         do {
-            // Root by effective uid, as every client decides it (docs/jsonrpc.md, "Finding the socket").
-            let environment = ProcessEnvironment.current()
-            settings = try ConfigLoader.load(overrides: overrides, environment: environment,
-                                             isRoot: DaemonSocketDefault.effectiveUID(environment: environment) == 0)
+            settings = try ConfigLoader.load(overrides: overrides, environment: environment, isRoot: isRoot)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -76,34 +82,46 @@ struct A2ALDCommand: AsyncParsableCommand {
             print(settings.describe().map { "\($0.0) = \($0.1)" }.joined(separator: "\n"))
             return
         }
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = level
-            return h
-        }
+        let logSettings = LogSettings(level: Logger.Level(rawValue: settings.logLevel) ?? .info,
+                                      format: LogFormat(rawValue: settings.logFormat) ?? .text,
+                                      journal: JournalStream.isStandardError(environment: environment))
+        LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, settings: logSettings) }
         let logger = Logger(label: "a2ald")
+        let notifier = SystemdNotifier.fromEnvironment(environment)
 
         let inherited = SystemdActivation.takeListenFDs().first
         // Watched before the daemon starts serving: a client may send SIGTERM as soon as it
         // gets an answer, and a signal arriving before the watch is set up would be lost.
-        let termination: SignalWaiter
+        let signals: SignalPipe
         do {
-            termination = try SignalWaiter.install()
+            signals = try SignalPipe.install()
         } catch {
             logger.critical("a2ald could not start: \(error)")
             throw ExitCode(1)
         }
+        notifier.notify(SystemdNotifier.status("starting"))
         let daemon: Daemon
         do {
             daemon = try await Daemon.start(config: settings, logger: logger, inheritedSocketFD: inherited)
         } catch {
             logger.critical("a2ald could not start: \(error)")
+            notifier.notify(SystemdNotifier.status("could not start: \(error)"))
             throw ExitCode(1)
         }
-        let signal = await termination.wait()
-        logger.info("received \(signal)")
-        await daemon.shutdown()
+        let lifecycle = DaemonLifecycle(
+            daemon: daemon, signals: signals, notifier: notifier, logSettings: logSettings, logger: logger,
+            environment: environment,
+            reloadConfig: { [overrides] in try ConfigLoader.load(overrides: overrides, environment: ProcessEnvironment.current(), isRoot: isRoot) },
+            // Further services (a metrics endpoint) go here: they start after the daemon is up
+            // and stop before it shuts down.
+            extraServices: [])
+        do {
+            try await lifecycle.run()
+        } catch {
+            logger.error("service group ended with an error: \(error)")
+            await daemon.shutdown()
+            throw ExitCode(1)
+        }
     }
 }
 

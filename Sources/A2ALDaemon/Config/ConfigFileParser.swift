@@ -53,7 +53,7 @@ enum ConfigFileParser {
     private static func convert(_ key: ConfigKey, _ raw: ConfigFileValue) -> ConfigValue? {
         switch (key, raw) {
         case (.dataDir, .string(let s)), (.socket, .string(let s)), (.listen, .string(let s)),
-             (.logLevel, .string(let s)), (.socketGroup, .string(let s)):
+             (.logLevel, .string(let s)), (.logFormat, .string(let s)), (.socketGroup, .string(let s)):
             return .string(s)
         case (.socketGroup, .int(let gid)) where gid >= 0:
             return .string(String(gid))

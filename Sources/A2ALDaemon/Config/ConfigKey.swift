@@ -19,6 +19,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case storeMaxBytes = "store_max_bytes"
     case storeMaxBytesPerSource = "store_max_bytes_per_source"
     case logLevel = "log_level"
+    case logFormat = "log_format"
     case peerCacheSize = "peer_cache_size"
 
     /// The key in the JSON config file.
@@ -47,6 +48,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
              .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
             return "a positive integer"
         case .logLevel: return "one of " + ConfigRules.logLevels.joined(separator: ", ")
+        case .logFormat: return "one of " + ConfigRules.logFormats.joined(separator: ", ")
         }
     }
 }

@@ -30,6 +30,7 @@ struct ConfigLayer: Sendable {
             case (.storeMaxBytes, .int(let n)): config.storeMaxBytes = n
             case (.storeMaxBytesPerSource, .int(let n)): config.storeMaxBytesPerSource = n
             case (.logLevel, .string(let s)): config.logLevel = s
+            case (.logFormat, .string(let s)): config.logFormat = s
             case (.peerCacheSize, .int(let n)): config.peerCacheSize = n
             default: break  // every layer validates shapes with ConfigValue.problem before storing
             }

@@ -19,6 +19,7 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var storeMaxBytes: Int?
     public var storeMaxBytesPerSource: Int?
     public var logLevel: String?
+    public var logFormat: String?
     public var peerCacheSize: Int?
 
     public init(configFile: String? = nil, dataDir: String? = nil, socketPath: String? = nil,
@@ -67,6 +68,7 @@ public struct ConfigOverrides: Sendable, Equatable {
         case (.storeMaxBytes, .int(let n)): storeMaxBytes = n
         case (.storeMaxBytesPerSource, .int(let n)): storeMaxBytesPerSource = n
         case (.logLevel, .string(let s)): logLevel = s
+        case (.logFormat, .string(let s)): logFormat = s
         case (.peerCacheSize, .int(let n)): peerCacheSize = n
         default: break  // ConfigText.parse yields the value shape for each key
         }
@@ -100,6 +102,7 @@ public struct ConfigOverrides: Sendable, Equatable {
         try put(.storeMaxBytes, storeMaxBytes.map(ConfigValue.int))
         try put(.storeMaxBytesPerSource, storeMaxBytesPerSource.map(ConfigValue.int))
         try put(.logLevel, logLevel.map(ConfigValue.string))
+        try put(.logFormat, logFormat.map(ConfigValue.string))
         try put(.peerCacheSize, peerCacheSize.map(ConfigValue.int))
         return layer
     }

@@ -42,6 +42,11 @@ enum ConfigRules {
 
     static func logLevel(_ value: String) -> String? { logLevels.contains(value) ? nil : "unknown level" }
 
+    /// "text" for people and the journal, "json" (one object per line) for log collectors.
+    static let logFormats = ["text", "json"]
+
+    static func logFormat(_ value: String) -> String? { logFormats.contains(value) ? nil : "unknown format" }
+
     /// Octal permissions text ("0600", "660", "0o660") → value; nil when not octal or too big.
     static func parseMode(_ text: String) -> UInt16? {
         var digits = Substring(text)

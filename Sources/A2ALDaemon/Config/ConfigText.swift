@@ -28,7 +28,7 @@ enum ConfigText {
     /// Text → value of the key's shape; nil when the text cannot be that shape at all.
     private static func convert(_ key: ConfigKey, _ text: String) -> ConfigValue? {
         switch key {
-        case .dataDir, .socket, .socketGroup, .listen, .logLevel:
+        case .dataDir, .socket, .socketGroup, .listen, .logLevel, .logFormat:
             return .string(text)
         case .socketMode:
             return ConfigRules.parseMode(text).map(ConfigValue.mode)

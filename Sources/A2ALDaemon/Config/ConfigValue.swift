@@ -63,6 +63,7 @@ enum ConfigValue: Equatable, Sendable {
              (.peerCacheSize, .int(let n)):
             return check(ConfigRules.positive(n), keepDetail: false)
         case (.logLevel, .string(let s)): return check(ConfigRules.logLevel(s), keepDetail: false)
+        case (.logFormat, .string(let s)): return check(ConfigRules.logFormat(s), keepDetail: false)
         default:
             return Problem(expectation: expectation)
         }

@@ -29,6 +29,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
     /// trace, debug, info, notice, warning, error or critical.
     public var logLevel: String
+    /// "text" or "json" (docs/systemd.md, "Logs").
+    public var logFormat: String = "text"
     public var peerCacheSize: Int
     /// The config file that was read, if any (informational: not a setting).
     public var configFile: String?
@@ -79,6 +81,7 @@ public struct DaemonConfig: Sendable, Equatable {
             case .storeMaxBytes: value = String(storeMaxBytes)
             case .storeMaxBytesPerSource: value = String(storeMaxBytesPerSource)
             case .logLevel: value = logLevel
+            case .logFormat: value = logFormat
             case .peerCacheSize: value = String(peerCacheSize)
             }
             return (key.fileKey, value)

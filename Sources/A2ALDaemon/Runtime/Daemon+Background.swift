@@ -6,9 +6,9 @@ extension Daemon {
     static let rejoinDelays: [Duration] = [.seconds(30), .seconds(60), .seconds(120), .seconds(300)]
 
     func startBackgroundWork(publisher: Publisher) {
-        let node = self.node, logger = self.logger, keeper = self.peerCache, seeds = config.bootstrap
+        let node = self.node, logger = self.logger, keeper = self.peerCache, daemon = self
         background.spawn {
-            await Self.join(node: node, seeds: seeds, keeper: keeper, logger: logger)
+            await Self.join(node: node, seeds: daemon.currentSeeds, keeper: keeper, logger: logger)
             // Republish what we published before a restart once we have peers to store at;
             // records are stored locally at once either way.
             await publisher.start()
@@ -22,7 +22,7 @@ extension Daemon {
                 }
                 attempt += 1
                 logger.notice("routing table is empty; joining again")
-                await Self.join(node: node, seeds: seeds, keeper: keeper, logger: logger)
+                await Self.join(node: node, seeds: daemon.currentSeeds, keeper: keeper, logger: logger)
             }
         }
         background.spawn {
@@ -32,6 +32,9 @@ extension Daemon {
             }
         }
     }
+
+    /// The bootstrap peers now (a reload may have replaced the configured ones).
+    var currentSeeds: [String] { seeds.withLock { $0 } }
 
     /// Bootstraps through the configured seeds and the peers cached from the last run.
     static func join(node: DHTNode, seeds: [String], keeper: PeerCacheKeeper, logger: Logger) async {

@@ -29,6 +29,8 @@ public final class Daemon: Sendable {
     let peerCache: PeerCacheKeeper
     let background: BackgroundTasks
     let watches: WatchRegistry
+    /// The bootstrap peers re-joins go through; a reload may replace them (Daemon+Reload).
+    let seeds: Mutex<[String]>
 
     private init(config: DaemonConfig, node: DHTNode, service: RPCService, logger: Logger,
                  group: MultiThreadedEventLoopGroup, dataDirectory: DataDirectory, socket: UnixSocketServer,
@@ -45,6 +47,7 @@ public final class Daemon: Sendable {
         self.peerCache = peerCache
         self.background = background
         self.watches = watches
+        self.seeds = Mutex(config.bootstrap)
     }
 
     /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);
@@ -63,7 +66,12 @@ public final class Daemon: Sendable {
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
-            let transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
+            let transport: UDPTransport
+            do {
+                transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
+            } catch {
+                throw DaemonError("cannot listen on UDP \(config.listen): \(ListenFailure.reason(error))")
+            }
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
             TransportEventBridge.connect(transport, hub: hub)
             let observed = ObservedAddressTracker()
@@ -132,7 +140,11 @@ public final class Daemon: Sendable {
             var debugHTTP: DebugHTTPServer?
             if let debug = config.debugHTTP {
                 let (dHost, dPort) = try listenAddress(debug)
-                debugHTTP = try await DebugHTTPServer.start(node: node, host: dHost, port: dPort, group: group)
+                do {
+                    debugHTTP = try await DebugHTTPServer.start(node: node, host: dHost, port: dPort, group: group)
+                } catch {
+                    throw DaemonError("cannot serve debug HTTP on \(debug): \(ListenFailure.reason(error))")
+                }
                 logger.info("debug HTTP listening", metadata: ["addr": "\(debug)"])
             }
 

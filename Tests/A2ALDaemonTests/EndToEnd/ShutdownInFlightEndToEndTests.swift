@@ -51,7 +51,8 @@ import Glibc
 }
 
 /// A UDP socket on 127.0.0.1 that never answers: a ping to it waits for its whole timeout.
-private final class SilentUDPPeer {
+/// Also used by Lifecycle/ShutdownUnderLoadEndToEndTests.
+final class SilentUDPPeer {
     let fd: Int32
     let addr: String
 

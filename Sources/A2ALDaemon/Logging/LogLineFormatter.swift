@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+
+/// Turns one log event into one line (with its "\n"). Pure apart from the clock, so the
+/// formats are unit-tested (docs/systemd.md, "Logs").
+enum LogLineFormatter {
+    /// syslog(3) priorities as journald reads them from a `<N>` prefix (sd-daemon(3)).
+    static func syslogPriority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: return 7
+        case .info: return 6
+        case .notice: return 5
+        case .warning: return 4
+        case .error: return 3
+        case .critical: return 2
+        }
+    }
+
+    /// "TIME LEVEL LABEL: MESSAGE k=v ...", or "<N>LEVEL LABEL: MESSAGE k=v ..." for the
+    /// journal, which stamps the time itself.
+    static func text(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata,
+                     time: String, journal: Bool) -> String {
+        var line = journal ? "<\(syslogPriority(level))>" : time + " "
+        line += "\(level) \(label): \(message)"
+        for key in metadata.keys.sorted() {
+            if let value = metadata[key] { line += " \(key)=\(value)" }
+        }
+        return singleLine(line) + "\n"
+    }
+
+    /// {"time":...,"level":...,"label":...,"message":...,"metadata":{...}}: one object per line.
+    static func json(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata,
+                     time: String, journal: Bool) -> String {
+        var line = journal ? "<\(syslogPriority(level))>" : ""
+        line += "{\"time\":\(quoted(time)),\"level\":\(quoted(level.rawValue)),\"label\":\(quoted(label))"
+        line += ",\"message\":\(quoted(message)),\"metadata\":\(json(metadata))}\n"
+        return line
+    }
+
+    private static func json(_ metadata: Logger.Metadata) -> String {
+        "{" + metadata.keys.sorted().compactMap { key in
+            metadata[key].map { quoted(key) + ":" + json($0) }
+        }.joined(separator: ",") + "}"
+    }
+
+    private static func json(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let s): return quoted(s)
+        case .stringConvertible(let c): return quoted(c.description)
+        case .dictionary(let d): return json(d)
+        case .array(let a): return "[" + a.map(json).joined(separator: ",") + "]"
+        }
+    }
+
+    /// A JSON string literal; control characters escaped so the line stays one line.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A text line must not break in two: a newline in a message would start a new journal
+    /// entry at the wrong priority.
+    private static func singleLine(_ text: String) -> String {
+        text.contains(where: { $0 == "\n" || $0 == "\r" })
+            ? String(text.map { $0 == "\n" || $0 == "\r" ? " " : $0 }) : text
+    }
+
+    /// UTC, RFC 3339 with milliseconds: "2026-12-04T23:35:01.123Z".
+    static func now() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
+        let base = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let millis = Int(spec.tv_nsec / 1_000_000)
+        return base + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis) + "Z"
+    }
+}
