@@ -29,6 +29,7 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap peer host:port; repeat or separate with commas.") var bootstrap: [String] = []
     @Flag(help: "Passive routing: answer queries but do not refill buckets.") var passive = false
     @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
+    @Option(help: "Serve Prometheus metrics at http://host:port/metrics (off by default; bind 127.0.0.1).") var metrics: String?
     @Option(help: "Config file (JSON).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
     @Option(help: "Most JSON-RPC connections at once (default 256).") var maxConnections: String?
@@ -51,7 +52,7 @@ struct A2ALDCommand: AsyncParsableCommand {
         let given: [(ConfigKey, String?)] = [
             (.dataDir, dataDir), (.socket, socket), (.socketMode, socketMode), (.socketGroup, socketGroup),
             (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
-            (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
+            (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.metrics, metrics), (.logLevel, logLevel),
             (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
             (.maxOutputBytes, maxOutputBytes), (.outputStallTimeoutMs, outputStallTimeoutMs),
             (.maxStoreKeys, maxStoreKeys), (.storeMaxBytes, storeMaxBytes),
