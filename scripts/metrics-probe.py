@@ -61,6 +61,10 @@ def refusals(address, cap=16):
     out["wrong_path"] = request(address, "GET", "/nope")[0]
     out["wrong_method"] = request(address, "POST", "/metrics", body=b"x")[0]
     out["oversized_body"] = request(address, "GET", "/metrics", body=b"x" * 65536)[0]
+    try:
+        out["oversized_headers"] = request(address, "GET", "/metrics", headers={"X-Big": "a" * 20000})[0]
+    except (ConnectionError, http.client.HTTPException):
+        out["oversized_headers"] = "closed"
     status, content_type, body = request(address, "HEAD", "/metrics")
     out["head"] = [status, len(body)]
     host, port = split(address)
