@@ -3,6 +3,7 @@ import A2ALProtocol
 import A2ALRPC
 import CoreMetrics
 import Prometheus
+import Synchronization
 
 /// The metrics that must be recorded when something happens (docs/metrics.md): latencies of
 /// DHT requests, lookups and JSON-RPC calls (histograms), and JSON-RPC calls by method and
@@ -18,7 +19,7 @@ final class MetricsRecorder: DHTLatencyObserver, RPCCallObserver, Sendable {
     static let jsonrpcSeconds = "a2al_jsonrpc_call_duration_seconds"
     static let jsonrpcCalls = "a2al_jsonrpc_calls_total"
     static var callsDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(metricName: jsonrpcCalls,
+        MetricNameDescriptor(metricName: jsonrpcCalls, unitName: "",
                              helpText: "JSON-RPC calls answered, by method and error code (ok for a result).")
     }
     /// The `method` label of requests that named no method the daemon has: one value, so a
@@ -53,6 +54,10 @@ final class MetricsRecorder: DHTLatencyObserver, RPCCallObserver, Sendable {
     /// and recording is a plain histogram update.
     private let requestTimers: [MessageType: Timer]
     private let lookupTimers: [LookupKind: Timer]
+    /// The call counter per method and error code (nil: a result) and the method's timer,
+    /// made on first use: one short lock per call instead of a registry look-up by labels and
+    /// a new `Timer`. Bounded: methods the daemon has (plus `unknown`) times the codes they return.
+    private let callHandles = Mutex<[String: [Int?: (Prometheus.Counter, Timer)]]>([:])
 
     init() {
         registry = PrometheusCollectorRegistry()
@@ -89,12 +94,17 @@ final class MetricsRecorder: DHTLatencyObserver, RPCCallObserver, Sendable {
 
     func callFinished(method: String?, errorCode: Int?, duration: Duration?) {
         let name = method ?? Self.unknownMethod
-        let code = errorCode.map(String.init) ?? Self.okCode
-        registry.makeCounter(descriptor: Self.callsDescriptor, labels: [("method", name), ("code", code)]).increment()
-        if let duration {
-            Timer(label: Self.jsonrpcSeconds, dimensions: [("method", name)], factory: factory)
-                .recordNanoseconds(Self.nanoseconds(duration))
+        let (counter, timer) = callHandles.withLock { handles -> (Prometheus.Counter, Timer) in
+            if let known = handles[name]?[errorCode] { return known }
+            let code = errorCode.map(String.init) ?? Self.okCode
+            let counter = registry.makeCounter(descriptor: Self.callsDescriptor, labels: [("method", name), ("code", code)])
+            let timer = handles[name]?.values.first?.1
+                ?? Timer(label: Self.jsonrpcSeconds, dimensions: [("method", name)], factory: factory)
+            handles[name, default: [:]][errorCode] = (counter, timer)
+            return (counter, timer)
         }
+        counter.increment()
+        if let duration { timer.recordNanoseconds(Self.nanoseconds(duration)) }
     }
 
     static func nanoseconds(_ d: Duration) -> Int64 {
