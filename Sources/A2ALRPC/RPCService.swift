@@ -7,14 +7,17 @@ public final class RPCService: Sendable {
     public let hub: EventHub
     public let limits: RPCLimits
     let router: RPCRouter
+    /// Told how each call a session answers ended; nil records nothing.
+    let observer: (any RPCCallObserver)?
 
     /// Process-wide, so connection ids stay unique across services (and in logs).
     private static let nextConnectionID = Atomic<UInt64>(1)
 
     /// `router` must not already hold `subscribe` or `unsubscribe` (a programming error,
     /// caught at start-up).
-    public init(router: RPCRouter, hub: EventHub, limits: RPCLimits = RPCLimits()) {
+    public init(router: RPCRouter, hub: EventHub, limits: RPCLimits = RPCLimits(), observer: (any RPCCallObserver)? = nil) {
         self.hub = hub
+        self.observer = observer
         self.limits = limits
         hub.setMaxBacklog(limits.maxSubscriberBacklog)
         var table = router

@@ -103,15 +103,19 @@ public final class RPCSession: LineReceiver {
     private func prepare(_ request: RPCRequest) -> Prepared {
         switch request {
         case .invalid(let error, let id):
+            service.observeRefusal(method: nil, error)
             return .answer(RPCReply.line(id: id, error: error))
         case .call(let name, let params, let id):
             guard let method = service.router.methods[name] else {
                 let error = RPCError.methodNotFound(name, suggestions: service.router.suggestions(for: name))
+                service.observeRefusal(method: nil, error)
                 return .answer(id.map { RPCReply.line(id: $0, error: error) })
             }
             switch service.router.namedParams(params, for: name) {
             case .success(let named): return .run(method, named, id: id)
-            case .failure(let error): return .answer(id.map { RPCReply.line(id: $0, error: error) })
+            case .failure(let error):
+                service.observeRefusal(method: name, error)
+                return .answer(id.map { RPCReply.line(id: $0, error: error) })
             }
         }
     }
@@ -134,11 +138,12 @@ public final class RPCSession: LineReceiver {
             switch admission {
             case .refused: return
             case .overloaded:
+                service.observeRefusal(method: method.name, overloaded)
                 if let id { sink.send(RPCReply.line(id: id, error: overloaded)) }
             case .admitted(let key):
                 let connection = connection
                 spawn(key: key, slots: 1, onIOThread: !method.blocks) { [self] in
-                    let outcome = await RPCService.invoke(method, params: params, connection: connection)
+                    let outcome = await service.observedInvoke(method, params: params, connection: connection)
                     if let id { deliver(key, RPCReply.line(id: id, outcome)) }
                 }
             }
@@ -189,6 +194,7 @@ public final class RPCSession: LineReceiver {
         case .overloaded:
             // The whole batch is refused: each call in it is answered `overloaded` in its slot.
             for job in jobs {
+                service.observeRefusal(method: job.method.name, overloaded)
                 if let id = job.id { replies[job.index] = RPCReply.line(id: id, error: overloaded) }
             }
             sendBatch(replies)
@@ -203,7 +209,7 @@ public final class RPCSession: LineReceiver {
             await withTaskGroup(of: Void.self) { group in
                 for job in jobs {
                     group.addTask {
-                        let outcome = await RPCService.invoke(job.method, params: job.params, connection: connection)
+                        let outcome = await self.service.observedInvoke(job.method, params: job.params, connection: connection)
                         let line = job.id.map { RPCReply.line(id: $0, outcome) }
                         // Each entry frees its slot as it completes, not when the whole batch does.
                         self.state.withLock { s in

@@ -33,6 +33,7 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: "Bootstrap peer host:port; repeat or separate with commas.") var bootstrap: [String] = []
     @Flag(help: "Passive routing: answer queries but do not refill buckets.") var passive = false
     @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
+    @Option(help: "Serve Prometheus metrics at http://host:port/metrics (off by default; bind 127.0.0.1).") var metrics: String?
     @Option(help: "Config file (JSON).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
     @Option(help: "Log format: text, or json (one object per line, for log collectors).") var logFormat: String?
@@ -56,7 +57,7 @@ struct A2ALDCommand: AsyncParsableCommand {
         let given: [(ConfigKey, String?)] = [
             (.dataDir, dataDir), (.socket, socket), (.socketMode, socketMode), (.socketGroup, socketGroup),
             (.listen, listen), (.bootstrap, seeds.isEmpty ? nil : seeds.joined(separator: ",")),
-            (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.logLevel, logLevel),
+            (.passive, passive ? "true" : nil), (.debugHTTP, debugHttp), (.metrics, metrics), (.logLevel, logLevel),
             (.logFormat, logFormat),
             (.maxConnections, maxConnections), (.maxLineBytes, maxLineBytes), (.maxInFlight, maxInFlight),
             (.maxOutputBytes, maxOutputBytes), (.outputStallTimeoutMs, outputStallTimeoutMs),

@@ -2,7 +2,7 @@
 // 16 connections, next to a raw line-echo baseline served by the same socket server in the same
 // run (same framing, same event loop, no JSON-RPC). Each client thread sends one line and
 // waits for its reply (no pipelining). Prints one JSON object.
-// Usage: a2al-bench-rpc [--seconds S]   (build with -c release)
+// Usage: a2al-bench-rpc [--seconds S] [--metrics]   (build with -c release)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -135,7 +135,10 @@ LoggingSystem.bootstrap { label in
 }
 let logger = Logger(label: "bench")
 let dir = "/tmp/a2al-bench-rpc-\(getpid())"
-let config = DaemonConfig(dataDir: dir + "/data", socketPath: dir + "/d.sock", listen: "127.0.0.1:0", logLevel: "error")
+var config = DaemonConfig(dataDir: dir + "/data", socketPath: dir + "/d.sock", listen: "127.0.0.1:0", logLevel: "error")
+// `--metrics`: the same run with the Prometheus listener on, so every call is also counted and
+// timed (docs/metrics.md); compare with a run without it for the cost of that.
+if CommandLine.arguments.contains("--metrics") { config.metrics = "127.0.0.1:0" }
 let daemon = try await Daemon.start(config: config, logger: logger)
 let echoGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 let echo = try await UnixSocketServer.start(options: UnixSocketOptions(path: dir + "/echo.sock"), group: echoGroup,

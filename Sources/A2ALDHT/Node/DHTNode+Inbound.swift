@@ -41,6 +41,7 @@ extension DHTNode {
             return
         }
         counters.bump(counters.rxVerified)
+        counters.byType.received(packet.body.type)
         let sender = packet.senderAddress
         let senderID = sender.nodeID
         noteGeneration(shownBy: packet.body, from: senderID)
@@ -149,7 +150,7 @@ extension DHTNode {
         do {
             let datagram = try Packet.encode(body: body, txID: request.header.txID, signer: signer)
             try transport.send(datagram, to: from)
-            counters.bump(counters.tx)
+            counters.sent(body.type)
         } catch TransportError.closed {
             return  // shutting down
         } catch {

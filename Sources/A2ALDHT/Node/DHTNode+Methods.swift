@@ -112,7 +112,7 @@ extension DHTNode {
             state.withLock { $0.natWaiters[token] = c }
             do throws(TransportError) {
                 try transport.send(datagram, to: prober)
-                counters.bump(counters.tx)
+                counters.sent(.natProbeReq)
             } catch {
                 failure = error
                 state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)

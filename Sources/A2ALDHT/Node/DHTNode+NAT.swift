@@ -17,7 +17,7 @@ extension DHTNode {
         } catch {
             logger.debug("nat echo not sent", metadata: ["to": "\(claimed)", "err": "\(error)"])
         }
-        counters.bump(counters.tx)
+        counters.sent(.natProbeEcho)
     }
 
     /// Our public IP as learned by the host (nil clears it); used for hairpin detection.

@@ -73,8 +73,17 @@ extension DHTNode {
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration,
                    local: [SignedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: LookupConstants.k)
-        var lookup = IterativeLookup(node: self, target: target, mode: mode, deadline: clock.now() + timeout)
+        let start = clock.now()
+        var lookup = IterativeLookup(node: self, target: target, mode: mode, deadline: start + timeout)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
+        if let latencyObserver {
+            let kind: LookupKind
+            switch mode {
+            case .nodes: kind = .nodes
+            case .records: kind = .records
+            }
+            latencyObserver.lookupFinished(kind, after: clock.now() - start)
+        }
         if case .nodes = mode, outcome.nodes.count >= LookupConstants.k / 2 {
             let now = clock.now()
             state.withLock { $0.recentLookups.remember(target, outcome.nodes, at: now) }

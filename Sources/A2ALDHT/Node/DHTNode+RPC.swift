@@ -24,7 +24,9 @@ extension DHTNode {
                 let reply = try await exchange(body, expecting: expectedType, to: address, expectedID: expectedID,
                                                deadline: attemptDeadline)
                 counters.bump(counters.rpcCompleted)
-                credit(reply.senderID, rtt: clock.now() - start)
+                let rtt = clock.now() - start
+                credit(reply.senderID, rtt: rtt)
+                latencyObserver?.requestAnswered(body.type, after: rtt)
                 return reply
             } catch .timeout where attempt < attempts && clock.now() < deadline {
                 logger.debug("dht rpc timeout, retrying", metadata: ["to": "\(address)", "msg_type": "\(body.type)",
@@ -72,7 +74,7 @@ extension DHTNode {
                             }
                             do throws(TransportError) {
                                 try self.transport.send(datagram, to: address)
-                                self.counters.bump(self.counters.tx)
+                                self.counters.sent(body.type)
                             } catch {
                                 self.pending.withLock { $0.remove(key) }?.continuation.resume(throwing: DHTError.transport(error))
                             }

@@ -62,6 +62,9 @@ extension DHTNode {
     /// The transport's socket state and datagram counters (`node.stats`, `node.info`).
     public var transportStatistics: TransportStatistics { transport.statistics }
 
+    /// Verified packets received and packets sent, per message type (docs/metrics.md).
+    public func messageTypeCounts() -> [MessageTypeCount] { counters.byType.snapshot() }
+
     public func debugStats() -> DebugStats {
         let now = clock.now()
         let unix = clock.unixSeconds()

@@ -33,6 +33,8 @@ public final class DHTNode: Sendable {
         public var logger: Logger
         /// Which generation's wire behaviour the node shows; `.current` except in simulations.
         public var wireProfile: WireProfile
+        /// Told request and lookup latencies (the daemon's metrics); nil records nothing.
+        public var latencyObserver: (any DHTLatencyObserver)?
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
@@ -42,7 +44,8 @@ public final class DHTNode: Sendable {
                     logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current,
                     storeBudget: StoreBudget = .default,
                     inboundGlobalRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRateGlobal,
-                                                                                   NodeConstants.inboundBurstGlobal)) {
+                                                                                   NodeConstants.inboundBurstGlobal),
+                    latencyObserver: (any DHTLatencyObserver)? = nil) {
             self.transport = transport
             self.keyStore = keyStore
             self.clock = clock
@@ -56,6 +59,7 @@ public final class DHTNode: Sendable {
             self.wireProfile = wireProfile
             self.storeBudget = storeBudget
             self.inboundGlobalRateLimit = inboundGlobalRateLimit
+            self.latencyObserver = latencyObserver
         }
     }
 
@@ -77,6 +81,7 @@ public final class DHTNode: Sendable {
     /// Replica sets of the records we publish.
     let replication = Mutex<[ReplicaKey: ReplicaSet]>([:])
     let counters = NodeCounters()
+    let latencyObserver: (any DHTLatencyObserver)?
     /// Background workers started by `start`, cancelled by `close`.
     let workers = Mutex(WorkerRegistry())
 
@@ -101,6 +106,7 @@ public final class DHTNode: Sendable {
         logger = config.logger
         seenPeersPath = config.seenPeersPath
         wireProfile = config.wireProfile
+        latencyObserver = config.latencyObserver
 
         var seen = SeenPeers(selfID: id.nodeID)
         if let path = config.seenPeersPath {

@@ -1,3 +1,4 @@
+import A2ALProtocol
 import Synchronization
 
 /// Monotonic counters of the node (never reset), readable without the state lock.
@@ -39,6 +40,14 @@ final class NodeCounters: Sendable {
     let droppedJunkContacts = Atomic<UInt64>(0)
     /// Replies we could not send.
     let replySendFailures = Atomic<UInt64>(0)
+    /// `rxVerified` and `tx` split by message type.
+    let byType = MessageTypeCounters()
 
     func bump(_ c: borrowing Atomic<UInt64>) { c.wrappingAdd(1, ordering: .relaxed) }
+
+    /// A datagram of `type` handed to the transport.
+    func sent(_ type: MessageType) {
+        tx.wrappingAdd(1, ordering: .relaxed)
+        byType.sent(type)
+    }
 }

@@ -57,7 +57,7 @@ enum ConfigFileParser {
             return .string(s)
         case (.socketGroup, .int(let gid)) where gid >= 0:
             return .string(String(gid))
-        case (.socketGroup, .null), (.debugHTTP, .null):
+        case (.socketGroup, .null), (.debugHTTP, .null), (.metrics, .null):
             return .off
         case (.socketMode, .string(let s)):
             // Only text: a JSON number 600 would be read as decimal, which is never what is meant.
@@ -67,7 +67,7 @@ enum ConfigFileParser {
             return peers.count == items.count ? .strings(peers) : nil
         case (.passive, .bool(let b)):
             return .bool(b)
-        case (.debugHTTP, .string(let s)):
+        case (.debugHTTP, .string(let s)), (.metrics, .string(let s)):
             return s == ConfigValue.offText ? .off : .string(s)
         case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
              (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),

@@ -10,6 +10,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case bootstrap
     case passive
     case debugHTTP = "debug_http"
+    case metrics
     case maxConnections = "max_connections"
     case maxLineBytes = "max_line_bytes"
     case maxInFlight = "max_in_flight"
@@ -43,7 +44,7 @@ public enum ConfigKey: String, CaseIterable, Sendable {
         case .bootstrap:
             return textual ? "comma-separated host:port peers" : "an array of host:port strings"
         case .passive: return textual ? "1, 0, true or false" : "true or false"
-        case .debugHTTP: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
+        case .debugHTTP, .metrics: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
         case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
              .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
             return "a positive integer"

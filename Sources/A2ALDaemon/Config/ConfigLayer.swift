@@ -21,6 +21,8 @@ struct ConfigLayer: Sendable {
             case (.passive, .bool(let b)): config.passive = b
             case (.debugHTTP, .string(let s)): config.debugHTTP = s
             case (.debugHTTP, .off): config.debugHTTP = nil
+            case (.metrics, .string(let s)): config.metrics = s
+            case (.metrics, .off): config.metrics = nil
             case (.maxConnections, .int(let n)): config.maxConnections = n
             case (.maxLineBytes, .int(let n)): config.maxLineBytes = n
             case (.maxInFlight, .int(let n)): config.maxInFlight = n

@@ -10,6 +10,8 @@ public struct ConfigOverrides: Sendable, Equatable {
     public var bootstrap: [String]?
     public var passive: Bool?
     public var debugHTTP: String?
+    /// The metrics listener (docs/metrics.md); "off" as for `debugHTTP`.
+    public var metrics: String?
     public var maxConnections: Int?
     public var maxLineBytes: Int?
     public var maxInFlight: Int?
@@ -59,6 +61,8 @@ public struct ConfigOverrides: Sendable, Equatable {
         case (.passive, .bool(let b)): passive = b
         case (.debugHTTP, .string(let s)): debugHTTP = s
         case (.debugHTTP, .off): debugHTTP = ConfigValue.offText
+        case (.metrics, .string(let s)): metrics = s
+        case (.metrics, .off): metrics = ConfigValue.offText
         case (.maxConnections, .int(let n)): maxConnections = n
         case (.maxLineBytes, .int(let n)): maxLineBytes = n
         case (.maxInFlight, .int(let n)): maxInFlight = n
@@ -93,6 +97,7 @@ public struct ConfigOverrides: Sendable, Equatable {
         try put(.bootstrap, bootstrap.map(ConfigValue.strings))
         try put(.passive, passive.map(ConfigValue.bool))
         try put(.debugHTTP, debugHTTP.map { $0 == ConfigValue.offText ? .off : .string($0) })
+        try put(.metrics, metrics.map { $0 == ConfigValue.offText ? .off : .string($0) })
         try put(.maxConnections, maxConnections.map(ConfigValue.int))
         try put(.maxLineBytes, maxLineBytes.map(ConfigValue.int))
         try put(.maxInFlight, maxInFlight.map(ConfigValue.int))

@@ -41,7 +41,7 @@ enum ConfigText {
             case "0", "false": return .bool(false)
             default: return nil
             }
-        case .debugHTTP:
+        case .debugHTTP, .metrics:
             return text == ConfigValue.offText ? .off : .string(text)
         case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
              .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:

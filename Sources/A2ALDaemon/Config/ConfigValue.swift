@@ -56,7 +56,10 @@ enum ConfigValue: Equatable, Sendable {
         case (.passive, .bool): return nil
         case (.debugHTTP, .string(let s)):
             return ConfigRules.peer(s).map { Problem(expectation: key.expectation(textual: true), detail: $0) }
-        case (.debugHTTP, .off): return nil
+        case (.debugHTTP, .off), (.metrics, .off): return nil
+        // Port 0 (any free port, logged at start) is allowed: tests run several daemons at once.
+        case (.metrics, .string(let s)):
+            return ConfigRules.listen(s).map { Problem(expectation: key.expectation(textual: true), detail: $0) }
         case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
              (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
              (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),

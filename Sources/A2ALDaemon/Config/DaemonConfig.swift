@@ -15,6 +15,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var passive: Bool
     /// The debug HTTP listener's "host:port"; nil is off.
     public var debugHTTP: String?
+    /// The Prometheus listener's "host:port" (`GET /metrics`, docs/metrics.md); nil is off.
+    public var metrics: String?
     public var maxConnections: Int
     public var maxLineBytes: Int
     /// Per connection.
@@ -72,6 +74,7 @@ public struct DaemonConfig: Sendable, Equatable {
             case .bootstrap: value = bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
             case .passive: value = passive ? "true" : "false"
             case .debugHTTP: value = debugHTTP ?? "off"
+            case .metrics: value = metrics ?? "off"
             case .maxConnections: value = String(maxConnections)
             case .maxLineBytes: value = String(maxLineBytes)
             case .maxInFlight: value = String(maxInFlight)

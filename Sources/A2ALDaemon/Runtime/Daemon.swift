@@ -26,6 +26,7 @@ public final class Daemon: Sendable {
     let dataDirectory: DataDirectory
     let socket: UnixSocketServer
     let debugHTTP: DebugHTTPServer?
+    let metricsHTTP: MetricsHTTPServer?
     let peerCache: PeerCacheKeeper
     let background: BackgroundTasks
     let watches: WatchRegistry
@@ -34,7 +35,7 @@ public final class Daemon: Sendable {
 
     private init(config: DaemonConfig, node: DHTNode, service: RPCService, logger: Logger,
                  group: MultiThreadedEventLoopGroup, dataDirectory: DataDirectory, socket: UnixSocketServer,
-                 debugHTTP: DebugHTTPServer?, peerCache: PeerCacheKeeper, background: BackgroundTasks,
+                 debugHTTP: DebugHTTPServer?, metricsHTTP: MetricsHTTPServer?, peerCache: PeerCacheKeeper, background: BackgroundTasks,
                  watches: WatchRegistry) {
         self.config = config
         self.node = node
@@ -44,6 +45,7 @@ public final class Daemon: Sendable {
         self.dataDirectory = dataDirectory
         self.socket = socket
         self.debugHTTP = debugHTTP
+        self.metricsHTTP = metricsHTTP
         self.peerCache = peerCache
         self.background = background
         self.watches = watches
@@ -75,6 +77,8 @@ public final class Daemon: Sendable {
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
             TransportEventBridge.connect(transport, hub: hub)
             let observed = ObservedAddressTracker()
+            // Only with `metrics` set: otherwise nothing records latencies or calls (docs/metrics.md).
+            let recorder = config.metrics == nil ? nil : MetricsRecorder()
             let clock = SystemClock()
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
@@ -85,7 +89,8 @@ public final class Daemon: Sendable {
                     watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
                 }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
-                storeBudget: StoreBudget(maxBytes: config.storeMaxBytes, maxBytesPerSource: config.storeMaxBytesPerSource)))
+                storeBudget: StoreBudget(maxBytes: config.storeMaxBytes, maxBytesPerSource: config.storeMaxBytesPerSource),
+                latencyObserver: recorder))
             try await node.start()
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)
@@ -113,13 +118,14 @@ public final class Daemon: Sendable {
                 router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher,
                                           watches: watches, mailbox: mailbox),
                 hub: hub,
-                limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight))
+                limits: RPCLimits(maxInFlightPerConnection: config.maxInFlight), observer: recorder)
             serviceRef.withLock { $0 = service }
 
             // The cap the open-file limit can hold, so running out of descriptors shows as the
             // clean `overloaded` refusal rather than failing accepts (docs/security.md).
             let maxConnections = try OpenFileBudget.apply(maxConnections: config.maxConnections,
-                                                          debugHTTP: config.debugHTTP != nil, logger: logger)
+                                                          debugHTTP: config.debugHTTP != nil,
+                                                          metrics: config.metrics != nil, logger: logger)
             let overCapacity = JSONWriter.write(.object([
                 "jsonrpc": "2.0", "id": .null,
                 "error": RPCError.app(.overloaded, "too many connections (limit \(maxConnections)); try again later").json,
@@ -148,10 +154,20 @@ public final class Daemon: Sendable {
                 logger.info("debug HTTP listening", metadata: ["addr": "\(debug)"])
             }
 
+            var metricsHTTP: MetricsHTTPServer?
+            if let address = config.metrics, let recorder {
+                let metrics = DaemonMetrics(node: node, status: status, recorder: recorder)
+                let server = try await startMetrics(address, group: group, render: metrics.render)
+                cleanup.append { await server.stop() }
+                metricsHTTP = server
+                logger.info("metrics listening", metadata: ["addr": "\(server.boundAddress)"])
+            }
+
             let keeper = PeerCacheKeeper(node: node, cache: cache, clock: clock)
             let background = BackgroundTasks()
             let daemon = Daemon(config: config, node: node, service: service, logger: logger, group: group,
-                                dataDirectory: dir, socket: socket, debugHTTP: debugHTTP, peerCache: keeper,
+                                dataDirectory: dir, socket: socket, debugHTTP: debugHTTP,
+                                metricsHTTP: metricsHTTP, peerCache: keeper,
                                 background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
             logger.info("a2ald started", metadata: [
@@ -175,6 +191,7 @@ public final class Daemon: Sendable {
         await background.cancelAll()
         do { try peerCache.save() } catch { logger.warning("peer cache not saved", metadata: ["err": "\(error)"]) }
         await debugHTTP?.stop()
+        await metricsHTTP?.stop()
         await node.close()
         dataDirectory.close()
         try? await group.shutdownGracefully()

@@ -32,7 +32,7 @@ enum OpenFileBudget {
 
     /// Applies the plan for this process (raising the soft limit if it helps) and logs what
     /// it changed. Throws when not even one connection fits.
-    static func apply(maxConnections: Int, debugHTTP: Bool, logger: Logger) throws -> Int {
+    static func apply(maxConnections: Int, debugHTTP: Bool, metrics: Bool = false, logger: Logger) throws -> Int {
         var current = rlimit()
         guard getrlimit(resource, &current) == 0 else {
             logger.warning("cannot read the open-file limit (RLIMIT_NOFILE); serving up to \(maxConnections) connections unchecked",
@@ -40,6 +40,7 @@ enum OpenFileBudget {
             return maxConnections
         }
         let reserved = openDescriptors() + headroom + (debugHTTP ? debugHTTPConnections : 0)
+            + (metrics ? MetricsHTTPServer.maxConnections : 0)
         let soft = clamp(current.rlim_cur)
         let hard = clamp(current.rlim_max)
         let wanted = min(hard, maxConnections > Int.max - reserved ? Int.max : reserved + maxConnections)
