@@ -70,9 +70,12 @@ wait "$pid" || status=$?
 pid=""
 [ "$status" -eq 0 ] || { cat "$tmp/daemon.log" >&2; fail "the packaged a2ald exited with $status after SIGTERM"; }
 echo "check-package: the packaged a2ald ran without the toolchain, answered node.info and stopped cleanly"
+mcp_version=$("${hide_toolchain[@]}" "${clean_env[@]}" "$root/usr/bin/a2al-mcp" --version) || fail "a2al-mcp --version failed"
+[ "$mcp_version" = "a2al-mcp $version" ] || fail "a2al-mcp --version says $mcp_version, a2ald says $version"
 
 # Man pages render without warnings.
-for page in "$root/usr/share/man/man8/a2ald.8.gz" "$root/usr/share/man/man1/a2al-cli.1.gz"; do
+for page in "$root/usr/share/man/man8/a2ald.8.gz" "$root/usr/share/man/man1/a2al-cli.1.gz" \
+    "$root/usr/share/man/man1/a2al-mcp.1.gz"; do
     warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null) || fail "man -l $page failed: $warnings"
     [ -z "$warnings" ] || fail "man -l $page warns: $warnings"
 done

@@ -4,7 +4,7 @@
 # builds release once. Usage: scripts/package-deb.sh [OUT_DIR]   (default: .build/deb)
 #
 # Contents: the executables in EXECUTABLES, the systemd units (contrib/systemd), the
-# sysusers.d and tmpfiles.d entries, man pages a2ald(8) and a2al-cli(1), bash/zsh/fish
+# sysusers.d and tmpfiles.d entries, man pages a2ald(8), a2al-cli(1) and a2al-mcp(1), bash/zsh/fish
 # completions, the default config /etc/a2al/a2ald.json (a conffile, "{}"), copyright and
 # changelog. docs/systemd.md describes the installed layout.
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 # Every executable the package ships. A missing one is an error, not skipped: add a new one
 # (a2al-mcp, say) here, plus its man page and completions below if it has any.
-EXECUTABLES=(a2ald a2al-cli)
+EXECUTABLES=(a2ald a2al-cli a2al-mcp)
 
 out=${1:-.build/deb}
 bin=.build/release
@@ -56,6 +56,7 @@ chmod 0644 "$root/etc/a2al/a2ald.json"
 python3 scripts/packaging/gen-manpages.py "$bin" schema/openrpc.json "$stage/man"
 gzip -9n -c "$stage/man/a2ald.8" >"$root/usr/share/man/man8/a2ald.8.gz"
 gzip -9n -c "$stage/man/a2al-cli.1" >"$root/usr/share/man/man1/a2al-cli.1.gz"
+gzip -9n -c "$stage/man/a2al-mcp.1" >"$root/usr/share/man/man1/a2al-mcp.1.gz"
 python3 scripts/packaging/gen-cli-completions.py "$bin/a2al-cli" schema/openrpc.json "$stage/completions"
 # bash completions are sourced, not run: no "#!" line (lintian bash-completion-with-hashbang).
 "$bin/a2ald" --generate-completion-script bash | sed '1{/^#!/d}' >"$root/usr/share/bash-completion/completions/a2ald"

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the man pages a2ald(8) and a2al-cli(1) from the programs themselves, so they cannot
+"""Writes the man pages a2ald(8), a2al-cli(1) and a2al-mcp(1) from the programs themselves, so they cannot
 drift from the binaries they ship with (scripts/package-deb.sh; docs/systemd.md).
 
   gen-manpages.py BIN_DIR SCHEMA OUT_DIR
 
 a2ald(8): from `a2ald --experimental-dump-help` (swift-argument-parser's description of its
 options). a2al-cli(1): from `a2al-cli --help` (its own help text; the part listing a running
-daemon's methods is cut off) and the methods in SCHEMA (schema/openrpc.json).
+daemon's methods is cut off) and the methods in SCHEMA (schema/openrpc.json). a2al-mcp(1):
+from `a2al-mcp --help`.
 """
 import json
 import os
@@ -133,6 +134,23 @@ def cli_page(binary, schema, version):
     return "\n".join(lines) + "\n"
 
 
+def mcp_page(binary, version):
+    text = subprocess.run([binary, "--help"], check=True, capture_output=True, text=True).stdout
+    lines = header("a2al-mcp", 1, version, "User Commands")
+    lines += [".SH NAME", "a2al-mcp \\- Model Context Protocol server for the a2ald daemon",
+              ".SH SYNOPSIS", ".B a2al-mcp", "[\\fIoptions\\fR]",
+              ".SH DESCRIPTION",
+              esc("Serves the Model Context Protocol on standard input and output, so that an AI assistant "
+                  "can call the daemon's methods as tools. The tools and their input schemas come from the "
+                  "daemon's rpc.discover when the server starts; agent.export and any other method that "
+                  "reveals a secret is never offered. The text of a2al-mcp --help:"),
+              ".PP", ".nf"]
+    lines += [esc(l.rstrip()) if l.strip() else "" for l in text.splitlines()]
+    lines += [".fi", ".SH EXIT STATUS", esc("0 when the client closes the session; 2 for bad options."),
+              ".SH SEE ALSO", "\\fBa2al-cli\\fR(1), \\fBa2ald\\fR(8)"]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     bin_dir, schema, out = sys.argv[1:4]
     version = subprocess.run([os.path.join(bin_dir, "a2ald"), "--version"], check=True,
@@ -142,6 +160,8 @@ def main():
         f.write(a2ald_page(os.path.join(bin_dir, "a2ald"), version))
     with open(os.path.join(out, "a2al-cli.1"), "w") as f:
         f.write(cli_page(os.path.join(bin_dir, "a2al-cli"), schema, version))
+    with open(os.path.join(out, "a2al-mcp.1"), "w") as f:
+        f.write(mcp_page(os.path.join(bin_dir, "a2al-mcp"), version))
 
 
 if __name__ == "__main__":
