@@ -86,7 +86,7 @@ enum ConfigValue: Equatable, Sendable {
 }
 
 /// `text` in double quotes with JSON escapes, so control characters and quotes in a bad value
-/// are visible in the message.
+/// are visible in the message (and a JSON log line stays one line: LogLineFormatter).
 func quoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {

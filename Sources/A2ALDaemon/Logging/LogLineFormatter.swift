@@ -54,25 +54,6 @@ enum LogLineFormatter {
         }
     }
 
-    /// A JSON string literal; control characters escaped so the line stays one line.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// A text line must not break in two: a newline in a message would start a new journal
     /// entry at the wrong priority.
     private static func singleLine(_ text: String) -> String {
