@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for this project: installs the system packages it needs
-# (libsodium and libsecp256k1 it links, jansson for the C client, python3 for the schema
+# (libsodium and libsecp256k1 it links, libcurl that the MCP SDK's Foundation networking links
+# statically needs, jansson for the C client, python3 for the schema
 # generator and tests, socat and jq for manual calls and the getting-started page), then builds everything in release mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsodium-dev libsecp256k1-dev libjansson-dev pkg-config python3 jq socat make gcc libc6-dev iproute2 util-linux)
+packages=(libsodium-dev libsecp256k1-dev libjansson-dev libcurl4-openssl-dev pkg-config python3 jq socat make gcc libc6-dev iproute2 util-linux)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
