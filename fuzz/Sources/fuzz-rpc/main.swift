@@ -204,7 +204,7 @@ func responseID(_ value: JSONValue, _ context: @autoclosure () -> String) -> JSO
 func owedReplies(_ value: JSONValue) -> [JSONValue?] {
     switch RPCRequest(value) {
     case .invalid(_, let id): return [id]
-    case .call(_, _, let id, _): return [id]
+    case .call(_, _, let id): return [id]
     }
 }
 
