@@ -12,10 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import nat_scenarios
 import scenarios
 from netns import Topology
 
-SCENARIOS = {"churn": scenarios.churn, "partition": scenarios.partition}
+SCENARIOS = {"churn": scenarios.churn, "partition": scenarios.partition, "nat-kinds": nat_scenarios.nat_kinds}
 
 
 def main() -> int:

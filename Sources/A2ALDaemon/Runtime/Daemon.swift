@@ -62,17 +62,22 @@ public final class Daemon: Sendable {
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
-            let transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
+            let udp = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
-            TransportEventBridge.connect(transport, hub: hub)
+            TransportEventBridge.connect(udp, hub: hub)
             let observed = ObservedAddressTracker()
             let clock = SystemClock()
+            // The node sends through a log of destinations the NAT prober consults.
+            let transport = SendLogTransport(udp, clock: clock)
+            let natRef = Mutex<NATWatcher?>(nil)
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
             let watchesRef = Mutex<WatchRegistry?>(nil)
             let node = try DHTNode(config: .init(
                 transport: transport, keyStore: keyStore, clock: clock,
-                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, pushed: { key, record, from in
+                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, classify: { reporter, endpoint in
+                    natRef.withLock { $0 }?.observed(endpoint, by: reporter)
+                }, pushed: { key, record, from in
                     watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
                 }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
@@ -80,6 +85,8 @@ public final class Daemon: Sendable {
             try await node.start()
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)
+            let nat = NATWatcher(node: node, hub: hub, clock: clock)
+            natRef.withLock { $0 = nat }
 
             let publisher = Publisher(node: node, agents: agents, store: publications, logger: logger)
             // Before anything is republished: no orphan survives a restart (docs/jsonrpc.md,
@@ -94,12 +101,13 @@ public final class Daemon: Sendable {
             // the method table that holds the status: the closure reads it once it exists.
             let serviceRef = Mutex<RPCService?>(nil)
             let socketRef = Mutex<String>(config.socketPath)
-            let status = DaemonStatus(
+            var status = DaemonStatus(
                 version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: { socketRef.withLock { $0 } },
                 dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
                 agentCount: { agents.count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
                 rpcSubscriptions: { hub.subscriptionCount }, rpcWatches: { watches.count })
+            status.nat = { nat.classifier.verdict }
             let service = RPCService(
                 router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher,
                                           watches: watches),
@@ -141,6 +149,8 @@ public final class Daemon: Sendable {
                                 dataDirectory: dir, socket: socket, debugHTTP: debugHTTP, peerCache: keeper,
                                 background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
+            daemon.startNATWork(nat: nat, publisher: publisher,
+                                prober: NATProber(node: node, clock: clock, sendLog: transport, group: group, logger: logger))
             logger.info("a2ald started", metadata: [
                 "address": "\(node.address)", "udp": "\(node.localAddress)", "socket": "\(socket.path)",
                 "data_dir": "\(dir.path)",

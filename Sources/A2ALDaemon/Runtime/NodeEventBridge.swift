@@ -9,12 +9,15 @@ import A2ALRPC
 enum NodeEventBridge {
     /// Every event a client can subscribe to: the node's own, the socket's
     /// (`TransportEventBridge`), and those of watches (docs/jsonrpc.md, "Watches").
-    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName]
+    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName,
+                             NATWatcher.eventName]
         + WatchAnnouncer.eventNames
 
     /// `pushed` receives the node's verified pushes for watched keys (`WatchRegistry.pushed`),
     /// which turns the new ones into `record_pushed` / `mailbox_received` events.
+    /// `classify` receives every valid report too, for the NAT classification (`NATWatcher`).
     static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock,
+                       classify: @escaping @Sendable (NodeID, WireEndpoint) -> Void = { _, _ in },
                        pushed: @escaping @Sendable (NodeID, SignedRecord, NodeID) -> Void) -> NodeEvents {
         NodeEvents(
             observedAddress: { reporter, wire in
@@ -31,6 +34,8 @@ enum NodeEventBridge {
                         "old": .optional(change.old), "new": .string(change.new), "agreeing": .integer(change.agreeing),
                     ])
                 }
+                // After public_addr, so a subscriber sees the address move before the class.
+                if let endpoint = WireEndpoint(wire: wire) { classify(reporter, endpoint) }
             },
             peerHealthChanged: { t in
                 guard hub.hasSubscribers("peer_health") else { return }

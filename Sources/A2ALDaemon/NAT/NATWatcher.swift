@@ -1,0 +1,80 @@
+import A2ALCore
+import A2ALDHT
+import A2ALProtocol
+import A2ALRPC
+import Synchronization
+
+/// Carries the classifier's verdicts to where they matter (docs/jsonrpc.md, `nat_type`): the
+/// `nat_type` event, the node's own public endpoint (hairpin detection, node.md §10.2), and the
+/// publications that follow the NAT (`AutoEndpointValues`), which a background task republishes.
+///
+/// `observed` and `probed` run on the node's inbound path or the prober's task and only queue
+/// work; republishing happens on the task that reads `changes`.
+public final class NATWatcher: Sendable {
+    public let classifier: NATClassifier
+    let node: DHTNode
+    let hub: EventHub
+    let clock: any NodeClock
+    /// Verdict changes for the republishing task, newest wins.
+    let changes: AsyncStream<NATClassifier.Verdict>
+    private let continuation: AsyncStream<NATClassifier.Verdict>.Continuation
+
+    public init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
+        self.node = node
+        self.hub = hub
+        self.clock = clock
+        self.classifier = classifier
+        (changes, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public static let eventName = "nat_type"
+
+    /// One peer's observed_addr report.
+    func observed(_ endpoint: WireEndpoint, by reporter: NodeID) {
+        apply(old: classifier.verdict, classifier.observed(endpoint, by: reporter, now: clock.unixSeconds()))
+    }
+
+    func probed(address: String, outcome: NATProber.Outcome) {
+        apply(old: classifier.verdict, classifier.probed(address: address, prober: outcome.prober, echoed: outcome.echoed,
+                                                          alive: outcome.alive, now: clock.unixSeconds()))
+    }
+
+    func refresh(localEndpoints: Set<WireEndpoint>) {
+        let old = classifier.verdict
+        apply(old: old, classifier.setLocalEndpoints(localEndpoints, now: clock.unixSeconds()))
+        apply(old: classifier.verdict, classifier.tick(now: clock.unixSeconds()))
+    }
+
+    func finish() { continuation.finish() }
+
+    private func apply(old: NATClassifier.Verdict, _ new: NATClassifier.Verdict?) {
+        guard let new else { return }
+        setSelfEndpoint(new)
+        if old.natClass != new.natClass, hub.hasSubscribers(Self.eventName) {
+            hub.publish(Self.eventName, Self.eventFields(old: old.natClass, new))
+        }
+        continuation.yield(new)
+    }
+
+    /// The node tells itself apart from peers behind the same NAT by its agreed endpoint.
+    private func setSelfEndpoint(_ v: NATClassifier.Verdict) {
+        if let text = v.publicAddress, let (host, port) = AddressResolver.split(text), let ip = IPAddress(text: host) {
+            node.setSelfExternalEndpoint(WireEndpoint(ip: ip, port: port))
+        }
+    }
+
+    static func eventFields(old: NATClass, _ v: NATClassifier.Verdict) -> JSONObject {
+        [
+            "old": .string(old.name), "new": .string(v.natClass.name), "code": .integer(v.natClass.code),
+            "public_addr": .optional(v.publicAddress), "evidence": evidenceJSON(v.evidence),
+        ]
+    }
+
+    static func evidenceJSON(_ e: NATClassifier.Evidence) -> JSONValue {
+        [
+            "reporters": .integer(e.reporters), "distinct_ports": .integer(e.distinctPorts),
+            "agreeing": .integer(e.agreeing), "cold_echoes": .integer(e.coldEchoes),
+            "cold_failures": .integer(e.coldFailures), "carried_over": .bool(e.carriedOver),
+        ]
+    }
+}
