@@ -122,3 +122,128 @@ def nat_kinds(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, see
         "ok": all(r["ok"] for r in results.values()),
         "seconds_since_daemons_started": since_start, "seconds": round(time.monotonic() - t_start, 1),
     }
+
+
+def _first(sub, pred, bound_s: float, t0: float):
+    """Seconds after t0 of the first event from sub satisfying pred, or None; events before
+    t0 are skipped."""
+    deadline = t0 + bound_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        got = sub.next(left)
+        if got is None:
+            return None
+        at, ev = got
+        if at >= t0 and pred(ev):
+            return round(at - t0, 1)
+
+
+def nat_change(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, seed: int,
+               behind: int = 2, change_bound_s: float = 90, resolve_bound_s: float = 120) -> dict:
+    """The outside address of a NAT with `behind` daemons changes (move_nat): each emits
+    observed_addr and exactly one public_addr change to the new address within change_bound_s,
+    republishes its auto endpoint record, and a host outside resolves the new address within
+    resolve_bound_s."""
+    t_start = time.monotonic()
+    seeds, seed_addrs = seeds_and_strangers(topo, binary, run_dir)
+    topo.public_host("outside", 3, _link())
+    outside = Daemon(topo, "outside", binary, run_dir, bootstrap=seed_addrs)
+    outside.start()
+    router = topo.nat("r0", "full-cone", 0, _link())
+    nodes = []
+    for i in range(behind):
+        topo.lan_host(f"lan{i}", "r0", i)
+        nodes.append(Daemon(topo, f"lan{i}", binary, run_dir, bootstrap=seed_addrs))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda d: d.start(), nodes))
+    old_ip = router.public_ip
+    wait_until(lambda: all((d.call("node.info").get("public_addr") or "").startswith(old_ip + ":") for d in nodes), 60)
+    agents = {}
+    for d in nodes:
+        agent = d.call("agent.create", {"label": d.host})["address"]
+        d.call("publish.endpoint", {"agent": agent, "endpoints": "auto", "nat_type": "auto", "timeout_ms": 20000})
+        agents[d.host] = agent
+
+    def resolved_ip(agent: str) -> str | None:
+        eps = outside.call("query.resolve", {"address": agent, "timeout_ms": 5000})["endpoint"].get("endpoints") or []
+        return eps[0].removeprefix("udp://").rsplit(":", 1)[0] if eps else None
+
+    before = {h: wait_until(lambda a=a: resolved_ip(a) == old_ip, 60) for h, a in agents.items()}
+    subs = {d.host: {e: d.subscribe(e) for e in ("observed_addr", "public_addr")} for d in nodes}
+    t0 = time.monotonic()
+    new_ip = topo.move_nat("r0", 7)
+    results = {}
+
+    def watch(d: Daemon):
+        s = subs[d.host]
+        observed = _first(s["observed_addr"], lambda ev: ev["observed"].startswith(new_ip + ":"), change_bound_s, t0)
+        public = _first(s["public_addr"], lambda ev: (ev.get("new") or "").startswith(new_ip + ":"), change_bound_s, t0)
+        resolve = wait_until(lambda: resolved_ip(agents[d.host]) == new_ip, resolve_bound_s, step=1)
+        return d.host, {"observed_addr_after_s": observed, "public_addr_after_s": public,
+                        "outside_resolves_new_after_s": None if resolve is None else round(time.monotonic() - t0, 1)}
+
+    with ThreadPoolExecutor(8) as pool:
+        results = dict(pool.map(watch, nodes))
+    # Settle, then count: exactly one public_addr change each since the move.
+    time.sleep(10)
+    for d in nodes:
+        changes = []
+        while (got := subs[d.host]["public_addr"].next(0.1)) is not None:
+            changes.append(got)
+        # _first consumed the first change; any left over are extra ones.
+        r = results[d.host]
+        r["public_addr_changes"] = (1 if r["public_addr_after_s"] is not None else 0) + len(
+            [c for c in changes if c[0] >= t0])
+        r["ok"] = (r["observed_addr_after_s"] is not None and r["public_addr_after_s"] is not None
+                   and r["public_addr_changes"] == 1 and r["outside_resolves_new_after_s"] is not None)
+        for sub in subs[d.host].values():
+            sub.close()
+    return {
+        "scenario": "nat-change", "old_ip": old_ip, "new_ip": new_ip, "daemons": results,
+        "resolved_old_before_move_s": before,
+        "goal": f"each daemon behind the NAT: observed_addr and exactly one public_addr change within "
+                f"{change_bound_s} s, its auto endpoint record resolves to the new address outside within "
+                f"{resolve_bound_s} s",
+        "ok": all(r["ok"] for r in results.values()), "seconds": round(time.monotonic() - t_start, 1),
+    }
+
+
+def hairpin(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, seed: int,
+            bound_s: float = 90) -> dict:
+    """Two daemons behind one NAT: each recognises the other as a same-NAT peer (its public IP
+    on another port, node.md §10.2) within bound_s, and neither takes the other for itself."""
+    t_start = time.monotonic()
+    seeds, seed_addrs = seeds_and_strangers(topo, binary, run_dir)
+    router = topo.nat("r0", "full-cone", 0, _link())
+    nodes = []
+    for i in range(2):
+        topo.lan_host(f"lan{i}", "r0", i)
+        nodes.append(Daemon(topo, f"lan{i}", binary, run_dir, bootstrap=seed_addrs))
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda d: d.start(), nodes))
+    ids = {d.host: d.call("node.info")["node_id"] for d in nodes}
+    results = {}
+    for d in nodes:
+        other = next(o for o in nodes if o is not d)
+
+        def sees_other(d=d, other=other):
+            # A lookup for the other node meets it at our public IP on another port.
+            d.call("query.find_node", {"target": ids[other.host], "timeout_ms": 5000})
+            return ids[other.host] in d.call("node.info")["same_nat_peers"]
+        took = wait_until(sees_other, bound_s, step=2)
+        info = d.call("node.info")
+        results[d.host] = {"public_addr": info.get("public_addr"), "same_nat_peers": info["same_nat_peers"],
+                           "detected_after_s": None if took is None else round(time.monotonic() - t0, 1),
+                           "ok": took is not None and ids[d.host] not in info["same_nat_peers"]
+                           and (info.get("public_addr") or "").startswith(router.public_ip + ":")}
+    addrs = {r["public_addr"] for r in results.values()}
+    return {
+        "scenario": "hairpin", "nat_ip": router.public_ip, "daemons": results,
+        "goal": f"both daemons list each other in node.info same_nat_peers within {bound_s} s of starting, "
+                "with distinct public ports",
+        "ok": all(r["ok"] for r in results.values()) and len(addrs) == 2,
+        "seconds": round(time.monotonic() - t_start, 1),
+    }

@@ -225,8 +225,10 @@ class Topology:
         the old address, as on a real router. Returns the new address."""
         r = self.routers[router]
         new_ip = f"{INTERNET}.{200 + new_index}"
-        self.exec(router, "ip", "addr", "add", f"{new_ip}/24", "dev", "wan")
+        # Old address out first: deleting a primary address also drops the secondaries of its
+        # subnet (promote_secondaries is off by default), which would leave the router without one.
         self.exec(router, "ip", "addr", "del", f"{r.public_ip}/24", "dev", "wan")
+        self.exec(router, "ip", "addr", "add", f"{new_ip}/24", "dev", "wan")
         self.exec(router, "nft", "delete", "table", "ip", "tbnat")
         self.exec(router, "nft", "-f", "-", input=nat_rules(r.kind, new_ip))
         self.exec(router, "conntrack", "-F", check=False)

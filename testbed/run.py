@@ -16,7 +16,8 @@ import nat_scenarios
 import scenarios
 from netns import Topology
 
-SCENARIOS = {"churn": scenarios.churn, "partition": scenarios.partition, "nat-kinds": nat_scenarios.nat_kinds}
+SCENARIOS = {"churn": scenarios.churn, "partition": scenarios.partition, "nat-kinds": nat_scenarios.nat_kinds,
+             "nat-change": nat_scenarios.nat_change, "hairpin": nat_scenarios.hairpin}
 
 
 def main() -> int:
