@@ -147,6 +147,22 @@ public final class NATClassifier: Sendable {
     /// nil when the evidence is too thin for any verdict.
     private static func evaluate(_ s: inout State, now: UInt64) -> Verdict? {
         var evidence = Evidence()
+        guard let agreed = mapping(s, now: now, &evidence) else {
+            // Mapping evidence aged out or is thin: the address stands, and probes of it may
+            // still decide its filtering.
+            guard let address = s.verdict.publicAddress, s.verdict.natClass != .public else { return nil }
+            return filtering(&s, address: address, evidence: s.verdict.evidence)
+        }
+        guard let agreed else { return Verdict(natClass: .symmetric, publicAddress: nil, evidence: evidence) }
+        if s.local.contains(agreed) {
+            return Verdict(natClass: .public, publicAddress: agreed.description, evidence: evidence)
+        }
+        return filtering(&s, address: agreed.description, evidence: evidence)
+    }
+
+    /// The mapping the reports show: nil when too thin to tell, .some(nil) when symmetric,
+    /// else the agreed endpoint.
+    private static func mapping(_ s: State, now: UInt64, _ evidence: inout Evidence) -> WireEndpoint?? {
         // Only the newest outside IP counts: after the NAT's address changed, the old reports
         // say nothing about today's mapping.
         let recent = s.reports.values.filter { $0.at >= now || now - $0.at <= reportWindow }
@@ -158,15 +174,16 @@ public final class NATClassifier: Sendable {
         evidence.distinctPorts = byPort.count
         let best = byPort.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
         evidence.agreeing = best?.value ?? 0
-        if sameIP.count >= symmetricReporters, evidence.agreeing == 1 {
-            return Verdict(natClass: .symmetric, publicAddress: nil, evidence: evidence)
-        }
+        if sameIP.count >= symmetricReporters, evidence.agreeing == 1 { return .some(nil) }
         guard let best, best.value >= minReporters, best.value * 2 > sameIP.count else { return nil }
-        let agreed = WireEndpoint(ip: newest.endpoint.ip, port: best.key)
-        if s.local.contains(agreed) {
-            return Verdict(natClass: .public, publicAddress: agreed.description, evidence: evidence)
-        }
-        let address = agreed.description
+        return .some(WireEndpoint(ip: newest.endpoint.ip, port: best.key))
+    }
+
+    /// Full cone or filtered from the probes of `address`; the last verdict reached carries
+    /// over until they decide.
+    private static func filtering(_ s: inout State, address: String, evidence: Evidence) -> Verdict {
+        var evidence = evidence
+        let decidedHere = s.probedAddress == address && (!s.echoes.isEmpty || s.failures.count >= filteredFailures)
         if s.probedAddress == address {
             evidence.coldEchoes = s.echoes.count
             evidence.coldFailures = s.failures.count
@@ -176,7 +193,6 @@ public final class NATClassifier: Sendable {
                 s.lastFiltering = .filtered
             }
         }
-        let decidedHere = s.probedAddress == address && (!s.echoes.isEmpty || s.failures.count >= filteredFailures)
         evidence.carriedOver = s.lastFiltering != nil && !decidedHere
         return Verdict(natClass: s.lastFiltering ?? .unknown, publicAddress: address, evidence: evidence)
     }

@@ -18,6 +18,7 @@ public final class NATWatcher: Sendable {
     /// Verdict changes for the republishing task, newest wins.
     let changes: AsyncStream<NATClassifier.Verdict>
     private let continuation: AsyncStream<NATClassifier.Verdict>.Continuation
+    private let lastIP = Mutex<IPAddress?>(nil)
 
     public init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
         self.node = node
@@ -31,6 +32,7 @@ public final class NATWatcher: Sendable {
 
     /// One peer's observed_addr report.
     func observed(_ endpoint: WireEndpoint, by reporter: NodeID) {
+        lastIP.withLock { $0 = endpoint.ip.normalized }
         apply(old: classifier.verdict, classifier.observed(endpoint, by: reporter, now: clock.unixSeconds()))
     }
 
@@ -56,12 +58,24 @@ public final class NATWatcher: Sendable {
         continuation.yield(new)
     }
 
-    /// The node tells itself apart from peers behind the same NAT by its agreed endpoint.
+    /// Behind a NAT the node tells peers behind the same NAT (our outside IP, another port)
+    /// from itself by its agreed endpoint. Without a NAT there is no hairpin: other peers at our
+    /// IP are on our host (another port), reachable as they are, so it is cleared.
     private func setSelfEndpoint(_ v: NATClassifier.Verdict) {
-        if let text = v.publicAddress, let (host, port) = AddressResolver.split(text), let ip = IPAddress(text: host) {
-            node.setSelfExternalEndpoint(WireEndpoint(ip: ip, port: port))
+        switch v.natClass {
+        case .public:
+            node.setSelfExternalEndpoint(nil)
+        case .symmetric:
+            // Our outside port differs per peer; the IP is the newest reporters'.
+            if let ip = lastReportedIP { node.setSelfExternalIP(ip) }
+        case .unknown, .fullCone, .filtered:
+            if let text = v.publicAddress, let (host, port) = AddressResolver.split(text), let ip = IPAddress(text: host) {
+                node.setSelfExternalEndpoint(WireEndpoint(ip: ip, port: port))
+            }
         }
     }
+
+    private var lastReportedIP: IPAddress? { lastIP.withLock { $0 } }
 
     static func eventFields(old: NATClass, _ v: NATClassifier.Verdict) -> JSONObject {
         [
