@@ -54,7 +54,7 @@ def seeds_and_strangers(topo: Topology, binary: str, run_dir, seeds: int = 3, fi
     return out, addrs
 
 
-def add_strangers(topo: Topology, binary: str, run_dir, seed_addrs: list[str], first_index: int, n: int = 3):
+def add_strangers(topo: Topology, binary: str, run_dir, seed_addrs: list[str], first_index: int, n: int = 4):
     """Public daemons that join no network themselves and only ping the seeds, so the seeds know
     them but nobody else has heard from them: the strangers a cold-inbound probe needs (in a
     real network most peers are)."""
@@ -62,7 +62,9 @@ def add_strangers(topo: Topology, binary: str, run_dir, seed_addrs: list[str], f
     for i in range(n):
         name = f"stranger{i}"
         topo.public_host(name, first_index + i, _link())
-        d = Daemon(topo, name, binary, run_dir)
+        # Passive: no bucket refills, so a stranger's own lookups do not reach the NATed
+        # daemons (whose answers would make the stranger a peer they sent to).
+        d = Daemon(topo, name, binary, run_dir, extra_args=["--passive"])
         d.start()
         for a in seed_addrs:
             d.call("node.ping", {"addr": a})

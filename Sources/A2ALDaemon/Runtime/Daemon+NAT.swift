@@ -40,8 +40,10 @@ extension Daemon {
                         for outcome in await prober.round(claimed: claimed) { nat.probed(address: text, outcome: outcome) }
                     }
                 }
-                let pause = nat.classifier.probesDecided || nat.classifier.addressToProbe == nil
-                    ? Self.natDecidedInterval : Self.natUndecidedInterval
+                // Settled: no NAT or a symmetric one (nothing to probe), or probes decided.
+                let verdict = nat.classifier.verdict
+                let settled = nat.classifier.addressToProbe == nil ? verdict.natClass != .unknown : nat.classifier.probesDecided
+                let pause = settled ? Self.natDecidedInterval : Self.natUndecidedInterval
                 do { try await Task.sleep(for: pause) } catch { break }
             }
             nat.finish()

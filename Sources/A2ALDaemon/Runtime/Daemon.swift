@@ -70,6 +70,7 @@ public final class Daemon: Sendable {
             // The node sends through a log of destinations the NAT prober consults.
             let transport = SendLogTransport(udp, clock: clock)
             let natRef = Mutex<NATWatcher?>(nil)
+            let healer = PartitionHealer()
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
             let watchesRef = Mutex<WatchRegistry?>(nil)
@@ -77,7 +78,7 @@ public final class Daemon: Sendable {
                 transport: transport, keyStore: keyStore, clock: clock,
                 events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, classify: { reporter, endpoint in
                     natRef.withLock { $0 }?.observed(endpoint, by: reporter)
-                }, pushed: { key, record, from in
+                }, recovered: { healer.peerRecovered() }, pushed: { key, record, from in
                     watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
                 }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
@@ -149,6 +150,11 @@ public final class Daemon: Sendable {
                                 dataDirectory: dir, socket: socket, debugHTTP: debugHTTP, peerCache: keeper,
                                 background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
+            background.spawn {
+                await healer.run(node: node) { n in
+                    logger.info("peers we had given up on answer again; renewing replica sets", metadata: ["recovered": "\(n)"])
+                }
+            }
             daemon.startNATWork(nat: nat, publisher: publisher,
                                 prober: NATProber(node: node, clock: clock, sendLog: transport, group: group, logger: logger))
             logger.info("a2ald started", metadata: [

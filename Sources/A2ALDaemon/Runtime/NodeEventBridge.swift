@@ -15,9 +15,11 @@ enum NodeEventBridge {
 
     /// `pushed` receives the node's verified pushes for watched keys (`WatchRegistry.pushed`),
     /// which turns the new ones into `record_pushed` / `mailbox_received` events.
-    /// `classify` receives every valid report too, for the NAT classification (`NATWatcher`).
+    /// `classify` receives every valid report too, for the NAT classification (`NATWatcher`);
+    /// `recovered` hears of each peer going from bad back to good (`PartitionHealer`).
     static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock,
                        classify: @escaping @Sendable (NodeID, WireEndpoint) -> Void = { _, _ in },
+                       recovered: @escaping @Sendable () -> Void = {},
                        pushed: @escaping @Sendable (NodeID, SignedRecord, NodeID) -> Void) -> NodeEvents {
         NodeEvents(
             observedAddress: { reporter, wire in
@@ -38,6 +40,7 @@ enum NodeEventBridge {
                 if let endpoint = WireEndpoint(wire: wire) { classify(reporter, endpoint) }
             },
             peerHealthChanged: { t in
+                if t.old == .bad && t.new == .good { recovered() }
                 guard hub.hasSubscribers("peer_health") else { return }
                 hub.publish("peer_health", [
                     "node_id": .string(t.id.description), "old": .string(healthName(t.old)), "new": .string(healthName(t.new)),
