@@ -5337,6 +5337,7 @@ public enum OpenRPCDocument {
         "enum": [
           "observed_addr",
           "public_addr",
+          "nat_type",
           "peer_health",
           "record_stored",
           "record_pushed",
