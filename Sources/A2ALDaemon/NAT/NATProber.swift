@@ -21,7 +21,9 @@ struct NATProber: Sendable {
     static let echoTimeout: Duration = .seconds(3)
     static let pingTimeout: Duration = .seconds(5)
     /// Strangers probed per round.
-    static let probesPerRound = 3
+    static let probesPerRound = 4
+    /// Table peers asked per round for hearsay (FIND_NODE of a random target).
+    static let hearsaySources = 2
 
     let node: DHTNode
     let clock: any NodeClock
@@ -52,16 +54,18 @@ struct NATProber: Sendable {
             logger.warning("nat probe: no ephemeral socket", metadata: ["err": "\(error)"])
             return []
         }
-        var outcomes: [Outcome] = []
-        var spoilt = 0
-        for (id, endpoint) in candidates.prefix(Self.probesPerRound) {
-            if Task.isCancelled { break }
-            if let outcome = await probe(id: id, at: endpoint, claimed: claimed, via: socket, replies: replies) {
-                outcomes.append(outcome)
-            } else {
-                spoilt += 1
+        // All at once: a stranger found as hearsay is soon dialled by the node's own routing
+        // maintenance, after which it is a stranger no more.
+        let results = await withTaskGroup(of: Outcome?.self) { group in
+            for (id, endpoint) in candidates.prefix(Self.probesPerRound) {
+                group.addTask { await probe(id: id, at: endpoint, claimed: claimed, via: socket, replies: replies) }
             }
+            var all: [Outcome?] = []
+            for await r in group { all.append(r) }
+            return all
         }
+        let outcomes = results.compactMap { $0 }
+        let spoilt = results.count - outcomes.count
         await socket.close()
         logger.info("nat probe round", metadata: [
             "claimed": "\(claimed)", "strangers": "\(candidates.count)", "echoed": "\(outcomes.filter(\.echoed).count)",
@@ -116,13 +120,22 @@ struct NATProber: Sendable {
         for e in entries {
             if let ep = e.contact.endpoint, cold(ep) { found[e.contact.nodeID] = ep }
         }
-        if let asked = entries.randomElement(), let at = asked.contact.endpoint {
-            let answer = (try? await node.findNode(at: .udp(at), expectedID: asked.contact.nodeID,
-                                                   lookingFor: .random(), timeout: .seconds(5))) ?? []
-            for info in answer where info.nodeID != node.nodeID && info.port != 0 {
-                let ep = WireEndpoint(ip: info.ip.normalized, port: info.port)
-                if cold(ep) { found[info.nodeID] = ep }
+        let node = self.node
+        let answers = await withTaskGroup(of: [NodeInfo].self) { group in
+            for asked in entries.shuffled().prefix(Self.hearsaySources) {
+                guard let at = asked.contact.endpoint else { continue }
+                group.addTask {
+                    (try? await node.findNode(at: .udp(at), expectedID: asked.contact.nodeID,
+                                              lookingFor: .random(), timeout: .seconds(5))) ?? []
+                }
             }
+            var all: [NodeInfo] = []
+            for await a in group { all += a }
+            return all
+        }
+        for info in answers where info.nodeID != node.nodeID && info.port != 0 {
+            let ep = WireEndpoint(ip: info.ip.normalized, port: info.port)
+            if cold(ep) { found[info.nodeID] = ep }
         }
         return found.map { ($0.key, $0.value) }.shuffled()
     }

@@ -70,7 +70,7 @@ public final class Daemon: Sendable {
             // The node sends through a log of destinations the NAT prober consults.
             let transport = SendLogTransport(udp, clock: clock)
             let natRef = Mutex<NATWatcher?>(nil)
-            let healer = PartitionHealer()
+            let healer = PartitionHealer(clock: clock)
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
             let watchesRef = Mutex<WatchRegistry?>(nil)
@@ -151,8 +151,8 @@ public final class Daemon: Sendable {
                                 background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
             background.spawn {
-                await healer.run(node: node) { n in
-                    logger.info("peers we had given up on answer again; renewing replica sets", metadata: ["recovered": "\(n)"])
+                await healer.run(node: node) {
+                    logger.info("the network looks healed (peers back, or many new good peers); renewing replica sets")
                 }
             }
             daemon.startNATWork(nat: nat, publisher: publisher,
