@@ -18,7 +18,7 @@ public final class NATClassifier: Sendable {
     public static let minReporters = 2
     /// Reporters, each seeing a different port, needed to call the NAT symmetric.
     public static let symmetricReporters = 3
-    /// Live peers whose echo never came needed to call the NAT filtering.
+    /// Silent probes through live strangers needed to call the NAT filtering.
     public static let filteredFailures = 2
 
     public struct Verdict: Sendable, Equatable {
@@ -49,7 +49,10 @@ public final class NATClassifier: Sendable {
         /// Probe outcomes for `probedAddress`.
         var probedAddress: String?
         var echoes: Set<NodeID> = []
-        var failures: Set<NodeID> = []
+        /// Silent probes through live strangers, one per probe: the same stranger may count
+        /// again in a later round (a small network may have a single stranger left); an echo
+        /// from any stranger outweighs them all.
+        var failures: [NodeID] = []
         /// The last filtering verdict reached (full cone or filtered), kept across an address
         /// change until probes of the new address decide.
         var lastFiltering: NATClass?
@@ -94,7 +97,7 @@ public final class NATClassifier: Sendable {
                 s.echoes = []
                 s.failures = []
             }
-            if echoed { s.echoes.insert(prober) } else { s.failures.insert(prober) }
+            if echoed { s.echoes.insert(prober) } else { s.failures.append(prober) }
             return Self.reevaluate(&s, now: now)
         }
     }
