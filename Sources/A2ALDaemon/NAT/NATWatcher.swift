@@ -19,6 +19,7 @@ public final class NATWatcher: Sendable {
     let changes: AsyncStream<NATClassifier.Verdict>
     private let continuation: AsyncStream<NATClassifier.Verdict>.Continuation
     private let lastIP = Mutex<IPAddress?>(nil)
+    private let order = Mutex(())
 
     public init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
         self.node = node
@@ -33,21 +34,31 @@ public final class NATWatcher: Sendable {
     /// One peer's observed_addr report.
     func observed(_ endpoint: WireEndpoint, by reporter: NodeID) {
         lastIP.withLock { $0 = endpoint.ip.normalized }
-        apply(old: classifier.verdict, classifier.observed(endpoint, by: reporter, now: clock.unixSeconds()))
+        step { classifier.observed(endpoint, by: reporter, now: clock.unixSeconds()) }
     }
 
     func probed(address: String, outcome: NATProber.Outcome) {
-        apply(old: classifier.verdict, classifier.probed(address: address, prober: outcome.prober, echoed: outcome.echoed,
-                                                          alive: outcome.alive, now: clock.unixSeconds()))
+        step {
+            classifier.probed(address: address, prober: outcome.prober, echoed: outcome.echoed, alive: outcome.alive,
+                              now: clock.unixSeconds())
+        }
     }
 
     func refresh(localEndpoints: Set<WireEndpoint>) {
-        let old = classifier.verdict
-        apply(old: old, classifier.setLocalEndpoints(localEndpoints, now: clock.unixSeconds()))
-        apply(old: classifier.verdict, classifier.tick(now: clock.unixSeconds()))
+        step { classifier.setLocalEndpoints(localEndpoints, now: clock.unixSeconds()) }
+        step { classifier.tick(now: clock.unixSeconds()) }
     }
 
     func finish() { continuation.finish() }
+
+    /// One change of evidence, under `order` so the verdict before it is the `old` of its event
+    /// even when reports and probe outcomes arrive at once (the classifier never calls back).
+    private func step(_ change: () -> NATClassifier.Verdict?) {
+        order.withLock { _ in
+            let old = classifier.verdict
+            apply(old: old, change())
+        }
+    }
 
     private func apply(old: NATClassifier.Verdict, _ new: NATClassifier.Verdict?) {
         guard let new else { return }
