@@ -37,9 +37,14 @@ extension DHTNode {
     }
 
     /// True for the endpoint this node is reached at (its socket, or its public IP and port).
+    /// Behind a NAT our public port need not be our socket's: once the host gave the agreed
+    /// public endpoint, only that endpoint is us, and another peer behind the same NAT that got
+    /// our socket's port number outside is not mistaken for ourselves.
     func isOwnEndpoint(_ endpoint: WireEndpoint, _ s: NodeState) -> Bool {
-        guard let local = localAddress.udp, endpoint.port == local.port else { return false }
+        guard let local = localAddress.udp else { return false }
         let ip = endpoint.ip.normalized
-        return ip == local.ip.normalized || ip == s.selfExternalIP
+        if endpoint.port == local.port, ip == local.ip.normalized { return true }
+        guard ip == s.selfExternalIP else { return false }
+        return endpoint.port == (s.selfExternalPort ?? local.port)
     }
 }

@@ -20,15 +20,76 @@ extension DHTNode {
         counters.sent(.natProbeEcho)
     }
 
-    /// Our public IP as learned by the host (nil clears it); used for hairpin detection.
-    public func setSelfExternalIP(_ ip: IPAddress?) { state.withLock { $0.selfExternalIP = ip?.normalized } }
+    /// Our public IP as learned by the host (nil clears it); used for hairpin detection. The
+    /// public port is taken to be our socket's (`setSelfExternalEndpoint` gives it).
+    public func setSelfExternalIP(_ ip: IPAddress?) {
+        state.withLock {
+            $0.selfExternalIP = ip?.normalized
+            $0.selfExternalPort = nil
+        }
+    }
     public var selfExternalIP: IPAddress? { state.withLock { $0.selfExternalIP } }
 
-    /// True when `address` is our own public IP seen from outside but not our own socket — a peer
-    /// behind the same NAT (node.md §10.2). Such addresses are not dialled by lookups/replication.
+    /// Our public endpoint as peers agree on it (nil clears it): the IP for hairpin detection,
+    /// the port to tell ourselves apart from another node behind the same NAT.
+    public func setSelfExternalEndpoint(_ endpoint: WireEndpoint?) {
+        state.withLock {
+            $0.selfExternalIP = endpoint?.ip.normalized
+            $0.selfExternalPort = endpoint?.port
+        }
+    }
+
+    /// True when `address` is our own public IP seen from outside but not our own public
+    /// endpoint — a peer behind the same NAT (node.md §10.2). Such addresses are not dialled by
+    /// lookups/replication.
     public func isHairpin(_ address: PeerAddress) -> Bool {
-        guard let e = address.udp, let mine = selfExternalIP, e.ip.normalized == mine else { return false }
-        if let local = localAddress.udp, local.port == e.port { return false }
-        return true
+        guard let e = address.udp else { return false }
+        let (mine, port) = state.withLock { ($0.selfExternalIP, $0.selfExternalPort) }
+        guard let mine, e.ip.normalized == mine else { return false }
+        return e.port != (port ?? localAddress.udp?.port)
+    }
+
+    /// Remembers a peer met at a hairpin address (most recent 64 kept).
+    func noteSameNATPeer(_ id: NodeID) {
+        let now = clock.now()
+        state.withLock { s in
+            s.sameNATPeers[id] = now
+            if s.sameNATPeers.count > NodeConstants.sameNATPeersKept,
+               let oldest = s.sameNATPeers.min(by: { $0.value < $1.value })?.key {
+                s.sameNATPeers[oldest] = nil
+            }
+        }
+    }
+
+    /// Peers seen behind our own NAT (at our public IP on another port), newest first.
+    public func sameNATPeers() -> [NodeID] {
+        state.withLock { s in s.sameNATPeers.sorted { $0.value > $1.value }.map(\.key) }
+    }
+
+    /// Waits for a NAT probe echo carrying `token` at our socket (node.md §5.2.6). `send`
+    /// sends the request by whatever path the caller chooses (another socket, for a cold-inbound
+    /// test); it runs once the waiter is registered, so an early echo is not missed. False on
+    /// timeout, when `send` throws, or when the node closes.
+    public func awaitNATEcho(token: [UInt8], timeout: Duration, send: @Sendable () throws -> Void) async -> Bool {
+        if isClosed { return false }
+        let deadline = clock.now() + timeout
+        let timer = Task { [weak self] in
+            guard let self else { return }
+            do { try await self.clock.sleep(until: deadline) } catch { return }
+            self.state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let previous = state.withLock { s in
+                defer { s.natWaiters[token] = c }
+                return s.natWaiters[token]
+            }
+            previous?.resume(returning: false)
+            do {
+                try send()
+            } catch {
+                state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
+            }
+        }
     }
 }

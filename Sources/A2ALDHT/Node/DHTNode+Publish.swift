@@ -128,9 +128,12 @@ extension DHTNode {
         }
         let memberSet = Set(existing)
         var targets: [(NodeID, PeerAddress)] = existing.compactMap { id in dialAddress(of: id).map { (id, $0) } }
-        let slots = ReplicationConstants.hardCap - replication.withLock { $0[rk]?.members.count ?? 0 }
+        // A full set still takes nodes closer than its farthest member: they displace the
+        // farthest ones when `store` trims the set back to its cap. Otherwise a set filled on
+        // one side of a partition would never reach the nodes closest to its key once the
+        // network is whole again (docs/protocol.md, "Partitions").
         var added = 0
-        for (id, addr) in found where added < slots {
+        for (id, addr) in found where added < ReplicationConstants.hardCap {
             guard id != nodeID, !memberSet.contains(id), peerAllowContact(id), peerHealth(id) != .bad,
                   !isHairpin(addr) else { continue }
             if let far = farthest, id.distance(to: rk.storeKey) >= far.distance(to: rk.storeKey) { continue }

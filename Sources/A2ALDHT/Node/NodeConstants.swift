@@ -21,6 +21,8 @@ public enum NodeConstants {
     public static let bootstrapPingAttemptTimeout: Duration = .seconds(1)
     /// NAT echo limit: 3 echoes per source IP per 10 s window.
     public static let natEchoLimit = 3
+    /// Peers behind our own NAT remembered for `sameNATPeers()`.
+    public static let sameNATPeersKept = 64
     public static let natEchoWindow: Duration = .seconds(10)
     /// Inbound datagrams per source IP: sustained rate and burst (design.md deviation 7).
     public static let inboundRatePerIP: Double = 400

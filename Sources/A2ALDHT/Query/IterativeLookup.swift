@@ -96,8 +96,11 @@ struct IterativeLookup {
     /// Adds a candidate once, if we can dial it and it is not us or a hairpin address.
     private mutating func admit(_ id: NodeID, info: NodeInfo?, endpoint: WireEndpoint?) {
         guard id != node.nodeID, candidates[id] == nil else { return }
-        guard let address = node.dialAddress(of: id) ?? endpoint.map({ PeerAddress.udp($0) }),
-              !node.isHairpin(address) else { return }
+        guard let address = node.dialAddress(of: id) ?? endpoint.map({ PeerAddress.udp($0) }) else { return }
+        if node.isHairpin(address) {
+            node.noteSameNATPeer(id)
+            return
+        }
         let bad = node.peerHealth(id) == .bad
         candidates[id] = Candidate(id: id, info: info, address: address, bad: bad, state: .pending)
         let d = id.distance(to: target)

@@ -1488,6 +1488,35 @@ public enum OpenRPCDocument {
                 }
               ]
             },
+            "nat_type": {
+              "description": "The NAT classification (docs/protocol.md, \"NAT classification\"): `unknown` until there is evidence, `public` (no NAT), `full_cone`, `filtered` (restricted or port-restricted), `symmetric`.",
+              "type": "string",
+              "enum": [
+                "unknown",
+                "public",
+                "full_cone",
+                "filtered",
+                "symmetric"
+              ]
+            },
+            "nat_type_code": {
+              "description": "The classification as an endpoint record's `nat_type`: unknown 0, public and full_cone 1, filtered 3, symmetric 4.",
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                3,
+                4
+              ]
+            },
+            "same_nat_peers": {
+              "description": "Node ids of peers met at our own public IP on another port: behind the same NAT (hairpin, docs/protocol.md), most recent first, at most 64.",
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/hex32"
+              },
+              "maxItems": 64
+            },
             "routing_table_size": {
               "$ref": "#/components/schemas/count",
               "description": "Entries in the routing table."
@@ -1522,6 +1551,9 @@ public enum OpenRPCDocument {
             "data_dir",
             "passive",
             "public_addr",
+            "nat_type",
+            "nat_type_code",
+            "same_nat_peers",
             "routing_table_size",
             "good_peers",
             "network_size",
@@ -1559,6 +1591,9 @@ public enum OpenRPCDocument {
               "data_dir": "/var/lib/a2al",
               "passive": false,
               "public_addr": "203.0.113.7:4121",
+              "nat_type": "full_cone",
+              "nat_type_code": 1,
+              "same_nat_peers": [],
               "routing_table_size": 57,
               "good_peers": 49,
               "network_size": 1200,
@@ -3043,27 +3078,41 @@ public enum OpenRPCDocument {
         },
         {
           "name": "endpoints",
-          "description": "Endpoints, `quic://HOST:PORT` URLs.",
+          "description": "Endpoints, `quic://HOST:PORT` URLs; or `\"auto\"`: the daemon publishes `udp://` its public address (its socket's own address when there is no NAT; none while unknown or behind a symmetric NAT) and republishes, with a new seq, when that changes.",
           "required": true,
           "schema": {
-            "description": "Endpoints, `quic://HOST:PORT` URLs.",
-            "type": "array",
-            "items": {
-              "type": "string",
-              "maxLength": 1024
-            },
-            "maxItems": 32
+            "description": "Endpoints, `quic://HOST:PORT` URLs; or `\"auto\"`: the daemon publishes `udp://` its public address (its socket's own address when there is no NAT; none while unknown or behind a symmetric NAT) and republishes, with a new seq, when that changes.",
+            "anyOf": [
+              {
+                "type": "array",
+                "items": {
+                  "type": "string",
+                  "maxLength": 1024
+                },
+                "maxItems": 32
+              },
+              {
+                "const": "auto"
+              }
+            ]
           }
         },
         {
           "name": "nat_type",
-          "description": "0 unknown, 1 full cone, 2 restricted, 3 port-restricted, 4 symmetric.",
+          "description": "0 unknown, 1 full cone, 2 restricted, 3 port-restricted, 4 symmetric; or `\"auto\"`: the daemon's own NAT classification (node.info `nat_type_code`), republished when it changes.",
           "required": false,
           "schema": {
-            "description": "0 unknown, 1 full cone, 2 restricted, 3 port-restricted, 4 symmetric.",
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 4,
+            "description": "0 unknown, 1 full cone, 2 restricted, 3 port-restricted, 4 symmetric; or `\"auto\"`: the daemon's own NAT classification (node.info `nat_type_code`), republished when it changes.",
+            "anyOf": [
+              {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 4
+              },
+              {
+                "const": "auto"
+              }
+            ],
             "default": 0
           }
         },
@@ -5437,6 +5486,7 @@ public enum OpenRPCDocument {
         "enum": [
           "observed_addr",
           "public_addr",
+          "nat_type",
           "peer_health",
           "record_stored",
           "record_pushed",
@@ -6285,6 +6335,17 @@ public enum OpenRPCDocument {
           "cursor"
         ],
         "additionalProperties": false
+      },
+      "nat_class": {
+        "description": "A NAT classification (docs/protocol.md, \"NAT classification\").",
+        "type": "string",
+        "enum": [
+          "unknown",
+          "public",
+          "full_cone",
+          "filtered",
+          "symmetric"
+        ]
       }
     }
   },
@@ -6342,6 +6403,118 @@ public enum OpenRPCDocument {
               "data": "aGkgYm9i",
               "sent_at": 1764160000,
               "expires_at": 1764163605
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "nat_type",
+      "description": "The NAT classification changed (docs/protocol.md, \"NAT classification\").",
+      "result": {
+        "name": "result",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "old": {
+              "description": "The previous class.",
+              "$ref": "#/components/schemas/nat_class"
+            },
+            "new": {
+              "description": "The new class.",
+              "$ref": "#/components/schemas/nat_class"
+            },
+            "code": {
+              "description": "The new class as an endpoint record's `nat_type` (unknown 0, public and full_cone 1, filtered 3, symmetric 4).",
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                3,
+                4
+              ]
+            },
+            "public_addr": {
+              "description": "The outside address reporters agree on, null when there is none (unknown, symmetric).",
+              "anyOf": [
+                {
+                  "$ref": "#/components/schemas/ip_port"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "evidence": {
+              "description": "What the verdict rests on.",
+              "type": "object",
+              "properties": {
+                "reporters": {
+                  "description": "Recent reporters at the newest outside IP.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "distinct_ports": {
+                  "description": "Distinct ports those reporters saw.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "agreeing": {
+                  "description": "Reporters agreeing on the most reported port.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "cold_echoes": {
+                  "description": "Cold-inbound probes of the current address whose echo reached us.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "cold_failures": {
+                  "description": "Cold-inbound probes whose echo never came from a prober shown alive.",
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "carried_over": {
+                  "description": "True when the filtering verdict comes from probes of an earlier address, not yet repeated.",
+                  "type": "boolean"
+                }
+              },
+              "required": [
+                "reporters",
+                "distinct_ports",
+                "agreeing",
+                "cold_echoes",
+                "cold_failures",
+                "carried_over"
+              ],
+              "additionalProperties": false
+            }
+          },
+          "required": [
+            "old",
+            "new",
+            "code",
+            "public_addr",
+            "evidence"
+          ],
+          "additionalProperties": false
+        }
+      },
+      "examples": [
+        {
+          "name": "nat_type example 1",
+          "value": {
+            "old": "unknown",
+            "new": "filtered",
+            "code": 3,
+            "public_addr": "203.0.113.201:4121",
+            "evidence": {
+              "reporters": 4,
+              "distinct_ports": 1,
+              "agreeing": 4,
+              "cold_echoes": 0,
+              "cold_failures": 2,
+              "carried_over": false
             }
           }
         }

@@ -18,6 +18,10 @@ public struct DaemonStatus: Sendable {
     public var rpcSubscriptions: @Sendable () -> Int
     /// Live watches over all connections (docs/jsonrpc.md, "Watches").
     public var rpcWatches: @Sendable () -> Int
+    /// The NAT classification now (docs/protocol.md, "NAT classification").
+    public var nat: @Sendable () -> NATClassifier.Verdict = {
+        NATClassifier.Verdict(natClass: .unknown, publicAddress: nil, evidence: .init())
+    }
 
     public init(version: String, startedAt: UInt64, socketPath: @escaping @Sendable () -> String, dataDir: String,
                 listenAddrs: @escaping @Sendable () -> [String], agentCount: @escaping @Sendable () -> Int,

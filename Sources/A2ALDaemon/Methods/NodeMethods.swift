@@ -52,6 +52,10 @@ public enum NodeMethods {
             "data_dir": .string(status.dataDir),
             "passive": .bool(node.isPassiveRouting),
             "public_addr": .optional(observed.publicAddress),
+            "nat_type": .string(status.nat().natClass.name),
+            "nat_type_code": .integer(status.nat().natClass.code),
+            // Peers met at our public IP on another port: behind our NAT (docs/protocol.md, hairpin).
+            "same_nat_peers": .strings(node.sameNATPeers().map(\.description)),
             "routing_table_size": .integer(node.routingTableSize),
             "good_peers": .integer(good),
             "network_size": .integer(node.estimatedNetworkSize()),

@@ -75,11 +75,22 @@ public final class ObservedAddressTracker: Sendable {
 
     /// The address with the most recent reporters, if it has enough of them. Ties keep the
     /// current public address, else go to the address reported most recently.
+    ///
+    /// Except when the address moved (a NAT's outside address changed): once a quorum of
+    /// reporters agree on an address at another IP and nobody has confirmed the current one since, the
+    /// new address wins, however many older reports still name the old one — those reporters
+    /// simply have not heard from us since (docs/protocol.md, "NAT classification").
     private static func consensus(_ s: State, now: UInt64) -> (String, Int)? {
+        if let moved = movedAddress(s, now: now) { return moved }
         var votes: [String: (count: Int, latest: UInt64)] = [:]
         for r in s.reports.values where isRecent(r.at, now: now) {
             let v = votes[r.observed] ?? (0, 0)
             votes[r.observed] = (v.count + 1, max(v.latest, r.at))
+        }
+        // An address nobody reported since the current one was last confirmed is the past
+        // (the address we moved away from), not a rival.
+        if let current = s.publicAddress, let confirmed = votes[current]?.latest {
+            votes = votes.filter { $0.key == current || $0.value.latest > confirmed }
         }
         let best = votes.max { a, b in
             if a.value.count != b.value.count { return a.value.count < b.value.count }
@@ -90,6 +101,25 @@ public final class ObservedAddressTracker: Sendable {
         guard let best else { return nil }
         let needed = s.sawSeveralReporters ? quorum : 1
         return best.value.count >= needed ? (best.key, best.value.count) : nil
+    }
+
+    /// The address a quorum reported after the current one was last confirmed, if any.
+    private static func movedAddress(_ s: State, now: UInt64) -> (String, Int)? {
+        guard s.sawSeveralReporters, let current = s.publicAddress else { return nil }
+        let recent = s.reports.values.filter { isRecent($0.at, now: now) }
+        let confirmed = recent.filter { $0.observed == current }.map(\.at).max() ?? 0
+        // Only a move to another IP: a NAT that only changed our port for some peers (a Linux
+        // NAT does when the 4-tuple is taken) has not moved us.
+        let currentIP = hostPart(current)
+        var votes: [String: Int] = [:]
+        for r in recent where r.at > confirmed && hostPart(r.observed) != currentIP { votes[r.observed, default: 0] += 1 }
+        guard let best = votes.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+              best.value >= quorum else { return nil }
+        return (best.key, best.value)
+    }
+
+    private static func hostPart(_ address: String) -> Substring {
+        address.lastIndex(of: ":").map { address[..<$0] } ?? Substring(address)
     }
 
     private static func isRecent(_ at: UInt64, now: UInt64) -> Bool {

@@ -17,10 +17,15 @@ extension PublishMethods {
     static let maxCustomBytes = 1024
 
     static func endpointFields(_ p: RPCParams) throws(RPCError) -> PublicationFields {
-        guard let endpoints = try p.stringArray("endpoints", maxCount: maxEndpoints, maxLength: maxEndpointLength) else {
-            throw p.invalid("endpoints", "required array of endpoint URLs (e.g. \"quic://203.0.113.7:4001\") is missing; give [] for none")
+        // "auto": the daemon's public address and NAT class, kept current (Publisher+NAT.swift).
+        let endpointsAuto = p.raw("endpoints") == .string("auto")
+        let natTypeAuto = p.raw("nat_type") == .string("auto")
+        let endpoints = endpointsAuto ? []
+            : try p.stringArray("endpoints", maxCount: maxEndpoints, maxLength: maxEndpointLength)
+        guard let endpoints else {
+            throw p.invalid("endpoints", "required array of endpoint URLs (e.g. \"quic://203.0.113.7:4001\") or \"auto\" is missing; give [] for none")
         }
-        let natType = try p.int("nat_type", in: 0...Int64(EndpointPayload.maxNATType), default: 0)
+        let natType = natTypeAuto ? 0 : try p.int("nat_type", in: 0...Int64(EndpointPayload.maxNATType), default: 0)
         var signal = try p.optionalString("signal") ?? ""
         guard signal.utf8.count <= EndpointPayload.maxSignalLength else {
             throw p.invalid("signal", "longer than \(EndpointPayload.maxSignalLength) bytes")
@@ -37,7 +42,8 @@ extension PublishMethods {
             }
         }
         return .endpoint(EndpointFields(endpoints: endpoints, natType: UInt8(natType), signal: signal, turns: turns,
-                                        signals: signals))
+                                        signals: signals, endpointsAuto: endpointsAuto ? true : nil,
+                                        natTypeAuto: natTypeAuto ? true : nil))
     }
 
     static func topicFields(_ p: RPCParams) throws(RPCError) -> PublicationFields {

@@ -11,18 +11,29 @@ public struct EndpointFields: Codable, Sendable, Equatable {
     public var signal: String
     public var turns: [String]
     public var signals: [String]
+    /// `"endpoints": "auto"`: the daemon fills in its public address and keeps it current
+    /// (docs/jsonrpc.md, publish.endpoint); nil in files written before it existed.
+    public var endpointsAuto: Bool?
+    /// `"nat_type": "auto"`: the daemon's NAT classification.
+    public var natTypeAuto: Bool?
 
     public init(endpoints: [String], natType: UInt8 = 0, signal: String = "", turns: [String] = [],
-                signals: [String] = []) {
+                signals: [String] = [], endpointsAuto: Bool? = nil, natTypeAuto: Bool? = nil) {
         self.endpoints = endpoints
         self.natType = natType
         self.signal = signal
         self.turns = turns
         self.signals = signals
+        self.endpointsAuto = endpointsAuto
+        self.natTypeAuto = natTypeAuto
     }
+
+    /// True when part of the record is the daemon's to keep current.
+    public var followsNAT: Bool { endpointsAuto == true || natTypeAuto == true }
 
     enum CodingKeys: String, CodingKey {
         case endpoints, natType = "nat_type", signal, turns, signals
+        case endpointsAuto = "endpoints_auto", natTypeAuto = "nat_type_auto"
     }
 }
 

@@ -21,7 +21,7 @@ extension Publisher {
     }
 
     /// The agent's key and the rebuilt content of a stored publication.
-    func material(of p: Publication) throws(PublisherError) -> (PublicationContent, Ed25519.KeyPair) {
+    func material(of p: Publication, auto: AutoEndpointValues) throws(PublisherError) -> (PublicationContent, Ed25519.KeyPair) {
         guard let agent = try? Address(text: p.agent) else {
             throw .damagedPublication(id: p.id, reason: "agent \"\(p.agent)\" is not an address")
         }
@@ -29,7 +29,7 @@ extension Publisher {
             throw .damagedPublication(id: p.id, reason: "the \(p.kind.rawValue) fields are missing")
         }
         guard let keyPair = agents.privateKey(for: agent) else { throw .unknownAgent(p.agent) }
-        let content = try PublicationContent(fields, agent: agent)
+        let content = try PublicationContent(fields.resolved(auto), agent: agent)
         guard content.key.description == p.key else {
             throw .damagedPublication(id: p.id, reason: "its key \(p.key) is not where the record belongs (\(content.key))")
         }
@@ -38,7 +38,7 @@ extension Publisher {
 
     /// Re-signs a stored publication with a higher seq and publishes it afresh.
     func republish(_ p: Publication, _ s: inout PublisherState) throws(PublisherError) {
-        let (content, keyPair) = try material(of: p)
+        let (content, keyPair) = try material(of: p, auto: s.auto)
         let record = try sign(content, for: p, with: keyPair, nowUnix: clock.unixSeconds(), &s)
         do throws(DataFileError) { try store.recordSeq(p.id, record.seq) } catch { throw .storage(error) }
         do throws(DHTError) { try node.publish(record, at: content.key, renew: renewer(p.id)) } catch { throw .node(error) }
@@ -61,7 +61,7 @@ extension Publisher {
     func renewed(_ id: String, nowUnix: UInt64) throws(PublisherError) -> SignedRecord {
         try state.withLock { s throws(PublisherError) -> SignedRecord in
             guard let p = store.get(id) else { throw .unknownPublication(id) }
-            let (content, keyPair) = try material(of: p)
+            let (content, keyPair) = try material(of: p, auto: s.auto)
             let record = try sign(content, for: p, with: keyPair, nowUnix: nowUnix, &s)
             do {
                 try store.recordSeq(id, record.seq)

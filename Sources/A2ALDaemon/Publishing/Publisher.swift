@@ -58,7 +58,7 @@ public final class Publisher: Sendable {
     public func publish(agent: Address, _ fields: PublicationFields, ttlSeconds: UInt32) throws(PublisherError) -> PublishedRecord {
         try state.withLock { s throws(PublisherError) -> PublishedRecord in
             guard let keyPair = agents.privateKey(for: agent) else { throw .unknownAgent(agent.text) }
-            let content = try PublicationContent(fields, agent: agent)
+            let content = try PublicationContent(fields.resolved(s.auto), agent: agent)
             let existing = store.find(kind: fields.kind, agent: agent.text, key: content.key.description,
                                       recType: fields.customType)
             var p = existing ?? Publication(id: PublicationStore.newID(), kind: fields.kind, agent: agent.text,

@@ -9,6 +9,8 @@ struct PublisherState: Sendable {
     var lastIssuedSeq: UInt64
     /// The record each publication has out now, by publication id.
     var live: [String: LiveRecord] = [:]
+    /// What auto endpoint publications carry now (`Publisher+NAT.swift`).
+    var auto = AutoEndpointValues.none
 
     /// A seq above `previous` (the publication's last), above anything issued before, and at
     /// least the signing time in Unix nanoseconds, which is how the reference numbers its

@@ -68,24 +68,30 @@ public final class Daemon: Sendable {
             let cache = try openPeerCache(dir.peerCachePath, capacity: config.peerCacheSize, logger: logger)
 
             let (host, port) = try listenAddress(config.listen)
-            let transport: UDPTransport
+            let udp: UDPTransport
             do {
-                transport = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
+                udp = try await UDPTransport.bind(host: host, port: port, group: group, logger: logger)
             } catch {
                 throw DaemonError("cannot listen on UDP \(config.listen): \(ListenFailure.reason(error))")
             }
             let hub = EventHub(eventNames: NodeEventBridge.eventNames)
-            TransportEventBridge.connect(transport, hub: hub)
+            TransportEventBridge.connect(udp, hub: hub)
             let observed = ObservedAddressTracker()
             // Only with `metrics` set: otherwise nothing records latencies or calls (docs/metrics.md).
             let recorder = config.metrics == nil ? nil : MetricsRecorder()
             let clock = SystemClock()
+            // The node sends through a log of destinations the NAT prober consults.
+            let transport = SendLogTransport(udp, clock: clock)
+            let natRef = Mutex<NATWatcher?>(nil)
+            let healer = PartitionHealer(clock: clock)
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
             let watchesRef = Mutex<WatchRegistry?>(nil)
             let node = try DHTNode(config: .init(
                 transport: transport, keyStore: keyStore, clock: clock,
-                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, pushed: { key, record, from in
+                events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, classify: { reporter, endpoint in
+                    natRef.withLock { $0 }?.observed(endpoint, by: reporter)
+                }, recovered: { healer.peerRecovered() }, pushed: { key, record, from in
                     watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
                 }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
@@ -94,6 +100,8 @@ public final class Daemon: Sendable {
             try await node.start()
             cleanup.append { await node.close() }
             node.setPassiveRouting(config.passive)
+            let nat = NATWatcher(node: node, hub: hub, clock: clock)
+            natRef.withLock { $0 = nat }
 
             let publisher = Publisher(node: node, agents: agents, store: publications, logger: logger)
             // Before anything is republished: no orphan survives a restart (docs/jsonrpc.md,
@@ -108,12 +116,13 @@ public final class Daemon: Sendable {
             // the method table that holds the status: the closure reads it once it exists.
             let serviceRef = Mutex<RPCService?>(nil)
             let socketRef = Mutex<String>(config.socketPath)
-            let status = DaemonStatus(
+            var status = DaemonStatus(
                 version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: { socketRef.withLock { $0 } },
                 dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
                 agentCount: { agents.count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
                 rpcSubscriptions: { hub.subscriptionCount }, rpcWatches: { watches.count })
+            status.nat = { nat.classifier.verdict }
             let service = RPCService(
                 router: MethodTable.build(node: node, observed: observed, status: status, agents: agents, publisher: publisher,
                                           watches: watches, mailbox: mailbox),
@@ -170,6 +179,13 @@ public final class Daemon: Sendable {
                                 metricsHTTP: metricsHTTP, peerCache: keeper,
                                 background: background, watches: watches)
             daemon.startBackgroundWork(publisher: publisher)
+            background.spawn {
+                await healer.run(node: node) {
+                    logger.info("the network looks healed (peers back, or many new good peers); renewing replica sets")
+                }
+            }
+            daemon.startNATWork(nat: nat, publisher: publisher,
+                                prober: NATProber(node: node, clock: clock, sendLog: transport, group: group, logger: logger))
             logger.info("a2ald started", metadata: [
                 "address": "\(node.address)", "udp": "\(node.localAddress)", "socket": "\(socket.path)",
                 "data_dir": "\(dir.path)",

@@ -9,12 +9,17 @@ import A2ALRPC
 enum NodeEventBridge {
     /// Every event a client can subscribe to: the node's own, the socket's
     /// (`TransportEventBridge`), and those of watches (docs/jsonrpc.md, "Watches").
-    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName]
+    static let eventNames = ["observed_addr", "public_addr", "peer_health", "record_stored", TransportEventBridge.eventName,
+                             NATWatcher.eventName]
         + WatchAnnouncer.eventNames
 
     /// `pushed` receives the node's verified pushes for watched keys (`WatchRegistry.pushed`),
     /// which turns the new ones into `record_pushed` / `mailbox_received` events.
+    /// `classify` receives every valid report too, for the NAT classification (`NATWatcher`);
+    /// `recovered` hears of each peer going from bad back to good (`PartitionHealer`).
     static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock,
+                       classify: @escaping @Sendable (NodeID, WireEndpoint) -> Void = { _, _ in },
+                       recovered: @escaping @Sendable () -> Void = {},
                        pushed: @escaping @Sendable (NodeID, SignedRecord, NodeID) -> Void) -> NodeEvents {
         NodeEvents(
             observedAddress: { reporter, wire in
@@ -31,8 +36,11 @@ enum NodeEventBridge {
                         "old": .optional(change.old), "new": .string(change.new), "agreeing": .integer(change.agreeing),
                     ])
                 }
+                // After public_addr, so a subscriber sees the address move before the class.
+                if let endpoint = WireEndpoint(wire: wire) { classify(reporter, endpoint) }
             },
             peerHealthChanged: { t in
+                if t.old == .bad && t.new == .good { recovered() }
                 guard hub.hasSubscribers("peer_health") else { return }
                 hub.publish("peer_health", [
                     "node_id": .string(t.id.description), "old": .string(healthName(t.old)), "new": .string(healthName(t.new)),

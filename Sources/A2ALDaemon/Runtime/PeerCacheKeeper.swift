@@ -3,7 +3,8 @@ import A2ALDHT
 import A2ALProtocol
 
 /// Keeps `peers.json` current so a restarted daemon rejoins through peers it knew, without
-/// depending on configured seeds. Saved every few minutes and once more at shutdown.
+/// depending on configured seeds. Saved soon after the table first holds a few verified peers,
+/// when they change noticeably, every few minutes anyway (`PeerCacheSchedule`) and at shutdown.
 struct PeerCacheKeeper: Sendable {
     static let saveInterval: Duration = .seconds(300)
     /// Cached peers tried at start-up; a handful answering is enough to rejoin.

@@ -361,7 +361,8 @@ import Testing
             #expect(line?.contains(", required)") == required.contains(name), "\(name): \(line ?? "-")")
         }
         #expect(lines.contains { $0.hasPrefix("  nat_type (") && $0.contains("[default 0]") }, "\(run)")
-        #expect(lines.contains { $0.hasPrefix("  endpoints (array of string") }, "\(run)")
+        // An array of URLs or "auto" (docs/jsonrpc.md, publish.endpoint).
+        #expect(lines.contains { $0.hasPrefix("  endpoints (array | string") }, "\(run)")
         #expect(lines.contains { $0.hasPrefix("  -32001  ") }, "\(run)")
 
         let none = try await Self.cli(daemon, ["node.info", "-h"])

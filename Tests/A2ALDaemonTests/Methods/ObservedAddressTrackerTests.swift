@@ -39,14 +39,29 @@ import Testing
         #expect(t.report(reporter: c, wire: try wire("198.51.100.9:4000"), now: 1004)?.change == nil)
     }
 
-    @Test func tiesKeepTheCurrentAddress() throws {
+    @Test func tiesKeepTheCurrentAddressWhileItIsStillConfirmed() throws {
         let t = ObservedAddressTracker()
         _ = t.report(reporter: a, wire: try wire("203.0.113.5:4000"), now: 10)
         _ = t.report(reporter: b, wire: try wire("203.0.113.5:4000"), now: 11)
         let d = NodeID.random()
         _ = t.report(reporter: c, wire: try wire("198.51.100.1:4000"), now: 12)
-        let tie = t.report(reporter: d, wire: try wire("198.51.100.1:4000"), now: 13)
+        _ = t.report(reporter: a, wire: try wire("203.0.113.5:4000"), now: 13)
+        let tie = t.report(reporter: d, wire: try wire("198.51.100.1:4000"), now: 14)
         #expect(tie?.change == nil && t.publicAddress == "203.0.113.5:4000")
+    }
+
+    @Test func aMovedAddressWinsOnceAQuorumReportsItAfterTheLastConfirmation() throws {
+        // A NAT's outside address changed: the peers that reported the old one have not heard
+        // from us since, and two that did agree on the new one.
+        let t = ObservedAddressTracker()
+        for i in 0..<5 { _ = t.report(reporter: NodeID.random(), wire: try wire("203.0.113.5:4000"), now: UInt64(10 + i)) }
+        #expect(t.report(reporter: a, wire: try wire("203.0.113.9:4000"), now: 20)?.change == nil)
+        let moved = t.report(reporter: b, wire: try wire("203.0.113.9:4000"), now: 21)
+        #expect(moved?.change?.old == "203.0.113.5:4000" && moved?.change?.new == "203.0.113.9:4000")
+        #expect(moved?.change?.agreeing == 2 && t.publicAddress == "203.0.113.9:4000")
+        // The old address does not come back while its reports are only the old ones.
+        #expect(t.report(reporter: c, wire: try wire("203.0.113.9:4000"), now: 22)?.change == nil)
+        #expect(t.publicAddress == "203.0.113.9:4000")
     }
 
     @Test func oldReportsStopCounting() throws {

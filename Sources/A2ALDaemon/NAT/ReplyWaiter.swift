@@ -1,0 +1,38 @@
+import A2ALDHT
+import A2ALProtocol
+import Synchronization
+
+/// Waits for the first datagram from one endpoint on the prober's ephemeral socket: the answer
+/// to a PING sent from that socket shows the stranger alive without our main socket sending to
+/// it (which would open the NAT's filter, and on a port-restricted Linux NAT move our main
+/// mapping to another port: the unanswered echo holds the 4-tuple).
+final class ReplyWaiter: Sendable {
+    private let waiters = Mutex<[WireEndpoint: CheckedContinuation<Bool, Never>]>([:])
+
+    /// The socket's receive handler.
+    func received(from source: PeerAddress) {
+        guard let e = source.udp else { return }
+        let key = WireEndpoint(ip: e.ip.normalized, port: e.port)
+        waiters.withLock { $0.removeValue(forKey: key) }?.resume(returning: true)
+    }
+
+    /// True when a datagram from `endpoint` arrives within `timeout` after `send` ran.
+    func await(from endpoint: WireEndpoint, timeout: Duration, clock: any NodeClock,
+               send: @Sendable () throws -> Void) async -> Bool {
+        let key = WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port)
+        let deadline = clock.now() + timeout
+        let timer = Task { [weak self] in
+            do { try await clock.sleep(until: deadline) } catch { return }
+            self?.waiters.withLock { $0.removeValue(forKey: key) }?.resume(returning: false)
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let previous = waiters.withLock { w in
+                defer { w[key] = c }
+                return w[key]
+            }
+            previous?.resume(returning: false)
+            do { try send() } catch { waiters.withLock { $0.removeValue(forKey: key) }?.resume(returning: false) }
+        }
+    }
+}
