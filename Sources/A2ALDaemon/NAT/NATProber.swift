@@ -42,7 +42,7 @@ struct NATProber: Sendable {
     func round(claimed: WireEndpoint) async -> [Outcome] {
         let candidates = await strangers(excluding: claimed.ip)
         guard !candidates.isEmpty else {
-            logger.info("nat probe: no stranger to probe through", metadata: ["claimed": "\(claimed)"])
+            logger.debug("nat probe: no stranger to probe through", metadata: ["claimed": "\(claimed)"])
             return []
         }
         let socket: UDPTransport
@@ -67,7 +67,9 @@ struct NATProber: Sendable {
         let outcomes = results.compactMap { $0 }
         let spoilt = results.count - outcomes.count
         await socket.close()
-        logger.info("nat probe round", metadata: [
+        // Rounds repeat every few seconds while the class is undecided: debug, not info. A change of
+        // class is what operators need, and Daemon+NAT logs that.
+        logger.debug("nat probe round", metadata: [
             "claimed": "\(claimed)", "strangers": "\(candidates.count)", "echoed": "\(outcomes.filter(\.echoed).count)",
             "silent_alive": "\(outcomes.filter { !$0.echoed && $0.alive }.count)",
             "silent_dead": "\(outcomes.filter { !$0.echoed && !$0.alive }.count)", "spoilt": "\(spoilt)",
