@@ -100,25 +100,13 @@ extension DHTNode {
         } catch {
             throw .encoding(error)
         }
-        let deadline = clock.now() + timeout
-        let timer = Task { [weak self] in
-            guard let self else { return }
-            do { try await self.clock.sleep(until: deadline) } catch { return }
-            self.state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
-        }
-        defer { timer.cancel() }
-        var failure: TransportError?
-        let echoed = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            state.withLock { $0.natWaiters[token] = c }
-            do throws(TransportError) {
+        do throws(TransportError) {
+            return try await waitForNATEcho(token: token, timeout: timeout) { () throws(TransportError) in
                 try transport.send(datagram, to: prober)
                 counters.sent(.natProbeReq)
-            } catch {
-                failure = error
-                state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
             }
+        } catch {
+            throw .transport(error)
         }
-        if let failure { throw .transport(failure) }
-        return echoed
     }
 }

@@ -71,6 +71,13 @@ extension DHTNode {
     /// test); it runs once the waiter is registered, so an early echo is not missed. False on
     /// timeout, when `send` throws, or when the node closes.
     public func awaitNATEcho(token: [UInt8], timeout: Duration, send: @Sendable () throws -> Void) async -> Bool {
+        (try? await waitForNATEcho(token: token, timeout: timeout, send: send)) ?? false
+    }
+
+    /// The one waiter behind `awaitNATEcho` and `natProbe`: registers for `token` (an earlier
+    /// waiter for it gets false), then sends, then waits until the echo, the timeout or the
+    /// node's close. A throwing `send` unregisters and rethrows.
+    func waitForNATEcho<E: Error>(token: [UInt8], timeout: Duration, send: () throws(E) -> Void) async throws(E) -> Bool {
         if isClosed { return false }
         let deadline = clock.now() + timeout
         let timer = Task { [weak self] in
@@ -79,17 +86,21 @@ extension DHTNode {
             self.state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
         }
         defer { timer.cancel() }
-        return await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+        var failure: E?
+        let echoed = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
             let previous = state.withLock { s in
                 defer { s.natWaiters[token] = c }
                 return s.natWaiters[token]
             }
             previous?.resume(returning: false)
-            do {
+            do throws(E) {
                 try send()
             } catch {
+                failure = error
                 state.withLock { $0.natWaiters.removeValue(forKey: token) }?.resume(returning: false)
             }
         }
+        if let failure { throw failure }
+        return echoed
     }
 }
