@@ -116,7 +116,7 @@ class Daemon:
     def start(self, timeout: float = 60) -> None:
         args = ["ip", "netns", "exec", self.topo.ns(self.host), self.binary,
                 "--data-dir", str(self.dir / "data"), "--socket", self.socket,
-                "--listen", f"0.0.0.0:{UDP_PORT}", "--log-level", "info", *self.extra_args]
+                "--listen", f"0.0.0.0:{UDP_PORT}", "--log-level", os.environ.get("TESTBED_LOG_LEVEL", "info"), *self.extra_args]
         if self.bootstrap:
             args += ["--bootstrap", ",".join(self.bootstrap)]
         self.starts += 1

@@ -40,18 +40,19 @@ struct NATProber: Sendable {
     /// Probes up to `probesPerRound` strangers for `claimed`; outcomes of probes that stayed
     /// cold throughout.
     func round(claimed: WireEndpoint) async -> [Outcome] {
-        let candidates = await strangers(excluding: claimed.ip)
-        guard !candidates.isEmpty else {
-            logger.debug("nat probe: no stranger to probe through", metadata: ["claimed": "\(claimed)"])
-            return []
-        }
         let socket: UDPTransport
         let replies = ReplyWaiter()
         do {
             socket = try await UDPTransport.bind(host: Self.bindHost(node.localAddress), port: 0, group: group)
-            try await socket.start { _, from in replies.received(from: from) }
+            try await socket.start { datagram, from in replies.received(datagram, from: from) }
         } catch {
             logger.warning("nat probe: no ephemeral socket", metadata: ["err": "\(error)"])
+            return []
+        }
+        let candidates = await strangers(excluding: claimed.ip, via: socket, replies: replies)
+        guard !candidates.isEmpty else {
+            await socket.close()
+            logger.debug("nat probe: no stranger to probe through", metadata: ["claimed": "\(claimed)"])
             return []
         }
         // All at once: a stranger found as hearsay is soon dialled by the node's own routing
@@ -103,14 +104,18 @@ struct NATProber: Sendable {
         // Alive? Asked from the ephemeral socket, so our main mapping stays untouched.
         let alive = await replies.await(from: endpoint, timeout: Self.pingTimeout, clock: clock) {
             try socket.send(ping, to: .udp(endpoint))
-        }
+        } != nil
         logger.debug("nat probe: no echo", metadata: ["prober": "\(endpoint)", "alive": "\(alive)"])
         return Outcome(prober: id, echoed: false, alive: alive)
     }
 
     /// Peers whose IP our socket has not sent to lately: from the routing table, and from the
-    /// answer of one table peer to a FIND_NODE for a random target (hearsay we have not dialled).
-    private func strangers(excluding ownIP: IPAddress) async -> [(NodeID, WireEndpoint)] {
+    /// answers of table peers to a FIND_NODE for a random target. The FIND_NODE goes out from the
+    /// ephemeral socket under a throwaway identity, so the node does not learn those contacts
+    /// and dial them from our socket before they can be probed (in a small network it would,
+    /// within seconds).
+    private func strangers(excluding ownIP: IPAddress, via socket: UDPTransport,
+                           replies: ReplyWaiter) async -> [(NodeID, WireEndpoint)] {
         let now = clock.now()
         func cold(_ e: WireEndpoint) -> Bool {
             guard e.ip.normalized != ownIP.normalized, e.ip.isPublic else { return false }
@@ -122,20 +127,27 @@ struct NATProber: Sendable {
         for e in entries {
             if let ep = e.contact.endpoint, cold(ep) { found[e.contact.nodeID] = ep }
         }
-        let node = self.node
+        let clock = self.clock, ownID = node.nodeID
         let answers = await withTaskGroup(of: [NodeInfo].self) { group in
             for asked in entries.shuffled().prefix(Self.hearsaySources) {
                 guard let at = asked.contact.endpoint else { continue }
                 group.addTask {
-                    (try? await node.findNode(at: .udp(at), expectedID: asked.contact.nodeID,
-                                              lookingFor: .random(), timeout: .seconds(5))) ?? []
+                    let throwaway = Ed25519.KeyPair.generate()
+                    guard let request = try? Packet.encode(body: .findNode(FindNode(target: .random())),
+                                                           txID: Header.randomTxID(), signer: throwaway),
+                          let reply = await replies.await(from: at, timeout: .seconds(5), clock: clock, send: {
+                              try socket.send(request, to: .udp(at))
+                          }),
+                          let packet = try? Packet.decode(reply),
+                          case .findNodeResp(let resp) = packet.body else { return [] }
+                    return resp.nodes ?? []
                 }
             }
             var all: [NodeInfo] = []
             for await a in group { all += a }
             return all
         }
-        for info in answers where info.nodeID != node.nodeID && info.port != 0 {
+        for info in answers where info.nodeID != ownID && info.port != 0 {
             let ep = WireEndpoint(ip: info.ip.normalized, port: info.port)
             if cold(ep) { found[info.nodeID] = ep }
         }
