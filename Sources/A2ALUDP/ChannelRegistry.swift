@@ -47,6 +47,19 @@ public final class ChannelRegistry: Sendable {
         }
     }
 
+    /// Stops admitting, asks every open connection to finish what it is doing
+    /// (`ChannelShouldQuiesceEvent`), and closes those still open after `grace`. Returns once all
+    /// have closed. The one shutdown of the daemon's listeners (Unix socket, debug HTTP, metrics).
+    public func drain(grace: TimeAmount, on loop: any EventLoop) async {
+        let open = closeAll()
+        for child in open { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        let deadline = loop.scheduleTask(in: grace) {
+            for child in open { child.close(promise: nil) }
+        }
+        try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
+        deadline.cancel()
+    }
+
     /// Connections currently open.
     public var count: Int { state.withLock { $0.open.count } }
 }

@@ -14,8 +14,6 @@ final class DebugHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     static let payloadTooLargeBody = "request body too large\n"
     static let querySeparator: Character = "?"
-    /// Go's `rstAvoidanceDelay`: how long a closing connection drains the client's leftovers.
-    static let closeLinger: TimeAmount = .milliseconds(500)
 
     private let node: DHTNode
     private let maxBodyBytes: Int
@@ -86,17 +84,8 @@ final class DebugHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
         if close {
             let channel = context.channel
-            sent.futureResult.whenComplete { _ in Self.lingeringClose(channel) }
+            sent.futureResult.whenComplete { _ in HTTPLingeringClose.close(channel) }
         }
-    }
-
-    /// Closing with unread request bytes in the kernel buffer makes the kernel send RST, which
-    /// can destroy the response before the client reads it (an oversize body, a pipelined
-    /// request after `Connection: close`). So, like Go's `closeWriteAndWait`, send FIN first,
-    /// discard what still arrives, and close fully when the client does or after `closeLinger`.
-    static func lingeringClose(_ channel: any Channel) {
-        channel.close(mode: .output, promise: nil)
-        channel.eventLoop.scheduleTask(in: closeLinger) { channel.close(promise: nil) }
     }
 
     /// The read-idle timeout fired: the client is gone or stalling.

@@ -100,14 +100,7 @@ public final class DebugHTTPServer: Sendable {
     public func stop() async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? await serverChannel.close()
-        let open = connections.closeAll()
-        for child in open { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
-        let loop = serverChannel.eventLoop
-        let deadline = loop.scheduleTask(in: Self.shutdownGrace) {
-            for child in open { child.close(promise: nil) }
-        }
-        try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
-        deadline.cancel()
+        await connections.drain(grace: Self.shutdownGrace, on: serverChannel.eventLoop)
         try? await ownedGroup?.shutdownGracefully()
     }
 

@@ -1,3 +1,4 @@
+import A2ALUDP
 import NIOCore
 import NIOHTTP1
 
@@ -10,9 +11,6 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     static let path = "/metrics"
-    /// How long a closing connection drains what the client still sends, so our answer is
-    /// not destroyed by a reset (as `DebugHTTPHandler.closeLinger`).
-    static let closeLinger: TimeAmount = .milliseconds(500)
 
     private let render: @Sendable () -> [UInt8]
     private let maxBodyBytes: Int
@@ -91,10 +89,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
         if close {
             let channel = context.channel
-            sent.futureResult.whenComplete { _ in
-                channel.close(mode: .output, promise: nil)
-                channel.eventLoop.scheduleTask(in: Self.closeLinger) { channel.close(promise: nil) }
-            }
+            sent.futureResult.whenComplete { _ in HTTPLingeringClose.close(channel) }
         }
     }
 

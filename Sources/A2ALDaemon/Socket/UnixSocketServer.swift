@@ -154,15 +154,8 @@ public final class UnixSocketServer: Sendable {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? await serverChannel.close()
         removeSocketFile()
-        let open = connections.closeAll()
-        for child in open { child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
-        // Connections close themselves within closeGrace; this catches any not yet set up.
-        let loop = serverChannel.eventLoop
-        let deadline = loop.scheduleTask(in: Self.closeGrace + .seconds(1)) {
-            for child in open { child.close(promise: nil) }
-        }
-        try? await EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).get()
-        deadline.cancel()
+        // Connections close themselves within closeGrace; the extra second catches any not yet set up.
+        await connections.drain(grace: Self.closeGrace + .seconds(1), on: serverChannel.eventLoop)
     }
 
     /// Removes the file only while it is still the one we bound, never a successor's.
