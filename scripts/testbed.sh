@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 A2ALD="${A2ALD:-.build/debug/a2ald}"
 NODES="${TESTBED_NODES:-20}"
 SPLIT="${TESTBED_SPLIT_SECONDS:-20}"
+# Debug logs by default: a scenario that misses its goal attaches the log lines that explain it
+# to its report entry (e.g. the NAT prober's rounds), which is all a CI run leaves behind.
+export TESTBED_LOG_LEVEL="${TESTBED_LOG_LEVEL:-debug}"
 if [[ ! -x "$A2ALD" ]]; then
   echo "testbed: no $A2ALD; build it first (swift build --product a2ald)" >&2
   exit 2

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from netns import NAT_KINDS, Topology
+from netns import NAT_KINDS, Topology, public_ip
 
 HERE = Path(__file__).resolve().parent
 PROBE = str(HERE / "udp_probe.py")
@@ -34,7 +34,7 @@ def main() -> int:
             r = topo.nat(f"r{i}", kind, i)
             topo.lan_host(f"h{i}", f"r{i}", 0)
             seen = json.loads(topo.exec(f"h{i}", sys.executable, PROBE, "ask", "4121",
-                                        "203.0.113.10:5000", "203.0.113.10:5001"))
+                                        f"{public_ip(0)}:5000", f"{public_ip(0)}:5001"))
             ports = [v.rsplit(":", 1)[1] for v in seen.values()]
             outside = int(ports[0])
 

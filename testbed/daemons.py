@@ -138,6 +138,16 @@ class Daemon:
     def connect(self) -> Connection:
         return Connection(self.socket)
 
+    def log_lines(self, *needles: str, last: int = 12) -> list[str]:
+        """The last `last` lines of the current log holding any of needles: what a failed
+        scenario attaches to its report, so a run elsewhere (CI) can be diagnosed from it."""
+        try:
+            text = (self.dir / f"a2ald.{self.starts}.log").read_text(errors="replace")
+        except OSError:
+            return []
+        hits = [line[:300] for line in text.splitlines() if any(n in line for n in needles)]
+        return hits[-last:]
+
     def call(self, method: str, params: dict | None = None) -> dict:
         conn = self.connect()
         try:

@@ -115,6 +115,8 @@ def nat_kinds(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, see
             "classified_after_s": None if took is None else round(took + (time.monotonic() - started) * 0, 1),
             "public_addr": info.get("public_addr"), "outside_ip": outside[name], "observed_ips": seen_ips,
             "ok": took is not None and address_ok,
+            **({} if took is not None and address_ok else
+               {"log": d.log_lines("nat probe", "nat classification", "bootstrap done")}),
         }
 
     with ThreadPoolExecutor(8) as pool:

@@ -3,7 +3,11 @@ between them emulated in user space by wan.py (delay, jitter and loss per link, 
 and NAT routers of four kinds built with nftables, each with a LAN bridge behind it.
 
 Address plan, inside the namespaces only (nothing is routed anywhere else):
-  internet segment  203.0.113.0/24: public hosts from .10, NAT routers' outsides from .200
+  internet segment  198.18.0.0/15 (RFC 2544's benchmarking range, which a node treats as
+                    public): public host i at 198.18.(1 + i).10, NAT router j's outside at
+                    198.19.(1 + j).1 — each in a /24 of its own, as peers on the internet are;
+                    in one shared /24 a node's per-prefix routing limits (docs/security.md)
+                    would keep all but ten of them out of its table
   NAT LANs          100.64.N.0/24: router .1, hosts from .10 (shared address space, which a
                     node treats as not public, as it does an ISP's carrier-grade NAT)
 
@@ -23,7 +27,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NAT_KINDS = ("full-cone", "restricted", "port-restricted", "symmetric")
-INTERNET = "203.0.113"
+INTERNET_PREFIX = 15
+
+
+def public_ip(index: int) -> str:
+    """Public host `index`'s address, alone in its /24."""
+    if not 0 <= index < 250:
+        raise ValueError("public host index must be 0..249")
+    return f"198.18.{1 + index}.10"
+
+
+def nat_ip(index: int) -> str:
+    """NAT router `index`'s outside address, alone in its /24."""
+    if not 0 <= index < 250:
+        raise ValueError("NAT index must be 0..249")
+    return f"198.19.{1 + index}.1"
 
 
 def run(*args: str, input: str | None = None, check: bool = True) -> str:
@@ -143,7 +161,7 @@ class Topology:
     def _attach_wan(self, name: str, dev: str, ip: str, link: "Link") -> None:
         self._wan_ask({"op": "link", "name": name, "netns": f"/run/netns/{self.ns(name)}", "dev": dev,
                        "addr": ip, **link.fields()})
-        self.exec(name, "ip", "addr", "add", f"{ip}/24", "dev", dev)
+        self.exec(name, "ip", "addr", "add", f"{ip}/{INTERNET_PREFIX}", "dev", dev)
         self.exec(name, "ip", "link", "set", dev, "mtu", "1500", "up")
 
     def shape(self, name: str, link: "Link") -> None:
@@ -185,28 +203,26 @@ class Topology:
         self.exec(name, "ip", "link", "set", dev, "up")
 
     def public_host(self, name: str, index: int, link: Link = Link()) -> Host:
-        """A host on the internet segment at 203.0.113.(10 + index)."""
-        if not 0 <= index < 190:
-            raise ValueError("public host index must be 0..189")
-        ip = f"{INTERNET}.{10 + index}"
+        """A host on the internet segment at public_ip(index)."""
+        ip = public_ip(index)
         ns = self._new_ns(name)
         self._attach_wan(name, "eth0", ip, link)
         self.hosts[name] = Host(name, ns, ip, None)
         return self.hosts[name]
 
     def nat(self, name: str, kind: str, index: int, link: Link = Link()) -> Router:
-        """A NAT router with outside address 203.0.113.(200 + index) and LAN 100.64.index.0/24."""
+        """A NAT router with outside address nat_ip(index) and LAN 100.64.index.0/24."""
         if not 0 <= index < 50:
             raise ValueError("NAT index must be 0..49")
-        public_ip = f"{INTERNET}.{200 + index}"
+        outside = nat_ip(index)
         ns = self._new_ns(name)
-        self._attach_wan(name, "wan", public_ip, link)
+        self._attach_wan(name, "wan", outside, link)
         self.exec(name, "ip", "link", "add", "lan", "type", "bridge")
         self.exec(name, "ip", "link", "set", "lan", "up")
         self.exec(name, "ip", "addr", "add", f"100.64.{index}.1/24", "dev", "lan")
         self.exec(name, "sysctl", "-qw", "net.ipv4.ip_forward=1")
-        self.exec(name, "nft", "-f", "-", input=nat_rules(kind, public_ip))
-        self.routers[name] = Router(name, ns, kind, public_ip, index)
+        self.exec(name, "nft", "-f", "-", input=nat_rules(kind, outside))
+        self.routers[name] = Router(name, ns, kind, outside, index)
         return self.routers[name]
 
     def lan_host(self, name: str, router: str, index: int) -> Host:
@@ -224,11 +240,11 @@ class Topology:
         """The router's outside address changes (an ISP reassigning it); its mappings die with
         the old address, as on a real router. Returns the new address."""
         r = self.routers[router]
-        new_ip = f"{INTERNET}.{200 + new_index}"
+        new_ip = nat_ip(new_index)
         # Old address out first: deleting a primary address also drops the secondaries of its
         # subnet (promote_secondaries is off by default), which would leave the router without one.
-        self.exec(router, "ip", "addr", "del", f"{r.public_ip}/24", "dev", "wan")
-        self.exec(router, "ip", "addr", "add", f"{new_ip}/24", "dev", "wan")
+        self.exec(router, "ip", "addr", "del", f"{r.public_ip}/{INTERNET_PREFIX}", "dev", "wan")
+        self.exec(router, "ip", "addr", "add", f"{new_ip}/{INTERNET_PREFIX}", "dev", "wan")
         self.exec(router, "nft", "delete", "table", "ip", "tbnat")
         self.exec(router, "nft", "-f", "-", input=nat_rules(r.kind, new_ip))
         self.exec(router, "conntrack", "-F", check=False)

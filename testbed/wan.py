@@ -9,7 +9,7 @@ link's loss or a partition drops it. It stands in for `tc netem` and a bridge, s
 needs no qdisc module (some kernels are built without sch_netem).
 
 Control: one JSON command per line on stdin, one JSON answer per line on stdout:
-  {"op": "link", "name": N, "netns": PATH, "dev": "wan", "addr": "203.0.113.10",
+  {"op": "link", "name": N, "netns": PATH, "dev": "wan", "addr": "198.18.1.10",
    "delay_ms": 10, "jitter_ms": 2, "loss_pct": 5}     make a TUN in that namespace
   {"op": "readdr", "name": N, "addr": A}               the link now holds address A
   {"op": "shape", "name": N, "delay_ms", "jitter_ms", "loss_pct"}
