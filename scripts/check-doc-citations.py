@@ -31,7 +31,7 @@ CHAIN = re.compile(r"`?(?:,?\s*|\s+)(" + SECTION + r"(?:\s*(?:,|/|;|and|or)\s*" 
 QUOTED = re.compile(r'`?,?\s*["“]([^"”]+)(["”]?)')
 BARE = re.compile(SECTION)
 FOREIGN = re.compile(r"\b(?:RFC|BEP|EIP|BIP|IEEE|ISO|ITU|REQ)[-\s]?[\w.-]*\s*$")
-UNNAMED_SPEC = re.compile(r"\bspec\s+§")
+UNNAMED_SPEC = re.compile(r"\bspec\s+§|\bshared/(?:spec/)?[\w.-]+\.md")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*$")
 HEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
 COMMENT_PREFIX = re.compile(r"^\s*(?:///|//|#|\*|/\*\*?)\s*")
@@ -81,7 +81,7 @@ def check_line(root, citing, lineno, line, next_line, self_doc, carried, cache, 
     """Checks one line; returns the doc cited at its very end, for a "§" opening the next."""
     where = f"{citing.relative_to(root).as_posix()}:{lineno}"
     if UNNAMED_SPEC.search(line):
-        errors.append(f"{where}: cites an unnamed spec (\"spec §\"); cite a doc in docs/")
+        errors.append(f"{where}: cites an input spec (\"spec §\" or shared/); cite a doc in docs/")
     covered = []  # spans already checked as part of a doc citation
     for m in DOC.finditer(line):
         name = m.group(1)
