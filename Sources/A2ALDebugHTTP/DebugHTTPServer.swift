@@ -1,6 +1,6 @@
 import A2ALDHT
+import A2ALNIOSupport
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -32,19 +32,20 @@ public final class DebugHTTPServer: Sendable {
     /// Pending accepts in the kernel.
     static let listenBacklog: Int32 = 64
 
+    static let limits = HTTPListener.Limits(maxConnections: maxConnections, maxHeaderBytes: maxHeaderBytes,
+                                            maxRequestBodyBytes: maxRequestBodyBytes,
+                                            readIdleTimeout: readIdleTimeout, backlog: listenBacklog)
+
     /// The port actually bound (useful when started with port 0).
     public let localPort: Int
-    private let serverChannel: any Channel
-    private let connections: ChannelRegistry
+    private let listener: HTTPListener
     /// Shut down by `stop()` only when this server created it.
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let stopped = Atomic<Bool>(false)
 
-    private init(serverChannel: any Channel, localPort: Int, connections: ChannelRegistry,
-                 ownedGroup: MultiThreadedEventLoopGroup?) {
-        self.serverChannel = serverChannel
+    private init(listener: HTTPListener, localPort: Int, ownedGroup: MultiThreadedEventLoopGroup?) {
+        self.listener = listener
         self.localPort = localPort
-        self.connections = connections
         self.ownedGroup = ownedGroup
     }
 
@@ -53,62 +54,37 @@ public final class DebugHTTPServer: Sendable {
     public static func start(node: DHTNode, host: String = defaultHost, port: Int = defaultPort,
                              group: (any EventLoopGroup)? = nil) async throws -> DebugHTTPServer {
         let choice = EventLoopChoice(group)
-        let loops = choice.loops
-        let ownedGroup = choice.owned
-        let connections = ChannelRegistry(limit: maxConnections)
         do {
-            let channel = try await ServerBootstrap(group: loops)
-                .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
-                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { child in
-                    guard connections.admit(child) == .admitted else { return child.close() }
-                    return child.eventLoop.makeCompletedFuture {
-                        try configure(child.pipeline.syncOperations, node: node)
-                    }
-                }
-                .bind(host: host, port: port).get()
-            guard let boundPort = channel.localAddress?.port else {
-                try? await channel.close()
+            let listener = try await HTTPListener.start(host: host, port: port, group: choice.loops, limits: limits) {
+                method, path in DebugRoutes.page(method: method, path: path, node: node)
+            }
+            guard let boundPort = listener.localPort else {
+                await listener.stop(grace: .zero)
                 throw DebugHTTPServerError.noLocalAddress
             }
-            return DebugHTTPServer(serverChannel: channel, localPort: boundPort, connections: connections,
-                                   ownedGroup: ownedGroup)
+            return DebugHTTPServer(listener: listener, localPort: boundPort, ownedGroup: choice.owned)
         } catch {
-            try? await ownedGroup?.shutdownGracefully()
+            try? await choice.owned?.shutdownGracefully()
             throw error
         }
     }
 
-    private static func configure(_ pipeline: ChannelPipeline.SynchronousOperations, node: DHTNode) throws {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = maxHeaderBytes
-        limits.maxHeaderListSize = maxHeaderBytes
-        // First, so it sees raw reads and its idle event passes through the HTTP handlers.
-        try pipeline.addHandler(IdleStateHandler(readTimeout: readIdleTimeout))
-        try pipeline.configureHTTPServerPipeline(withErrorHandling: true,
-                                                 withEncoderConfiguration: .init(),
-                                                 withDecoderLimitConfiguration: limits)
-        try pipeline.addHandler(DebugHTTPHandler(node: node, maxBodyBytes: maxRequestBodyBytes))
-    }
-
     /// Connections being served now.
-    var openConnections: Int { connections.count }
+    var openConnections: Int { listener.openConnections }
 
     /// Stops accepting, lets in-flight requests finish (idle keep-alive connections close at
     /// once), cuts whatever is left after `shutdownGrace`, then releases an owned event loop
     /// group. Errors are ignored; later calls return at once.
     public func stop() async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? await serverChannel.close()
-        await connections.drain(grace: Self.shutdownGrace, on: serverChannel.eventLoop)
+        await listener.stop(grace: Self.shutdownGrace)
         try? await ownedGroup?.shutdownGracefully()
     }
 
     /// A server dropped without `stop()` still releases its socket and threads.
     deinit {
         guard !stopped.load(ordering: .acquiring) else { return }
-        serverChannel.close(promise: nil)
-        for child in connections.closeAll() { child.close(promise: nil) }
+        listener.abandon()
         ownedGroup?.shutdownGracefully { _ in }
     }
 }

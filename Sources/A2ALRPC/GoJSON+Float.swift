@@ -1,4 +1,4 @@
-extension DebugJSON {
+extension GoJSON {
     /// Go's `floatEncoder` switches from plain to exponent notation outside [1e-6, 1e21).
     static let goPlainFloatLowerBound = 1e-6
     static let goPlainFloatUpperBound = 1e21
@@ -9,7 +9,7 @@ extension DebugJSON {
     /// A finite double as Go's JSON encoder spells it: the shortest round-tripping digits (the
     /// same digits Swift's `description` picks), laid out as `strconv.FormatFloat(f, 'f' or 'e',
     /// -1, 64)`. So 1.0 → "1", 0.25 → "0.25", 1e16 → "10000000000000000", 1e-7 → "1e-7".
-    static func goFloat(_ d: Double) -> String {
+    public static func float(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == 0 { return d.sign == .minus ? "-0" : "0" }
         let (digits, point) = shortestDigits(abs(d))

@@ -1,78 +1,23 @@
-/// A minimal JSON value whose text is byte-for-byte what Go's `json.Encoder` with
-/// `SetIndent("", "  ")` writes (node.md §9.2), so the debug routes can be diffed against the
-/// reference node. Foundation's `JSONSerialization` is not used because it neither keeps key
-/// order nor escapes like Go.
-///
-/// Objects keep their keys in insertion order. Go rejects NaN and ±Inf; here they encode as
-/// `null` so a bad statistic can never make a debug page fail.
-public indirect enum DebugJSON: Sendable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case uint(UInt64)
-    case double(Double)
-    case string(String)
-    case array([DebugJSON])
-    case object([(key: String, value: DebugJSON)])
+/// The text Go's `json.Encoder` with `SetIndent("", "  ")` writes, byte for byte, so the debug
+/// pages (docs/architecture.md, "A2ALDebugHTTP") can be diffed against the reference node's. It is
+/// `JSONWriter.pretty` with Go's spelling of strings and floats and the encoder's trailing
+/// newline; objects keep their members in order. Go rejects NaN and ±Inf; here they are `null`
+/// so a bad statistic can never make a page fail.
+public enum GoJSON {
+    public static func encode(_ value: JSONValue) -> String {
+        JSONWriter.pretty(value, indent: indentWidth, dialect: .go) + "\n"
+    }
 
     /// One level of Go's `SetIndent("", "  ")`.
-    static let indentUnit = "  "
-
-    /// The pretty-printed text with the encoder's trailing newline.
-    public var encoded: String {
-        var out = ""
-        write(to: &out, depth: 0)
-        out.append("\n")
-        return out
-    }
-
-    private func write(to out: inout String, depth: Int) {
-        switch self {
-        case .null: out.append("null")
-        case .bool(let b): out.append(b ? "true" : "false")
-        case .int(let i): out.append(String(i))
-        case .uint(let u): out.append(String(u))
-        case .double(let d): out.append(DebugJSON.goFloat(d))
-        case .string(let s): DebugJSON.appendQuoted(s, to: &out)
-        case .array(let items):
-            // Go writes empty containers without a line break.
-            guard !items.isEmpty else { return out.append("[]") }
-            out.append("[")
-            for (i, item) in items.enumerated() {
-                out.append(i == 0 ? "\n" : ",\n")
-                DebugJSON.indent(&out, depth + 1)
-                item.write(to: &out, depth: depth + 1)
-            }
-            out.append("\n")
-            DebugJSON.indent(&out, depth)
-            out.append("]")
-        case .object(let members):
-            guard !members.isEmpty else { return out.append("{}") }
-            out.append("{")
-            for (i, member) in members.enumerated() {
-                out.append(i == 0 ? "\n" : ",\n")
-                DebugJSON.indent(&out, depth + 1)
-                DebugJSON.appendQuoted(member.key, to: &out)
-                out.append(": ")
-                member.value.write(to: &out, depth: depth + 1)
-            }
-            out.append("\n")
-            DebugJSON.indent(&out, depth)
-            out.append("}")
-        }
-    }
-
-    private static func indent(_ out: inout String, _ depth: Int) {
-        for _ in 0..<depth { out.append(indentUnit) }
-    }
+    static let indentWidth = 2
 
     private static let hexDigits = Array("0123456789abcdef")
 
     /// Go's `encodeState.string` with HTML escaping on (the `json.Encoder` default): `"` and `\`
     /// backslashed; \b \f \n \r \t short forms; other controls and `<` `>` `&` (HTML-safe) and
     /// U+2028/U+2029 (JSONP-safe) as `\u00XX` / `\u2028` with lowercase hex.
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out.append("\"")
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")
@@ -93,6 +38,7 @@ public indirect enum DebugJSON: Sendable {
             }
         }
         out.append("\"")
+        return out
     }
 
     /// `\uXXXX` for a BMP code point (every escaped scalar above is in the BMP).

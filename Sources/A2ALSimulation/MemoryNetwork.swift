@@ -1,3 +1,4 @@
+import A2ALDHT
 import A2ALProtocol
 
 /// Why a `MemoryNetwork` refused to create a transport.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import A2ALDHT
 import Synchronization
 
 /// The receive callback of a transport.

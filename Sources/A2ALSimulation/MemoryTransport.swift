@@ -1,3 +1,4 @@
+import A2ALDHT
 import A2ALProtocol
 import Synchronization
 

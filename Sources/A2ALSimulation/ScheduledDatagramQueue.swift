@@ -1,3 +1,4 @@
+import A2ALDHT
 import HeapModule
 
 /// One datagram in flight on a `MemoryNetwork`.

@@ -1,4 +1,5 @@
 import A2ALClient
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Foundation
 import Testing

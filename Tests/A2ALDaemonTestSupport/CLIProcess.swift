@@ -7,17 +7,17 @@ import Darwin
 #endif
 
 /// How one run of `a2al-cli` ended, with everything it wrote.
-struct CLIRun: CustomStringConvertible {
-    let arguments: [String]
+package struct CLIRun: CustomStringConvertible {
+    package let arguments: [String]
     /// The exit status; nil when a signal ended the process.
-    let status: Int32?
+    package let status: Int32?
     /// The signal that ended the process, if one did.
-    let signal: Int32?
-    let stdout: String
-    let stderr: String
+    package let signal: Int32?
+    package let stdout: String
+    package let stderr: String
 
     /// stdout parsed as one JSON value (pretty or raw).
-    func json() throws -> JSONValue {
+    package func json() throws -> JSONValue {
         do {
             return try JSONParser.parse(stdout)
         } catch {
@@ -26,13 +26,13 @@ struct CLIRun: CustomStringConvertible {
     }
 
     /// The lines of stdout, without the trailing empty one.
-    var stdoutLines: [String] {
+    package var stdoutLines: [String] {
         var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return lines
     }
 
-    var description: String {
+    package var description: String {
         let how = status.map { "exited \($0)" } ?? signal.map { "killed by signal \($0)" } ?? "unknown end"
         return "a2al-cli \(arguments.joined(separator: " ")) \(how)\n--- stdout:\n\(stdout)--- stderr:\n\(stderr)"
     }
@@ -45,21 +45,21 @@ struct CLIRun: CustomStringConvertible {
 ///     #expect(run.status == 0, "\(run)")
 ///
 /// `start` leaves it running (subscriptions) for `signal` and `wait`.
-final class CLIProcess: @unchecked Sendable {
-    let arguments: [String]
+package final class CLIProcess: @unchecked Sendable {
+    package let arguments: [String]
     private let directory: DaemonDirectory
     private let child: ChildProcess
     private var stdoutPath: String { directory.path + "/cli.out" }
     private var stderrPath: String { directory.path + "/cli.err" }
 
-    static let defaultTimeout: Duration = .seconds(60)
+    package static let defaultTimeout: Duration = .seconds(60)
 
     /// Starts `a2al-cli arguments`.
     /// - Parameters:
     ///   - stdin: text for standard input; nil gives it /dev/null.
     ///   - environment: variables added to the child's environment, after removing any
     ///     inherited `A2AL_*` (so the developer's `A2AL_SOCKET` cannot leak into tests).
-    init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws {
+    package init(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws {
         self.arguments = arguments
         directory = try DaemonDirectory()
         let binary = try Self.locateExecutable()
@@ -84,26 +84,26 @@ final class CLIProcess: @unchecked Sendable {
 
     /// Runs `a2al-cli arguments` to its end; throws when it runs longer than `timeout` (it is
     /// then killed) so a hanging CLI fails the test instead of hanging it.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    package static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     timeout: Duration = defaultTimeout) async throws -> CLIRun {
         let p = try CLIProcess(arguments, stdin: stdin, environment: environment)
         return try await p.wait(timeout: timeout)
     }
 
     /// Starts `a2al-cli arguments` and leaves it running.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess {
+    package static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess {
         try CLIProcess(arguments, environment: environment)
     }
 
-    var pid: Int32 { child.pid }
-    var isRunning: Bool { child.isRunning }
-    var stdout: String { directory.readLog(stdoutPath) }
-    var stderr: String { directory.readLog(stderrPath) }
+    package var pid: Int32 { child.pid }
+    package var isRunning: Bool { child.isRunning }
+    package var stdout: String { directory.readLog(stdoutPath) }
+    package var stderr: String { directory.readLog(stderrPath) }
 
-    func signal(_ sig: Int32) { child.signal(sig) }
+    package func signal(_ sig: Int32) { child.signal(sig) }
 
     /// Waits for the end; after `timeout` kills the CLI and throws with what it wrote.
-    func wait(timeout: Duration = defaultTimeout) async throws -> CLIRun {
+    package func wait(timeout: Duration = defaultTimeout) async throws -> CLIRun {
         let exited = try await Offload.run { self.child.waitForExit(timeout: timeout) }
         guard exited else {
             child.signal(SIGKILL)
@@ -116,13 +116,13 @@ final class CLIProcess: @unchecked Sendable {
 
     /// `$A2AL_CLI_BINARY` when set, else the `a2al-cli` next to the `a2ald` the daemon tests
     /// use (the build products directory), else `.build/debug/a2al-cli`.
-    static func locateExecutable() throws -> String {
+    package static func locateExecutable() throws -> String {
         let candidates = executableCandidates()
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
         throw DaemonProcessError(description: "no a2al-cli executable found (looked at \(candidates.joined(separator: ", "))); build it with `swift build --build-tests`")
     }
 
-    static func executableCandidates() -> [String] {
+    package static func executableCandidates() -> [String] {
         var out: [String] = []
         if let env = ProcessInfo.processInfo.environment["A2AL_CLI_BINARY"], !env.isEmpty { out.append(env) }
         // DaemonProcess looks upwards from the test binary for a2ald; a2al-cli is its sibling.

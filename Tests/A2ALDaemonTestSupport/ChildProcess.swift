@@ -11,8 +11,8 @@ import Darwin
 /// Foundation's `Process` passes on the test runner's signal mask, in which SIGTERM is
 /// blocked, so a daemon started with it never sees SIGTERM; it also leaks the runner's other
 /// descriptors (sockets of concurrent tests) into the child. Hence plain `posix_spawn`.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
+package final class ChildProcess: @unchecked Sendable {
+    package let pid: pid_t
     /// Guards `waitStatus`: reaping happens once, from whichever thread asks first.
     private let lock = NSLock()
     private var waitStatus: Int32?
@@ -20,7 +20,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with stdin from /dev/null and stdout/stderr appended to the files.
     /// `ownProcessGroup` makes the child lead a new process group, so `signalGroup` reaches
     /// what it starts too (a shell running a daemon).
-    init(executable: String, arguments: [String], environment: [String: String],
+    package init(executable: String, arguments: [String], environment: [String: String],
          stdoutPath: String, stderrPath: String, ownProcessGroup: Bool = false) throws {
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
@@ -79,23 +79,23 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Reaps the child if it has ended; never blocks.
-    var isRunning: Bool {
+    package var isRunning: Bool {
         lock.lock(); defer { lock.unlock() }
         return reap(blocking: false) == nil
     }
 
-    func signal(_ sig: Int32) {
+    package func signal(_ sig: Int32) {
         if isRunning { kill(pid, sig) }
     }
 
     /// Signals the child's whole process group (see `ownProcessGroup`), even after the child
     /// itself exited: what it started may still run.
-    func signalGroup(_ sig: Int32) {
+    package func signalGroup(_ sig: Int32) {
         kill(-pid, sig)
     }
 
     /// Polls until the child has ended or `timeout` passes; true when it ended.
-    func waitForExit(timeout: Duration) -> Bool {
+    package func waitForExit(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while isRunning {
             if ContinuousClock.now >= deadline { return false }
@@ -105,21 +105,21 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// The exit status of a child that exited normally.
-    var exitStatus: Int32? {
+    package var exitStatus: Int32? {
         lock.lock(); defer { lock.unlock() }
         guard let s = reap(blocking: false), s & 0x7f == 0 else { return nil }
         return (s >> 8) & 0xff
     }
 
     /// The signal that ended the child, if one did.
-    var terminatingSignal: Int32? {
+    package var terminatingSignal: Int32? {
         lock.lock(); defer { lock.unlock() }
         guard let s = reap(blocking: false), s & 0x7f != 0, s & 0x7f != 0x7f else { return nil }
         return s & 0x7f
     }
 
     /// "exited with status N", "was killed by signal N" or "is still running".
-    var exitDescription: String {
+    package var exitDescription: String {
         if let code = exitStatus { return "exited with status \(code)" }
         if let sig = terminatingSignal { return "was killed by signal \(sig)" }
         return "is still running"

@@ -7,8 +7,9 @@ import Darwin
 #endif
 
 /// Why a daemon could not be started or stopped; the message carries the daemon's stderr.
-struct DaemonProcessError: Error, CustomStringConvertible {
-    let description: String
+package struct DaemonProcessError: Error, CustomStringConvertible {
+    package let description: String
+    package init(description: String) { self.description = description }
 }
 
 /// The real `a2ald` executable run as a child process for end-to-end tests.
@@ -23,20 +24,20 @@ struct DaemonProcessError: Error, CustomStringConvertible {
 /// new process on the same directory (for persistence and crash tests). The directory is
 /// removed when the last `DaemonProcess` using it goes away; a still-running child is killed
 /// then, so a failing test does not leak daemons.
-final class DaemonProcess: @unchecked Sendable {
-    let directory: DaemonDirectory
-    let executable: String
-    let arguments: [String]
-    var dataDir: String { directory.dataDir }
-    var socketPath: String { directory.socketPath }
+package final class DaemonProcess: @unchecked Sendable {
+    package let directory: DaemonDirectory
+    package let executable: String
+    package let arguments: [String]
+    package var dataDir: String { directory.dataDir }
+    package var socketPath: String { directory.socketPath }
 
     private let process: ChildProcess
     /// Guards `client`.
     private let lock = NSLock()
     private var client: RPCLineClient?
 
-    static let defaultStartupTimeout: Duration = .seconds(20)
-    static let defaultStopTimeout: Duration = .seconds(20)
+    package static let defaultStartupTimeout: Duration = .seconds(20)
+    package static let defaultStopTimeout: Duration = .seconds(20)
 
     private init(directory: DaemonDirectory, executable: String, arguments: [String], process: ChildProcess) {
         self.directory = directory
@@ -63,7 +64,7 @@ final class DaemonProcess: @unchecked Sendable {
     ///     inherited `A2AL_*`, so the developer's settings cannot leak into tests).
     ///   - wrapper: a command that runs the daemon in place of itself (`ip netns exec NAME`:
     ///     it execs, so the pid signalled is the daemon's).
-    static func start(extraArguments: [String] = [], listen: String? = "127.0.0.1:0", executable: String? = nil,
+    package static func start(extraArguments: [String] = [], listen: String? = "127.0.0.1:0", executable: String? = nil,
                       directory: DaemonDirectory? = nil, environment: [String: String] = [:],
                       wrapper: [String] = [],
                       startupTimeout: Duration = defaultStartupTimeout) async throws -> DaemonProcess {
@@ -84,7 +85,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// A new daemon on this one's directory (same data dir and socket); stop this one first.
-    func restart(extraArguments: [String] = [], listen: String? = "127.0.0.1:0",
+    package func restart(extraArguments: [String] = [], listen: String? = "127.0.0.1:0",
                  startupTimeout: Duration = defaultStartupTimeout) async throws -> DaemonProcess {
         try await DaemonProcess.start(extraArguments: extraArguments, listen: listen, executable: executable,
                                       directory: directory, startupTimeout: startupTimeout)
@@ -111,13 +112,13 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// `$A2ALD_BINARY` when set, else the `a2ald` built next to this test binary (the build
     /// products directory), else `.build/debug/a2ald` under the package root.
-    static func locateExecutable() throws -> String {
+    package static func locateExecutable() throws -> String {
         let candidates = executableCandidates()
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
         throw DaemonProcessError(description: "no a2ald executable found (looked at \(candidates.joined(separator: ", "))); build it with `swift build --build-tests`")
     }
 
-    static func executableCandidates() -> [String] {
+    package static func executableCandidates() -> [String] {
         var out: [String] = []
         if let env = ProcessInfo.processInfo.environment["A2ALD_BINARY"], !env.isEmpty { out.append(env) }
         // The test binary lives in the products directory (Linux: <dir>/<pkg>PackageTests.xctest;
@@ -136,20 +137,20 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// One call on the harness's own connection (opened on first use); returns the full
     /// response object, `result` or `error`.
-    func call(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) async throws -> JSONValue {
+    package func call(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) async throws -> JSONValue {
         let c = try sharedClient()
         return try await Offload.run { try c.call(method, params, timeout: timeout) }
     }
 
     /// The `result` of a call that must succeed (an error response throws with its message).
     @discardableResult
-    func result(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) async throws -> JSONValue {
+    package func result(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) async throws -> JSONValue {
         let c = try sharedClient()
         return try await Offload.run { try c.result(method, params, timeout: timeout) }
     }
 
     /// A new, separate connection to the daemon.
-    func connect() throws -> RPCLineClient { try RPCLineClient(path: socketPath) }
+    package func connect() throws -> RPCLineClient { try RPCLineClient(path: socketPath) }
 
     private func sharedClient() throws -> RPCLineClient {
         lock.lock(); defer { lock.unlock() }
@@ -162,11 +163,11 @@ final class DaemonProcess: @unchecked Sendable {
     // MARK: Output and state
 
     /// Everything the daemon wrote to stderr so far.
-    var stderr: String { directory.readLog(directory.stderrPath) }
-    var stdout: String { directory.readLog(directory.stdoutPath) }
+    package var stderr: String { directory.readLog(directory.stderrPath) }
+    package var stdout: String { directory.readLog(directory.stdoutPath) }
     /// Waits until stderr contains `text` (a log line the daemon writes once something
     /// happened); false when `timeout` passes first or the daemon exits.
-    func waitForStderr(containing text: String, timeout: Duration = .seconds(20)) async throws -> Bool {
+    package func waitForStderr(containing text: String, timeout: Duration = .seconds(20)) async throws -> Bool {
         try await Offload.run {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
@@ -178,15 +179,15 @@ final class DaemonProcess: @unchecked Sendable {
         }
     }
 
-    var pid: Int32 { process.pid }
-    var isRunning: Bool { process.isRunning }
+    package var pid: Int32 { process.pid }
+    package var isRunning: Bool { process.isRunning }
     /// The exit status once the daemon has exited normally (nil while running or if killed).
-    var exitStatus: Int32? { process.exitStatus }
+    package var exitStatus: Int32? { process.exitStatus }
 
     private var commandLine: String { ([executable] + arguments).joined(separator: " ") }
 
     /// "exited with status N", "was killed by signal N" or "is still running".
-    var exitDescription: String { process.exitDescription }
+    package var exitDescription: String { process.exitDescription }
 
     // MARK: Stopping
 
@@ -194,7 +195,7 @@ final class DaemonProcess: @unchecked Sendable {
     /// not exit within `timeout` (it is then killed) or dies of a signal: a clean shutdown is
     /// part of the contract.
     @discardableResult
-    func stop(timeout: Duration = defaultStopTimeout) async throws -> Int32 {
+    package func stop(timeout: Duration = defaultStopTimeout) async throws -> Int32 {
         closeClient()
         process.signal(SIGTERM)
         let exited = try await Offload.run { self.process.waitForExit(timeout: timeout) }
@@ -210,7 +211,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// SIGKILL (a crash at an arbitrary moment) and waits for the process to be gone.
-    func kill9() async throws {
+    package func kill9() async throws {
         closeClient()
         process.signal(SIGKILL)
         let gone = try await Offload.run { self.process.waitForExit(timeout: .seconds(10)) }
@@ -226,14 +227,14 @@ final class DaemonProcess: @unchecked Sendable {
 
 /// A short directory under /tmp for one daemon (Unix socket paths are limited to 107 bytes),
 /// removed with everything in it when the last reference goes away.
-final class DaemonDirectory: @unchecked Sendable {
-    let path: String
-    var dataDir: String { path + "/data" }
-    var socketPath: String { path + "/rpc.sock" }
-    var stderrPath: String { path + "/stderr.log" }
-    var stdoutPath: String { path + "/stdout.log" }
+package final class DaemonDirectory: @unchecked Sendable {
+    package let path: String
+    package var dataDir: String { path + "/data" }
+    package var socketPath: String { path + "/rpc.sock" }
+    package var stderrPath: String { path + "/stderr.log" }
+    package var stdoutPath: String { path + "/stdout.log" }
 
-    init() throws {
+    package init() throws {
         var template = Array("/tmp/a2ald-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buf -> UnsafeMutablePointer<CChar>? in
             guard let base = buf.baseAddress else { return nil }
@@ -251,7 +252,7 @@ final class DaemonDirectory: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func readLog(_ file: String) -> String {
+    package func readLog(_ file: String) -> String {
         FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }

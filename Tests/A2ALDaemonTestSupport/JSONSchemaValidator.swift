@@ -2,10 +2,14 @@ import A2ALRPC
 import Foundation
 
 /// One way an instance breaks a schema: where ("result.records[0].seq") and why.
-struct SchemaViolation: Equatable, CustomStringConvertible {
-    let path: String
-    let message: String
-    var description: String { "\(path): \(message)" }
+package struct SchemaViolation: Equatable, CustomStringConvertible {
+    package let path: String
+    package let message: String
+    package var description: String { "\(path): \(message)" }
+    package init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
 }
 
 /// A JSON Schema (draft 2020-12) validator for tests, covering exactly the keywords the files in
@@ -14,30 +18,30 @@ struct SchemaViolation: Equatable, CustomStringConvertible {
 ///
 /// References: "#/..." is a JSON pointer into the document being validated against;
 /// "NAME#/..." (e.g. "defs.json#/$defs/record") into the document registered under NAME.
-struct JSONSchemaValidator {
+package struct JSONSchemaValidator {
     /// Keywords that constrain instances.
-    static let assertionKeywords: Set<String> = [
+    package static let assertionKeywords: Set<String> = [
         "$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "items",
         "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
         "oneOf", "anyOf", "allOf", "not",
     ]
     /// Keywords that only annotate (documentation, identifiers, definitions).
-    static let annotationKeywords: Set<String> = [
+    package static let annotationKeywords: Set<String> = [
         "$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples",
     ]
-    static var supportedKeywords: Set<String> { assertionKeywords.union(annotationKeywords) }
+    package static var supportedKeywords: Set<String> { assertionKeywords.union(annotationKeywords) }
 
     /// Documents `$ref` can name, by file name ("defs.json").
-    var documents: [String: JSONValue]
+    package var documents: [String: JSONValue]
 
-    init(documents: [String: JSONValue] = [:]) {
+    package init(documents: [String: JSONValue] = [:]) {
         self.documents = documents
     }
 
     /// Every violation of `schema` by `instance`; empty when it conforms. `path` names the
     /// instance in messages ("result"). `root` is the document "#/..." references resolve in
     /// (defaults to `schema` itself).
-    func validate(_ instance: JSONValue, against schema: JSONValue, path: String = "$", root: JSONValue? = nil) -> [SchemaViolation] {
+    package func validate(_ instance: JSONValue, against schema: JSONValue, path: String = "$", root: JSONValue? = nil) -> [SchemaViolation] {
         var out: [SchemaViolation] = []
         check(instance, schema, path, root ?? schema, depth: 0, into: &out)
         return out
@@ -184,7 +188,7 @@ struct JSONSchemaValidator {
     // MARK: References
 
     /// The schema a reference names and the document further "#/..." references resolve in.
-    func resolve(_ ref: String, root: JSONValue) -> (JSONValue, JSONValue)? {
+    package func resolve(_ ref: String, root: JSONValue) -> (JSONValue, JSONValue)? {
         guard let hash = ref.firstIndex(of: "#") else {
             return documents[ref].map { ($0, $0) }
         }
@@ -201,7 +205,7 @@ struct JSONSchemaValidator {
     }
 
     /// RFC 6901 JSON pointer ("/$defs/record"; "~1" is "/", "~0" is "~").
-    static func follow(pointer: String, in document: JSONValue) -> JSONValue? {
+    package static func follow(pointer: String, in document: JSONValue) -> JSONValue? {
         guard !pointer.isEmpty else { return document }
         guard pointer.hasPrefix("/") else { return nil }
         var current = document
@@ -224,7 +228,7 @@ struct JSONSchemaValidator {
     // MARK: Vocabulary
 
     /// Paths of keywords in `schema` this validator does not know (so would ignore).
-    static func unsupportedKeywords(in schema: JSONValue, path: String = "$") -> [String] {
+    package static func unsupportedKeywords(in schema: JSONValue, path: String = "$") -> [String] {
         guard case .object(let o) = schema else { return [] }
         var found: [String] = []
         for (key, value) in o {
@@ -245,7 +249,7 @@ struct JSONSchemaValidator {
     }
 
     /// Every `$ref` string in `schema`, with its path.
-    static func references(in value: JSONValue, path: String = "$") -> [(path: String, ref: String)] {
+    package static func references(in value: JSONValue, path: String = "$") -> [(path: String, ref: String)] {
         switch value {
         case .object(let o):
             var found: [(path: String, ref: String)] = []
@@ -263,7 +267,7 @@ struct JSONSchemaValidator {
 
     // MARK: Value helpers
 
-    static func hasType(_ v: JSONValue, _ name: String) -> Bool {
+    package static func hasType(_ v: JSONValue, _ name: String) -> Bool {
         switch (name, v) {
         case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object): return true
         case ("number", .int), ("number", .bigInt), ("number", .double): return true
@@ -274,7 +278,7 @@ struct JSONSchemaValidator {
     }
 
     /// The JSON Schema type name of a value ("integer" for whole numbers).
-    static func kind(_ v: JSONValue) -> String {
+    package static func kind(_ v: JSONValue) -> String {
         switch v {
         case .int, .bigInt: return "integer"
         case .double: return "number"
@@ -283,7 +287,7 @@ struct JSONSchemaValidator {
     }
 
     /// JSON Schema equality: numbers by value, objects regardless of member order.
-    static func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    package static func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x == y
         case (.bigInt(let x), .bigInt(let y)): return x == y
@@ -296,7 +300,7 @@ struct JSONSchemaValidator {
     }
 
     /// A short rendering of a value for messages.
-    static func show(_ v: JSONValue) -> String {
+    package static func show(_ v: JSONValue) -> String {
         let text = String(decoding: JSONWriter.write(v), as: UTF8.self)
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
@@ -306,7 +310,7 @@ struct JSONSchemaValidator {
     }
 
     /// nil when the pattern does not compile. Patterns are searched, not anchored (as in JSON Schema).
-    static func matches(_ s: String, pattern: String) -> Bool? {
+    package static func matches(_ s: String, pattern: String) -> Bool? {
         guard let re = try? NSRegularExpression(pattern: pattern) else { return nil }
         return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }

@@ -3,18 +3,18 @@ import Foundation
 
 /// Files of the package the tests read (schema/, docs/), located from this source file so the
 /// tests work from any working directory.
-enum PackageRoot {
-    /// .../Tests/A2ALDaemonTests/Support/PackageRoot.swift → the directory holding Package.swift.
-    static let path: String = {
+package enum PackageRoot {
+    /// .../Tests/A2ALDaemonTestSupport/PackageRoot.swift → the directory holding Package.swift.
+    package static let path: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
+        for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static func file(_ relative: String) -> String { path + "/" + relative }
+    package static func file(_ relative: String) -> String { path + "/" + relative }
 
     /// The bytes of a package file; the error names the file.
-    static func read(_ relative: String) throws -> [UInt8] {
+    package static func read(_ relative: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: file(relative)) else {
             throw TestFileError("cannot read \(relative)")
         }
@@ -22,7 +22,7 @@ enum PackageRoot {
     }
 
     /// A package file parsed as JSON; the error names the file and where the text is wrong.
-    static func json(_ relative: String) throws -> JSONValue {
+    package static func json(_ relative: String) throws -> JSONValue {
         let bytes = try read(relative)
         do {
             return try JSONParser.parse(bytes)
@@ -32,7 +32,7 @@ enum PackageRoot {
     }
 
     /// Names of the entries of a package directory, sorted.
-    static func list(_ relative: String) throws -> [String] {
+    package static func list(_ relative: String) throws -> [String] {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: file(relative)).sorted()
         } catch {
@@ -42,7 +42,7 @@ enum PackageRoot {
 }
 
 /// A test-support failure with a message that says which file and what went wrong.
-struct TestFileError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct TestFileError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -7,10 +7,14 @@ import Darwin
 #endif
 
 /// A failure of the test client, naming the socket and the fault.
-struct RPCClientError: Error, CustomStringConvertible, Equatable {
-    enum Kind: Sendable, Equatable { case connect, timeout, closed, io, protocolViolation }
-    let kind: Kind
-    let description: String
+package struct RPCClientError: Error, CustomStringConvertible, Equatable {
+    package enum Kind: Sendable, Equatable { case connect, timeout, closed, io, protocolViolation }
+    package let kind: Kind
+    package let description: String
+    package init(kind: Kind, description: String) {
+        self.kind = kind
+        self.description = description
+    }
 }
 
 /// A plain blocking newline-delimited JSON client over a Unix socket, for end-to-end tests:
@@ -20,8 +24,8 @@ struct RPCClientError: Error, CustomStringConvertible, Equatable {
 ///
 /// Calls block the calling thread: from async tests use `DaemonProcess.call` or wrap in
 /// `Offload.run` so the cooperative pool is not held up.
-final class RPCLineClient: @unchecked Sendable {
-    let path: String
+package final class RPCLineClient: @unchecked Sendable {
+    package let path: String
     private let fd: Int32
     /// Serialises users of the connection; state below is only touched with it held.
     private let lock = NSRecursiveLock()
@@ -30,10 +34,10 @@ final class RPCLineClient: @unchecked Sendable {
     private var nextID: Int64 = 1
     private var isClosed = false
 
-    static let defaultTimeout: Duration = .seconds(10)
+    package static let defaultTimeout: Duration = .seconds(10)
 
     /// Connects once (no retry); fails at once when nothing listens on `path`.
-    init(path: String, sendTimeout: Duration = .seconds(10)) throws {
+    package init(path: String, sendTimeout: Duration = .seconds(10)) throws {
         self.path = path
         fd = try UnixSocket.connect(path: path)
         UnixSocket.setSendTimeout(fd, sendTimeout)
@@ -44,12 +48,12 @@ final class RPCLineClient: @unchecked Sendable {
     // MARK: Raw lines
 
     /// Sends `line` plus "\n" (omit the newline with `terminated: false`, to test framing).
-    func send(line: String, terminated: Bool = true) throws {
+    package func send(line: String, terminated: Bool = true) throws {
         try send(bytes: Array(line.utf8) + (terminated ? [0x0A] : []))
     }
 
     /// Sends bytes exactly as given.
-    func send(bytes: [UInt8]) throws {
+    package func send(bytes: [UInt8]) throws {
         lock.lock(); defer { lock.unlock() }
         guard !isClosed else { throw RPCClientError(kind: .closed, description: "\(path): connection already closed") }
         var offset = 0
@@ -69,17 +73,17 @@ final class RPCLineClient: @unchecked Sendable {
     }
 
     /// Sends a JSON value as one compact line.
-    func send(_ value: JSONValue) throws {
+    package func send(_ value: JSONValue) throws {
         try send(bytes: JSONWriter.write(value) + [0x0A])
     }
 
     /// The next line without its "\n" (and a "\r" before it), or nil once the peer has closed
     /// and everything was read. Bytes after the last newline at close come back as a final line.
-    func readLine(timeout: Duration = RPCLineClient.defaultTimeout) throws -> String? {
+    package func readLine(timeout: Duration = RPCLineClient.defaultTimeout) throws -> String? {
         try readLineBytes(timeout: timeout).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    func readLineBytes(timeout: Duration = RPCLineClient.defaultTimeout) throws -> [UInt8]? {
+    package func readLineBytes(timeout: Duration = RPCLineClient.defaultTimeout) throws -> [UInt8]? {
         lock.lock(); defer { lock.unlock() }
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -103,7 +107,7 @@ final class RPCLineClient: @unchecked Sendable {
     }
 
     /// The next line parsed as JSON (nil at end of stream).
-    func readJSON(timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue? {
+    package func readJSON(timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue? {
         guard let bytes = try readLineBytes(timeout: timeout) else { return nil }
         do {
             return try JSONParser.parse(bytes)
@@ -131,7 +135,7 @@ final class RPCLineClient: @unchecked Sendable {
     /// (`result` or `error`). Notifications arriving meanwhile are kept for
     /// `nextNotification`. A response with `id: null` (an error the server could not tie to
     /// a request) is returned too.
-    func call(_ method: String, _ params: JSONObject? = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
+    package func call(_ method: String, _ params: JSONObject? = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
         lock.lock(); defer { lock.unlock() }
         let id = nextID
         nextID += 1
@@ -158,7 +162,7 @@ final class RPCLineClient: @unchecked Sendable {
     }
 
     /// The result of a call that must succeed; an error response fails with its message.
-    func result(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
+    package func result(_ method: String, _ params: JSONObject = JSONObject(), timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
         let response = try call(method, params, timeout: timeout)
         guard let result = response["result"] else {
             throw RPCClientError(kind: .protocolViolation, description: "\(method) failed: \(JSONSchemaValidator.show(response["error"] ?? response))")
@@ -168,7 +172,7 @@ final class RPCLineClient: @unchecked Sendable {
 
     /// The next notification (a message with `method` and no `id`), kept from earlier calls
     /// or read now.
-    func nextNotification(timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
+    package func nextNotification(timeout: Duration = RPCLineClient.defaultTimeout) throws -> JSONValue {
         lock.lock(); defer { lock.unlock() }
         if !notifications.isEmpty { return notifications.removeFirst() }
         let deadline = ContinuousClock.now + timeout
@@ -184,12 +188,12 @@ final class RPCLineClient: @unchecked Sendable {
     // MARK: Closing
 
     /// Half-closes: the peer sees end of input, replies can still be read.
-    func shutdownWrite() {
+    package func shutdownWrite() {
         lock.lock(); defer { lock.unlock() }
         if !isClosed { _ = shutdown(fd, Int32(SHUT_WR)) }
     }
 
-    func close() {
+    package func close() {
         lock.lock(); defer { lock.unlock() }
         guard !isClosed else { return }
         isClosed = true
@@ -225,20 +229,20 @@ final class RPCLineClient: @unchecked Sendable {
 }
 
 /// Thin Glibc wrappers shared by the client and the test servers.
-enum UnixSocket {
+package enum UnixSocket {
     /// `sun_path` holds 108 bytes including the terminating NUL.
-    static let maxPathBytes = 107
+    package static let maxPathBytes = 107
 
     #if canImport(Glibc)
     /// A write to a closed peer fails with EPIPE instead of killing the test process.
-    static let noSignal = Int32(MSG_NOSIGNAL)
-    static let streamType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+    package static let noSignal = Int32(MSG_NOSIGNAL)
+    package static let streamType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
     #else
-    static let noSignal: Int32 = 0
-    static let streamType = SOCK_STREAM
+    package static let noSignal: Int32 = 0
+    package static let streamType = SOCK_STREAM
     #endif
 
-    static func address(_ path: String) throws -> sockaddr_un {
+    package static func address(_ path: String) throws -> sockaddr_un {
         let bytes = Array(path.utf8)
         guard bytes.count <= maxPathBytes else {
             throw RPCClientError(kind: .connect, description: "\(path): socket path longer than \(maxPathBytes) bytes")
@@ -252,7 +256,7 @@ enum UnixSocket {
         return addr
     }
 
-    static func connect(path: String) throws -> Int32 {
+    package static func connect(path: String) throws -> Int32 {
         var addr = try address(path)
         let fd = socket(AF_UNIX, streamType, 0)
         guard fd >= 0 else { throw RPCClientError(kind: .connect, description: "\(path): socket() failed: \(String(cString: strerror(errno)))") }
@@ -267,14 +271,14 @@ enum UnixSocket {
         return fd
     }
 
-    static func setSendTimeout(_ fd: Int32, _ timeout: Duration) {
+    package static func setSendTimeout(_ fd: Int32, _ timeout: Duration) {
         let ms = milliseconds(timeout)
         var tv = timeval(tv_sec: time_t(ms / 1000), tv_usec: suseconds_t(ms % 1000 * 1000))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// A poll timeout: at least 1 ms for any positive duration, capped to fit Int32.
-    static func milliseconds(_ d: Duration) -> Int32 {
+    package static func milliseconds(_ d: Duration) -> Int32 {
         let (s, atto) = d.components
         guard s >= 0 else { return 0 }
         let ms = s.multipliedReportingOverflow(by: 1000).partialValue + (atto + 999_999_999_999_999) / 1_000_000_000_000_000
@@ -284,13 +288,13 @@ enum UnixSocket {
 
 // Free functions whose names the class's own methods (send, close, connect) would shadow.
 private func systemSend(_ fd: Int32, _ p: UnsafeRawPointer?, _ n: Int, _ flags: Int32) -> Int { send(fd, p, n, flags) }
-func systemClose(_ fd: Int32) -> Int32 { close(fd) }
+package func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 private func systemConnect(_ fd: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t) -> Int32 { connect(fd, addr, len) }
 
 /// Runs blocking work (socket reads, waiting for a process) on a Dispatch thread so async
 /// tests do not tie up the small cooperative pool.
-enum Offload {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+package enum Offload {
+    package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }

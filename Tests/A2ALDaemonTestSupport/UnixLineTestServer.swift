@@ -7,12 +7,12 @@ import Darwin
 
 /// A tiny Unix-socket server for testing the test client itself: every accepted connection
 /// runs `handler` on its own thread with plain blocking I/O.
-final class UnixLineTestServer: @unchecked Sendable {
-    let directory: DaemonDirectory
-    var path: String { directory.socketPath }
+package final class UnixLineTestServer: @unchecked Sendable {
+    package let directory: DaemonDirectory
+    package var path: String { directory.socketPath }
     private let listenFD: Int32
 
-    init(handler: @escaping @Sendable (Connection) -> Void) throws {
+    package init(handler: @escaping @Sendable (Connection) -> Void) throws {
         directory = try DaemonDirectory()
         var addr = try UnixSocket.address(directory.socketPath)
         let fd = socket(AF_UNIX, UnixSocket.streamType, 0)
@@ -39,7 +39,7 @@ final class UnixLineTestServer: @unchecked Sendable {
     }
 
     /// Stops accepting; connections already open run on until their handlers return.
-    func stop() {
+    package func stop() {
         _ = shutdown(listenFD, Int32(SHUT_RDWR))
         _ = systemClose(listenFD)
     }
@@ -47,14 +47,14 @@ final class UnixLineTestServer: @unchecked Sendable {
     deinit { stop() }
 
     /// One accepted connection, closed when the handler's last reference goes away.
-    final class Connection: @unchecked Sendable {
-        let fd: Int32
+    package final class Connection: @unchecked Sendable {
+        package let fd: Int32
         private var buffer: [UInt8] = []
 
-        init(fd: Int32) { self.fd = fd }
+        package init(fd: Int32) { self.fd = fd }
         deinit { _ = systemClose(fd) }
 
-        func write(_ text: String) {
+        package func write(_ text: String) {
             var bytes = Array(text.utf8)
             while !bytes.isEmpty {
                 let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, UnixSocket.noSignal) }
@@ -64,7 +64,7 @@ final class UnixLineTestServer: @unchecked Sendable {
         }
 
         /// The next line without "\n"; nil when the client closed.
-        func readLine() -> String? {
+        package func readLine() -> String? {
             while true {
                 if let nl = buffer.firstIndex(of: 0x0A) {
                     let line = String(decoding: buffer[..<nl], as: UTF8.self)

@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 /// The ```sh blocks of a Markdown page, with what the docs tests should do with each.
 ///
 /// A block runs in order unless the comment line right before its fence says otherwise:

@@ -1,4 +1,5 @@
 import A2ALDaemon
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Foundation
 import Testing

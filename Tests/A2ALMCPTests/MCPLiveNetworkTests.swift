@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func publishResolveSearchAndMailAcrossTwoDaemons() async throws {
-        let (a, b) = try await WatchEndToEndTests.network()
+        let (a, b) = try await DaemonProcess.startPair()
         let proxy = try MCPProxy()
         try await proxy.open("a", ["--socket", a.socketPath])
         try await proxy.open("b", ["--socket", b.socketPath])

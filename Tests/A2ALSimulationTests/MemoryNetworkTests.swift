@@ -1,4 +1,5 @@
 import A2ALProtocol
+@testable import A2ALSimulation
 import Synchronization
 import Testing
 @testable import A2ALDHT

@@ -1,21 +1,48 @@
-import A2ALDHT
 import NIOCore
 import NIOHTTP1
 
-/// Answers one connection's requests with `DebugRoutes`. Runs behind NIO's HTTP/1 server
-/// pipeline, which decodes, serialises pipelined requests and answers malformed ones with 400.
+/// One answer of an HTTP listener.
+public struct HTTPPage: Sendable {
+    public var status: HTTPResponseStatus
+    public var contentType: String
+    public var body: [UInt8]
+    /// Written after Content-Type and Content-Length (e.g. `Allow` on a 405).
+    public var extraHeaders: [(String, String)]
+
+    public init(status: HTTPResponseStatus, contentType: String, body: [UInt8], extraHeaders: [(String, String)] = []) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.extraHeaders = extraHeaders
+    }
+
+    /// A `text/plain` page, as Go's `http.Error` and `http.NotFound` write them.
+    public static func text(_ status: HTTPResponseStatus, _ text: String, extraHeaders: [(String, String)] = []) -> HTTPPage {
+        HTTPPage(status: status, contentType: textContentType, body: Array(text.utf8), extraHeaders: extraHeaders)
+    }
+
+    public static let textContentType = "text/plain; charset=utf-8"
+}
+
+/// Answers one connection's requests for the project's HTTP listeners (debug pages, metrics).
+/// Runs behind NIO's HTTP/1 server pipeline, which decodes, serialises pipelined requests and
+/// answers malformed ones with 400.
 ///
 /// Headers mirror Go's `net/http`: `Content-Length` on every response (clients can reuse the
 /// connection without chunking), `X-Content-Type-Options: nosniff` on error pages as
-/// `http.Error` sets it, and keep-alive as the request asks.
-final class DebugHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// `http.Error` sets it, and keep-alive as the request asks. A body beyond `maxBodyBytes` gets
+/// 413 and a closed connection.
+final class HTTPPageHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     static let payloadTooLargeBody = "request body too large\n"
     static let querySeparator: Character = "?"
 
-    private let node: DHTNode
+    /// The page for a request's method and path (without its query string).
+    typealias Answer = @Sendable (_ method: HTTPMethod, _ path: String) -> HTTPPage
+
+    private let answer: Answer
     private let maxBodyBytes: Int
     private var request: HTTPRequestHead?
     private var bodyBytes = 0
@@ -23,9 +50,9 @@ final class DebugHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// ignored and the connection closes, since the unread body would corrupt the next request.
     private var rejected = false
 
-    init(node: DHTNode, maxBodyBytes: Int) {
-        self.node = node
+    init(maxBodyBytes: Int, answer: @escaping Answer) {
         self.maxBodyBytes = maxBodyBytes
+        self.answer = answer
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -48,36 +75,32 @@ final class DebugHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             // Routing is on the path alone, as Go's mux matches `URL.Path`.
             let path = head.uri.split(separator: Self.querySeparator, maxSplits: 1, omittingEmptySubsequences: false)
                 .first.map(String.init) ?? head.uri
-            let page = DebugRoutes.respond(method: head.method.rawValue, path: path, node: node)
-            respond(context, to: head, status: page.status, contentType: page.contentType, body: page.body,
-                    close: !head.isKeepAlive)
+            respond(context, to: head, answer(head.method, path), close: !head.isKeepAlive)
         }
     }
 
     private func reject(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         rejected = true
-        respond(context, to: head, status: Int(HTTPResponseStatus.payloadTooLarge.code),
-                contentType: DebugRoutes.textContentType, body: Self.payloadTooLargeBody, close: true)
+        respond(context, to: head, .text(.payloadTooLarge, Self.payloadTooLargeBody), close: true)
     }
 
-    private func respond(_ context: ChannelHandlerContext, to head: HTTPRequestHead, status: Int,
-                         contentType: String, body: String, close: Bool) {
+    private func respond(_ context: ChannelHandlerContext, to head: HTTPRequestHead, _ page: HTTPPage, close: Bool) {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: contentType)
-        headers.add(name: "Content-Length", value: String(body.utf8.count))
-        if status != Int(HTTPResponseStatus.ok.code) { headers.add(name: "X-Content-Type-Options", value: "nosniff") }
+        headers.add(name: "Content-Type", value: page.contentType)
+        headers.add(name: "Content-Length", value: String(page.body.count))
+        for (name, value) in page.extraHeaders { headers.add(name: name, value: value) }
+        if page.status != .ok { headers.add(name: "X-Content-Type-Options", value: "nosniff") }
         if close {
             headers.add(name: "Connection", value: "close")
         } else if head.version == .http1_0 {
             // HTTP/1.0 closes by default; confirm the keep-alive the client asked for.
             headers.add(name: "Connection", value: "keep-alive")
         }
-        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status),
-                                            headers: headers)
+        let responseHead = HTTPResponseHead(version: head.version, status: page.status, headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         // A HEAD answer states the length but carries no body, or the next response would desync.
         if head.method != .HEAD {
-            let buffer = context.channel.allocator.buffer(string: body)
+            let buffer = context.channel.allocator.buffer(bytes: page.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         let sent = context.eventLoop.makePromise(of: Void.self)
