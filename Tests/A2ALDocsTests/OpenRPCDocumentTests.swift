@@ -11,7 +11,7 @@ import Testing
 
     @Test func embeddedCopyEqualsTheFile() throws {
         let fileText = String(decoding: try PackageRoot.read(Self.path), as: UTF8.self)
-        #expect(OpenRPCDocument.json == fileText, "Sources/A2ALDaemon/Generated/OpenRPCDocument.swift is stale; run scripts/gen-openrpc.py")
+        #expect(OpenRPCDocument.json == fileText, "the embedded document is not schema/openrpc.json (Sources/A2ALDaemon/Resources/openrpc.json must link to it)")
         let embedded = try JSONParser.parse(OpenRPCDocument.json)
         #expect(embedded == (try PackageRoot.json(Self.path)))
     }
