@@ -7,8 +7,6 @@ let package = Package(
     products: [
         .library(name: "A2ALDHT", targets: ["A2ALDHT"]),
         .library(name: "A2ALUDP", targets: ["A2ALUDP"]),
-        .library(name: "A2ALSimulation", targets: ["A2ALSimulation"]),
-        .library(name: "A2ALDebugHTTP", targets: ["A2ALDebugHTTP"]),
         .library(name: "A2ALCore", targets: ["A2ALCore"]),
         .library(name: "A2ALProtocol", targets: ["A2ALProtocol"]),
         .executable(name: "a2al-bench-wire", targets: ["a2al-bench-wire"]),
@@ -121,7 +119,7 @@ let package = Package(
         .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALSimulationTests", dependencies: ["A2ALSimulation", "A2ALDHT", "A2ALProtocol"]),
         .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
-        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALSimulation", "A2ALProtocol", "A2ALCore",
+        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALDebugHTTPTests", dependencies: ["A2ALDebugHTTP", "A2ALUDP", "A2ALDHT", "A2ALRPC",
@@ -130,7 +128,7 @@ let package = Package(
         // Starting daemons, CLIs and line clients from tests; the schema catalog and validator.
         .target(name: "A2ALDaemonTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALDaemonTestSupport"),
         .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALDaemonTestSupport", "A2ALRPC", "A2ALDHT",
-                                                        "A2ALSimulation", "A2ALUDP", "A2ALProtocol", "A2ALCore",
+                                                        "A2ALSimulation", "A2ALProtocol", "A2ALCore",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALDaemonTestSupport", "A2ALRPC"]),
