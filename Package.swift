@@ -45,20 +45,38 @@ let package = Package(
         // transport are injected; nothing here touches a socket.
         .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "HeapModule", package: "swift-collections")]),
-        // UDP transport and the debug HTTP listener on SwiftNIO.
-        .target(name: "A2ALUDP", dependencies: [
-            "A2ALDHT",
+        // Doubles that stand in for the network and the clock: the in-process datagram network,
+        // a clock that moves only when told, a seedable generator. For tests, benchmarks and the
+        // many-node simulator; the node and the daemon never link it.
+        .target(name: "A2ALSimulation", dependencies: ["A2ALDHT", "A2ALProtocol",
+                                                       .product(name: "HeapModule", package: "swift-collections")]),
+        // Channel plumbing shared by the project's listeners: connection registry and drain, the
+        // event loop choice, the one HTTP/1 request reader of the debug and metrics listeners.
+        .target(name: "A2ALNIOSupport", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        // UDP transport on SwiftNIO.
+        .target(name: "A2ALUDP", dependencies: [
+            "A2ALDHT", "A2ALNIOSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The debug HTTP listener (--debug-http): the node's internals as the Go reference writes them.
+        .target(name: "A2ALDebugHTTP", dependencies: [
+            "A2ALDHT", "A2ALNIOSupport", "A2ALRPC",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         // JSON values, JSON-RPC 2.0 sessions, method table, subscriptions. No I/O of its own.
         .target(name: "A2ALRPC"),
         // The daemon as a library: configuration, data directory, Unix-socket server, methods.
         .target(name: "A2ALDaemon", dependencies: [
-            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALProtocol", "A2ALCore",
+            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -66,7 +84,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
+        ], resources: [.embedInCode("Resources/openrpc.json")]),
         .executableTarget(name: "a2ald", dependencies: [
             "A2ALDaemon", "A2ALRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,8 +107,8 @@ let package = Package(
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
 
-        .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP"], path: "bench/node"),
-        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT"], path: "Sources/a2al-sim"),
+        .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP", "A2ALSimulation"], path: "bench/node"),
+        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", "A2ALSimulation"], path: "Sources/a2al-sim"),
         .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
                                                               .product(name: "Logging", package: "swift-log"),
                                                               .product(name: "NIOPosix", package: "swift-nio")],
@@ -98,15 +116,25 @@ let package = Package(
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
-        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALSimulationTests", dependencies: ["A2ALSimulation", "A2ALDHT", "A2ALProtocol"]),
         .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
-        .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALRPC"]),
-        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALClient", "A2ALDHT", "A2ALProtocol", "A2ALCore",
-                                                        .product(name: "NIOCore", package: "swift-nio"),
-                                                        .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "A2ALDebugHTTPTests", dependencies: ["A2ALDebugHTTP", "A2ALUDP", "A2ALDHT", "A2ALRPC",
+                                                           "A2ALProtocol", "A2ALCore"]),
+
+        // Starting daemons, CLIs and line clients from tests; the schema catalog and validator.
+        .target(name: "A2ALDaemonTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALDaemonTestSupport"),
+        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALDaemonTestSupport", "A2ALRPC", "A2ALDHT",
+                                                        "A2ALSimulation", "A2ALProtocol", "A2ALCore",
+                                                        .product(name: "NIOCore", package: "swift-nio"),
+                                                        .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALDaemonTestSupport", "A2ALRPC"]),
+        .testTarget(name: "A2ALCLITests", dependencies: ["A2ALDaemonTestSupport", "A2ALDaemon", "A2ALRPC"]),
+        .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALDaemonTestSupport", "A2ALRPC"]),
+        .testTarget(name: "A2ALDocsTests", dependencies: ["A2ALDaemonTestSupport", "A2ALDaemon", "A2ALUDP", "A2ALRPC"]),
     ],
     swiftLanguageModes: [.v6]
 )

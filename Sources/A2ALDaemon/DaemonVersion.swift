@@ -1,6 +1,6 @@
 /// The daemon's version, reported by `node.info` and `--version`.
-public enum DaemonVersion {
-    public static let string = "0.1.0"
+package enum DaemonVersion {
+    package static let string = "0.1.0"
     /// The reference protocol version this node speaks on the wire.
-    public static let protocolReference = "a2al v0.1.7"
+    package static let protocolReference = "a2al v0.1.7"
 }

@@ -6,6 +6,13 @@
 /// valid JSON ("3.0", "0.1", "1e+20", "5e-324"); non-finite doubles have no JSON form and
 /// are written as `null`.
 public enum JSONWriter {
+    /// How strings and doubles are spelled: this project's (only what JSON requires escaped,
+    /// Swift's shortest doubles) or Go's `encoding/json` (`GoJSON`).
+    enum Dialect {
+        case standard
+        case go
+    }
+
     public static func write(_ value: JSONValue) -> [UInt8] {
         var out = JSONOutput()
         write(value, to: &out)
@@ -29,8 +36,12 @@ public enum JSONWriter {
 
     /// Indented text: `indent` spaces per level, `"key": value`, empty containers as `{}`/`[]`.
     public static func pretty(_ value: JSONValue, indent: Int = 2) -> String {
+        pretty(value, indent: indent, dialect: .standard)
+    }
+
+    static func pretty(_ value: JSONValue, indent: Int, dialect: Dialect) -> String {
         var out = JSONOutput()
-        writePretty(value, indent: max(0, indent), level: 0, to: &out)
+        writePretty(value, indent: max(0, indent), level: 0, dialect: dialect, to: &out)
         return String(decoding: out.finish(), as: UTF8.self)
     }
 
@@ -126,7 +137,8 @@ public enum JSONWriter {
 
     // MARK: Pretty form
 
-    private static func writePretty(_ value: JSONValue, indent: Int, level: Int, to out: inout JSONOutput) {
+    private static func writePretty(_ value: JSONValue, indent: Int, level: Int, dialect: Dialect,
+                                    to out: inout JSONOutput) {
         switch value {
         case .array(let items) where !items.isEmpty:
             out.append(Byte.openBracket)
@@ -135,7 +147,7 @@ public enum JSONWriter {
                 if !first { out.append(Byte.comma) }
                 first = false
                 newline(indent: indent, level: level + 1, to: &out)
-                writePretty(item, indent: indent, level: level + 1, to: &out)
+                writePretty(item, indent: indent, level: level + 1, dialect: dialect, to: &out)
             }
             newline(indent: indent, level: level, to: &out)
             out.append(Byte.closeBracket)
@@ -146,14 +158,23 @@ public enum JSONWriter {
                 if !first { out.append(Byte.comma) }
                 first = false
                 newline(indent: indent, level: level + 1, to: &out)
-                writeString(member.key, to: &out)
+                writeScalar(.string(member.key), dialect: dialect, to: &out)
                 out.append(": ")
-                writePretty(member.value, indent: indent, level: level + 1, to: &out)
+                writePretty(member.value, indent: indent, level: level + 1, dialect: dialect, to: &out)
             }
             newline(indent: indent, level: level, to: &out)
             out.append(Byte.closeBrace)
         default:
-            write(value, to: &out)
+            writeScalar(value, dialect: dialect, to: &out)
+        }
+    }
+
+    /// A scalar or an empty container.
+    private static func writeScalar(_ value: JSONValue, dialect: Dialect, to out: inout JSONOutput) {
+        switch (dialect, value) {
+        case (.go, .string(let s)): out.append(Array(GoJSON.quoted(s).utf8))
+        case (.go, .double(let d)): out.append(Array(GoJSON.float(d).utf8))
+        default: write(value, to: &out)
         }
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import A2ALDHT
+import A2ALNIOSupport
 import A2ALProtocol
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// Outcome of joining every node.
 struct BootstrapResult: Sendable {

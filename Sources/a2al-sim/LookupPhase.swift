@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// Per-resolve measurements, collected in order.
 struct LookupResult: Sendable {

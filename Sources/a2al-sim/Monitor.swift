@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// Prints network throughput, backlog and CPU use to stderr every `period` while a run lasts,
 /// so a slow phase shows whether the single delivery scheduler is saturated (queue growing,

@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// The wire profile of every node: `legacy` of them (rounded) run `.v017`, `go029` run
 /// `.v029`, the rest `.current`, on positions drawn from their own stream of the seed, so the

@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import A2ALSimulation
 
 /// N nodes on one in-memory network, each with its own Ed25519 identity and a synthetic
 /// `10.x.y.z:4000` endpoint. Private 10/8 addresses are exempt from the routing table's Sybil

@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// Seeded generator for the simulator's own choices (seeds, churn victims, queriers, targets),
 /// so the same `--seed` picks the same nodes. Not cryptographic; identities use real keys.

@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALSimulation
 
 /// What the version phase measured on a network of mixed wire profiles.
 struct VersionResult: Sendable {

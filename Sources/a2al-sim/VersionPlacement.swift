@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import A2ALSimulation
 
 /// Stores `record` at `key` only at live nodes of `holderProfile` among the K live nodes closest
 /// to the key (at most `maxHolders` of them), sent by a random live node outside those K, so a

@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import A2ALSimulation
 
 /// What a version-phase query looks for.
 enum PairQuery: Sendable {

@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import A2ALSimulation
 
 /// The topic node `i` publishes in the version phase.
 func versionTopic(_ i: Int) -> String { "sim.version.\(i)" }

@@ -1,3 +1,4 @@
+import A2ALSimulation
 #if canImport(Glibc)
 import Glibc
 #endif

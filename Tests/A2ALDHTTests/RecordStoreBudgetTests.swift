@@ -1,5 +1,6 @@
 import A2ALCore
 import A2ALProtocol
+import A2ALSimulation
 import Testing
 @testable import A2ALDHT
 

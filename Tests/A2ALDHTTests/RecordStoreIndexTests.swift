@@ -1,3 +1,4 @@
+import A2ALSimulation
 import Testing
 import A2ALCore
 import A2ALProtocol

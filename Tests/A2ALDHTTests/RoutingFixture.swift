@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
+import A2ALSimulation
 
 /// Shared builders for the routing-table tests.
 enum RoutingFixture {

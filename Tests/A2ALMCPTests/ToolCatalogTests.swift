@@ -2,8 +2,8 @@ import A2ALMCP
 import A2ALRPC
 import Testing
 
-/// The catalog logic on small OpenRPC documents (docs/mcp.md, "Tools"); the live tests in
-/// A2ALDaemonTests/MCP check the same against the real daemon's document.
+/// The catalog logic on small OpenRPC documents (docs/mcp.md, "Tools"); the live tests beside
+/// this file check the same against the real daemon's document.
 @Suite struct ToolCatalogTests {
     /// A document shaped like the daemon's: by-name content descriptors, components, events.
     static func document(extraMethods: [JSONValue] = []) throws -> JSONValue {

@@ -3,6 +3,7 @@
 // sign per request on one core — and the memory of a node holding 100,000 stored records.
 // Prints one JSON object. Usage: a2al-bench-node [--seconds S] [--records N]
 // Build with -c release.
+import A2ALSimulation
 #if canImport(Glibc)
 import Glibc
 #endif

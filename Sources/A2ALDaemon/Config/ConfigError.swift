@@ -1,5 +1,5 @@
 /// Where a configuration value came from, so an error can point at it.
-public enum ConfigSource: Sendable, Equatable {
+package enum ConfigSource: Sendable, Equatable {
     /// The config file at this path.
     case file(String)
     /// An `A2AL_*` environment variable.
@@ -10,7 +10,7 @@ public enum ConfigSource: Sendable, Equatable {
 
 /// Why the configuration cannot be used. Every message names the file, key, variable or flag
 /// at fault and says what was expected.
-public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A config file named by `--config` or `A2AL_CONFIG` (`namedBy`) does not exist.
     case configFileNotFound(path: String, namedBy: String)
     /// The config file exists but cannot be read.
@@ -25,7 +25,7 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not root, no `XDG_DATA_HOME` or `HOME`, and no data directory given.
     case noDataDirectory
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .configFileNotFound(let path, let namedBy):
             return "config file \(path) (from \(namedBy)) does not exist"

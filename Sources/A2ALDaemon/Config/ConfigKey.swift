@@ -1,7 +1,7 @@
 /// Every configuration setting, with the names it goes by in each layer: the config file's
 /// snake_case key, the `A2AL_*` environment variable and the command-line flag. One table so
 /// the three layers (and `--print-config`) cannot drift apart.
-public enum ConfigKey: String, CaseIterable, Sendable {
+package enum ConfigKey: String, CaseIterable, Sendable {
     case dataDir = "data_dir"
     case socket
     case socketMode = "socket_mode"
@@ -24,13 +24,13 @@ public enum ConfigKey: String, CaseIterable, Sendable {
     case peerCacheSize = "peer_cache_size"
 
     /// The key in the JSON config file.
-    public var fileKey: String { rawValue }
+    package var fileKey: String { rawValue }
 
     /// "A2AL_DATA_DIR", "A2AL_MAX_CONNECTIONS", ...
-    public var environmentVariable: String { "A2AL_" + rawValue.uppercased() }
+    package var environmentVariable: String { "A2AL_" + rawValue.uppercased() }
 
     /// "--data-dir", "--max-connections", ...
-    public var flag: String { "--" + rawValue.replacingUnderscores() }
+    package var flag: String { "--" + rawValue.replacingUnderscores() }
 
     /// What a valid value looks like, for "expected ..., got ..." messages. `textual` is for
     /// the environment and flags, where every value is text.
@@ -55,11 +55,11 @@ public enum ConfigKey: String, CaseIterable, Sendable {
 }
 
 /// The names for the config file setting itself, which is not part of the file.
-public enum ConfigFileSetting {
-    public static let environmentVariable = "A2AL_CONFIG"
-    public static let flag = "--config"
+package enum ConfigFileSetting {
+    package static let environmentVariable = "A2AL_CONFIG"
+    package static let flag = "--config"
     /// Looked for in the data directory when no file is named.
-    public static let defaultFileName = "a2ald.json"
+    package static let defaultFileName = "a2ald.json"
 }
 
 extension String {

@@ -3,12 +3,12 @@ import A2ALCore
 
 /// Builds the daemon's configuration from its layers:
 /// defaults < config file < environment (`A2AL_*`) < command-line flags.
-public enum ConfigLoader {
+package enum ConfigLoader {
     /// The config file is `--config PATH` (or `A2AL_CONFIG`), which must exist, or else
     /// `<data dir>/a2ald.json` if it exists, the data directory being the one the environment,
     /// flags or defaults name. `environment` is the process environment (injected by tests);
     /// `isRoot` selects the system default paths.
-    public static func load(overrides: ConfigOverrides, environment: [String: String],
+    package static func load(overrides: ConfigOverrides, environment: [String: String],
                             isRoot: Bool) throws(ConfigError) -> DaemonConfig {
         let flags = try overrides.layer()
         let env = try ConfigText.environmentLayer(environment)

@@ -1,30 +1,30 @@
 /// Settings given on the command line: the top layer. nil leaves a setting to the layers
 /// below. `debugHTTP` "off" turns the debug listener off even if a lower layer set it.
-public struct ConfigOverrides: Sendable, Equatable {
-    public var configFile: String?
-    public var dataDir: String?
-    public var socketPath: String?
-    public var socketMode: UInt16?
-    public var socketGroup: String?
-    public var listen: String?
-    public var bootstrap: [String]?
-    public var passive: Bool?
-    public var debugHTTP: String?
+package struct ConfigOverrides: Sendable, Equatable {
+    package var configFile: String?
+    package var dataDir: String?
+    package var socketPath: String?
+    package var socketMode: UInt16?
+    package var socketGroup: String?
+    package var listen: String?
+    package var bootstrap: [String]?
+    package var passive: Bool?
+    package var debugHTTP: String?
     /// The metrics listener (docs/metrics.md); "off" as for `debugHTTP`.
-    public var metrics: String?
-    public var maxConnections: Int?
-    public var maxLineBytes: Int?
-    public var maxInFlight: Int?
-    public var maxOutputBytes: Int?
-    public var outputStallTimeoutMs: Int?
-    public var maxStoreKeys: Int?
-    public var storeMaxBytes: Int?
-    public var storeMaxBytesPerSource: Int?
-    public var logLevel: String?
-    public var logFormat: String?
-    public var peerCacheSize: Int?
+    package var metrics: String?
+    package var maxConnections: Int?
+    package var maxLineBytes: Int?
+    package var maxInFlight: Int?
+    package var maxOutputBytes: Int?
+    package var outputStallTimeoutMs: Int?
+    package var maxStoreKeys: Int?
+    package var storeMaxBytes: Int?
+    package var storeMaxBytesPerSource: Int?
+    package var logLevel: String?
+    package var logFormat: String?
+    package var peerCacheSize: Int?
 
-    public init(configFile: String? = nil, dataDir: String? = nil, socketPath: String? = nil,
+    package init(configFile: String? = nil, dataDir: String? = nil, socketPath: String? = nil,
                 socketMode: UInt16? = nil, socketGroup: String? = nil, listen: String? = nil,
                 bootstrap: [String]? = nil, passive: Bool? = nil, debugHTTP: String? = nil,
                 maxConnections: Int? = nil, maxLineBytes: Int? = nil, maxInFlight: Int? = nil,
@@ -49,7 +49,7 @@ public struct ConfigOverrides: Sendable, Equatable {
     /// Sets `key` from a flag's text, read exactly as the environment variable would be
     /// ("0660" for a mode, "a:1,b:2" for bootstrap, "1"/"true" for passive). Errors name
     /// the flag (`key.flag`).
-    public mutating func set(_ key: ConfigKey, text: String) throws(ConfigError) {
+    package mutating func set(_ key: ConfigKey, text: String) throws(ConfigError) {
         let value = try ConfigText.parse(key, text, source: .flags, setting: key.flag)
         switch (key, value) {
         case (.dataDir, .string(let s)): dataDir = s

@@ -2,44 +2,44 @@ import A2ALDHT
 import A2ALRPC
 
 /// The daemon's settings after layering defaults, config file, environment and flags.
-public struct DaemonConfig: Sendable, Equatable {
-    public var dataDir: String
-    public var socketPath: String
+package struct DaemonConfig: Sendable, Equatable {
+    package var dataDir: String
+    package var socketPath: String
     /// Permission bits of the socket; written as octal text ("0600") everywhere a person types it.
-    public var socketMode: UInt16
-    public var socketGroup: String?
+    package var socketMode: UInt16
+    package var socketGroup: String?
     /// UDP "host:port"; the node falls back to IPv4 itself when `[::]` is unavailable.
-    public var listen: String
+    package var listen: String
     /// "host:port" peers to bootstrap from.
-    public var bootstrap: [String]
-    public var passive: Bool
+    package var bootstrap: [String]
+    package var passive: Bool
     /// The debug HTTP listener's "host:port"; nil is off.
-    public var debugHTTP: String?
+    package var debugHTTP: String?
     /// The Prometheus listener's "host:port" (`GET /metrics`, docs/metrics.md); nil is off.
-    public var metrics: String?
-    public var maxConnections: Int
-    public var maxLineBytes: Int
+    package var metrics: String?
+    package var maxConnections: Int
+    package var maxLineBytes: Int
     /// Per connection.
-    public var maxInFlight: Int
+    package var maxInFlight: Int
     /// Unsent output per connection before its requests are no longer read, and how long it
     /// may stay there before the connection is closed (docs/jsonrpc.md).
-    public var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
-    public var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
-    public var maxStoreKeys: Int
+    package var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
+    package var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
+    package var maxStoreKeys: Int
     /// Record bytes the store holds before evicting, and what one source network may hold.
-    public var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
-    public var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
+    package var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
+    package var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
     /// trace, debug, info, notice, warning, error or critical.
-    public var logLevel: String
+    package var logLevel: String
     /// "text" or "json" (docs/systemd.md, "Logs").
-    public var logFormat: String = "text"
-    public var peerCacheSize: Int
+    package var logFormat: String = "text"
+    package var peerCacheSize: Int
     /// The config file that was read, if any (informational: not a setting).
-    public var configFile: String?
+    package var configFile: String?
 
-    public static let defaultListen = "[::]:4121"
+    package static let defaultListen = "[::]:4121"
 
-    public init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
+    package init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
                 listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
                 debugHTTP: String? = nil, maxConnections: Int = 256, maxLineBytes: Int = 1 << 20,
                 maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = 100_000, logLevel: String = "info",
@@ -62,7 +62,7 @@ public struct DaemonConfig: Sendable, Equatable {
     }
 
     /// Every setting as (file key, value text), in a fixed order, for `--print-config`.
-    public func describe() -> [(String, String)] {
+    package func describe() -> [(String, String)] {
         ConfigKey.allCases.map { key in
             let value: String
             switch key {

@@ -4,12 +4,12 @@ import Glibc
 /// Where the daemon keeps its data and socket when not told otherwise (docs/jsonrpc.md,
 /// "Configuration and data directory"): system paths as root, the XDG base directories
 /// otherwise.
-public enum DefaultPaths {
-    public static let rootDataDir = "/var/lib/a2al"
-    public static let rootSocket = DaemonSocketDefault.rootPath
+package enum DefaultPaths {
+    package static let rootDataDir = "/var/lib/a2al"
+    package static let rootSocket = DaemonSocketDefault.rootPath
 
     /// `$XDG_DATA_HOME/a2al`, else `$HOME/.local/share/a2al`; nil when neither is usable.
-    public static func dataDir(environment: [String: String], isRoot: Bool) -> String? {
+    package static func dataDir(environment: [String: String], isRoot: Bool) -> String? {
         if isRoot { return rootDataDir }
         if let xdg = absolute(environment["XDG_DATA_HOME"]) { return join(xdg, "a2al") }
         if let home = environment["HOME"], !home.isEmpty { return join(home, ".local/share/a2al") }
@@ -17,7 +17,7 @@ public enum DefaultPaths {
     }
 
     /// `$XDG_RUNTIME_DIR/a2al.sock`, else `/tmp/a2al-<uid>/a2al.sock` (shared with the clients).
-    public static func socketPath(environment: [String: String], isRoot: Bool, uid: UInt32 = getuid()) -> String {
+    package static func socketPath(environment: [String: String], isRoot: Bool, uid: UInt32 = getuid()) -> String {
         DaemonSocketDefault.path(environment: environment, isRoot: isRoot, uid: uid)
     }
 

@@ -7,18 +7,18 @@ import ServiceLifecycle
 ///
 /// Other long-running parts (a metrics endpoint, say) join as `extraServices`: they start
 /// after the daemon is up and stop before it shuts down, the group's reverse order.
-public struct DaemonLifecycle {
-    public let daemon: Daemon
-    public let signals: SignalPipe
-    public let notifier: SystemdNotifier
-    public let logSettings: LogSettings
-    public let logger: Logger
+package struct DaemonLifecycle {
+    package let daemon: Daemon
+    package let signals: SignalPipe
+    package let notifier: SystemdNotifier
+    package let logSettings: LogSettings
+    package let logger: Logger
     /// Reads the configuration again for a reload: the same layers as at start.
-    public let reloadConfig: @Sendable () throws -> DaemonConfig
-    public let extraServices: [any Service]
-    public let environment: [String: String]
+    package let reloadConfig: @Sendable () throws -> DaemonConfig
+    package let extraServices: [any Service]
+    package let environment: [String: String]
 
-    public init(daemon: Daemon, signals: SignalPipe, notifier: SystemdNotifier, logSettings: LogSettings,
+    package init(daemon: Daemon, signals: SignalPipe, notifier: SystemdNotifier, logSettings: LogSettings,
                 logger: Logger, environment: [String: String],
                 reloadConfig: @escaping @Sendable () throws -> DaemonConfig, extraServices: [any Service] = []) {
         self.daemon = daemon
@@ -32,7 +32,7 @@ public struct DaemonLifecycle {
     }
 
     /// Returns once the daemon has shut down.
-    public func run() async throws {
+    package func run() async throws {
         let reloader = ConfigReloader(daemon: daemon, load: reloadConfig, logSettings: logSettings,
                                       notifier: notifier, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

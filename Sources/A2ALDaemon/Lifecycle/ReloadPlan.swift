@@ -1,21 +1,21 @@
 /// What a reload changes: the settings that differ between the running configuration and the
 /// one just read, split into those applied at once and those that need a restart
 /// (docs/systemd.md, "Reloading").
-public struct ReloadPlan: Sendable, Equatable {
+package struct ReloadPlan: Sendable, Equatable {
     /// Settings the running daemon takes over without a restart.
     /// The socket limits (connections, line bytes, output budget) and the per-connection
     /// in-flight cap are fixed when the socket server and RPC service are built, so they are
     /// not among them.
-    public static let liveKeys: Set<ConfigKey> = [
+    package static let liveKeys: Set<ConfigKey> = [
         .logLevel, .logFormat, .passive, .maxStoreKeys, .storeMaxBytes, .storeMaxBytesPerSource, .bootstrap,
     ]
 
-    public let applied: [ConfigKey]
-    public let needsRestart: [ConfigKey]
+    package let applied: [ConfigKey]
+    package let needsRestart: [ConfigKey]
     /// The configuration now in force: the new values of `applied`, the old ones of the rest.
-    public let running: DaemonConfig
+    package let running: DaemonConfig
 
-    public init(old: DaemonConfig, new: DaemonConfig) {
+    package init(old: DaemonConfig, new: DaemonConfig) {
         let before = Dictionary(uniqueKeysWithValues: old.describe())
         let after = Dictionary(uniqueKeysWithValues: new.describe())
         let changed = ConfigKey.allCases.filter { before[$0.fileKey] != after[$0.fileKey] }

@@ -4,12 +4,12 @@ import Glibc
 #endif
 
 /// The signals the daemon acts on: SIGINT and SIGTERM stop it, SIGHUP reloads its config file.
-public enum DaemonSignal: Int32, Sendable {
+package enum DaemonSignal: Int32, Sendable {
     case hangup = 1   // SIGHUP
     case interrupt = 2   // SIGINT
     case terminate = 15   // SIGTERM
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .hangup: return "SIGHUP"
         case .interrupt: return "SIGINT"
@@ -39,15 +39,15 @@ private let forwardSignal: @convention(c) (Int32) -> Void = { signal in
 /// a daemon that never stopped, seen in SystemdActivationEndToEndTests). A handler runs on
 /// whichever thread takes the signal. The service group is therefore configured with no
 /// signals of its own, and SignalService turns these into a graceful shutdown or a reload.
-public final class SignalPipe: Sendable {
-    public let signals: AsyncStream<DaemonSignal>
+package final class SignalPipe: Sendable {
+    package let signals: AsyncStream<DaemonSignal>
 
     private init(signals: AsyncStream<DaemonSignal>) { self.signals = signals }
 
     /// Installs the handlers. Call before the daemon serves anyone: a signal that arrives
     /// earlier gets the default action (the process ends), one that arrives later is kept
     /// in the pipe until it is read.
-    public static func install() throws(SignalSetupError) -> SignalPipe {
+    package static func install() throws(SignalSetupError) -> SignalPipe {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw SignalSetupError(errno: errno) }
         // Not inherited by anything the daemon might start.
@@ -75,7 +75,7 @@ public final class SignalPipe: Sendable {
 }
 
 /// The signal pipe could not be created (out of file descriptors, say).
-public struct SignalSetupError: Error, CustomStringConvertible {
-    public let errno: Int32
-    public var description: String { "cannot create the signal pipe: \(String(cString: strerror(errno)))" }
+package struct SignalSetupError: Error, CustomStringConvertible {
+    package let errno: Int32
+    package var description: String { "cannot create the signal pipe: \(String(cString: strerror(errno)))" }
 }

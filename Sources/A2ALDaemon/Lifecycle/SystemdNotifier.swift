@@ -5,22 +5,22 @@ import Glibc
 /// The sd_notify(3) protocol without libsystemd: each state change is one datagram to the
 /// AF_UNIX socket named by `NOTIFY_SOCKET` (a path, or "@name" for the abstract namespace).
 /// Without the variable every call does nothing (docs/systemd.md, "Readiness and watchdog").
-public struct SystemdNotifier: Sendable {
+package struct SystemdNotifier: Sendable {
     /// The socket address, nil when not run by systemd with Type=notify.
-    public let socketAddress: String?
+    package let socketAddress: String?
 
-    public init(socketAddress: String?) {
+    package init(socketAddress: String?) {
         self.socketAddress = socketAddress.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public static func fromEnvironment(_ environment: [String: String]) -> SystemdNotifier {
+    package static func fromEnvironment(_ environment: [String: String]) -> SystemdNotifier {
         SystemdNotifier(socketAddress: environment["NOTIFY_SOCKET"])
     }
 
     /// Sends "KEY=value" lines; false when there is no socket or the send failed (systemd may
     /// have gone away: not a reason to stop the daemon).
     @discardableResult
-    public func notify(_ lines: String...) -> Bool {
+    package func notify(_ lines: String...) -> Bool {
         guard let socketAddress, var address = Self.address(socketAddress) else { return false }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
@@ -35,13 +35,13 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// "STATUS=..." text is one line: a newline would start another assignment.
-    public static func status(_ text: String) -> String {
+    package static func status(_ text: String) -> String {
         "STATUS=" + String(text.map { $0 == "\n" ? " " : $0 })
     }
 
     /// CLOCK_MONOTONIC in microseconds, for `MONOTONIC_USEC=` with `RELOADING=1` (systemd ≥ 253
     /// matches a reload to the request by it).
-    public static func monotonicMicroseconds() -> UInt64 {
+    package static func monotonicMicroseconds() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000 + UInt64(spec.tv_nsec) / 1_000

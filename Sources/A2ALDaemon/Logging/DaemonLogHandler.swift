@@ -6,15 +6,15 @@ import Logging
 /// The daemon's log handler: one line per event on standard error, in the format and at the
 /// level `LogSettings` hold now, with a `<N>` priority prefix when stderr is the journal so
 /// `journalctl -p` sees real priorities (docs/systemd.md, "Logs").
-public struct DaemonLogHandler: LogHandler {
-    public let label: String
-    public var metadata: Logger.Metadata = [:]
+package struct DaemonLogHandler: LogHandler {
+    package let label: String
+    package var metadata: Logger.Metadata = [:]
     private let settings: LogSettings
     private let write: @Sendable (String) -> Void
     /// A level set on this logger alone; otherwise the shared (reloadable) one counts.
     private var ownLevel: Logger.Level?
 
-    public init(label: String, settings: LogSettings) {
+    package init(label: String, settings: LogSettings) {
         self.init(label: label, settings: settings, write: DaemonLogHandler.writeToStandardError)
     }
 
@@ -24,17 +24,17 @@ public struct DaemonLogHandler: LogHandler {
         self.write = write
     }
 
-    public var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { ownLevel ?? settings.level }
         set { ownLevel = newValue }
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+    package func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
                     source: String, file: String, function: String, line: UInt) {
         let all = explicit.map { self.metadata.merging($0) { _, new in new } } ?? self.metadata
         let time = settings.journal && settings.format == .text ? "" : LogLineFormatter.now()

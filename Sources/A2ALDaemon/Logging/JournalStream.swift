@@ -5,8 +5,8 @@ import Glibc
 /// Whether standard error is connected to the journal. systemd sets `JOURNAL_STREAM` to
 /// "DEV:INO" of the stream it gives a service (systemd.exec(5)); only when stderr is still
 /// that stream (not redirected by a wrapper) do lines go to journald as they are.
-public enum JournalStream {
-    public static func isStandardError(environment: [String: String]) -> Bool {
+package enum JournalStream {
+    package static func isStandardError(environment: [String: String]) -> Bool {
         guard let value = environment["JOURNAL_STREAM"], let expected = parse(value) else { return false }
         var info = stat()
         guard fstat(STDERR_FILENO, &info) == 0 else { return false }

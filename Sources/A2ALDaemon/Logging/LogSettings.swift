@@ -3,30 +3,30 @@ import Synchronization
 
 /// How log lines are written: "text" for people and the journal, "json" (one object per line)
 /// for log collectors (docs/systemd.md, "Logs").
-public enum LogFormat: String, Sendable, CaseIterable {
+package enum LogFormat: String, Sendable, CaseIterable {
     case text, json
 }
 
 /// The level and format every log handler of the process reads on each line. Shared, so a
 /// SIGHUP reload changes them for loggers that already exist (docs/systemd.md, "Reloading").
-public final class LogSettings: Sendable {
+package final class LogSettings: Sendable {
     private struct State {
         var level: Logger.Level
         var format: LogFormat
     }
     private let state: Mutex<State>
     /// Standard error is the journal: lines get a `<N>` priority prefix and no timestamp.
-    public let journal: Bool
+    package let journal: Bool
 
-    public init(level: Logger.Level, format: LogFormat, journal: Bool) {
+    package init(level: Logger.Level, format: LogFormat, journal: Bool) {
         state = Mutex(State(level: level, format: format))
         self.journal = journal
     }
 
-    public var level: Logger.Level { state.withLock { $0.level } }
-    public var format: LogFormat { state.withLock { $0.format } }
+    package var level: Logger.Level { state.withLock { $0.level } }
+    package var format: LogFormat { state.withLock { $0.format } }
 
-    public func update(level: Logger.Level, format: LogFormat) {
+    package func update(level: Logger.Level, format: LogFormat) {
         state.withLock { $0 = State(level: level, format: format) }
     }
 }

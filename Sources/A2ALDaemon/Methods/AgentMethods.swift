@@ -3,13 +3,13 @@ import A2ALRPC
 
 /// The `agent.*` methods of docs/jsonrpc.md: identities the daemon holds. Keys stay in the
 /// data directory; only `agent.export` hands one out, and only when asked to confirm.
-public enum AgentMethods {
+package enum AgentMethods {
     /// Longest label accepted (a note for people, not a protocol field); the store enforces it
     /// too, so that `agents.json` always loads again (`AgentLimits`).
-    public static let maxLabelBytes = AgentLimits.maxLabelBytes
+    package static let maxLabelBytes = AgentLimits.maxLabelBytes
 
     /// `mailbox`: where `agent.list` finds each agent's note counts (absent without it).
-    public static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher,
+    package static func register(into router: inout RPCRouter, agents: AgentStore, publisher: Publisher,
                                 mailbox: MailboxLedger? = nil) {
         router.register("agent.create", summary: "Create a new agent identity (Ed25519 key kept by the daemon)", blocks: true) { call in
             let label = try label(call.params)

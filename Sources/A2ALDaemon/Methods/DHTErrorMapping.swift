@@ -6,8 +6,8 @@ import A2ALRPC
 /// Turns node, lookup and store failures into the application errors of docs/jsonrpc.md.
 /// `what` names the operation for the message ("node.ping to 10.0.0.2:4000"); `data.reason`
 /// carries the node's own wording so nothing is lost in translation.
-public enum DHTErrorMapping {
-    public static func rpcError(_ e: DHTError, _ what: String, timeout: Duration? = nil) -> RPCError {
+package enum DHTErrorMapping {
+    package static func rpcError(_ e: DHTError, _ what: String, timeout: Duration? = nil) -> RPCError {
         let reason: JSONObject = ["reason": .string(e.description)]
         switch e {
         case .timeout:
@@ -44,7 +44,7 @@ public enum DHTErrorMapping {
         }
     }
 
-    public static func rpcError(_ e: StoreError, _ what: String) -> RPCError {
+    package static func rpcError(_ e: StoreError, _ what: String) -> RPCError {
         let reason: JSONObject = ["reason": .string(e.description)]
         switch e {
         case .stale:
@@ -64,7 +64,7 @@ public enum DHTErrorMapping {
 
     /// Any error a handler body can throw: RPC errors pass through, node and store errors are
     /// mapped, cancellation means the call is being torn down, anything else is internal.
-    public static func rpcError(_ e: any Error, _ what: String, timeout: Duration? = nil) -> RPCError {
+    package static func rpcError(_ e: any Error, _ what: String, timeout: Duration? = nil) -> RPCError {
         switch e {
         case let r as RPCError: return r
         case let d as DHTError: return rpcError(d, what, timeout: timeout)
@@ -74,7 +74,7 @@ public enum DHTErrorMapping {
         }
     }
 
-    public static func timeoutError(_ what: String, _ timeout: Duration?) -> RPCError {
+    package static func timeoutError(_ what: String, _ timeout: Duration?) -> RPCError {
         guard let timeout else { return .app(.timeout, "\(what) timed out") }
         let ms = milliseconds(timeout)
         return .app(.timeout, "\(what) timed out after \(ms) ms", ["timeout_ms": .int(ms)])
@@ -92,7 +92,7 @@ public enum DHTErrorMapping {
 /// The node's own RPC deadlines normally fire first (they are given the same budget); this is
 /// the guarantee that a call never outlives its timeout by more than the body's reaction to
 /// cancellation, which the node's waits honour at once.
-public func withCallTimeout<T: Sendable>(_ timeout: Duration, _ what: String,
+package func withCallTimeout<T: Sendable>(_ timeout: Duration, _ what: String,
                                         _ body: @escaping @Sendable () async throws -> T) async throws(RPCError) -> T {
     do {
         return try await withThrowingTaskGroup(of: T?.self) { group in

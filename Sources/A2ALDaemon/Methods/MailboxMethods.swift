@@ -6,11 +6,11 @@ import A2ALRPC
 /// The `mailbox.*` methods of docs/jsonrpc.md: encrypted notes between agents, stored at the
 /// recipient's node ID (wire.md §4.8). A note is published once and not renewed; it lives for
 /// its TTL.
-public enum MailboxMethods {
-    public static let defaultTimeoutMs: Int64 = 10_000
-    public static let defaultTTL: UInt32 = MailboxPayload.defaultTTL
+package enum MailboxMethods {
+    package static let defaultTimeoutMs: Int64 = 10_000
+    package static let defaultTTL: UInt32 = MailboxPayload.defaultTTL
 
-    public static func register(into router: inout RPCRouter, node: DHTNode, agents: AgentStore, ledger: MailboxLedger) {
+    package static func register(into router: inout RPCRouter, node: DHTNode, agents: AgentStore, ledger: MailboxLedger) {
         router.register("mailbox.send", summary: "Encrypt a note from one of our agents to an address and store it at the recipient") { call in
             try await send(call, node: node, agents: agents)
         }

@@ -6,7 +6,7 @@ import A2ALRPC
 /// Bootstrap, contacts and what the node knows about its peers.
 extension NodeMethods {
     /// Seeds accepted by one `node.bootstrap`.
-    public static let maxBootstrapPeers = 64
+    package static let maxBootstrapPeers = 64
 
     static func registerContacts(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
                                  resolver: HostNameResolver) {

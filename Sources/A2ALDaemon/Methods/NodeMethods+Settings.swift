@@ -6,7 +6,7 @@ import A2ALRPC
 /// Run-time settings of the node and its network-size estimate.
 extension NodeMethods {
     /// Longest verification window `node.network_size` accepts (30 days).
-    public static let maxNetworkSizeCutoffS: Int64 = 30 * 86_400
+    package static let maxNetworkSizeCutoffS: Int64 = 30 * 86_400
 
     static func registerSettings(into router: inout RPCRouter, node: DHTNode) {
         router.register("node.network_size", summary: "Estimated network size from the routing table") { call in

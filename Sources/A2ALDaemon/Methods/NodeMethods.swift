@@ -5,13 +5,13 @@ import A2ALRPC
 
 /// The `node.*` methods of docs/jsonrpc.md: the local node (this file), single-peer RPCs
 /// (`NodeMethods+Peers.swift`) and contacts, bootstrap and settings (`NodeMethods+Contacts.swift`).
-public enum NodeMethods {
+package enum NodeMethods {
     /// Default `timeout_ms` of the single-peer RPCs and of `node.bootstrap`.
-    public static let peerTimeoutMs: Int64 = 5_000
-    public static let bootstrapTimeoutMs: Int64 = 15_000
+    package static let peerTimeoutMs: Int64 = 5_000
+    package static let bootstrapTimeoutMs: Int64 = 15_000
 
     /// `resolver` resolves the host names `node.bootstrap` is given (tests inject a hung one).
-    public static func register(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
+    package static func register(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
                                 status: DaemonStatus, resolver: HostNameResolver = .system) {
         registerLocal(into: &router, node: node, observed: observed, status: status)
         registerPeers(into: &router, node: node)

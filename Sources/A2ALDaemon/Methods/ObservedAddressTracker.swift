@@ -8,13 +8,13 @@ import Synchronization
 /// recent reporters agree on. One peer alone cannot move it (a lying or confused peer would
 /// otherwise flip it at will) — except while that peer is the only one that ever reported,
 /// so a node with a single seed still learns its address.
-public final class ObservedAddressTracker: Sendable {
+package final class ObservedAddressTracker: Sendable {
     /// Reporters remembered; past it the one with the oldest report is forgotten.
-    public static let maxReporters = 64
+    package static let maxReporters = 64
     /// Reports older than this (seconds) no longer count.
-    public static let reportWindow: UInt64 = 30 * 60
+    package static let reportWindow: UInt64 = 30 * 60
     /// Agreeing reporters needed once more than one peer has ever reported.
-    public static let quorum = 2
+    package static let quorum = 2
 
     private struct Report {
         var observed: String
@@ -30,13 +30,13 @@ public final class ObservedAddressTracker: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Records one report. Returns nil when `wire` is not a 6- or 18-byte address; otherwise the
     /// address as text and, when this report moved the consensus, the change. A port-0 report
     /// (the reference's placeholder when it cannot express our source) is returned but not
     /// counted.
-    public func report(reporter: NodeID, wire: [UInt8], now: UInt64)
+    package func report(reporter: NodeID, wire: [UInt8], now: UInt64)
         -> (observed: String, change: (old: String?, new: String, agreeing: Int)?)? {
         guard let endpoint = WireEndpoint(wire: wire) else { return nil }
         let observed = WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port).description
@@ -62,10 +62,10 @@ public final class ObservedAddressTracker: Sendable {
 
     /// The agreed public address ("ip:port"); it stays until another address wins, even when
     /// the reports behind it age out.
-    public var publicAddress: String? { state.withLock { $0.publicAddress } }
+    package var publicAddress: String? { state.withLock { $0.publicAddress } }
 
     /// Recent reports (reporter, address, Unix time), newest first.
-    public func reports(now: UInt64) -> [(NodeID, String, UInt64)] {
+    package func reports(now: UInt64) -> [(NodeID, String, UInt64)] {
         state.withLock { s in
             s.reports.filter { Self.isRecent($0.value.at, now: now) }
                 .map { ($0.key, $0.value.observed, $0.value.at) }

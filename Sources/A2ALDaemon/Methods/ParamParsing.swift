@@ -8,34 +8,34 @@ import A2ALRPC
 /// verify, which is `invalid_record` (the client sent a well-formed but unacceptable record).
 extension RPCParams {
     /// The text forms `Address(text:)` accepts, for error messages.
-    public static let acceptedAddressForms =
+    package static let acceptedAddressForms =
         "native checksummed hex (42 hex digits), Ethereum 0x + 40 hex digits, Paralism Base58 (1…) or Bech32 (bc1…/pr1…)"
 
     /// Largest record accepted from a client (a record must fit a 1200-byte datagram to travel,
     /// so this only bounds what we decode).
-    public static let maxRecordBytes = 64 * 1024
+    package static let maxRecordBytes = 64 * 1024
 
     /// A 32-byte node ID or DHT key as 64 hex digits.
-    public func nodeID(_ key: String) throws(RPCError) -> NodeID {
+    package func nodeID(_ key: String) throws(RPCError) -> NodeID {
         guard let id = try optionalNodeID(key) else { throw invalid(key, "required node ID (64 hex digits) is missing") }
         return id
     }
 
-    public func optionalNodeID(_ key: String) throws(RPCError) -> NodeID? {
+    package func optionalNodeID(_ key: String) throws(RPCError) -> NodeID? {
         guard let bytes = try optionalHex(key, byteCount: NodeID.byteCount) else { return nil }
         guard let id = NodeID(bytes: bytes) else { throw invalid(key, "not a 32-byte node ID") }
         return id
     }
 
     /// An agent address in any accepted text form.
-    public func address(_ key: String) throws(RPCError) -> Address {
+    package func address(_ key: String) throws(RPCError) -> Address {
         guard let a = try optionalAddress(key) else {
             throw invalid(key, "required agent address is missing; accepted forms: \(Self.acceptedAddressForms)")
         }
         return a
     }
 
-    public func optionalAddress(_ key: String) throws(RPCError) -> Address? {
+    package func optionalAddress(_ key: String) throws(RPCError) -> Address? {
         guard let text = try optionalString(key) else { return nil }
         do {
             return try Address(text: text)
@@ -46,12 +46,12 @@ extension RPCParams {
 
     /// A peer's UDP address, "ip:port" or "[v6]:port". Host names are refused rather than
     /// resolved: single-peer RPCs must not block on DNS, and the caller should say which IP.
-    public func peerAddress(_ key: String) throws(RPCError) -> PeerAddress {
+    package func peerAddress(_ key: String) throws(RPCError) -> PeerAddress {
         .udp(try endpoint(key))
     }
 
     /// An "ip:port" / "[v6]:port" endpoint (also `claimed_addr`); port 1…65535.
-    public func endpoint(_ key: String) throws(RPCError) -> WireEndpoint {
+    package func endpoint(_ key: String) throws(RPCError) -> WireEndpoint {
         guard let text = try optionalString(key) else { throw invalid(key, "required \"ip:port\" is missing") }
         do {
             return try Self.parseEndpoint(text)
@@ -61,14 +61,14 @@ extension RPCParams {
     }
 
     /// A record type code 0…255; `default` nil makes the parameter required.
-    public func recordType(_ key: String, default value: UInt8?) throws(RPCError) -> UInt8 {
+    package func recordType(_ key: String, default value: UInt8?) throws(RPCError) -> UInt8 {
         if let value { return UInt8(try int(key, in: 0...255, default: Int64(value))) }
         return UInt8(try int(key, in: 0...255))
     }
 
     /// A base64 record (canonical CBOR, as `raw` shows it), decoded and verified (signature,
     /// payload and time window at `now`). Authority is the store's business, not checked here.
-    public func signedRecord(_ key: String, now: UInt64 = SystemClock().unixSeconds()) throws(RPCError) -> SignedRecord {
+    package func signedRecord(_ key: String, now: UInt64 = SystemClock().unixSeconds()) throws(RPCError) -> SignedRecord {
         let bytes = try base64(key, maxBytes: Self.maxRecordBytes)
         let record: SignedRecord
         do {
@@ -87,7 +87,7 @@ extension RPCParams {
     }
 
     /// A record lifetime in seconds, 1…86400 (a day, the longest the reference signs).
-    public func ttl(_ key: String, default value: UInt32) throws(RPCError) -> UInt32 {
+    package func ttl(_ key: String, default value: UInt32) throws(RPCError) -> UInt32 {
         UInt32(try int(key, in: 1...86_400, default: Int64(value)))
     }
 
@@ -127,12 +127,12 @@ extension RPCParams {
 
 extension RPCParams {
     /// A boolean that must be given.
-    public func requiredBool(_ key: String) throws(RPCError) -> Bool {
+    package func requiredBool(_ key: String) throws(RPCError) -> Bool {
         guard let v = raw(key) else { throw invalid(key, "required boolean is missing") }
         guard case .bool(let b) = v else { throw invalid(key, "expected boolean, got \(v.typeName)") }
         return b
     }
 
     /// True when `key` is present in the object, even as JSON null (for "give null to clear").
-    public func isPresent(_ key: String) -> Bool { object[key] != nil }
+    package func isPresent(_ key: String) -> Bool { object[key] != nil }
 }

@@ -10,11 +10,11 @@ import A2ALRPC
 /// A publish call waits up to `timeout_ms` for the first replication round and reports the
 /// replicas confirmed by then as `"replicas"`. Running out of time is not an error: the record
 /// is already stored locally and replication carries on.
-public enum PublishMethods {
-    public static let defaultTimeoutMs: Int64 = 10_000
-    public static let defaultTTL: UInt32 = 3600
+package enum PublishMethods {
+    package static let defaultTimeoutMs: Int64 = 10_000
+    package static let defaultTTL: UInt32 = 3600
 
-    public static func register(into router: inout RPCRouter, node: DHTNode, publisher: Publisher) {
+    package static func register(into router: inout RPCRouter, node: DHTNode, publisher: Publisher) {
         router.register("publish.endpoint", summary: "Publish (and keep renewing) an agent's endpoint record", blocks: true) { call in
             try await publish(call, publisher: publisher, fields: endpointFields)
         }

@@ -5,10 +5,10 @@ import A2ALRPC
 
 /// The `query.*` methods: iterative lookups over the DHT. Each lookup gets a deadline a little
 /// inside the call's `timeout_ms`, so it ends with what it found rather than being cut off.
-public enum QueryMethods {
-    public static let defaultTimeoutMs: Int64 = 10_000
+package enum QueryMethods {
+    package static let defaultTimeoutMs: Int64 = 10_000
 
-    public static func register(into router: inout RPCRouter, node: DHTNode) {
+    package static func register(into router: inout RPCRouter, node: DHTNode) {
         router.register("query.find_node", summary: "The K closest nodes to a target that answered") { call in
             let p = call.params
             let target = try p.nodeID("target")

@@ -4,12 +4,12 @@ import A2ALProtocol
 import A2ALRPC
 
 /// The `store.*` methods: the local record store, read and written without touching the network.
-public enum StoreMethods {
+package enum StoreMethods {
     /// Page size bounds of `store.records`.
-    public static let defaultPageSize: Int64 = 100
-    public static let maxPageSize: Int64 = 1000
+    package static let defaultPageSize: Int64 = 100
+    package static let maxPageSize: Int64 = 1000
 
-    public static func register(into router: inout RPCRouter, node: DHTNode) {
+    package static func register(into router: inout RPCRouter, node: DHTNode) {
         router.register("store.get", summary: "The newest live record at a key (optionally of one type)") { call in
             let p = call.params
             let key = try p.nodeID("key")

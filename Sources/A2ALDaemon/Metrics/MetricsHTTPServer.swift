@@ -1,8 +1,6 @@
-import A2ALUDP
+import A2ALNIOSupport
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-import Synchronization
 
 /// The opt-in Prometheus listener (`--metrics host:port`, docs/metrics.md). Nothing
 /// authenticates a scraper, so bind loopback (127.0.0.1) unless the network is trusted.
@@ -10,68 +8,59 @@ import Synchronization
 /// It must not become a way to hurt the daemon: at most `maxConnections` at once (others are
 /// closed on accept), a connection that sends nothing for `readIdleTimeout` is closed,
 /// headers are capped at `maxHeaderBytes` and request bodies at `maxRequestBodyBytes` (413).
+/// `GET /metrics` (and HEAD) gets the exposition, any other path 404, any other method 405.
 /// Rendering runs on the daemon's event loop and only reads counters and table sizes.
 final class MetricsHTTPServer: Sendable {
+    static let path = "/metrics"
     static let maxConnections = 16
     static let maxHeaderBytes = 8 * 1024
     /// `GET` carries no body; a little slack for odd clients.
     static let maxRequestBodyBytes = 1024
     static let readIdleTimeout: TimeAmount = .seconds(10)
     static let shutdownGrace: TimeAmount = .seconds(2)
+    static let limits = HTTPListener.Limits(maxConnections: maxConnections, maxHeaderBytes: maxHeaderBytes,
+                                            maxRequestBodyBytes: maxRequestBodyBytes,
+                                            readIdleTimeout: readIdleTimeout, backlog: 16)
 
     /// The address actually bound ("127.0.0.1:PORT"; the port is real when 0 was asked for).
     let boundAddress: String
-    private let serverChannel: any Channel
-    private let connections: ChannelRegistry
-    private let stopped = Atomic<Bool>(false)
+    private let listener: HTTPListener
 
-    private init(serverChannel: any Channel, boundAddress: String, connections: ChannelRegistry) {
-        self.serverChannel = serverChannel
+    private init(listener: HTTPListener, boundAddress: String) {
+        self.listener = listener
         self.boundAddress = boundAddress
-        self.connections = connections
     }
 
     /// Binds `host:port`; errors name the address (`MetricsServerError`).
     static func start(host: String, port: Int, group: any EventLoopGroup,
                       render: @escaping @Sendable () -> [UInt8]) async throws -> MetricsHTTPServer {
-        let connections = ChannelRegistry(limit: maxConnections)
-        let channel: any Channel
+        let listener: HTTPListener
         do {
-            channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(ChannelOptions.backlog, value: 16)
-                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { child in
-                    guard connections.admit(child) == .admitted else { return child.close() }
-                    return child.eventLoop.makeCompletedFuture {
-                        var limits = NIOHTTPDecoderLimitConfiguration()
-                        limits.maxHeaderFieldSize = maxHeaderBytes
-                        limits.maxHeaderListSize = maxHeaderBytes
-                        let pipeline = child.pipeline.syncOperations
-                        try pipeline.addHandler(IdleStateHandler(readTimeout: readIdleTimeout))
-                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true, withEncoderConfiguration: .init(),
-                                                                 withDecoderLimitConfiguration: limits)
-                        try pipeline.addHandler(MetricsHTTPHandler(maxBodyBytes: maxRequestBodyBytes, render: render))
-                    }
-                }
-                .bind(host: host, port: port).get()
+            listener = try await HTTPListener.start(host: host, port: port, group: group, limits: limits) {
+                method, path in page(method: method, path: path, render: render)
+            }
         } catch {
             throw MetricsServerError(address: "\(host):\(port)", reason: "\(error)")
         }
-        guard let local = channel.localAddress, let boundPort = local.port else {
-            try? await channel.close()
+        guard let boundPort = listener.localPort else {
+            await listener.stop(grace: .zero)
             throw MetricsServerError(address: "\(host):\(port)", reason: "bound socket has no local port")
         }
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return MetricsHTTPServer(serverChannel: channel, boundAddress: "\(shownHost):\(boundPort)", connections: connections)
+        return MetricsHTTPServer(listener: listener, boundAddress: "\(shownHost):\(boundPort)")
+    }
+
+    static func page(method: HTTPMethod, path: String, render: () -> [UInt8]) -> HTTPPage {
+        guard path == Self.path else { return .text(.notFound, "404 page not found\n") }
+        guard method == .GET || method == .HEAD else {
+            return .text(.methodNotAllowed, "method not allowed\n", extraHeaders: [("Allow", "GET, HEAD")])
+        }
+        return HTTPPage(status: .ok, contentType: DaemonMetrics.contentType, body: render())
     }
 
     /// Stops accepting, lets answers in progress finish, cuts what is left after
     /// `shutdownGrace`. Later calls return at once.
-    func stop() async {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? await serverChannel.close()
-        await connections.drain(grace: Self.shutdownGrace, on: serverChannel.eventLoop)
-    }
+    func stop() async { await listener.stop(grace: Self.shutdownGrace) }
 }
 
 /// The metrics listener could not start.

@@ -3,7 +3,7 @@
 /// is published as 3 (port-restricted) because restricted and port-restricted are not told
 /// apart and 3 is the safer assumption for a peer planning a hole punch; 4 only when really
 /// symmetric, since v0.2.x peers stop choosing a node that publishes 4 as a replica.
-public enum NATClass: String, Sendable, Equatable, CaseIterable {
+package enum NATClass: String, Sendable, Equatable, CaseIterable {
     case unknown
     /// Our socket's own address is what peers see: no NAT.
     case `public`
@@ -14,9 +14,9 @@ public enum NATClass: String, Sendable, Equatable, CaseIterable {
     /// A different outside port per destination.
     case symmetric
 
-    public var name: String { rawValue }
+    package var name: String { rawValue }
 
-    public var code: UInt8 {
+    package var code: UInt8 {
         switch self {
         case .unknown: return 0
         case .public, .fullCone: return 1

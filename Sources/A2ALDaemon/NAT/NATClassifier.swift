@@ -11,31 +11,31 @@ import Synchronization
 /// no NAT. Filtering: cold-inbound probes (`NATProber`); an echo that reached our socket from a
 /// peer we had not sent to shows the NAT lets strangers in, a live peer whose echo never came
 /// shows it does not.
-public final class NATClassifier: Sendable {
+package final class NATClassifier: Sendable {
     /// Reports older than this (seconds) are not mapping evidence.
-    public static let reportWindow: UInt64 = 10 * 60
+    package static let reportWindow: UInt64 = 10 * 60
     /// Reporters needed for any mapping verdict.
-    public static let minReporters = 2
+    package static let minReporters = 2
     /// Reporters, each seeing a different port, needed to call the NAT symmetric.
-    public static let symmetricReporters = 3
+    package static let symmetricReporters = 3
     /// Silent probes through live strangers needed to call the NAT filtering.
-    public static let filteredFailures = 2
+    package static let filteredFailures = 2
 
-    public struct Verdict: Sendable, Equatable {
-        public var natClass: NATClass
+    package struct Verdict: Sendable, Equatable {
+        package var natClass: NATClass
         /// The agreed outside address ("ip:port"), nil when there is none (symmetric, unknown).
-        public var publicAddress: String?
-        public var evidence: Evidence
+        package var publicAddress: String?
+        package var evidence: Evidence
     }
 
-    public struct Evidence: Sendable, Equatable {
-        public var reporters = 0
-        public var distinctPorts = 0
-        public var agreeing = 0
-        public var coldEchoes = 0
-        public var coldFailures = 0
+    package struct Evidence: Sendable, Equatable {
+        package var reporters = 0
+        package var distinctPorts = 0
+        package var agreeing = 0
+        package var coldEchoes = 0
+        package var coldFailures = 0
         /// True when the filtering verdict comes from probes of an earlier address.
-        public var carriedOver = false
+        package var carriedOver = false
     }
 
     private struct Report {
@@ -61,12 +61,12 @@ public final class NATClassifier: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
-    public var verdict: Verdict { state.withLock { $0.verdict } }
+    package var verdict: Verdict { state.withLock { $0.verdict } }
 
     /// The addresses our socket has (interface IPs with the bound port).
-    public func setLocalEndpoints(_ endpoints: Set<WireEndpoint>, now: UInt64) -> Verdict? {
+    package func setLocalEndpoints(_ endpoints: Set<WireEndpoint>, now: UInt64) -> Verdict? {
         state.withLock { s in
             s.local = Set(endpoints.map { WireEndpoint(ip: $0.ip.normalized, port: $0.port) })
             return Self.reevaluate(&s, now: now)
@@ -74,7 +74,7 @@ public final class NATClassifier: Sendable {
     }
 
     /// One peer's report of our address; returns the new verdict when it changed.
-    public func observed(_ endpoint: WireEndpoint, by reporter: NodeID, now: UInt64) -> Verdict? {
+    package func observed(_ endpoint: WireEndpoint, by reporter: NodeID, now: UInt64) -> Verdict? {
         guard endpoint.port != 0 else { return nil }
         return state.withLock { s in
             if s.reports[reporter] == nil, s.reports.count >= ObservedAddressTracker.maxReporters,
@@ -89,7 +89,7 @@ public final class NATClassifier: Sendable {
     /// A cold-inbound probe of `address` through `prober`: `echoed` when the echo reached our
     /// socket, else `alive` when the prober answered a ping afterwards. A probe whose prober was
     /// not alive proves nothing and is not counted; nor is one of an address no longer agreed.
-    public func probed(address: String, prober: NodeID, echoed: Bool, alive: Bool, now: UInt64) -> Verdict? {
+    package func probed(address: String, prober: NodeID, echoed: Bool, alive: Bool, now: UInt64) -> Verdict? {
         state.withLock { s in
             guard address == s.verdict.publicAddress, echoed || alive else { return nil }
             if s.probedAddress != address {
@@ -103,13 +103,13 @@ public final class NATClassifier: Sendable {
     }
 
     /// Re-reads the evidence as time passes (reports age out).
-    public func tick(now: UInt64) -> Verdict? {
+    package func tick(now: UInt64) -> Verdict? {
         state.withLock { Self.reevaluate(&$0, now: now) }
     }
 
     /// What probing should do now: the address to claim, nil when no probe is useful (no
     /// stable mapping, no NAT, or the NAT is symmetric).
-    public var addressToProbe: String? {
+    package var addressToProbe: String? {
         state.withLock { s in
             switch s.verdict.natClass {
             case .public, .symmetric: return nil
@@ -120,7 +120,7 @@ public final class NATClassifier: Sendable {
 
     /// Starts a fresh filtering test of the current address (periodic re-evaluation); the
     /// verdict reached so far stands until the new probes decide.
-    public func restartProbes() {
+    package func restartProbes() {
         state.withLock { s in
             s.probedAddress = nil
             s.echoes = []
@@ -129,7 +129,7 @@ public final class NATClassifier: Sendable {
     }
 
     /// True once probes of the current address have decided the filtering.
-    public var probesDecided: Bool {
+    package var probesDecided: Bool {
         state.withLock { s in
             s.probedAddress != nil && s.probedAddress == s.verdict.publicAddress
                 && (!s.echoes.isEmpty || s.failures.count >= Self.filteredFailures)

@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// `observed` and `probed` run on the node's inbound path or the prober's task and only queue
 /// work; republishing happens on the task that reads `changes`.
-public final class NATWatcher: Sendable {
-    public let classifier: NATClassifier
+package final class NATWatcher: Sendable {
+    package let classifier: NATClassifier
     let node: DHTNode
     let hub: EventHub
     let clock: any NodeClock
@@ -21,7 +21,7 @@ public final class NATWatcher: Sendable {
     private let lastIP = Mutex<IPAddress?>(nil)
     private let order = Mutex(())
 
-    public init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
+    package init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
         self.node = node
         self.hub = hub
         self.clock = clock
@@ -29,7 +29,7 @@ public final class NATWatcher: Sendable {
         (changes, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    public static let eventName = "nat_type"
+    package static let eventName = "nat_type"
 
     /// One peer's observed_addr report.
     func observed(_ endpoint: WireEndpoint, by reporter: NodeID) {

@@ -7,28 +7,28 @@ import Synchronization
 /// cold-inbound probe is only evidence when our socket had not sent to the prober's IP
 /// (a restricted NAT lets in anyone we sent to), so `NATProber` asks this before and after
 /// (docs/protocol.md, "NAT classification").
-public final class SendLogTransport: Transport {
+package final class SendLogTransport: Transport {
     /// Destinations remembered; past it the oldest half is forgotten (those are the ones
     /// least likely to still hold a NAT filter open).
-    public static let capacity = 8192
+    package static let capacity = 8192
 
     let inner: any Transport
     let clock: any NodeClock
     private let lastSent = Mutex<[IPAddress: Tick]>([:])
 
-    public init(_ inner: any Transport, clock: any NodeClock) {
+    package init(_ inner: any Transport, clock: any NodeClock) {
         self.inner = inner
         self.clock = clock
     }
 
-    public var localAddress: PeerAddress { inner.localAddress }
-    public var statistics: TransportStatistics { inner.statistics }
+    package var localAddress: PeerAddress { inner.localAddress }
+    package var statistics: TransportStatistics { inner.statistics }
 
-    public func start(_ handler: @escaping @Sendable ([UInt8], PeerAddress) -> Void) async throws {
+    package func start(_ handler: @escaping @Sendable ([UInt8], PeerAddress) -> Void) async throws {
         try await inner.start(handler)
     }
 
-    public func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError) {
+    package func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError) {
         if let ip = destination.udp?.ip.normalized {
             let now = clock.now()
             lastSent.withLock { m in
@@ -42,10 +42,10 @@ public final class SendLogTransport: Transport {
         try inner.send(datagram, to: destination)
     }
 
-    public func close() async { await inner.close() }
+    package func close() async { await inner.close() }
 
     /// When our socket last sent to `ip`, nil when never (or forgotten).
-    public func lastSend(to ip: IPAddress) -> Tick? {
+    package func lastSend(to ip: IPAddress) -> Tick? {
         lastSent.withLock { $0[ip.normalized] }
     }
 }

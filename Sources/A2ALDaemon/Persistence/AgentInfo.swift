@@ -1,18 +1,18 @@
 import A2ALCore
 
 /// An agent identity the daemon holds, without its key.
-public struct AgentInfo: Sendable, Equatable {
-    public let address: Address
-    public let label: String
+package struct AgentInfo: Sendable, Equatable {
+    package let address: Address
+    package let label: String
     /// Unix seconds.
-    public let createdAt: UInt64
+    package let createdAt: UInt64
 
-    public init(address: Address, label: String, createdAt: UInt64) {
+    package init(address: Address, label: String, createdAt: UInt64) {
         self.address = address
         self.label = label
         self.createdAt = createdAt
     }
 
     /// The agent's DHT key.
-    public var nodeID: NodeID { address.nodeID }
+    package var nodeID: NodeID { address.nodeID }
 }

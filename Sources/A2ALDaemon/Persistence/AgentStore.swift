@@ -11,10 +11,10 @@ import Synchronization
 /// journal emptied) only after at least as many changes as it held agents, so its cost is
 /// amortised to a constant per change. The number of agents and their labels are bounded
 /// (`AgentLimits`) so that both files always load again.
-public final class AgentStore: Sendable {
-    public let path: String
-    public let journalPath: String
-    public let maxAgents: Int
+package final class AgentStore: Sendable {
+    package let path: String
+    package let journalPath: String
+    package let maxAgents: Int
     /// Fewest changes between two snapshots, so a small store is not rewritten at every change.
     static let minChangesPerSnapshot = 64
 
@@ -24,7 +24,7 @@ public final class AgentStore: Sendable {
     /// Loads the store; missing files are an empty store. Every entry is checked (its seed must
     /// derive its address), and any fault is an error naming the file and the entry. A torn last
     /// journal line (a crash mid-write) is ignored and logged.
-    public init(path: String, journalPath: String? = nil, maxAgents: Int = AgentLimits.maxAgents,
+    package init(path: String, journalPath: String? = nil, maxAgents: Int = AgentLimits.maxAgents,
                 logger: Logger = Logger(label: "a2al.agents")) throws(DataFileError) {
         self.path = path
         self.journalPath = journalPath ?? Self.defaultJournalPath(for: path)
@@ -43,38 +43,38 @@ public final class AgentStore: Sendable {
         (path.hasSuffix(".json") ? String(path.dropLast(5)) : path) + ".journal"
     }
 
-    public func list() -> [AgentInfo] {
+    package func list() -> [AgentInfo] {
         state.withLock { $0.agents.map(\.info) }
     }
 
     /// Agents held.
-    public var count: Int { state.withLock { $0.agents.count } }
+    package var count: Int { state.withLock { $0.agents.count } }
 
-    public func contains(_ address: Address) -> Bool {
+    package func contains(_ address: Address) -> Bool {
         state.withLock { $0.agent(address) != nil }
     }
 
     /// The agent's signing key pair (which holds its seed and public key).
-    public func privateKey(for address: Address) -> Ed25519.KeyPair? {
+    package func privateKey(for address: Address) -> Ed25519.KeyPair? {
         state.withLock { $0.agent(address)?.keyPair }
     }
 
     /// The agent's 32-byte Ed25519 seed, for export.
-    public func seed(for address: Address) -> [UInt8]? {
+    package func seed(for address: Address) -> [UInt8]? {
         privateKey(for: address)?.seed
     }
 
-    public func info(for address: Address) -> AgentInfo? {
+    package func info(for address: Address) -> AgentInfo? {
         state.withLock { $0.agent(address)?.info }
     }
 
     /// Creates a fresh identity and saves it before returning it.
-    public func create(label: String, now: UInt64) throws(AgentStoreError) -> AgentInfo {
+    package func create(label: String, now: UInt64) throws(AgentStoreError) -> AgentInfo {
         try add(HeldAgent(keyPair: .generate(), label: label, createdAt: now))
     }
 
     /// Adds an existing identity from its 32-byte Ed25519 seed.
-    public func importSeed(_ seed: [UInt8], label: String, now: UInt64) throws(AgentStoreError) -> AgentInfo {
+    package func importSeed(_ seed: [UInt8], label: String, now: UInt64) throws(AgentStoreError) -> AgentInfo {
         guard seed.count == Ed25519.seedCount else {
             throw .invalidKey("an Ed25519 seed is 32 bytes, got \(seed.count)")
         }
@@ -88,7 +88,7 @@ public final class AgentStore: Sendable {
     }
 
     /// Forgets an agent and its key. False when the store did not hold it.
-    public func remove(_ address: Address) throws(AgentStoreError) -> Bool {
+    package func remove(_ address: Address) throws(AgentStoreError) -> Bool {
         try state.withLock { (s: inout AgentStoreState) throws(AgentStoreError) -> Bool in
             guard s.agent(address) != nil else { return false }
             try record(.remove(address), in: &s)

@@ -1,6 +1,6 @@
 import A2ALCore
 
-public enum AgentStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum AgentStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store already holds this agent.
     case conflict(Address)
     /// The key given is unusable; the text says why.
@@ -12,7 +12,7 @@ public enum AgentStoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// The change could not be saved; the store is unchanged.
     case storage(DataFileError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .conflict(let address): return "agent \(address) is already held"
         case .invalidKey(let reason): return "invalid private key: \(reason)"

@@ -1,15 +1,15 @@
 /// A peer remembered for a warm bootstrap after a restart.
-public struct CachedPeer: Codable, Sendable, Equatable {
+package struct CachedPeer: Codable, Sendable, Equatable {
     /// 64 lowercase hex characters.
-    public var nodeID: String
+    package var nodeID: String
     /// The peer's address text.
-    public var address: String
+    package var address: String
     /// "ip:port" or "[v6]:port".
-    public var addr: String
+    package var addr: String
     /// Unix seconds.
-    public var lastSeen: UInt64
+    package var lastSeen: UInt64
 
-    public init(nodeID: String, address: String, addr: String, lastSeen: UInt64) {
+    package init(nodeID: String, address: String, addr: String, lastSeen: UInt64) {
         self.nodeID = nodeID
         self.address = address
         self.addr = addr

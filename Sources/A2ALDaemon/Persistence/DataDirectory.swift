@@ -8,23 +8,23 @@ import Synchronization
 /// exclusive `flock` on `a2ald.lock`, held until `close()` (or until the process dies — the
 /// kernel drops the lock, so a crashed daemon never leaves a stale lock behind). The lock file
 /// holds the owner's pid so a second daemon can say who is in the way.
-public final class DataDirectory: Sendable {
-    public static let lockFileName = "a2ald.lock"
+package final class DataDirectory: Sendable {
+    package static let lockFileName = "a2ald.lock"
 
-    public let path: String
+    package let path: String
     /// The lock file's descriptor while we hold the lock; nil once closed.
     private let lockDescriptor: Mutex<Int32?>
 
-    public var identityKeyPath: String { file(FileKeyStore.fileName) }
-    public var agentsPath: String { file("agents.json") }
+    package var identityKeyPath: String { file(FileKeyStore.fileName) }
+    package var agentsPath: String { file("agents.json") }
     /// The changes to `agents.json` since it was last written (`AgentJournal`).
-    public var agentsJournalPath: String { file("agents.journal") }
-    public var publicationsPath: String { file("publications.json") }
-    public var seenPeersPath: String { file("seen_peers") }
-    public var peerCachePath: String { file("peers.json") }
+    package var agentsJournalPath: String { file("agents.journal") }
+    package var publicationsPath: String { file("publications.json") }
+    package var seenPeersPath: String { file("seen_peers") }
+    package var peerCachePath: String { file("peers.json") }
     /// Which notes `mailbox.read` has shown and which are acked (`MailboxLedger`).
-    public var mailboxPath: String { file(MailboxLedger.fileName) }
-    public var lockPath: String { file(Self.lockFileName) }
+    package var mailboxPath: String { file(MailboxLedger.fileName) }
+    package var lockPath: String { file(Self.lockFileName) }
 
     private init(path: String, lockDescriptor: Int32) {
         self.path = path
@@ -34,7 +34,7 @@ public final class DataDirectory: Sendable {
     deinit { close() }
 
     /// Opens (creating if needed) and locks the data directory at `path`.
-    public static func open(_ path: String) throws(DataFileError) -> DataDirectory {
+    package static func open(_ path: String) throws(DataFileError) -> DataDirectory {
         guard !path.isEmpty else { throw DataFileError(path: path, reason: "empty data directory path") }
         let path = trimmingTrailingSlashes(path)
         // Keys are written there by path: nobody else may be able to replace its entries.
@@ -54,7 +54,7 @@ public final class DataDirectory: Sendable {
     }
 
     /// Releases the lock. Safe to call more than once.
-    public func close() {
+    package func close() {
         let fd = lockDescriptor.withLock { (fd: inout Int32?) -> Int32? in
             defer { fd = nil }
             return fd

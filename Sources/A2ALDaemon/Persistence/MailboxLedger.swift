@@ -9,8 +9,8 @@ import Synchronization
 /// (`mailbox.ack`). Entries are dropped once their note has expired. Every change is written
 /// atomically (temp file, fsync, rename) before it takes effect in memory, so a crash never
 /// loses an ack whose call returned and a failed write changes nothing.
-public final class MailboxLedger: Sendable {
-    public static let fileName = "mailbox.json"
+package final class MailboxLedger: Sendable {
+    package static let fileName = "mailbox.json"
     static let version = 1
 
     struct Entry: Codable, Equatable, Sendable {
@@ -38,11 +38,11 @@ public final class MailboxLedger: Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
     private let state: Mutex<FileContent>
 
     /// Loads the ledger; a missing file is an empty one, a damaged one an error naming it.
-    public init(path: String) throws(DataFileError) {
+    package init(path: String) throws(DataFileError) {
         self.path = path
         if let bytes = try JSONDataFile.readIfPresent(path) {
             state = Mutex(try JSONDataFile.decode(FileContent.self, from: bytes, path: path, version: Self.version))
@@ -52,7 +52,7 @@ public final class MailboxLedger: Sendable {
     }
 
     /// The stable id of a note: the first 16 bytes of SHA-256 of its signed record, in hex.
-    public static func noteID(_ recordBytes: [UInt8]) -> String {
+    package static func noteID(_ recordBytes: [UInt8]) -> String {
         HexText.encode(Array(SHA256.hash(recordBytes).prefix(16)))
     }
 
@@ -105,7 +105,7 @@ public final class MailboxLedger: Sendable {
     }
 
     /// Notes of the agent seen and not expired: how many are still unacked, and how many acked.
-    public func counts(agent: String, now: UInt64) -> (unread: Int, acked: Int) {
+    package func counts(agent: String, now: UInt64) -> (unread: Int, acked: Int) {
         state.withLock { s in
             let live = (s.agents[agent] ?? []).filter { $0.expiresAt >= now }
             let acked = live.filter(\.acked).count

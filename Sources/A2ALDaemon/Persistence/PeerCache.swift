@@ -3,29 +3,29 @@ import Synchronization
 
 /// The peer cache for a warm bootstrap, `peers.json` (mode 0600):
 /// `{"version": 1, "peers": [...]}`, most recently seen first.
-public final class PeerCache: Sendable {
+package final class PeerCache: Sendable {
     static let currentVersion = 1
 
-    public let path: String
-    public let capacity: Int
+    package let path: String
+    package let capacity: Int
     private let peers: Mutex<[CachedPeer]>
 
     /// Loads the cache; a missing file is an empty cache, a damaged one an error naming it.
-    public init(path: String, capacity: Int) throws(DataFileError) {
+    package init(path: String, capacity: Int) throws(DataFileError) {
         self.path = path
         self.capacity = max(0, capacity)
         peers = Mutex(Self.trimmed(try Self.load(path), capacity: max(0, capacity)))
     }
 
     /// The cached peers, most recently seen first.
-    public func load() -> [CachedPeer] {
+    package func load() -> [CachedPeer] {
         peers.withLock { $0 }
     }
 
     /// Replaces the cache with the `capacity` most recently seen of `peers` (one entry per
     /// node id). Entries that would not load back (bad node id, address or "ip:port") are
     /// left out, so what is saved always loads.
-    public func save(_ peers: [CachedPeer]) throws(DataFileError) {
+    package func save(_ peers: [CachedPeer]) throws(DataFileError) {
         let kept = Self.trimmed(peers.filter { $0.fault == nil }, capacity: capacity)
         try self.peers.withLock { (current: inout [CachedPeer]) throws(DataFileError) in
             try JSONDataFile.write(PeersFile(version: Self.currentVersion, peers: kept), to: path)

@@ -1,23 +1,23 @@
 import A2ALRPC
 
-public enum PublicationKind: String, Codable, Sendable {
+package enum PublicationKind: String, Codable, Sendable {
     case endpoint, topic, custom
 }
 
 /// What `publish.endpoint` signs, kept so the record can be rebuilt and re-signed on renewal.
-public struct EndpointFields: Codable, Sendable, Equatable {
-    public var endpoints: [String]
-    public var natType: UInt8
-    public var signal: String
-    public var turns: [String]
-    public var signals: [String]
+package struct EndpointFields: Codable, Sendable, Equatable {
+    package var endpoints: [String]
+    package var natType: UInt8
+    package var signal: String
+    package var turns: [String]
+    package var signals: [String]
     /// `"endpoints": "auto"`: the daemon fills in its public address and keeps it current
     /// (docs/jsonrpc.md, publish.endpoint); nil in files written before it existed.
-    public var endpointsAuto: Bool?
+    package var endpointsAuto: Bool?
     /// `"nat_type": "auto"`: the daemon's NAT classification.
-    public var natTypeAuto: Bool?
+    package var natTypeAuto: Bool?
 
-    public init(endpoints: [String], natType: UInt8 = 0, signal: String = "", turns: [String] = [],
+    package init(endpoints: [String], natType: UInt8 = 0, signal: String = "", turns: [String] = [],
                 signals: [String] = [], endpointsAuto: Bool? = nil, natTypeAuto: Bool? = nil) {
         self.endpoints = endpoints
         self.natType = natType
@@ -29,7 +29,7 @@ public struct EndpointFields: Codable, Sendable, Equatable {
     }
 
     /// True when part of the record is the daemon's to keep current.
-    public var followsNAT: Bool { endpointsAuto == true || natTypeAuto == true }
+    package var followsNAT: Bool { endpointsAuto == true || natTypeAuto == true }
 
     enum CodingKeys: String, CodingKey {
         case endpoints, natType = "nat_type", signal, turns, signals
@@ -38,16 +38,16 @@ public struct EndpointFields: Codable, Sendable, Equatable {
 }
 
 /// What `publish.topic` signs.
-public struct TopicFields: Codable, Sendable, Equatable {
-    public var topic: String
-    public var name: String
-    public var protocols: [String]
-    public var tags: [String]
-    public var brief: String
+package struct TopicFields: Codable, Sendable, Equatable {
+    package var topic: String
+    package var name: String
+    package var protocols: [String]
+    package var tags: [String]
+    package var brief: String
     /// The meta object as compact JSON text.
-    public var metaJSON: String
+    package var metaJSON: String
 
-    public init(topic: String, name: String, protocols: [String] = [], tags: [String] = [],
+    package init(topic: String, name: String, protocols: [String] = [], tags: [String] = [],
                 brief: String = "", metaJSON: String = "{}") {
         self.topic = topic
         self.name = name
@@ -63,11 +63,11 @@ public struct TopicFields: Codable, Sendable, Equatable {
 }
 
 /// What `publish.custom` signs. `data` is base64 in the file.
-public struct CustomFields: Codable, Sendable, Equatable {
-    public var recType: UInt8
-    public var data: [UInt8]
+package struct CustomFields: Codable, Sendable, Equatable {
+    package var recType: UInt8
+    package var data: [UInt8]
 
-    public init(recType: UInt8, data: [UInt8]) {
+    package init(recType: UInt8, data: [UInt8]) {
         self.recType = recType
         self.data = data
     }
@@ -76,7 +76,7 @@ public struct CustomFields: Codable, Sendable, Equatable {
         case recType = "rec_type", data
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         recType = try container.decode(UInt8.self, forKey: .recType)
         let text = try container.decode(String.self, forKey: .data)
@@ -87,7 +87,7 @@ public struct CustomFields: Codable, Sendable, Equatable {
         data = bytes
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(recType, forKey: .recType)
         try container.encode(Base64Text.encode(data), forKey: .data)
@@ -96,24 +96,24 @@ public struct CustomFields: Codable, Sendable, Equatable {
 
 /// A record the daemon keeps published for one of its agents: stored in
 /// `publications.json` and republished (re-signed with a higher seq) after a restart.
-public struct Publication: Codable, Sendable, Equatable {
+package struct Publication: Codable, Sendable, Equatable {
     /// 16 lowercase hex characters, random (`PublicationStore.newID()`).
-    public var id: String
-    public var kind: PublicationKind
+    package var id: String
+    package var kind: PublicationKind
     /// The agent's address text.
-    public var agent: String
+    package var agent: String
     /// The store key, 64 lowercase hex characters.
-    public var key: String
-    public var ttlSeconds: UInt32
+    package var key: String
+    package var ttlSeconds: UInt32
     /// Unix seconds.
-    public var createdAt: UInt64
+    package var createdAt: UInt64
     /// The seq last signed, so a restart continues with a higher one.
-    public var lastSeq: UInt64
-    public var endpoint: EndpointFields?
-    public var topicFields: TopicFields?
-    public var custom: CustomFields?
+    package var lastSeq: UInt64
+    package var endpoint: EndpointFields?
+    package var topicFields: TopicFields?
+    package var custom: CustomFields?
 
-    public init(id: String, kind: PublicationKind, agent: String, key: String, ttlSeconds: UInt32,
+    package init(id: String, kind: PublicationKind, agent: String, key: String, ttlSeconds: UInt32,
                 createdAt: UInt64, lastSeq: UInt64, endpoint: EndpointFields? = nil,
                 topicFields: TopicFields? = nil, custom: CustomFields? = nil) {
         self.id = id

@@ -6,35 +6,35 @@ import Synchronization
 ///
 /// Every change is written atomically before it takes effect in memory; a failed write leaves
 /// the store as it was.
-public final class PublicationStore: Sendable {
+package final class PublicationStore: Sendable {
     static let currentVersion = 1
 
-    public let path: String
+    package let path: String
     /// In insertion order; a replacement keeps its predecessor's position.
     private let publications: Mutex<[Publication]>
 
     /// Loads the store; a missing file is an empty store. Faults name the file and the entry.
-    public init(path: String) throws(DataFileError) {
+    package init(path: String) throws(DataFileError) {
         self.path = path
         publications = Mutex(try Self.load(path))
     }
 
     /// A fresh random publication id: 16 lowercase hex characters.
-    public static func newID() -> String {
+    package static func newID() -> String {
         Hex.encode(SecureRandom.bytes(8))
     }
 
-    public func list() -> [Publication] {
+    package func list() -> [Publication] {
         publications.withLock { $0 }
     }
 
-    public func get(_ id: String) -> Publication? {
+    package func get(_ id: String) -> Publication? {
         publications.withLock { $0.first { $0.id == id } }
     }
 
     /// The publication holding a slot: one agent's record of one kind (and, for custom
     /// records, one type) at one key. Lets a re-publish continue from its `lastSeq`.
-    public func find(kind: PublicationKind, agent: String, key: String, recType: UInt8? = nil) -> Publication? {
+    package func find(kind: PublicationKind, agent: String, key: String, recType: UInt8? = nil) -> Publication? {
         let slot = PublicationSlot(kind: kind, agent: agent, key: key, recType: kind == .custom ? recType : nil)
         return publications.withLock { $0.first { $0.slot == slot } }
     }
@@ -42,7 +42,7 @@ public final class PublicationStore: Sendable {
     /// Adds `p`, replacing the publication with the same id and any holding the same slot.
     /// Returns what it replaced.
     @discardableResult
-    public func upsert(_ p: Publication) throws(DataFileError) -> [Publication] {
+    package func upsert(_ p: Publication) throws(DataFileError) -> [Publication] {
         if let fault = p.fault { throw DataFileError(path: path, reason: "publication \(p.id): \(fault)") }
         return try publications.withLock { (current: inout [Publication]) throws(DataFileError) -> [Publication] in
             let slot = p.slot
@@ -64,7 +64,7 @@ public final class PublicationStore: Sendable {
 
     /// Forgets a publication; nil when there was none with that id.
     @discardableResult
-    public func remove(_ id: String) throws(DataFileError) -> Publication? {
+    package func remove(_ id: String) throws(DataFileError) -> Publication? {
         try publications.withLock { (current: inout [Publication]) throws(DataFileError) -> Publication? in
             guard let index = current.firstIndex(where: { $0.id == id }) else { return nil }
             var next = current
@@ -77,13 +77,13 @@ public final class PublicationStore: Sendable {
 
     /// Forgets every publication of `agent` (its address text), returning them.
     @discardableResult
-    public func removeAll(agent: String) throws(DataFileError) -> [Publication] {
+    package func removeAll(agent: String) throws(DataFileError) -> [Publication] {
         try removeAll { $0.agent == agent }
     }
 
     /// Forgets every publication `matches` picks, returning them; nothing is written when none is.
     @discardableResult
-    public func removeAll(where matches: (Publication) -> Bool) throws(DataFileError) -> [Publication] {
+    package func removeAll(where matches: (Publication) -> Bool) throws(DataFileError) -> [Publication] {
         try publications.withLock { (current: inout [Publication]) throws(DataFileError) -> [Publication] in
             let removed = current.filter(matches)
             guard !removed.isEmpty else { return [] }
@@ -97,7 +97,7 @@ public final class PublicationStore: Sendable {
     /// Records the seq just signed for a publication. False (and nothing written) when the
     /// publication is gone, e.g. withdrawn while its renewal was being signed.
     @discardableResult
-    public func recordSeq(_ id: String, _ seq: UInt64) throws(DataFileError) -> Bool {
+    package func recordSeq(_ id: String, _ seq: UInt64) throws(DataFileError) -> Bool {
         try publications.withLock { (current: inout [Publication]) throws(DataFileError) -> Bool in
             guard let index = current.firstIndex(where: { $0.id == id }) else { return false }
             guard current[index].lastSeq != seq else { return true }

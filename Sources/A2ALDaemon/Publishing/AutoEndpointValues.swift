@@ -4,18 +4,18 @@ import A2ALProtocol
 /// (docs/jsonrpc.md, publish.endpoint): our public address as a `udp://` URL — the socket's own
 /// address when there is no NAT — and the NAT classification's code. Nothing while the address
 /// is unknown or the NAT symmetric (no port of ours is dialable then).
-public struct AutoEndpointValues: Sendable, Equatable {
-    public var endpoints: [String]
-    public var natType: UInt8
+package struct AutoEndpointValues: Sendable, Equatable {
+    package var endpoints: [String]
+    package var natType: UInt8
 
-    public static let none = AutoEndpointValues(endpoints: [], natType: 0)
+    package static let none = AutoEndpointValues(endpoints: [], natType: 0)
 
-    public init(endpoints: [String], natType: UInt8) {
+    package init(endpoints: [String], natType: UInt8) {
         self.endpoints = endpoints
         self.natType = natType
     }
 
-    public init(_ verdict: NATClassifier.Verdict) {
+    package init(_ verdict: NATClassifier.Verdict) {
         let address = verdict.natClass == .symmetric ? nil : verdict.publicAddress
         self.init(endpoints: address.map { ["udp://\($0)"] } ?? [], natType: verdict.natClass.code)
     }

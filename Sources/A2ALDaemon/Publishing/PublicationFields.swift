@@ -1,10 +1,10 @@
 /// What a client asks to publish: one of the three kinds a publication can hold.
-public enum PublicationFields: Sendable, Equatable {
+package enum PublicationFields: Sendable, Equatable {
     case endpoint(EndpointFields)
     case topic(TopicFields)
     case custom(CustomFields)
 
-    public var kind: PublicationKind {
+    package var kind: PublicationKind {
         switch self {
         case .endpoint: return .endpoint
         case .topic: return .topic
@@ -50,10 +50,10 @@ public enum PublicationFields: Sendable, Equatable {
 /// Record types `publish.custom` may use: everything outside the endpoint (0x01–0x0F), topic
 /// (0x10–0x1F) and mailbox (0x80–0x8F) ranges, whose payloads have rules of their own, and
 /// outside 0x00, which lookups read as "any type".
-public enum CustomRecordTypes {
-    public static func isAllowed(_ type: UInt8) -> Bool {
+package enum CustomRecordTypes {
+    package static func isAllowed(_ type: UInt8) -> Bool {
         (0x20...0x7F).contains(type) || (0x90...0xFF).contains(type)
     }
 
-    public static let allowedText = "0x20-0x7f (32-127) or 0x90-0xff (144-255)"
+    package static let allowedText = "0x20-0x7f (32-127) or 0x90-0xff (144-255)"
 }

@@ -2,7 +2,7 @@ import A2ALCore
 
 /// Why `Publisher.removeAgent` failed: withdrawing the agent's publications, or forgetting
 /// the agent itself (its publications are gone by then).
-public enum AgentRemovalError: Error, Sendable, Equatable {
+package enum AgentRemovalError: Error, Sendable, Equatable {
     case publications(PublisherError)
     case agents(AgentStoreError)
 }
@@ -17,7 +17,7 @@ extension Publisher {
     /// its publication is withdrawn here) or runs after (and finds no agent), so no publication
     /// outlives its agent (docs/security.md, "Local clients"). Publications go first: if
     /// forgetting the agent then fails, it stays held with nothing published, never the reverse.
-    public func removeAgent(_ address: Address) throws(AgentRemovalError) -> Int? {
+    package func removeAgent(_ address: Address) throws(AgentRemovalError) -> Int? {
         try state.withLock { s throws(AgentRemovalError) -> Int? in
             guard agents.contains(address) else { return nil }
             let withdrawn: [Publication]
@@ -39,7 +39,7 @@ extension Publisher {
     /// each, so a restart never keeps renewing records nobody can withdraw by agent. Called at
     /// start-up, before anything is republished. Returns what was dropped.
     @discardableResult
-    public func dropOrphanPublications() throws(DataFileError) -> [Publication] {
+    package func dropOrphanPublications() throws(DataFileError) -> [Publication] {
         try state.withLock { s throws(DataFileError) -> [Publication] in
             let dropped = try store.removeAll { p in
                 guard let agent = try? Address(text: p.agent) else { return false }

@@ -5,7 +5,7 @@ extension Publisher {
     /// publish.endpoint): each publication whose signed content they change is republished
     /// once, with a new seq. Returns how many were.
     @discardableResult
-    public func followNAT(_ values: AutoEndpointValues) -> Int {
+    package func followNAT(_ values: AutoEndpointValues) -> Int {
         state.withLock { s in
             guard s.auto != values else { return 0 }
             s.auto = values
@@ -32,5 +32,5 @@ extension Publisher {
     }
 
     /// The values auto publications carry now.
-    public var autoValues: AutoEndpointValues { state.withLock { $0.auto } }
+    package var autoValues: AutoEndpointValues { state.withLock { $0.auto } }
 }

@@ -12,15 +12,15 @@ import Synchronization
 /// Every operation runs under one lock, so two calls on the same slot cannot interleave their
 /// sign / save / publish steps. The node calls the renew closure outside its own locks, so
 /// holding ours while calling into the node cannot deadlock.
-public final class Publisher: Sendable {
-    public let node: DHTNode
-    public let agents: AgentStore
-    public let store: PublicationStore
+package final class Publisher: Sendable {
+    package let node: DHTNode
+    package let agents: AgentStore
+    package let store: PublicationStore
     let clock: any NodeClock
     let logger: Logger
     let state: Mutex<PublisherState>
 
-    public init(node: DHTNode, agents: AgentStore, store: PublicationStore, clock: any NodeClock = SystemClock(),
+    package init(node: DHTNode, agents: AgentStore, store: PublicationStore, clock: any NodeClock = SystemClock(),
                 logger: Logger = Logger(label: "a2al.publisher")) {
         self.node = node
         self.agents = agents
@@ -31,7 +31,7 @@ public final class Publisher: Sendable {
     }
 
     /// Wall-clock Unix seconds as the publisher sees them (agent creation times, record times).
-    public func nowUnix() -> UInt64 { clock.unixSeconds() }
+    package func nowUnix() -> UInt64 { clock.unixSeconds() }
 
     /// Re-signs every stored publication with a higher seq and publishes it. A publication
     /// that cannot be republished (its entry is damaged, the node refuses it) is logged and
@@ -39,7 +39,7 @@ public final class Publisher: Sendable {
     /// gone were dropped at start-up (`dropOrphanPublications`).
     /// Returns how many were republished.
     @discardableResult
-    public func start() async -> Int {
+    package func start() async -> Int {
         var republished = 0
         for p in store.list() {
             do throws(PublisherError) {
@@ -55,7 +55,7 @@ public final class Publisher: Sendable {
     /// Signs `fields` as `agent`, saves the publication and publishes the record. Publishing
     /// the same slot again (same agent, kind and key, and for custom records the same type)
     /// replaces that publication and keeps its id.
-    public func publish(agent: Address, _ fields: PublicationFields, ttlSeconds: UInt32) throws(PublisherError) -> PublishedRecord {
+    package func publish(agent: Address, _ fields: PublicationFields, ttlSeconds: UInt32) throws(PublisherError) -> PublishedRecord {
         try state.withLock { s throws(PublisherError) -> PublishedRecord in
             guard let keyPair = agents.privateKey(for: agent) else { throw .unknownAgent(agent.text) }
             let content = try PublicationContent(fields.resolved(s.auto), agent: agent)
@@ -83,7 +83,7 @@ public final class Publisher: Sendable {
 
     /// Forgets a publication and stops renewing it. False when there is none with that id.
     /// Records already stored (here and at replicas) stay until they expire.
-    public func withdraw(_ id: String) throws(PublisherError) -> Bool {
+    package func withdraw(_ id: String) throws(PublisherError) -> Bool {
         try state.withLock { s throws(PublisherError) -> Bool in
             let removed: Publication?
             do throws(DataFileError) { removed = try store.remove(id) } catch { throw .storage(error) }
@@ -98,12 +98,12 @@ public final class Publisher: Sendable {
     }
 
     /// Confirmed replica holders of the record `publisher` published at `key`.
-    public func replicaCount(key: NodeID, publisher: NodeID, type: UInt8) -> Int {
+    package func replicaCount(key: NodeID, publisher: NodeID, type: UInt8) -> Int {
         node.replicaHolders(key: key, publisher: publisher, recType: type).count
     }
 
     /// Every publication with the record it has out now.
-    public func publications() -> [PublicationStatus] {
+    package func publications() -> [PublicationStatus] {
         let live = state.withLock { $0.live }
         return store.list().map { p in
             guard let current = live[p.id] else { return PublicationStatus(publication: p, record: nil, replicas: 0) }
@@ -114,7 +114,7 @@ public final class Publisher: Sendable {
     }
 
     /// The record a publication has out now.
-    public func liveRecord(_ id: String) -> (record: SignedRecord, key: NodeID)? {
+    package func liveRecord(_ id: String) -> (record: SignedRecord, key: NodeID)? {
         state.withLock { s in s.live[id].map { ($0.record, $0.key) } }
     }
 

@@ -3,7 +3,7 @@ import A2ALDHT
 import A2ALProtocol
 
 /// Why the publisher could not publish, renew or withdraw a record.
-public enum PublisherError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum PublisherError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The daemon holds no agent with this address (text form).
     case unknownAgent(String)
     /// No publication has this id.
@@ -21,7 +21,7 @@ public enum PublisherError: Error, Sendable, Equatable, CustomStringConvertible 
     /// `publications.json` could not be written.
     case storage(DataFileError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unknownAgent(let a): return "no agent \(a) is held by this daemon"
         case .unknownPublication(let id): return "no publication \(id)"

@@ -8,12 +8,12 @@ import A2ALDHT
 /// as many replicas as the network can give — the replication target, or every peer the node
 /// knows when there are fewer — or the time is up. Either way the caller reports what was
 /// confirmed: the record is stored locally already and replication continues regardless.
-public enum ReplicaWait {
+package enum ReplicaWait {
     /// How often the replica set is looked at.
     static let pollInterval: Duration = .milliseconds(20)
 
     /// Confirmed replicas of (key, publisher, type) when the wait ended.
-    public static func confirmedReplicas(node: DHTNode, key: NodeID, publisher: NodeID, type: UInt8,
+    package static func confirmedReplicas(node: DHTNode, key: NodeID, publisher: NodeID, type: UInt8,
                                          within timeout: Duration) async -> Int {
         let deadline = ContinuousClock.now + timeout
         func count() -> Int { node.replicaHolders(key: key, publisher: publisher, recType: type).count }

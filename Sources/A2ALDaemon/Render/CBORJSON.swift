@@ -12,13 +12,13 @@ import A2ALRPC
 /// JSON → CBOR is what `publish.topic` signs: strings become text (there is no way to tell a
 /// base64 string from text, so byte strings do not survive a round trip — documented in
 /// docs/jsonrpc.md as "byte strings as base64").
-public enum CBORJSON {
+package enum CBORJSON {
     /// Nesting accepted in a client's meta value (the record must fit a datagram anyway).
-    public static let maxDepth = 16
+    package static let maxDepth = 16
 
     // MARK: CBOR → JSON
 
-    public static func json(from item: CBOR) -> JSONValue {
+    package static func json(from item: CBOR) -> JSONValue {
         switch item {
         case .unsigned(let n): return .integer(n)
         case .negative(let n):
@@ -44,7 +44,7 @@ public enum CBORJSON {
 
     /// A text-keyed map (topic meta) as a JSON object, keys in CBOR canonical order (shorter
     /// first, then bytewise) so the same meta always renders the same way.
-    public static func object(from meta: [String: CBOR]) -> JSONObject {
+    package static func object(from meta: [String: CBOR]) -> JSONObject {
         let keys = meta.keys.sorted { a, b in
             a.utf8.count != b.utf8.count ? a.utf8.count < b.utf8.count : a.utf8.lexicographicallyPrecedes(b.utf8)
         }
@@ -76,12 +76,12 @@ public enum CBORJSON {
     // MARK: JSON → CBOR
 
     /// A JSON value as CBOR; `path` names the parameter in errors ("meta.tags[2]").
-    public static func cbor(from value: JSONValue, path: String) throws(RPCError) -> CBOR {
+    package static func cbor(from value: JSONValue, path: String) throws(RPCError) -> CBOR {
         try cbor(from: value, path: path, depth: 0)
     }
 
     /// A JSON object as the text-keyed map of topic meta.
-    public static func meta(from object: JSONObject, path: String) throws(RPCError) -> [String: CBOR] {
+    package static func meta(from object: JSONObject, path: String) throws(RPCError) -> [String: CBOR] {
         var m: [String: CBOR] = [:]
         for (k, v) in object { m[k] = try cbor(from: v, path: "\(path).\(k)", depth: 1) }
         return m

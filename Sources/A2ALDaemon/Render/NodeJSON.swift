@@ -7,8 +7,8 @@ import A2ALRPC
 ///
 /// `address` is null only for a contact whose agent address we have not learnt (hearsay known
 /// by ID alone); `addr` is null when no usable UDP endpoint is known (none, or port 0).
-public enum NodeJSON {
-    public static func render(id: NodeID, address: Address?, addr: PeerAddress?) -> JSONObject {
+package enum NodeJSON {
+    package static func render(id: NodeID, address: Address?, addr: PeerAddress?) -> JSONObject {
         [
             "node_id": .string(id.description),
             "address": .optional(address?.text),
@@ -16,25 +16,25 @@ public enum NodeJSON {
         ]
     }
 
-    public static func render(_ info: NodeInfo) -> JSONObject {
+    package static func render(_ info: NodeInfo) -> JSONObject {
         render(id: info.nodeID, address: info.address, addr: .udp(info.endpoint))
     }
 
-    public static func render(_ contact: Contact) -> JSONObject {
+    package static func render(_ contact: Contact) -> JSONObject {
         render(id: contact.nodeID, address: contact.address, addr: contact.endpoint.map { .udp($0) })
     }
 
-    public static func render(_ infos: [NodeInfo]) -> JSONValue { .array(infos.map { .object(render($0)) }) }
+    package static func render(_ infos: [NodeInfo]) -> JSONValue { .array(infos.map { .object(render($0)) }) }
 
     /// "ip:port" / "[v6]:port" of a UDP endpoint (IPv4-mapped shown as IPv4); nil for port 0,
     /// which the wire uses for "no usable endpoint".
-    public static func text(of endpoint: WireEndpoint) -> String? {
+    package static func text(of endpoint: WireEndpoint) -> String? {
         guard endpoint.port != 0 else { return nil }
         return WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port).description
     }
 
     /// The text of any peer address; in-memory names (tests, simulator) are shown as they are.
-    public static func text(of addr: PeerAddress) -> String? {
+    package static func text(of addr: PeerAddress) -> String? {
         switch addr {
         case .udp(let e): return text(of: e)
         case .memory(let name): return name

@@ -6,10 +6,10 @@ import A2ALRPC
 ///
 /// `raw` is the record's canonical CBOR encoding — the bytes a STORE carries and the store
 /// keeps — so a client can hand it back to `store.put`, `node.store_at` or `publish.record`.
-public enum RecordJSON {
+package enum RecordJSON {
     /// "endpoint" (0x01), "topic" (0x10), "mailbox" (0x80) or "custom" (everything else, whose
     /// payload is shown as opaque bytes).
-    public static func typeName(_ code: UInt8) -> String {
+    package static func typeName(_ code: UInt8) -> String {
         switch code {
         case RecordType.endpoint: return "endpoint"
         case RecordType.topic: return "topic"
@@ -19,7 +19,7 @@ public enum RecordJSON {
     }
 
     /// The record as JSON; `key` is its DHT key when the caller knows it.
-    public static func render(_ r: SignedRecord, key: NodeID?) -> JSONValue {
+    package static func render(_ r: SignedRecord, key: NodeID?) -> JSONValue {
         var o = JSONObject()
         o["type"] = .string(typeName(r.recType))
         o["type_code"] = .int(Int64(r.recType))
@@ -37,12 +37,12 @@ public enum RecordJSON {
         return .object(o)
     }
 
-    public static func render(_ records: [SignedRecord], key: NodeID?) -> JSONValue {
+    package static func render(_ records: [SignedRecord], key: NodeID?) -> JSONValue {
         .array(records.map { render($0, key: key) })
     }
 
     /// The decoded payload, or null and the reason it does not decode.
-    public static func payload(_ r: SignedRecord) -> (JSONValue, String?) {
+    package static func payload(_ r: SignedRecord) -> (JSONValue, String?) {
         let bytes = r.payload ?? []
         switch r.recType {
         case RecordType.endpoint:
@@ -69,7 +69,7 @@ public enum RecordJSON {
     }
 
     /// `{"endpoints", "nat_type", "signal", "turns", "signals"}`; a null endpoint list is [].
-    public static func endpoint(_ p: EndpointPayload) -> JSONObject {
+    package static func endpoint(_ p: EndpointPayload) -> JSONObject {
         [
             "endpoints": .strings(p.endpoints ?? []),
             "nat_type": .int(Int64(p.natType)),
@@ -80,7 +80,7 @@ public enum RecordJSON {
     }
 
     /// `{"topic", "name", "protocols", "tags", "brief", "meta"}`; null lists are [].
-    public static func topic(_ p: TopicPayload) -> JSONObject {
+    package static func topic(_ p: TopicPayload) -> JSONObject {
         [
             "topic": .string(p.topic),
             "name": .string(p.name),
@@ -93,7 +93,7 @@ public enum RecordJSON {
 
     /// `{"recipient": addr|null, "encrypted_bytes"}`: what can be told without the recipient's
     /// key. A recipient that is not a 21-byte address shows as null.
-    public static func mailbox(_ p: MailboxPayload) -> JSONObject {
+    package static func mailbox(_ p: MailboxPayload) -> JSONObject {
         let recipient = p.recipient.flatMap { Address(bytes: $0) }
         return [
             "recipient": .optional(recipient?.text),

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import A2ALCore
 import A2ALDHT
+import A2ALDebugHTTP
 import A2ALProtocol
 import A2ALRPC
 import A2ALUDP
@@ -15,11 +16,11 @@ import Synchronization
 /// data directory that makes both survive restarts. `start` brings everything up in an order
 /// where each part's dependencies exist first; `shutdown` takes it down in reverse and flushes
 /// state.
-public final class Daemon: Sendable {
-    public let config: DaemonConfig
-    public let node: DHTNode
-    public let service: RPCService
-    public var socketPath: String { socket.path }
+package final class Daemon: Sendable {
+    package let config: DaemonConfig
+    package let node: DHTNode
+    package let service: RPCService
+    package var socketPath: String { socket.path }
 
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
@@ -54,7 +55,7 @@ public final class Daemon: Sendable {
 
     /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);
     /// whatever was already started is stopped again before the error is thrown.
-    public static func start(config: DaemonConfig, logger: Logger, inheritedSocketFD: CInt? = nil) async throws -> Daemon {
+    package static func start(config: DaemonConfig, logger: Logger, inheritedSocketFD: CInt? = nil) async throws -> Daemon {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var cleanup: [@Sendable () async -> Void] = [{ try? await group.shutdownGracefully() }]
         func unwind() async { for step in cleanup.reversed() { await step() } }
@@ -199,7 +200,7 @@ public final class Daemon: Sendable {
 
     /// Stops serving, flushes the peer cache and the node's state, and releases the data
     /// directory. Safe to call more than once.
-    public func shutdown() async {
+    package func shutdown() async {
         guard background.beginShutdown() else { return }
         logger.info("a2ald shutting down")
         await socket.stop()
@@ -242,7 +243,7 @@ public final class Daemon: Sendable {
 }
 
 /// A start-up failure that is not tied to a file (those are `DataFileError`s).
-public struct DaemonError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct DaemonError: Error, CustomStringConvertible, Sendable {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -35,7 +35,7 @@ enum MethodTable {
 
 private enum OpenRPCDocumentCache {
     static let parsed: Result<JSONObject, RPCError> = {
-        guard let v = try? JSONParser.parse(Array(OpenRPCDocument.json.utf8)), let o = v.objectValue else {
+        guard let v = try? JSONParser.parse(OpenRPCDocument.bytes), let o = v.objectValue else {
             return .failure(.internalError("schema/openrpc.json is not a JSON object"))
         }
         return .success(o)

@@ -6,7 +6,7 @@ import Darwin
 
 /// systemd socket activation (`sd_listen_fds(3)`): the listening sockets a `.socket` unit
 /// passed to this process.
-public enum SystemdActivation {
+package enum SystemdActivation {
     /// The first descriptor systemd passes (`SD_LISTEN_FDS_START`).
     static let firstDescriptor: CInt = 3
     /// More than this is a garbled variable, not a real unit.
@@ -14,7 +14,7 @@ public enum SystemdActivation {
 
     /// The listening fds passed by systemd (LISTEN_PID == getpid(), LISTEN_FDS = n → fds
     /// 3..<3+n), or [] — and unsets the variables so children do not inherit them.
-    public static func takeListenFDs() -> [CInt] {
+    package static func takeListenFDs() -> [CInt] {
         let descriptors = listenDescriptors(listenPID: environment("LISTEN_PID"),
                                             listenFDs: environment("LISTEN_FDS"),
                                             ownPID: getpid())

@@ -1,27 +1,27 @@
 /// How the daemon's Unix socket is bound and how much each connection may ask of it.
-public struct UnixSocketOptions: Sendable {
+package struct UnixSocketOptions: Sendable {
     /// Where the socket file lives; its parent directory is created (mode 0700) when missing.
-    public var path: String
+    package var path: String
     /// Permission bits of the socket file, applied before any client can connect.
-    public var mode: UInt16 = 0o600
+    package var mode: UInt16 = 0o600
     /// Group name or numeric gid the socket file is given before any client can connect.
-    public var group: String? = nil
+    package var group: String? = nil
     /// Live connections served at once; further ones get the over-capacity line and are closed.
-    public var maxConnections: Int = 256
+    package var maxConnections: Int = 256
     /// Longest line (without its terminator) a client may send.
-    public var maxLineBytes: Int = 1 << 20
+    package var maxLineBytes: Int = 1 << 20
     /// Output a connection may have queued and not yet taken by the kernel before the daemon
     /// stops reading its requests; reading resumes once it drains to a quarter of this
     /// (docs/jsonrpc.md, "Framing and protocol"). One reply larger than this still goes out.
-    public var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
+    package var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
     /// How long a connection may stay over `maxOutputBytes` (its client not reading) before
     /// it is closed.
-    public var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
+    package var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
 
-    public static let defaultMaxOutputBytes = 4 << 20
-    public static let defaultOutputStallTimeoutMs = 30_000
+    package static let defaultMaxOutputBytes = 4 << 20
+    package static let defaultOutputStallTimeoutMs = 30_000
 
-    public init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = 256,
+    package init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = 256,
                 maxLineBytes: Int = 1 << 20, maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes,
                 outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs) {
         self.path = path

@@ -1,5 +1,5 @@
 import A2ALRPC
-import A2ALUDP
+import A2ALNIOSupport
 import Logging
 import NIOCore
 import NIOPosix
@@ -21,7 +21,7 @@ import Darwin
 /// connection whose unsent output passes `maxOutputBytes` is not read until it drains, and is
 /// closed when it stays full (`OutputBudget`); a failing `accept` backs off (`AcceptBackoff`).
 /// On `stop()` every receiver is asked to answer what it owes before its connection closes.
-public final class UnixSocketServer: Sendable {
+package final class UnixSocketServer: Sendable {
     /// Pending connections the kernel queues before `accept`.
     static let listenBacklog: Int32 = 256
     /// Accepts per wake-up, so a connection storm cannot starve the loop's other channels.
@@ -32,7 +32,7 @@ public final class UnixSocketServer: Sendable {
     static let closeGrace: TimeAmount = .seconds(5)
 
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
-    public let path: String
+    package let path: String
     private let serverChannel: any Channel
     private let connections: ChannelRegistry
     /// The file this server bound and removes on stop; nil for an inherited socket.
@@ -48,7 +48,7 @@ public final class UnixSocketServer: Sendable {
     }
 
     /// Binds (or adopts `inheritedFD`, a listening socket from systemd) and starts accepting.
-    public static func start(options: UnixSocketOptions, group: any EventLoopGroup, inheritedFD: CInt? = nil,
+    package static func start(options: UnixSocketOptions, group: any EventLoopGroup, inheritedFD: CInt? = nil,
                              logger: Logger,
                              overCapacityLine: [UInt8],
                              accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
@@ -146,11 +146,11 @@ public final class UnixSocketServer: Sendable {
     }
 
     /// Connections being served now (not counting refused ones).
-    public var connectionCount: Int { connections.count }
+    package var connectionCount: Int { connections.count }
 
     /// Stops accepting, closes every connection (flushing queued lines), removes the socket file
     /// if we created it. Later calls return at once.
-    public func stop() async {
+    package func stop() async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try? await serverChannel.close()
         removeSocketFile()

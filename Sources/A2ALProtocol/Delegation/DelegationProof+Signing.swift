@@ -1,3 +1,5 @@
+import A2ALCore
+
 extension DelegationProof {
     /// An Ed25519 master authorises `opPub`.
     public static func signEd25519(master: Ed25519.KeyPair, opPub: [UInt8], issuedAt: UInt64, expiresAt: UInt64,

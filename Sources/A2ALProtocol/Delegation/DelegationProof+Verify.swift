@@ -1,3 +1,5 @@
+import A2ALCore
+
 extension DelegationProof {
     /// How long past `expires_at` a delegation is still accepted (the v0.2.3+ rule, for clocks
     /// that differ by up to a minute).

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// A delegation proof (wire.md §4.10): the owner of a "master" address (Ed25519 0xA0, Paralism
 /// 0xA2 or Ethereum 0xA3) authorises an Ed25519 operational key to publish records for it.
 /// Carried CBOR-encoded in `SignedRecord.delegation`.

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Why a mailbox note could not be sealed or opened.
 public enum MailboxError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAMailboxRecord(recType: UInt8)

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Payload of a mailbox record (rec_type 0x80, wire.md §4.8): an encrypted note to a recipient.
 public struct MailboxPayload: Hashable, Sendable, CBOREncodable {
     public static let maxEncodedSize = 512

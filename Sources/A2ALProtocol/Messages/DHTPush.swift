@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// DHT_PUSH (0x0B, v0.2.4+): `{1: key, 2: record}`, neither omitempty. A storing node sends it to a
 /// one-shot subscriber when a record is newly stored at `key` (docs/protocol.md, "One-shot push
 /// subscriptions"). Only the record's shape is checked at decode time; its signature, authority

@@ -1,3 +1,5 @@
+import A2ALCore
+
 // Allocation-light decoding of the canonical message layout (definite lengths, ascending integer
 // keys, no unknown keys, no tags), read in place with `CBORCursor`. Every Go sender and every
 // node of ours emits exactly this layout, so it is the common case on the receive path.

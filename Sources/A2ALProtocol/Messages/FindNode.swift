@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// FIND_NODE (0x03): `{1: target}`.
 public struct FindNode: Hashable, Sendable {
     public var target: NodeID

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// FIND_VALUE (0x05): `{1: target, 2: rec_type (omitempty; 0 = all types),
 /// 3: one_shot_subscribe (omitempty, v0.2.4+)}` (docs/protocol.md, "FIND_VALUE").
 public struct FindValue: Hashable, Sendable {

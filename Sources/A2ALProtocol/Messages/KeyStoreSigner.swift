@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// A `KeyStore` identity used as a message/record signer.
 public struct KeyStoreSigner: MessageSigner {
     public let keyStore: any KeyStore

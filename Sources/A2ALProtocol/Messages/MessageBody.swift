@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// The body of one message, by type.
 public enum MessageBody: Hashable, Sendable, CBOREncodable {
     case ping(Ping)

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// The message types of docs/protocol.md: the ten of v0.1.7 and v0.2.4's DHT_PUSH / DHT_PUSH_ACK.
 /// Any other value is rejected (and counted apart from malformed datagrams).
 public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// NAT_PROBE_REQ (0x09): `{1: token (8 bytes), 2: claimed_addr (6 or 18 bytes)}`. The responder
 /// echoes the token to the claimed address; nothing goes back to the requester.
 public struct NATProbeRequest: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Something that can sign outbound messages with a node's Ed25519 identity.
 public protocol MessageSigner: Sendable {
     var publicKey: [UInt8] { get }

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// PING (0x01): `{1: address}`; the address must be the sender's key-derived address.
 public struct Ping: Hashable, Sendable {
     public var address: Address

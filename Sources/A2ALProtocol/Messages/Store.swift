@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// STORE (0x07): `{1: record, 2: key (omitempty; absent ⇒ NodeID(record.address))}`.
 public struct Store: Hashable, Sendable {
     public var record: SignedRecord

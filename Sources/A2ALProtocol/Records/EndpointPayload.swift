@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Payload of an endpoint record (rec_type 0x01, wire.md §4.6).
 public struct EndpointPayload: Hashable, Sendable, CBOREncodable {
     public static let maxNATType: UInt8 = 4

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Why a record may not be stored at a key by its signer (wire.md §4.11).
 public enum AuthorityError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sovereign record must live at NodeID(record.address).

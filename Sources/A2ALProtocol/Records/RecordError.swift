@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Why a record failed signing or verification.
 public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
     case zeroTTL

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Record type codes and their categories (wire.md §4.5).
 public enum RecordType {
     public static let endpoint: UInt8 = 0x01

@@ -1,3 +1,5 @@
+import A2ALCore
+
 extension SignedRecord {
     /// Signs a self-published record: `address` must be the signer's own 0xA0 address.
     public static func sign(recType: UInt8, payload: [UInt8]?, seq: UInt64, timestamp: UInt64, ttl: UInt32,

@@ -1,3 +1,5 @@
+import A2ALCore
+
 extension SignedRecord {
     /// Future timestamps we tolerate, for clock skew (design.md, deviation 8). The reference
     /// tolerates none; records we sign are backdated to cope with that.

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// A routing contact as carried in FIND_*_RESP (wire.md §3.7.11).
 public struct NodeInfo: Hashable, Sendable, CBOREncodable {
     public var address: Address

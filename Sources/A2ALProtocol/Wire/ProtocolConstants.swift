@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Wire-level constants of the reference protocol (wire.md §5). Every number lives here.
 public enum ProtocolConstants {
     /// Header key 1 in every message we send.

@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// Why an inbound datagram was rejected or an outbound one could not be built.
 public enum PacketError: Error, Equatable, Sendable, CustomStringConvertible {
     case cbor(CBORError)

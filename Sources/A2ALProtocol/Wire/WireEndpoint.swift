@@ -1,3 +1,5 @@
+import A2ALCore
+
 /// An IP:port in the 6- or 18-byte wire form of `observed_addr` / `claimed_addr` (wire.md §3.8):
 /// ip (4 or 16 bytes) || port (big-endian).
 public struct WireEndpoint: Hashable, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Synchronization
 import Testing
@@ -55,15 +56,4 @@ final class ContractChecker: Sendable {
         let violations = try catalog.paramsViolations(method, .object(params))
         #expect(violations.isEmpty, "test sends \(method) params its schema rejects: \(violations)", sourceLocation: location)
     }
-}
-
-struct ContractFailure: Error, CustomStringConvertible { let description: String }
-
-extension Array where Element == UInt8 {
-    var text: String { String(decoding: self, as: UTF8.self) }
-}
-
-extension JSONValue {
-    /// A member that must be a string, or "" (the test then fails on the value it compares).
-    func str(_ key: String) -> String { self[key]?.stringValue ?? "" }
 }

@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Testing
 

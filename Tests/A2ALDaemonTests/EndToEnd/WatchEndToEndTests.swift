@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALDaemonTestSupport
 import A2ALProtocol
 import A2ALRPC
 import Testing
@@ -8,29 +9,6 @@ import Testing
 /// end with their connection. Our daemons ask only peers that proved v0.2.4+ for pushes, so
 /// here the records arrive by polling — the fallback that must work on its own.
 @Suite(.serialized) struct WatchEndToEndTests {
-    /// Two daemons, B bootstrapped from A, each knowing the other.
-    static func network() async throws -> (a: DaemonProcess, b: DaemonProcess) {
-        let a = try await DaemonProcess.start()
-        let aUDP = try #require(try await a.result("node.info")["listen_addrs"]?.arrayValue?.first?.stringValue)
-        let b = try await DaemonProcess.start(extraArguments: ["--bootstrap", aUDP])
-        try await waitFor("A and B to know each other") {
-            let aPeers = try await a.result("node.stats")["routing"]?["total_peers"]?.intValue ?? 0
-            let bPeers = try await b.result("node.stats")["routing"]?["total_peers"]?.intValue ?? 0
-            return aPeers > 0 && bPeers > 0
-        }
-        return (a, b)
-    }
-
-    /// Re-checks `condition` every 100 ms until it holds; fails after `timeout`.
-    static func waitFor(_ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw ContractFailure(description: "\(what): not within \(timeout)")
-    }
-
     /// Subscribes `client` to `event`; returns the subscription id.
     static func subscribe(_ client: RPCLineClient, _ event: String) async throws -> String {
         try await Offload.run { try client.result("subscribe", ["event": .string(event)]) }.str("subscription")
@@ -43,7 +21,7 @@ import Testing
 
     @Test func topicWatchAnnouncesARecordPublishedByAnotherDaemon() async throws {
         let catalog = try SchemaCatalog.shared()
-        let (a, b) = try await Self.network()
+        let (a, b) = try await DaemonProcess.startPair()
         let listener = try a.connect()
         defer { listener.close() }
         let sub = try await Self.subscribe(listener, "record_pushed")
@@ -72,7 +50,7 @@ import Testing
 
     @Test func agentWatchAnnouncesDecryptedNotesWithoutKeyMaterial() async throws {
         let catalog = try SchemaCatalog.shared()
-        let (a, b) = try await Self.network()
+        let (a, b) = try await DaemonProcess.startPair()
         // B needs alice's public key to encrypt to her: it finds her endpoint record.
         let alice = try await a.result("agent.create", ["label": "alice"])
         let aliceAddr = alice.str("address")
@@ -143,7 +121,7 @@ import Testing
 
         // Closing the connection ends the rest.
         client.close()
-        try await Self.waitFor("watches to end with their connection") { try await watchedKeys() == [0, 0] }
+        try await DaemonProcess.waitFor("watches to end with their connection") { try await watchedKeys() == [0, 0] }
         try await d.stop()
     }
 }

@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 import A2ALRPC
 import Foundation
 import Testing

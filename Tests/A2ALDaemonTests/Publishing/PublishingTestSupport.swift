@@ -3,6 +3,7 @@ import A2ALDHT
 import A2ALDaemon
 import A2ALProtocol
 import A2ALRPC
+import A2ALSimulation
 import Foundation
 import Glibc
 import Testing

@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

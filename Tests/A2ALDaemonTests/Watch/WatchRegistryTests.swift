@@ -1,3 +1,5 @@
+import A2ALDaemonTestSupport
+import A2ALSimulation
 #if canImport(Glibc)
 import Glibc
 #endif

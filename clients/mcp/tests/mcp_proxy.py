@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A line-oriented proxy from a test to real MCP sessions, using the official MCP Python SDK.
 
-The Swift tests (Tests/A2ALDaemonTests/MCP) drive a2al-mcp through this script so that what
+The Swift tests (Tests/A2ALMCPTests) drive a2al-mcp through this script so that what
 talks to the server is the reference client, not a hand-written one. One JSON request per
 line on stdin, one JSON answer per line on stdout, matched by "id":
 
