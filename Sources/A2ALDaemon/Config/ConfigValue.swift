@@ -1,3 +1,5 @@
+import A2ALRPC
+
 /// One setting's value as a layer holds it, before it is applied to a `DaemonConfig`.
 enum ConfigValue: Equatable, Sendable {
     case string(String)
@@ -87,20 +89,4 @@ enum ConfigValue: Equatable, Sendable {
 
 /// `text` in double quotes with JSON escapes, so control characters and quotes in a bad value
 /// are visible in the message (and a JSON log line stays one line: LogLineFormatter).
-func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+func quoted(_ text: String) -> String { JSONValue.string(text).compactText }

@@ -41,9 +41,10 @@ public struct DaemonConfig: Sendable, Equatable {
 
     public init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
                 listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
-                debugHTTP: String? = nil, maxConnections: Int = 256, maxLineBytes: Int = 1 << 20,
-                maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = 100_000, logLevel: String = "info",
-                peerCacheSize: Int = 256, configFile: String? = nil) {
+                debugHTTP: String? = nil, maxConnections: Int = UnixSocketOptions.defaultMaxConnections,
+                maxLineBytes: Int = UnixSocketOptions.defaultMaxLineBytes,
+                maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = StoreLimits.defaultMaxKeys,
+                logLevel: String = "info", peerCacheSize: Int = PeerCache.defaultCapacity, configFile: String? = nil) {
         self.dataDir = dataDir
         self.socketPath = socketPath
         self.socketMode = socketMode
@@ -61,33 +62,37 @@ public struct DaemonConfig: Sendable, Equatable {
         self.configFile = configFile
     }
 
+    /// The embedded defaults, apart from the paths (which depend on the user: DefaultPaths).
+    static let builtIn = DaemonConfig(dataDir: "", socketPath: "")
+
     /// Every setting as (file key, value text), in a fixed order, for `--print-config`.
     public func describe() -> [(String, String)] {
-        ConfigKey.allCases.map { key in
-            let value: String
-            switch key {
-            case .dataDir: value = dataDir
-            case .socket: value = socketPath
-            case .socketMode: value = ConfigRules.octal(socketMode)
-            case .socketGroup: value = socketGroup ?? "(none)"
-            case .listen: value = listen
-            case .bootstrap: value = bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
-            case .passive: value = passive ? "true" : "false"
-            case .debugHTTP: value = debugHTTP ?? "off"
-            case .metrics: value = metrics ?? "off"
-            case .maxConnections: value = String(maxConnections)
-            case .maxLineBytes: value = String(maxLineBytes)
-            case .maxInFlight: value = String(maxInFlight)
-            case .maxOutputBytes: value = String(maxOutputBytes)
-            case .outputStallTimeoutMs: value = String(outputStallTimeoutMs)
-            case .maxStoreKeys: value = String(maxStoreKeys)
-            case .storeMaxBytes: value = String(storeMaxBytes)
-            case .storeMaxBytesPerSource: value = String(storeMaxBytesPerSource)
-            case .logLevel: value = logLevel
-            case .logFormat: value = logFormat
-            case .peerCacheSize: value = String(peerCacheSize)
-            }
-            return (key.fileKey, value)
+        ConfigKey.allCases.map { ($0.fileKey, text(of: $0)) }
+    }
+
+    /// One setting's value as `--print-config` prints it.
+    func text(of key: ConfigKey) -> String {
+        switch key {
+        case .dataDir: return dataDir
+        case .socket: return socketPath
+        case .socketMode: return ConfigRules.octal(socketMode)
+        case .socketGroup: return socketGroup ?? "(none)"
+        case .listen: return listen
+        case .bootstrap: return bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
+        case .passive: return passive ? "true" : "false"
+        case .debugHTTP: return debugHTTP ?? ConfigValue.offText
+        case .metrics: return metrics ?? ConfigValue.offText
+        case .maxConnections: return String(maxConnections)
+        case .maxLineBytes: return String(maxLineBytes)
+        case .maxInFlight: return String(maxInFlight)
+        case .maxOutputBytes: return String(maxOutputBytes)
+        case .outputStallTimeoutMs: return String(outputStallTimeoutMs)
+        case .maxStoreKeys: return String(maxStoreKeys)
+        case .storeMaxBytes: return String(storeMaxBytes)
+        case .storeMaxBytesPerSource: return String(storeMaxBytesPerSource)
+        case .logLevel: return logLevel
+        case .logFormat: return logFormat
+        case .peerCacheSize: return String(peerCacheSize)
         }
     }
 }

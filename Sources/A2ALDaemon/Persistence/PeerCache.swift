@@ -5,6 +5,8 @@ import Synchronization
 /// `{"version": 1, "peers": [...]}`, most recently seen first.
 public final class PeerCache: Sendable {
     static let currentVersion = 1
+    /// Enough known peers to rejoin through after a restart even if most have gone.
+    public static let defaultCapacity = 256
 
     public let path: String
     public let capacity: Int
