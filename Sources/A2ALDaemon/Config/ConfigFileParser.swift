@@ -69,10 +69,7 @@ enum ConfigFileParser {
             return .bool(b)
         case (.debugHTTP, .string(let s)), (.metrics, .string(let s)):
             return s == ConfigValue.offText ? .off : .string(s)
-        case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
-             (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
-             (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),
-             (.peerCacheSize, .int(let n)):
+        case (_, .int(let n)) where key.countField != nil:
             return Int(exactly: n).map(ConfigValue.int)
         default:
             return nil

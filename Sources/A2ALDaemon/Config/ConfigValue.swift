@@ -62,10 +62,7 @@ enum ConfigValue: Equatable, Sendable {
         // Port 0 (any free port, logged at start) is allowed: tests run several daemons at once.
         case (.metrics, .string(let s)):
             return ConfigRules.listen(s).map { Problem(expectation: key.expectation(textual: true), detail: $0) }
-        case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
-             (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
-             (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),
-             (.peerCacheSize, .int(let n)):
+        case (_, .int(let n)) where key.countField != nil:
             return check(ConfigRules.positive(n), keepDetail: false)
         case (.logLevel, .string(let s)): return check(ConfigRules.logLevel(s), keepDetail: false)
         case (.logFormat, .string(let s)): return check(ConfigRules.logFormat(s), keepDetail: false)

@@ -62,6 +62,9 @@ public struct DaemonConfig: Sendable, Equatable {
         self.configFile = configFile
     }
 
+    /// What `--print-config` shows for an unset group or an empty peer list.
+    static let noneText = "(none)"
+
     /// The embedded defaults, apart from the paths (which depend on the user: DefaultPaths).
     static let builtIn = DaemonConfig(dataDir: "", socketPath: "")
 
@@ -72,27 +75,20 @@ public struct DaemonConfig: Sendable, Equatable {
 
     /// One setting's value as `--print-config` prints it.
     func text(of key: ConfigKey) -> String {
+        if let field = key.countField { return String(self[keyPath: field]) }
         switch key {
         case .dataDir: return dataDir
         case .socket: return socketPath
         case .socketMode: return ConfigRules.octal(socketMode)
-        case .socketGroup: return socketGroup ?? "(none)"
+        case .socketGroup: return socketGroup ?? Self.noneText
         case .listen: return listen
-        case .bootstrap: return bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
+        case .bootstrap: return bootstrap.isEmpty ? Self.noneText : bootstrap.joined(separator: ",")
         case .passive: return passive ? "true" : "false"
         case .debugHTTP: return debugHTTP ?? ConfigValue.offText
         case .metrics: return metrics ?? ConfigValue.offText
-        case .maxConnections: return String(maxConnections)
-        case .maxLineBytes: return String(maxLineBytes)
-        case .maxInFlight: return String(maxInFlight)
-        case .maxOutputBytes: return String(maxOutputBytes)
-        case .outputStallTimeoutMs: return String(outputStallTimeoutMs)
-        case .maxStoreKeys: return String(maxStoreKeys)
-        case .storeMaxBytes: return String(storeMaxBytes)
-        case .storeMaxBytesPerSource: return String(storeMaxBytesPerSource)
         case .logLevel: return logLevel
         case .logFormat: return logFormat
-        case .peerCacheSize: return String(peerCacheSize)
+        default: return ""  // the counts, answered above
         }
     }
 }
