@@ -90,7 +90,8 @@ extension DHTNode {
 
     /// Asks `prober` to send an echo to `claimed` (our believed public address) and waits for it
     /// (node.md §5.2.6). Single shot; true if the echo arrived before the timeout.
-    public func natProbe(via prober: PeerAddress, claimed: WireEndpoint, timeout: Duration = .seconds(5)) async throws(DHTError) -> Bool {
+    public func natProbe(via prober: PeerAddress, claimed: WireEndpoint,
+                          timeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> Bool {
         if isClosed { throw .closed }
         let token = SecureRandom.bytes(ProtocolConstants.natProbeTokenLength)
         let datagram: [UInt8]
