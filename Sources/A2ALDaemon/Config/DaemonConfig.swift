@@ -6,59 +6,43 @@ public struct DaemonConfig: Sendable, Equatable {
     public var dataDir: String
     public var socketPath: String
     /// Permission bits of the socket; written as octal text ("0600") everywhere a person types it.
-    public var socketMode: UInt16
+    public var socketMode: UInt16 = 0o600
     public var socketGroup: String?
     /// UDP "host:port"; the node falls back to IPv4 itself when `[::]` is unavailable.
-    public var listen: String
+    public var listen = DaemonConfig.defaultListen
     /// "host:port" peers to bootstrap from.
-    public var bootstrap: [String]
-    public var passive: Bool
+    public var bootstrap: [String] = []
+    public var passive = false
     /// The debug HTTP listener's "host:port"; nil is off.
     public var debugHTTP: String?
     /// The Prometheus listener's "host:port" (`GET /metrics`, docs/metrics.md); nil is off.
     public var metrics: String?
-    public var maxConnections: Int
-    public var maxLineBytes: Int
+    public var maxConnections = UnixSocketOptions.defaultMaxConnections
+    public var maxLineBytes = UnixSocketOptions.defaultMaxLineBytes
     /// Per connection.
-    public var maxInFlight: Int
+    public var maxInFlight = RPCLimits.defaultMaxInFlightPerConnection
     /// Unsent output per connection before its requests are no longer read, and how long it
     /// may stay there before the connection is closed (docs/jsonrpc.md).
-    public var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
-    public var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
-    public var maxStoreKeys: Int
+    public var maxOutputBytes = UnixSocketOptions.defaultMaxOutputBytes
+    public var outputStallTimeoutMs = UnixSocketOptions.defaultOutputStallTimeoutMs
+    public var maxStoreKeys = StoreLimits.defaultMaxKeys
     /// Record bytes the store holds before evicting, and what one source network may hold.
-    public var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
-    public var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
+    public var storeMaxBytes = StoreLimits.defaultMaxBytes
+    public var storeMaxBytesPerSource = StoreLimits.defaultMaxBytesPerSource
     /// trace, debug, info, notice, warning, error or critical.
-    public var logLevel: String
+    public var logLevel = "info"
     /// "text" or "json" (docs/systemd.md, "Logs").
-    public var logFormat: String = "text"
-    public var peerCacheSize: Int
+    public var logFormat = "text"
+    public var peerCacheSize = PeerCache.defaultCapacity
     /// The config file that was read, if any (informational: not a setting).
     public var configFile: String?
 
     public static let defaultListen = "[::]:4121"
 
-    public init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
-                listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
-                debugHTTP: String? = nil, maxConnections: Int = UnixSocketOptions.defaultMaxConnections,
-                maxLineBytes: Int = UnixSocketOptions.defaultMaxLineBytes,
-                maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = StoreLimits.defaultMaxKeys,
-                logLevel: String = "info", peerCacheSize: Int = PeerCache.defaultCapacity, configFile: String? = nil) {
+    /// Every other setting starts at its default (the settings table: ConfigKey+Docs.swift).
+    public init(dataDir: String, socketPath: String, configFile: String? = nil) {
         self.dataDir = dataDir
         self.socketPath = socketPath
-        self.socketMode = socketMode
-        self.socketGroup = socketGroup
-        self.listen = listen
-        self.bootstrap = bootstrap
-        self.passive = passive
-        self.debugHTTP = debugHTTP
-        self.maxConnections = maxConnections
-        self.maxLineBytes = maxLineBytes
-        self.maxInFlight = maxInFlight
-        self.maxStoreKeys = maxStoreKeys
-        self.logLevel = logLevel
-        self.peerCacheSize = peerCacheSize
         self.configFile = configFile
     }
 
