@@ -35,7 +35,7 @@ extension ConfigKey {
         switch self {
         case .dataDir: return "/var/lib/a2al as root, else $XDG_DATA_HOME/a2al or ~/.local/share/a2al"
         case .socket: return "/run/a2al.sock as root, else $XDG_RUNTIME_DIR/a2al.sock or /tmp/a2al-UID/a2al.sock"
-        case .listen: return DaemonConfig.defaultListen + " (0.0.0.0:4121 without IPv6)"
+        case .listen: return DaemonConfig.defaultListen + " (0.0.0.0:\(DaemonConfig.defaultPort) without IPv6)"
         default:
             let value = DaemonConfig.builtIn.text(of: self)
             return value == DaemonConfig.noneText ? "none" : value

@@ -37,7 +37,10 @@ public struct DaemonConfig: Sendable, Equatable {
     /// The config file that was read, if any (informational: not a setting).
     public var configFile: String?
 
-    public static let defaultListen = "[::]:4121"
+    /// The UDP port nodes listen on unless told otherwise (docs/getting-started.md), and so the
+    /// port bootstrap lists usually name.
+    public static let defaultPort = 4121
+    public static let defaultListen = "[::]:\(defaultPort)"
 
     /// Every other setting starts at its default (the settings table: ConfigKey+Docs.swift).
     public init(dataDir: String, socketPath: String, configFile: String? = nil) {
