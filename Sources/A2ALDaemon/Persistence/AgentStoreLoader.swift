@@ -60,6 +60,7 @@ enum AgentStoreLoader {
         while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             number += 1
             let text = Array(bytes[start..<end])
+            // Syntax through the daemon's one JSON parser, so a fault names its column too.
             do throws(JSONParseError) {
                 _ = try JSONParser.parse(text)
             } catch {
