@@ -14,15 +14,15 @@ struct A2ALDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "a2ald",
         abstract: "A2AL DHT node daemon: JSON-RPC 2.0 over a Unix socket.",
-        discussion: """
-        Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or
-        --config), then A2AL_* environment variables, then these flags. Stop with SIGINT or
-        SIGTERM; state is flushed before exit. SIGHUP reloads the config file: log level and
-        format, passive, store limits and bootstrap peers change live; other settings need a
-        restart. Under systemd (Type=notify) it reports readiness and answers the watchdog.
-        Logs go to standard error, with <N> priority prefixes when that is the journal.
-        API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.
-        """,
+        // One paragraph: the parser wraps it to the terminal. The live settings come from the
+        // reload plan, so this text can not drift from what a reload does.
+        discussion: "Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or "
+            + "--config), then A2AL_* environment variables, then these flags. Stop with SIGINT or SIGTERM; state "
+            + "is flushed before exit. SIGHUP reloads the config file: "
+            + ConfigKey.allCases.filter(ReloadPlan.liveKeys.contains).map(\.flag).joined(separator: ", ")
+            + " change live; other settings need a restart. Under systemd (Type=notify) it reports readiness "
+            + "and answers the watchdog. Logs go to standard error, with <N> priority prefixes when that is the "
+            + "journal. API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.",
         version: DaemonVersion.string)
 
     // Help text and defaults come from the settings table (ConfigKey+Docs.swift).
