@@ -33,8 +33,8 @@ extension ConfigKey {
     /// The built-in value, as `--print-config` shows it; for the paths, where it is chosen.
     public var defaultText: String {
         switch self {
-        case .dataDir: return "/var/lib/a2al as root, else $XDG_DATA_HOME/a2al or ~/.local/share/a2al"
-        case .socket: return "/run/a2al.sock as root, else $XDG_RUNTIME_DIR/a2al.sock or /tmp/a2al-UID/a2al.sock"
+        case .dataDir: return DefaultPaths.rootDataDir + " as root, else $XDG_DATA_HOME/a2al or ~/.local/share/a2al"
+        case .socket: return DefaultPaths.rootSocket + " as root, else $XDG_RUNTIME_DIR/a2al.sock or /tmp/a2al-UID/a2al.sock"
         case .listen: return DaemonConfig.defaultListen + " (0.0.0.0:\(DaemonConfig.defaultPort) without IPv6)"
         default:
             let value = DaemonConfig.builtIn.text(of: self)
