@@ -108,7 +108,7 @@ let package = Package(
                           path: "bench/wire"),
 
         .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP", "A2ALSimulation"], path: "bench/node"),
-        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", "A2ALSimulation"], path: "Sources/a2al-sim"),
+        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALRPC"], path: "Sources/a2al-sim"),
         .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
                                                               .product(name: "Logging", package: "swift-log"),
                                                               .product(name: "NIOPosix", package: "swift-nio")],

@@ -159,7 +159,8 @@ public final class EventHub: Sendable {
         }
     }
 
-    private static func randomID() -> String {
+    /// 16 random lowercase hex digits: the form of subscription and watch ids alike.
+    public static func randomID() -> String {
         var rng = SystemRandomNumberGenerator()
         let v = rng.next() as UInt64
         let hex = String(v, radix: 16)

@@ -74,7 +74,10 @@ struct JSONReader {
             guard i < end else { throw fail("unexpected end of input; expected ',' or ']' in array") }
             let c = p[i]
             i += 1
-            if c == Byte.comma { continue }
+            if c == Byte.comma {
+                try refuseTrailingComma(before: Byte.closeBracket)
+                continue
+            }
             if c == Byte.closeBracket { break }
             i -= 1
             throw fail("expected ',' or ']' in array")
@@ -130,7 +133,10 @@ struct JSONReader {
             guard i < end else { throw fail("unexpected end of input; expected ',' or '}' in object") }
             let c = p[i]
             i += 1
-            if c == Byte.comma { continue }
+            if c == Byte.comma {
+                try refuseTrailingComma(before: Byte.closeBrace)
+                continue
+            }
             if c == Byte.closeBrace { break }
             i -= 1
             throw fail("expected ',' or '}' in object")
@@ -204,6 +210,14 @@ struct JSONReader {
     }
 
     // MARK: Helpers
+
+    /// Called just past a ',': names the mistake people make most (a config file edited by
+    /// hand) instead of "expected a value", pointing at the comma.
+    private mutating func refuseTrailingComma(before close: UInt8) throws(JSONParseError) {
+        let comma = i - 1
+        skipWhitespace()
+        if i < end && p[i] == close { throw JSONParseError(offset: comma, reason: "trailing comma") }
+    }
 
     private mutating func skipWhitespace() {
         while i < end {

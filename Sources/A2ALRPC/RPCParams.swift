@@ -89,21 +89,6 @@ public struct RPCParams: Sendable {
         return s
     }
 
-    /// Lowercase or uppercase hex of exactly `byteCount` bytes (nil: any even length).
-    public func hex(_ key: String, byteCount: Int?) throws(RPCError) -> [UInt8] {
-        guard let v = try optionalHex(key, byteCount: byteCount) else { throw .invalidParams(name(key), "required hex string is missing") }
-        return v
-    }
-
-    public func optionalHex(_ key: String, byteCount: Int?) throws(RPCError) -> [UInt8]? {
-        guard let s = try optionalString(key) else { return nil }
-        guard let bytes = HexText.decode(s) else { throw .invalidParams(name(key), "not a hex string") }
-        if let byteCount, bytes.count != byteCount {
-            throw .invalidParams(name(key), "expected \(byteCount) bytes (\(byteCount * 2) hex digits), got \(bytes.count)")
-        }
-        return bytes
-    }
-
     /// Standard base64 (RFC 4648 §4, padding required), at most `maxBytes` decoded bytes.
     public func base64(_ key: String, maxBytes: Int) throws(RPCError) -> [UInt8] {
         guard let v = try optionalBase64(key, maxBytes: maxBytes) else { throw .invalidParams(name(key), "required base64 string is missing") }

@@ -1,5 +1,7 @@
-/// A minimal JSON value with ordered object keys, so the report reads in phase order without
-/// pulling Foundation into the simulator.
+import A2ALRPC
+
+/// The report's values, with ordered object keys so it reads in phase order. Written by
+/// A2ALRPC's writer, the daemon's one JSON dialect, without pulling Foundation into the simulator.
 indirect enum JSON: Sendable {
     case number(Double)
     case int(Int)
@@ -15,37 +17,18 @@ indirect enum JSON: Sendable {
         return .number((x * scale).rounded() / scale)
     }
 
-    var text: String {
-        switch self {
-        case .number(let d):
-            if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-            return String(d)
-        case .int(let i): return String(i)
-        case .string(let s): return JSON.quote(s)
-        case .bool(let b): return b ? "true" : "false"
-        case .null: return "null"
-        case .object(let pairs):
-            return "{" + pairs.map { JSON.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
-        }
-    }
+    var text: String { value.compactText }
 
-    private static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
+    private var value: JSONValue {
+        switch self {
+        // Whole numbers read as integers ("3", not "3.0"), as the report always has.
+        case .number(let d) where d == d.rounded() && abs(d) < 1e15: return .int(Int64(d))
+        case .number(let d): return .double(d)
+        case .int(let i): return .integer(i)
+        case .string(let s): return .string(s)
+        case .bool(let b): return .bool(b)
+        case .null: return .null
+        case .object(let pairs): return .object(JSONObject(pairs.map { ($0.0, $0.1.value) }))
         }
-        return out + "\""
     }
 }

@@ -5,6 +5,10 @@ import A2ALDHT
 
 /// One whole run, phase by phase, returning the report. A function rather than top-level code
 /// so its state (the seeded generator above all) is local, not main-actor global.
+/// Deadline of every resolve the simulator runs (reported as "resolve_timeout_s"): the
+/// daemon's default lookup deadline, so the figures are what a client would see.
+let resolveTimeout = LookupConstants.defaultDeadline
+
 func simulate(_ options: SimOptions) async throws -> JSON {
     var rng = makeSimRandom(seed: options.seed)
     let totalTimer = PhaseTimer()
@@ -66,7 +70,7 @@ func simulate(_ options: SimOptions) async throws -> JSON {
     // Phase 5: sequential resolves.
     let lookupTimer = PhaseTimer()
     let sentBeforeLookups = cluster.network.stats.sent
-    let lookups = await runLookups(cluster, count: options.lookups, closed: closed, timeout: .seconds(10), rng: &rng)
+    let lookups = await runLookups(cluster, count: options.lookups, closed: closed, timeout: resolveTimeout, rng: &rng)
     let lookupTime = lookupTimer.elapsed()
     let lookupDatagrams = cluster.network.stats.sent - sentBeforeLookups
 
@@ -95,7 +99,7 @@ func simulate(_ options: SimOptions) async throws -> JSON {
         ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
         ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
         ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
-        ("resolve_timeout_s", .int(10)), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
+        ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
     ]
     if versions != nil || options.mixed {
         parameters += [("legacy_fraction", .double(options.legacyFraction, places: 4)),

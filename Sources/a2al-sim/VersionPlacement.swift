@@ -11,7 +11,7 @@ func storeOnlyAtHolders(_ cluster: SimCluster, index: ProfileIndex, key: NodeID,
                         maxHolders: Int, rng: inout SplitMix64,
                         record makeRecord: (Int) throws -> SignedRecord) async -> Int? {
     let closest = index.allLive.sorted { cluster.nodes[$0].nodeID.distance(to: key) < cluster.nodes[$1].nodeID.distance(to: key) }
-        .prefix(LookupConstants.k)
+        .prefix(NodeConstants.k)
     let holders = closest.filter { cluster.profiles[$0] == holderProfile }.prefix(maxHolders)
     let outside = index.allLive.filter { !closest.contains($0) }
     guard !holders.isEmpty, !outside.isEmpty else { return nil }

@@ -40,7 +40,7 @@ func perform(_ query: PairQuery, on node: DHTNode) async -> String? {
     switch query {
     case .resolve(let address, let endpoint):
         do {
-            let found = try await node.resolve(address, timeout: .seconds(10))
+            let found = try await node.resolve(address, timeout: resolveTimeout)
             return found.payload.endpoints == [endpoint] ? nil : "wrong endpoint"
         } catch {
             return "\(error)"

@@ -14,40 +14,39 @@ struct A2ALDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "a2ald",
         abstract: "A2AL DHT node daemon: JSON-RPC 2.0 over a Unix socket.",
-        discussion: """
-        Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or
-        --config), then A2AL_* environment variables, then these flags. Stop with SIGINT or
-        SIGTERM; state is flushed before exit. SIGHUP reloads the config file: log level and
-        format, passive, store limits and bootstrap peers change live; other settings need a
-        restart. Under systemd (Type=notify) it reports readiness and answers the watchdog.
-        Logs go to standard error, with <N> priority prefixes when that is the journal.
-        API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.
-        """,
+        // One paragraph: the parser wraps it to the terminal. The live settings come from the
+        // reload plan, so this text can not drift from what a reload does.
+        discussion: "Settings come from the embedded defaults, then the config file (<data-dir>/a2ald.json or "
+            + "--config), then A2AL_* environment variables, then these flags. Stop with SIGINT or SIGTERM; state "
+            + "is flushed before exit. SIGHUP reloads the config file: "
+            + ConfigKey.allCases.filter(ReloadPlan.liveKeys.contains).map(\.flag).joined(separator: ", ")
+            + " change live; other settings need a restart. Under systemd (Type=notify) it reports readiness "
+            + "and answers the watchdog. Logs go to standard error, with <N> priority prefixes when that is the "
+            + "journal. API: docs/jsonrpc.md, schema/openrpc.json. Service: docs/systemd.md.",
         version: DaemonVersion.string)
 
-    @Option(help: "Data directory (identity, agents, publications, peer cache).") var dataDir: String?
-    @Option(help: "Unix socket path for JSON-RPC.") var socket: String?
-    @Option(help: "Socket permission bits, octal (default 0600).") var socketMode: String?
-    @Option(help: "Group owning the socket (name or gid).") var socketGroup: String?
-    @Option(help: "UDP listen address host:port (default [::]:4121).") var listen: String?
-    @Option(help: "Bootstrap peer host:port; repeat or separate with commas.") var bootstrap: [String] = []
-    @Flag(help: "Passive routing: answer queries but do not refill buckets.") var passive = false
-    @Option(help: "Serve the debug HTTP endpoints on host:port (off by default).") var debugHttp: String?
-    @Option(help: "Serve Prometheus metrics at http://host:port/metrics (off by default; bind 127.0.0.1).") var metrics: String?
+    // Help text and defaults come from the settings table (ConfigKey+Docs.swift).
+    @Option(help: .setting(.dataDir)) var dataDir: String?
+    @Option(help: .setting(.socket)) var socket: String?
+    @Option(help: .setting(.socketMode)) var socketMode: String?
+    @Option(help: .setting(.socketGroup)) var socketGroup: String?
+    @Option(help: .setting(.listen)) var listen: String?
+    @Option(help: .setting(.bootstrap)) var bootstrap: [String] = []
+    @Flag(help: .setting(.passive)) var passive = false
+    @Option(help: .setting(.debugHTTP)) var debugHttp: String?
+    @Option(help: .setting(.metrics)) var metrics: String?
     @Option(help: "Config file (JSON).") var config: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel: String?
-    @Option(help: "Log format: text, or json (one object per line, for log collectors).") var logFormat: String?
-    @Option(help: "Most JSON-RPC connections at once (default 256).") var maxConnections: String?
-    @Option(help: "Longest JSON-RPC line in bytes (default 1048576).") var maxLineBytes: String?
-    @Option(help: "Calls in flight per connection (default 128).") var maxInFlight: String?
-    @Option(help: "Unsent reply bytes per connection before its requests are no longer read (default 4194304).")
-    var maxOutputBytes: String?
-    @Option(help: "Milliseconds a connection may stay past --max-output-bytes before it is closed (default 30000).")
-    var outputStallTimeoutMs: String?
-    @Option(help: "Record store key limit (default 100000).") var maxStoreKeys: String?
-    @Option(help: "Record bytes the store holds before evicting (default 67108864).") var storeMaxBytes: String?
-    @Option(help: "Record bytes one source network may hold (default 4194304).") var storeMaxBytesPerSource: String?
-    @Option(help: "Peers kept in the warm-bootstrap cache (default 256).") var peerCacheSize: String?
+    @Option(help: .setting(.logLevel)) var logLevel: String?
+    @Option(help: .setting(.logFormat)) var logFormat: String?
+    @Option(help: .setting(.maxConnections)) var maxConnections: String?
+    @Option(help: .setting(.maxLineBytes)) var maxLineBytes: String?
+    @Option(help: .setting(.maxInFlight)) var maxInFlight: String?
+    @Option(help: .setting(.maxOutputBytes)) var maxOutputBytes: String?
+    @Option(help: .setting(.outputStallTimeoutMs)) var outputStallTimeoutMs: String?
+    @Option(help: .setting(.maxStoreKeys)) var maxStoreKeys: String?
+    @Option(help: .setting(.storeMaxBytes)) var storeMaxBytes: String?
+    @Option(help: .setting(.storeMaxBytesPerSource)) var storeMaxBytesPerSource: String?
+    @Option(help: .setting(.peerCacheSize)) var peerCacheSize: String?
     @Flag(help: "Print the effective configuration and exit.") var printConfig = false
 
     func run() async throws {
@@ -124,6 +123,10 @@ struct A2ALDCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+private extension ArgumentHelp {
+    static func setting(_ key: ConfigKey) -> ArgumentHelp { ArgumentHelp(key.help) }
 }
 
 private extension String {

@@ -31,7 +31,7 @@ enum RoutingFixture {
     }
 
     /// Fills bucket 0 (self all zero) with `n` verified entries `0x80…tail` for tail 1…n.
-    static func fillBucketZero(_ t: inout RoutingTable, count n: Int = RoutingTable.bucketSize,
+    static func fillBucketZero(_ t: inout RoutingTable, count n: Int = NodeConstants.k,
                                verifiedAt: Tick = .zero, now: Tick = .zero) {
         for tail in 1...n {
             _ = t.add(contact(id(0x80, UInt8(tail))), verifiedAt: verifiedAt, learnedFrom: nil, now: now)

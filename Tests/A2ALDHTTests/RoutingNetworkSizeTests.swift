@@ -45,7 +45,7 @@ import A2ALProtocol
         var rng = RoutingTestRandom(seed: 77)
         var t = RoutingTable(selfID: .zero, limits: .unlimited)
         for bucket in [100, 150, 200] {
-            for _ in 0..<RoutingTable.bucketSize {
+            for _ in 0..<NodeConstants.k {
                 _ = t.add(RoutingFixture.contact(RoutingFixture.id(inBucket: bucket, of: .zero, using: &rng)), verifiedAt: .zero,
                           learnedFrom: nil, now: .zero)
             }

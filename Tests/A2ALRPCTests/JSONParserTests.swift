@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: [
         ("", "empty input"), ("   ", "empty input"),
-        ("[1,]", "expected a value"), (#"{"a":1,}"#, "member name"), ("[1 2]", "expected ',' or ']' in array"),
+        ("[1,]", "trailing comma"), (#"{"a":1,}"#, "trailing comma"), ("[1 2]", "expected ',' or ']' in array"),
         (#"{"a" 1}"#, "expected ':'"), ("{a:1}", "member name"), ("[", "end of input"), (#"{"a":1"#, "end of input"),
         ("01", "leading zeros"), ("-01", "leading zeros"), ("00", "leading zeros"), ("1.", "after '.'"), (".5", "expected a value"),
         ("-", "after '-'"), ("1e", "exponent"), ("1e+", "exponent"), ("+1", "expected a value"),
@@ -60,7 +60,7 @@ import Testing
         ("[1]x", "after the JSON value"), (#"{"a":1}{"b":2}"#, "after the JSON value"), ("1 2", "after the JSON value"),
         ("// c\n1", "expected a value"), ("/* c */ 1", "expected a value"), ("[1] // c", "after the JSON value"),
         ("tru", "invalid literal"), ("nul", "invalid literal"), ("nulls", "after the JSON value"), ("'a'", "expected a value"),
-        (#"{"a":1,"a":2}"#, "duplicate member name \"a\""), ("[\"a\",]", "expected a value"),
+        (#"{"a":1,"a":2}"#, "duplicate member name \"a\""), ("[\"a\",]", "trailing comma"),
     ])
     func rejects(_ text: String, _ reasonPart: String) {
         guard let error = parseError(text) else { return }
@@ -72,6 +72,20 @@ import Testing
         #expect(error?.description == "at byte 7: expected ',' or '}' in object")
         #expect(parseError("[1,2,x]")?.offset == 5)
         #expect(parseError(#"{"a":1,"a":2}"#)?.offset == 7)
+    }
+
+    @Test func trailingCommaIsNamedAtTheComma() {
+        #expect(parseError(#"{"a":1, }"#)?.description == "at byte 6: trailing comma")
+        #expect(parseError("[1,2,\n]")?.description == "at byte 4: trailing comma")
+    }
+
+    @Test func positionCountsLinesAndCharacters() throws {
+        // "é" is two bytes but one column; the fault is the comma on line 3.
+        let input = Array("{\n  \"é\": 1,\n  \"b\": 2,\n}".utf8)
+        let error = try #require(parseError(input))
+        #expect(error.position(in: input) == (line: 3, column: 9))
+        #expect(error.located(in: input) == "line 3, column 9: trailing comma")
+        #expect(JSONParseError(offset: 0, reason: "x").position(in: []) == (line: 1, column: 1))
     }
 
     @Test(arguments: [

@@ -16,10 +16,4 @@ import Testing
         for bad in ["Zm9", "Zm9v!", "Zg==Zg==", "Zh==", "Zm9=", " Zm9v"] { #expect(Base64Text.decode(bad) == nil, "\(bad)") }
     }
 
-    @Test func hexRoundTripsAndRejects() {
-        #expect(HexText.encode([0, 0xab, 0xff]) == "00abff")
-        #expect(HexText.decode("00ABff") == [0, 0xab, 0xff])
-        #expect(HexText.decode("0") == nil)
-        #expect(HexText.decode("zz") == nil)
-    }
 }

@@ -135,7 +135,9 @@ LoggingSystem.bootstrap { label in
 }
 let logger = Logger(label: "bench")
 let dir = "/tmp/a2al-bench-rpc-\(getpid())"
-var config = DaemonConfig(dataDir: dir + "/data", socketPath: dir + "/d.sock", listen: "127.0.0.1:0", logLevel: "error")
+var config = DaemonConfig(dataDir: dir + "/data", socketPath: dir + "/d.sock")
+config.listen = "127.0.0.1:0"
+config.logLevel = "error"
 // `--metrics`: the same run with the Prometheus listener on, so every call is also counted and
 // timed (docs/metrics.md); compare with a run without it for the cost of that.
 if CommandLine.arguments.contains("--metrics") { config.metrics = "127.0.0.1:0" }

@@ -46,7 +46,7 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses 64 hex characters.
     public init?(hex: String) {
-        guard let b = [UInt8](hex: hex), b.count == 32 else { return nil }
+        guard let b = [UInt8](hex: hex), b.count == Self.byteCount else { return nil }
         self.init(unchecked: b)
     }
 

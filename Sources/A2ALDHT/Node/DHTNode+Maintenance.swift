@@ -151,7 +151,7 @@ extension DHTNode {
             // refill, and asking anyway costs a whole lookup every cooldown on every node (at
             // n = 5,000 that was most of the idle traffic).
             let expected = b >= Int.bitWidth - 1 ? 0 : estimate >> (b + 1)
-            return length < min(LookupConstants.k / 2, expected / 2)
+            return length < min(NodeConstants.k / 2, expected / 2)
         }
         for bucket in refills.sorted(by: >).prefix(NodeConstants.maintenanceRefillsPerPass) {
             let before = state.withLock { $0.routing.discoveryCount(bucket: bucket) }

@@ -20,7 +20,7 @@ extension DHTNode {
     /// PING → PONG (node.md §5.2.1): proves the peer's identity, binds its address, adds it as a
     /// verified contact and reports our observed address.
     @discardableResult
-    public func ping(_ target: PeerAddress, expectedID: NodeID? = nil, timeout: Duration = .seconds(15),
+    public func ping(_ target: PeerAddress, expectedID: NodeID? = nil, timeout: Duration = NodeConstants.rpcDeadline,
                      attempts: Int = NodeConstants.rpcMaxAttempts,
                      attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> PeerIdentity {
         let reply = try await request(.ping(Ping(address: address)), to: target, expectedID: expectedID,
@@ -35,7 +35,7 @@ extension DHTNode {
     /// One FIND_NODE to one peer (not iterative, node.md §5.2.3). Contacts are returned as
     /// received; the caller decides whether to absorb them.
     public func findNode(at target: PeerAddress, expectedID: NodeID? = nil, lookingFor key: NodeID,
-                         timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> [NodeInfo] {
+                         timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> [NodeInfo] {
         let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout,
                                       attempts: attempts)
         guard case .findNodeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_NODE_RESP") }
@@ -50,7 +50,7 @@ extension DHTNode {
     /// record stored there when the peer has shown it understands that (docs/protocol.md,
     /// "One-shot push subscriptions"); the caller never sets the flag itself.
     public func findValue(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, recType: UInt8 = 0,
-                          timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> FindValueResult {
+                          timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> FindValueResult {
         let subscribe = expectedID.map { asksForPush(at: key, from: $0) } ?? false
         let reply: Reply
         do {
@@ -69,7 +69,7 @@ extension DHTNode {
 
     /// The newest endpoint record a peer returns for `key` that verifies now (node.md §5.2.5).
     public func findEndpointRecord(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID,
-                                   timeout: Duration = .seconds(15)) async throws(DHTError) -> SignedRecord? {
+                                   timeout: Duration = NodeConstants.rpcDeadline) async throws(DHTError) -> SignedRecord? {
         let result = try await findValue(at: target, expectedID: expectedID, key: key, timeout: timeout)
         let now = clock.unixSeconds()
         return result.records
@@ -81,7 +81,7 @@ extension DHTNode {
     /// Returns how the peer answered: a refusal is an outcome, not an error, and it is never
     /// charged against the peer's health (it answered).
     public func storeAt(_ target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, record: SignedRecord,
-                        timeout: Duration = .seconds(15), attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> StoreOutcome {
+                        timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> StoreOutcome {
         let reply = try await request(.store(Store(record: record, key: key.isZero ? nil : key)), to: target,
                                       expectedID: expectedID, timeout: timeout, attempts: attempts)
         guard case .storeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected STORE_RESP") }
@@ -90,7 +90,8 @@ extension DHTNode {
 
     /// Asks `prober` to send an echo to `claimed` (our believed public address) and waits for it
     /// (node.md §5.2.6). Single shot; true if the echo arrived before the timeout.
-    public func natProbe(via prober: PeerAddress, claimed: WireEndpoint, timeout: Duration = .seconds(5)) async throws(DHTError) -> Bool {
+    public func natProbe(via prober: PeerAddress, claimed: WireEndpoint,
+                          timeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> Bool {
         if isClosed { throw .closed }
         let token = SecureRandom.bytes(ProtocolConstants.natProbeTokenLength)
         let datagram: [UInt8]

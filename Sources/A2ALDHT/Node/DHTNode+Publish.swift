@@ -109,7 +109,7 @@ extension DHTNode {
         }
         var found: [(NodeID, PeerAddress)] = []
         if isPassiveRouting || isClosed {
-            found = nearestHealthy(to: rk.storeKey, count: LookupConstants.k).compactMap { c in
+            found = nearestHealthy(to: rk.storeKey, count: NodeConstants.k).compactMap { c in
                 dialAddress(of: c.nodeID).map { (c.nodeID, $0) }
             }
         } else {
@@ -202,7 +202,7 @@ extension DHTNode {
         guard need > 0 else { return }
         // Ask for as many beyond the members as we might need: the K nearest are often the
         // members themselves, dead ones included, which would leave nothing to refill with.
-        let candidates = nearestHealthy(to: rk.storeKey, count: LookupConstants.k + members.count).compactMap { c -> (NodeID, PeerAddress)? in
+        let candidates = nearestHealthy(to: rk.storeKey, count: NodeConstants.k + members.count).compactMap { c -> (NodeID, PeerAddress)? in
             guard c.nodeID != nodeID, !members.contains(c.nodeID), peerAllowContact(c.nodeID), peerHealth(c.nodeID) != .bad,
                   let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
             return (c.nodeID, a)

@@ -72,7 +72,7 @@ extension DHTNode {
 
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration,
                    local: [SignedRecord] = []) async -> IterativeLookup.Outcome {
-        let seeds = nearest(to: target, count: LookupConstants.k)
+        let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
         var lookup = IterativeLookup(node: self, target: target, mode: mode, deadline: start + timeout)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
@@ -84,7 +84,7 @@ extension DHTNode {
             }
             latencyObserver.lookupFinished(kind, after: clock.now() - start)
         }
-        if case .nodes = mode, outcome.nodes.count >= LookupConstants.k / 2 {
+        if case .nodes = mode, outcome.nodes.count >= NodeConstants.k / 2 {
             let now = clock.now()
             state.withLock { $0.recentLookups.remember(target, outcome.nodes, at: now) }
         }

@@ -1,10 +1,13 @@
 /// Every number the node uses, in one place (node.md §13, query-store-routing.md §6), with the
 /// reference value unless design.md changes it.
 public enum NodeConstants {
-    /// Bucket size, nodes per reply.
+    /// K, the one replication parameter of the DHT: capacity of a bucket's main list, nodes
+    /// per FIND_NODE reply, results per lookup and the width of its convergence set. One
+    /// value because a lookup converges on exactly the nodes a reply can name ("the K closest
+    /// nodes", docs/reference.md, query.find_node).
     public static let k = 16
     /// Entries scanned when choosing reply neighbours (4·K).
-    public static let replyScanWidth = 64
+    public static let replyScanWidth = 4 * k
     /// Below this many verified neighbours, replies are padded with healthy hearsay.
     public static let replyStarvationThreshold = 8
     /// Verified-fresh window for reply neighbours and maintenance.
@@ -12,6 +15,8 @@ public enum NodeConstants {
     /// Per-attempt RPC timeout and attempts when the caller gives no shorter deadline.
     public static let rpcAttemptTimeout: Duration = .seconds(5)
     public static let rpcMaxAttempts = 3
+    /// Deadline of one RPC when the caller gives none: room for every attempt to time out.
+    public static let rpcDeadline: Duration = rpcAttemptTimeout * rpcMaxAttempts
     /// Timeout of the ping that decides whether a full bucket's LRU entry is still alive.
     public static let lruCheckTimeout: Duration = .seconds(3)
     /// Bootstrap ping deadline per seed.

@@ -87,7 +87,7 @@ struct IterativeLookup {
             guard let c = candidates[id], c.state == .answered else { return nil }
             return c.info
         }
-        return Outcome(nodes: Array(closest.prefix(LookupConstants.k)), records: Array(hits.values),
+        return Outcome(nodes: Array(closest.prefix(NodeConstants.k)), records: Array(hits.values),
                        queried: queried, answered: answered)
     }
 
@@ -120,7 +120,7 @@ struct IterativeLookup {
             if c.state == .failed { continue }
             if c.state != .answered { return false }
             seen += 1
-            if seen == LookupConstants.k { return true }
+            if seen == NodeConstants.k { return true }
         }
         // Fewer than K live candidates: the loop ends when nothing is left to ask.
         return false

@@ -1,8 +1,6 @@
 /// Parameters of iterative lookups (query-store-routing.md §3.1, with the convergence rule of
 /// design.md deviation 4).
 public enum LookupConstants {
-    /// Results per lookup, and the width of the convergence set.
-    public static let k = 16
     /// Concurrent RPCs to Good or Unknown candidates.
     public static let alpha = 5
     /// Concurrency of a search that ends at its first record (resolve, findRecords). Records

@@ -34,8 +34,6 @@ public struct RoutingLimits: Hashable, Sendable {
 /// Every fixed limit of the routing table, in one place (reference values, spec §6, unless
 /// design.md changes them).
 extension RoutingTable {
-    /// K: capacity of a bucket's main list and the size of lookup results.
-    public static let bucketSize = 16
     /// One bucket per common prefix length 0…255.
     public static let bucketCount = 256
     /// Capacity of a bucket's replacement cache.
@@ -52,7 +50,7 @@ extension RoutingTable {
     /// Refill cooldown by number of consecutive futile refills: 0, 1, 2, 3 or more.
     public static let refillCooldowns: [Duration] = [.seconds(30), .seconds(120), .seconds(600), .seconds(900)]
     /// A bucket with at least this many verified-fresh entries needs no refill (K/2).
-    public static let healthyBucketThreshold = bucketSize / 2
+    public static let healthyBucketThreshold = NodeConstants.k / 2
 
     /// How many non-empty buckets (from the nearest down) are sampled.
     public static let estimateSampleBuckets = 5

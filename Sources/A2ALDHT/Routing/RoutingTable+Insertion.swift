@@ -19,7 +19,7 @@ extension RoutingTable {
             return refreshCached(bucket: b, at: ci, with: contact, verifiedAt: verifiedAt, now: now)
         }
         let subnet = subnetKey(of: contact)
-        if buckets[b].entries.count < RoutingTable.bucketSize {
+        if buckets[b].entries.count < NodeConstants.k {
             guard mainAdmits(subnet, bucket: b) else { return .rejected(.subnetLimit) }
             appendToMain(RoutingEntry(contact: contact, verifiedAt: verifiedAt, learnedFrom: learnedFrom,
                                       addedAt: now, lastSeen: now, subnet: subnet),
@@ -112,7 +112,7 @@ extension RoutingTable {
         }
         candidate.contact = Contact(nodeID: contact.nodeID, address: address, endpoint: endpoint)
 
-        if buckets[b].entries.count < RoutingTable.bucketSize, mainAdmits(candidate.subnet, bucket: b) {
+        if buckets[b].entries.count < NodeConstants.k, mainAdmits(candidate.subnet, bucket: b) {
             buckets[b].cache.remove(at: ci)
             appendToMain(RoutingEntry(contact: candidate.contact, verifiedAt: candidate.verifiedAt,
                                       learnedFrom: candidate.learnedFrom, addedAt: now, lastSeen: now,
@@ -128,7 +128,7 @@ extension RoutingTable {
         // Fresh direct contact: it now counts as the newest arrival.
         buckets[b].cache.remove(at: ci)
         buckets[b].cache.append(candidate)
-        if buckets[b].entries.count < RoutingTable.bucketSize { return .cached }
+        if buckets[b].entries.count < NodeConstants.k { return .cached }
         return startLRUCheckIfIdle(bucket: b, now: now)
     }
 

@@ -9,7 +9,7 @@ extension RoutingTable {
         var mainTotal = 0
         var recount: [SubnetKey: Int] = [:]
         for (b, bucket) in buckets.enumerated() {
-            if bucket.entries.count > RoutingTable.bucketSize { problems.append("bucket \(b) main overfull") }
+            if bucket.entries.count > NodeConstants.k { problems.append("bucket \(b) main overfull") }
             if bucket.cache.count > RoutingTable.replacementCacheSize { problems.append("bucket \(b) cache overfull") }
             for entry in bucket.entries {
                 mainTotal += 1

@@ -27,7 +27,7 @@ extension RoutingTable {
         let highest = highestNonEmptyBucket ?? -1
         for b in buckets.indices {
             buckets[b].cache.removeAll { $0.arrivedAt <= cacheExpiry }
-            let hasRoom = buckets[b].entries.count < RoutingTable.bucketSize
+            let hasRoom = buckets[b].entries.count < NodeConstants.k
             for candidate in buckets[b].cache where !candidate.isVerified || hasRoom {
                 work.pendingToProbe.append(candidate)
             }
@@ -70,7 +70,7 @@ extension RoutingTable {
         guard let ci = buckets[b].cacheIndex(of: id) else { return false }
         buckets[b].cache[ci].advanceVerifiedAt(to: now)
         let candidate = buckets[b].cache[ci]
-        guard buckets[b].entries.count < RoutingTable.bucketSize, mainAdmits(candidate.subnet, bucket: b) else {
+        guard buckets[b].entries.count < NodeConstants.k, mainAdmits(candidate.subnet, bucket: b) else {
             return false
         }
         buckets[b].cache.remove(at: ci)

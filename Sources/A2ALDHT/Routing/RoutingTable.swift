@@ -152,7 +152,7 @@ extension RoutingTable {
     /// Fills free main slots of `bucket` from its replacement cache, best candidate first
     /// (most recently verified, then newest hearsay), skipping any the prefix limits refuse.
     mutating func promoteCandidates(bucket: Int, now: Tick) {
-        while buckets[bucket].entries.count < RoutingTable.bucketSize, !buckets[bucket].cache.isEmpty {
+        while buckets[bucket].entries.count < NodeConstants.k, !buckets[bucket].cache.isEmpty {
             let order = buckets[bucket].candidateOrder()
             guard let pick = order.first(where: { mainAdmits(buckets[bucket].cache[$0].subnet, bucket: bucket) })
             else { return }

@@ -15,7 +15,9 @@ package enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case configFileNotFound(path: String, namedBy: String)
     /// The config file exists but cannot be read.
     case unreadableFile(path: String, reason: String)
-    /// The config file is not a JSON object.
+    /// The config file is not JSON; `line` and `column` (1-based) are where the parser gave up.
+    case invalidJSON(path: String, line: Int, column: Int, reason: String)
+    /// The config file is JSON but not an object.
     case malformedFile(path: String, reason: String)
     /// The config file has a key no setting goes by (usually a typo).
     case unknownKey(file: String, key: String)
@@ -31,6 +33,8 @@ package enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return "config file \(path) (from \(namedBy)) does not exist"
         case .unreadableFile(let path, let reason):
             return "\(path): cannot read the config file: \(reason)"
+        case .invalidJSON(let path, let line, let column, let reason):
+            return "config \(path): line \(line), column \(column): \(reason)"
         case .malformedFile(let path, let reason):
             return "\(path): \(reason)"
         case .unknownKey(let file, let key):

@@ -1,34 +1,34 @@
-import Foundation
+import A2ALRPC
 
-/// Reads the JSON config file into a layer. Unknown keys are refused (a typo must not be
-/// silently ignored), and every fault names the file and the key.
+/// Reads the JSON config file into a layer. The file is strict JSON, read by the same parser as
+/// every JSON-RPC request (docs/systemd.md, "Passing settings"), so a syntax fault says where it
+/// is. Unknown keys are refused (a typo must not be silently ignored), and every other fault
+/// names the file and the key.
 enum ConfigFileParser {
     /// A config file is a handful of settings; anything bigger is not one.
     static let maxBytes = 1 << 20
 
     static func parse(_ bytes: [UInt8], path: String) throws(ConfigError) -> ConfigLayer {
-        guard !bytes.isEmpty else { throw .malformedFile(path: path, reason: "not valid JSON: the file is empty") }
-        let root: ConfigFileValue
-        do {
-            root = try JSONDecoder().decode(ConfigFileValue.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw .malformedFile(path: path, reason: JSONDataFile.readable(error))
+        let root: JSONValue
+        do throws(JSONParseError) {
+            root = try JSONParser.parse(bytes)
         } catch {
-            throw .malformedFile(path: path, reason: "not valid JSON: \(error)")
+            let (line, column) = error.position(in: bytes)
+            throw .invalidJSON(path: path, line: line, column: column, reason: error.reason)
         }
         guard case .object(let members) = root else {
             throw .malformedFile(path: path, reason: "the file must hold a JSON object, found \(root.kindName)")
         }
         var layer = ConfigLayer()
         // Sorted, so that with several faults the same one is reported every time.
-        for (name, raw) in members.sorted(by: { $0.key < $1.key }) {
+        for (name, raw) in members.members.sorted(by: { $0.key < $1.key }) {
             guard let key = ConfigKey(rawValue: name) else { throw .unknownKey(file: path, key: name) }
             layer.values[key] = try value(key, raw, path: path)
         }
         return layer
     }
 
-    private static func value(_ key: ConfigKey, _ raw: ConfigFileValue, path: String) throws(ConfigError) -> ConfigValue {
+    private static func value(_ key: ConfigKey, _ raw: JSONValue, path: String) throws(ConfigError) -> ConfigValue {
         func bad(_ setting: String, _ reason: String) -> ConfigError {
             .badValue(source: .file(path), setting: setting, reason: reason)
         }
@@ -50,7 +50,7 @@ enum ConfigFileParser {
     }
 
     /// JSON value → value of the key's shape; nil when it is the wrong type.
-    private static func convert(_ key: ConfigKey, _ raw: ConfigFileValue) -> ConfigValue? {
+    private static func convert(_ key: ConfigKey, _ raw: JSONValue) -> ConfigValue? {
         switch (key, raw) {
         case (.dataDir, .string(let s)), (.socket, .string(let s)), (.listen, .string(let s)),
              (.logLevel, .string(let s)), (.logFormat, .string(let s)), (.socketGroup, .string(let s)):
@@ -69,10 +69,7 @@ enum ConfigFileParser {
             return .bool(b)
         case (.debugHTTP, .string(let s)), (.metrics, .string(let s)):
             return s == ConfigValue.offText ? .off : .string(s)
-        case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
-             (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
-             (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),
-             (.peerCacheSize, .int(let n)):
+        case (_, .int(let n)) where key.countField != nil:
             return Int(exactly: n).map(ConfigValue.int)
         default:
             return nil
@@ -80,20 +77,23 @@ enum ConfigFileParser {
     }
 }
 
-extension ConfigFileValue {
-    var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
-
+extension JSONValue {
     var kindName: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .int, .double: return "a number"
+        case .int, .bigInt, .double: return "a number"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"
+        }
+    }
+
+    /// The value as it appears in JSON, for "got ..." in error messages; containers by their kind.
+    var rendering: String {
+        switch self {
+        case .array, .object: return kindName
+        default: return compactText
         }
     }
 }

@@ -45,11 +45,28 @@ package enum ConfigKey: String, CaseIterable, Sendable {
             return textual ? "comma-separated host:port peers" : "an array of host:port strings"
         case .passive: return textual ? "1, 0, true or false" : "true or false"
         case .debugHTTP, .metrics: return textual ? "host:port or \"off\"" : "host:port, \"off\" or null"
-        case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
-             .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
-            return "a positive integer"
+        case _ where countField != nil: return "a positive integer"
         case .logLevel: return "one of " + ConfigRules.logLevels.joined(separator: ", ")
         case .logFormat: return "one of " + ConfigRules.logFormats.joined(separator: ", ")
+        default: return ""  // every other key is a count, answered above
+        }
+    }
+
+    /// For the settings that are a positive count (connections, bytes, keys, milliseconds),
+    /// the field of `DaemonConfig` that holds it; nil for the rest. Every layer reads, checks
+    /// and applies them alike.
+    var countField: WritableKeyPath<DaemonConfig, Int>? {
+        switch self {
+        case .maxConnections: return \.maxConnections
+        case .maxLineBytes: return \.maxLineBytes
+        case .maxInFlight: return \.maxInFlight
+        case .maxOutputBytes: return \.maxOutputBytes
+        case .outputStallTimeoutMs: return \.outputStallTimeoutMs
+        case .maxStoreKeys: return \.maxStoreKeys
+        case .storeMaxBytes: return \.storeMaxBytes
+        case .storeMaxBytesPerSource: return \.storeMaxBytesPerSource
+        case .peerCacheSize: return \.peerCacheSize
+        default: return nil
         }
     }
 }

@@ -23,17 +23,9 @@ struct ConfigLayer: Sendable {
             case (.debugHTTP, .off): config.debugHTTP = nil
             case (.metrics, .string(let s)): config.metrics = s
             case (.metrics, .off): config.metrics = nil
-            case (.maxConnections, .int(let n)): config.maxConnections = n
-            case (.maxLineBytes, .int(let n)): config.maxLineBytes = n
-            case (.maxInFlight, .int(let n)): config.maxInFlight = n
-            case (.maxOutputBytes, .int(let n)): config.maxOutputBytes = n
-            case (.outputStallTimeoutMs, .int(let n)): config.outputStallTimeoutMs = n
-            case (.maxStoreKeys, .int(let n)): config.maxStoreKeys = n
-            case (.storeMaxBytes, .int(let n)): config.storeMaxBytes = n
-            case (.storeMaxBytesPerSource, .int(let n)): config.storeMaxBytesPerSource = n
             case (.logLevel, .string(let s)): config.logLevel = s
             case (.logFormat, .string(let s)): config.logFormat = s
-            case (.peerCacheSize, .int(let n)): config.peerCacheSize = n
+            case (_, .int(let n)): if let field = key.countField { config[keyPath: field] = n }
             default: break  // every layer validates shapes with ConfigValue.problem before storing
             }
         }

@@ -43,8 +43,7 @@ enum ConfigText {
             }
         case .debugHTTP, .metrics:
             return text == ConfigValue.offText ? .off : .string(text)
-        case .maxConnections, .maxLineBytes, .maxInFlight, .maxOutputBytes, .outputStallTimeoutMs, .maxStoreKeys,
-             .storeMaxBytes, .storeMaxBytesPerSource, .peerCacheSize:
+        default:  // a count (ConfigKey.countField)
             return Int(text).map(ConfigValue.int)
         }
     }

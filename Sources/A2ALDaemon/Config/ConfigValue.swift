@@ -1,3 +1,5 @@
+import A2ALRPC
+
 /// One setting's value as a layer holds it, before it is applied to a `DaemonConfig`.
 enum ConfigValue: Equatable, Sendable {
     case string(String)
@@ -60,10 +62,7 @@ enum ConfigValue: Equatable, Sendable {
         // Port 0 (any free port, logged at start) is allowed: tests run several daemons at once.
         case (.metrics, .string(let s)):
             return ConfigRules.listen(s).map { Problem(expectation: key.expectation(textual: true), detail: $0) }
-        case (.maxConnections, .int(let n)), (.maxLineBytes, .int(let n)), (.maxInFlight, .int(let n)),
-             (.maxOutputBytes, .int(let n)), (.outputStallTimeoutMs, .int(let n)),
-             (.maxStoreKeys, .int(let n)), (.storeMaxBytes, .int(let n)), (.storeMaxBytesPerSource, .int(let n)),
-             (.peerCacheSize, .int(let n)):
+        case (_, .int(let n)) where key.countField != nil:
             return check(ConfigRules.positive(n), keepDetail: false)
         case (.logLevel, .string(let s)): return check(ConfigRules.logLevel(s), keepDetail: false)
         case (.logFormat, .string(let s)): return check(ConfigRules.logFormat(s), keepDetail: false)
@@ -87,20 +86,4 @@ enum ConfigValue: Equatable, Sendable {
 
 /// `text` in double quotes with JSON escapes, so control characters and quotes in a bad value
 /// are visible in the message (and a JSON log line stays one line: LogLineFormatter).
-func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+func quoted(_ text: String) -> String { JSONValue.string(text).compactText }

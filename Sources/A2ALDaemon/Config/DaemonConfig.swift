@@ -6,88 +6,76 @@ package struct DaemonConfig: Sendable, Equatable {
     package var dataDir: String
     package var socketPath: String
     /// Permission bits of the socket; written as octal text ("0600") everywhere a person types it.
-    package var socketMode: UInt16
+    package var socketMode: UInt16 = 0o600
     package var socketGroup: String?
     /// UDP "host:port"; the node falls back to IPv4 itself when `[::]` is unavailable.
-    package var listen: String
+    package var listen = DaemonConfig.defaultListen
     /// "host:port" peers to bootstrap from.
-    package var bootstrap: [String]
-    package var passive: Bool
+    package var bootstrap: [String] = []
+    package var passive = false
     /// The debug HTTP listener's "host:port"; nil is off.
     package var debugHTTP: String?
     /// The Prometheus listener's "host:port" (`GET /metrics`, docs/metrics.md); nil is off.
     package var metrics: String?
-    package var maxConnections: Int
-    package var maxLineBytes: Int
+    package var maxConnections = UnixSocketOptions.defaultMaxConnections
+    package var maxLineBytes = UnixSocketOptions.defaultMaxLineBytes
     /// Per connection.
-    package var maxInFlight: Int
+    package var maxInFlight = RPCLimits.defaultMaxInFlightPerConnection
     /// Unsent output per connection before its requests are no longer read, and how long it
     /// may stay there before the connection is closed (docs/jsonrpc.md).
-    package var maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes
-    package var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
-    package var maxStoreKeys: Int
+    package var maxOutputBytes = UnixSocketOptions.defaultMaxOutputBytes
+    package var outputStallTimeoutMs = UnixSocketOptions.defaultOutputStallTimeoutMs
+    package var maxStoreKeys = StoreLimits.defaultMaxKeys
     /// Record bytes the store holds before evicting, and what one source network may hold.
-    package var storeMaxBytes: Int = StoreLimits.defaultMaxBytes
-    package var storeMaxBytesPerSource: Int = StoreLimits.defaultMaxBytesPerSource
+    package var storeMaxBytes = StoreLimits.defaultMaxBytes
+    package var storeMaxBytesPerSource = StoreLimits.defaultMaxBytesPerSource
     /// trace, debug, info, notice, warning, error or critical.
-    package var logLevel: String
+    package var logLevel = "info"
     /// "text" or "json" (docs/systemd.md, "Logs").
-    package var logFormat: String = "text"
-    package var peerCacheSize: Int
+    package var logFormat = "text"
+    package var peerCacheSize = PeerCache.defaultCapacity
     /// The config file that was read, if any (informational: not a setting).
     package var configFile: String?
 
-    package static let defaultListen = "[::]:4121"
+    /// The UDP port nodes listen on unless told otherwise (docs/getting-started.md), and so the
+    /// port bootstrap lists usually name.
+    package static let defaultPort = 4121
+    package static let defaultListen = "[::]:\(defaultPort)"
 
-    package init(dataDir: String, socketPath: String, socketMode: UInt16 = 0o600, socketGroup: String? = nil,
-                listen: String = DaemonConfig.defaultListen, bootstrap: [String] = [], passive: Bool = false,
-                debugHTTP: String? = nil, maxConnections: Int = 256, maxLineBytes: Int = 1 << 20,
-                maxInFlight: Int = RPCLimits.defaultMaxInFlightPerConnection, maxStoreKeys: Int = 100_000, logLevel: String = "info",
-                peerCacheSize: Int = 256, configFile: String? = nil) {
+    /// Every other setting starts at its default (the settings table: ConfigKey+Docs.swift).
+    package init(dataDir: String, socketPath: String, configFile: String? = nil) {
         self.dataDir = dataDir
         self.socketPath = socketPath
-        self.socketMode = socketMode
-        self.socketGroup = socketGroup
-        self.listen = listen
-        self.bootstrap = bootstrap
-        self.passive = passive
-        self.debugHTTP = debugHTTP
-        self.maxConnections = maxConnections
-        self.maxLineBytes = maxLineBytes
-        self.maxInFlight = maxInFlight
-        self.maxStoreKeys = maxStoreKeys
-        self.logLevel = logLevel
-        self.peerCacheSize = peerCacheSize
         self.configFile = configFile
     }
 
+    /// What `--print-config` shows for an unset group or an empty peer list.
+    static let noneText = "(none)"
+
+    /// The embedded defaults, apart from the paths (which depend on the user: DefaultPaths).
+    static let builtIn = DaemonConfig(dataDir: "", socketPath: "")
+
     /// Every setting as (file key, value text), in a fixed order, for `--print-config`.
     package func describe() -> [(String, String)] {
-        ConfigKey.allCases.map { key in
-            let value: String
-            switch key {
-            case .dataDir: value = dataDir
-            case .socket: value = socketPath
-            case .socketMode: value = ConfigRules.octal(socketMode)
-            case .socketGroup: value = socketGroup ?? "(none)"
-            case .listen: value = listen
-            case .bootstrap: value = bootstrap.isEmpty ? "(none)" : bootstrap.joined(separator: ",")
-            case .passive: value = passive ? "true" : "false"
-            case .debugHTTP: value = debugHTTP ?? "off"
-            case .metrics: value = metrics ?? "off"
-            case .maxConnections: value = String(maxConnections)
-            case .maxLineBytes: value = String(maxLineBytes)
-            case .maxInFlight: value = String(maxInFlight)
-            case .maxOutputBytes: value = String(maxOutputBytes)
-            case .outputStallTimeoutMs: value = String(outputStallTimeoutMs)
-            case .maxStoreKeys: value = String(maxStoreKeys)
-            case .storeMaxBytes: value = String(storeMaxBytes)
-            case .storeMaxBytesPerSource: value = String(storeMaxBytesPerSource)
-            case .logLevel: value = logLevel
-            case .logFormat: value = logFormat
-            case .peerCacheSize: value = String(peerCacheSize)
-            }
-            return (key.fileKey, value)
+        ConfigKey.allCases.map { ($0.fileKey, text(of: $0)) }
+    }
+
+    /// One setting's value as `--print-config` prints it.
+    func text(of key: ConfigKey) -> String {
+        if let field = key.countField { return String(self[keyPath: field]) }
+        switch key {
+        case .dataDir: return dataDir
+        case .socket: return socketPath
+        case .socketMode: return ConfigRules.octal(socketMode)
+        case .socketGroup: return socketGroup ?? Self.noneText
+        case .listen: return listen
+        case .bootstrap: return bootstrap.isEmpty ? Self.noneText : bootstrap.joined(separator: ",")
+        case .passive: return passive ? "true" : "false"
+        case .debugHTTP: return debugHTTP ?? ConfigValue.offText
+        case .metrics: return metrics ?? ConfigValue.offText
+        case .logLevel: return logLevel
+        case .logFormat: return logFormat
+        default: return ""  // the counts, answered above
         }
     }
 }

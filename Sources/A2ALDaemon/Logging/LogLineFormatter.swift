@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import A2ALRPC
 import Logging
 
 /// Turns one log event into one line (with its "\n"). Pure apart from the clock, so the
@@ -33,24 +34,21 @@ enum LogLineFormatter {
     /// {"time":...,"level":...,"label":...,"message":...,"metadata":{...}}: one object per line.
     static func json(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata,
                      time: String, journal: Bool) -> String {
-        var line = journal ? "<\(syslogPriority(level))>" : ""
-        line += "{\"time\":\(quoted(time)),\"level\":\(quoted(level.rawValue)),\"label\":\(quoted(label))"
-        line += ",\"message\":\(quoted(message)),\"metadata\":\(json(metadata))}\n"
-        return line
+        let object: JSONValue = ["time": .string(time), "level": .string(level.rawValue), "label": .string(label),
+                                 "message": .string(message), "metadata": json(metadata)]
+        return (journal ? "<\(syslogPriority(level))>" : "") + object.compactText + "\n"
     }
 
-    private static func json(_ metadata: Logger.Metadata) -> String {
-        "{" + metadata.keys.sorted().compactMap { key in
-            metadata[key].map { quoted(key) + ":" + json($0) }
-        }.joined(separator: ",") + "}"
+    private static func json(_ metadata: Logger.Metadata) -> JSONValue {
+        .object(JSONObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) }))
     }
 
-    private static func json(_ value: Logger.MetadataValue) -> String {
+    private static func json(_ value: Logger.MetadataValue) -> JSONValue {
         switch value {
-        case .string(let s): return quoted(s)
-        case .stringConvertible(let c): return quoted(c.description)
+        case .string(let s): return .string(s)
+        case .stringConvertible(let c): return .string(c.description)
         case .dictionary(let d): return json(d)
-        case .array(let a): return "[" + a.map(json).joined(separator: ",") + "]"
+        case .array(let a): return .array(a.map(json))
         }
     }
 

@@ -67,7 +67,7 @@ package enum AgentMethods {
                                           + "clear text, and anyone holding it can sign as this agent")
             }
             guard let seed = agents.seed(for: address) else { throw unknown(address, "agent.export") }
-            return ["address": .string(address.text), "private_key": .string(HexText.encode(seed))]
+            return ["address": .string(address.text), "private_key": .string(Hex.encode(seed))]
         }
     }
 

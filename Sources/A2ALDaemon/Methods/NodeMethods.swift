@@ -135,8 +135,8 @@ package enum NodeMethods {
         let now = SystemClock().unixSeconds()
         var buckets: [(index: Int, nodes: [JSONValue])] = []
         for row in node.debugRoutingRows() {
-            guard let idBytes = HexText.decode(row.nodeIDHex), let id = NodeID(bytes: idBytes) else { continue }
-            let address = HexText.decode(row.addressHex).flatMap { Address(bytes: $0) }
+            guard let idBytes = Hex.decode(row.nodeIDHex), let id = NodeID(bytes: idBytes) else { continue }
+            let address = Hex.decode(row.addressHex).flatMap { Address(bytes: $0) }
             let endpoint = IPAddress(text: row.ip).map { WireEndpoint(ip: $0, port: row.port) }
             var o = NodeJSON.render(id: id, address: address, addr: endpoint.map { .udp($0) })
             o["health"] = .string(node.peerHealth(id).description)

@@ -15,6 +15,21 @@ extension RPCParams {
     /// so this only bounds what we decode).
     package static let maxRecordBytes = 64 * 1024
 
+    /// Lowercase or uppercase hex of exactly `byteCount` bytes (nil: any even length).
+    package func hex(_ key: String, byteCount: Int?) throws(RPCError) -> [UInt8] {
+        guard let v = try optionalHex(key, byteCount: byteCount) else { throw invalid(key, "required hex string is missing") }
+        return v
+    }
+
+    package func optionalHex(_ key: String, byteCount: Int?) throws(RPCError) -> [UInt8]? {
+        guard let s = try optionalString(key) else { return nil }
+        guard let bytes = Hex.decode(s) else { throw invalid(key, "not a hex string") }
+        if let byteCount, bytes.count != byteCount {
+            throw invalid(key, "expected \(byteCount) bytes (\(byteCount * 2) hex digits), got \(bytes.count)")
+        }
+        return bytes
+    }
+
     /// A 32-byte node ID or DHT key as 64 hex digits.
     package func nodeID(_ key: String) throws(RPCError) -> NodeID {
         guard let id = try optionalNodeID(key) else { throw invalid(key, "required node ID (64 hex digits) is missing") }

@@ -19,7 +19,9 @@ struct NATProber: Sendable {
     /// than the two minutes RFC 4787 (REQ-5) asks NATs to keep an idle UDP mapping at the least.
     static let coldAfter: Duration = .seconds(600)
     static let echoTimeout: Duration = .seconds(3)
-    static let pingTimeout: Duration = .seconds(5)
+    /// Wait for one answer from a peer asked directly (a ping, a hearsay FIND_NODE): a single
+    /// attempt gets the node's per-attempt RPC timeout.
+    static let pingTimeout = NodeConstants.rpcAttemptTimeout
     /// Strangers probed per round.
     static let probesPerRound = 4
     /// Table peers asked per round for hearsay (FIND_NODE of a random target).
@@ -135,7 +137,7 @@ struct NATProber: Sendable {
                     let throwaway = Ed25519.KeyPair.generate()
                     guard let request = try? Packet.encode(body: .findNode(FindNode(target: .random())),
                                                            txID: Header.randomTxID(), signer: throwaway),
-                          let reply = await replies.await(from: at, timeout: .seconds(5), clock: clock, send: {
+                          let reply = await replies.await(from: at, timeout: Self.pingTimeout, clock: clock, send: {
                               try socket.send(request, to: .udp(at))
                           }),
                           let packet = try? Packet.decode(reply),

@@ -1,5 +1,5 @@
 import A2ALCore
-import Foundation
+import A2ALRPC
 import Glibc
 
 /// What `AgentStore` finds on disk: `agents.json` (the snapshot) with `agents.journal` replayed
@@ -59,14 +59,15 @@ enum AgentStoreLoader {
         var number = 0
         while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
             number += 1
-            let line: AgentJournalLine
-            do {
-                line = try JSONDecoder().decode(AgentJournalLine.self, from: Data(bytes[start..<end]))
-            } catch let error as DecodingError {
-                throw DataFileError(path: path, reason: "line \(number): \(JSONDataFile.readable(error))")
+            let text = Array(bytes[start..<end])
+            // Syntax through the daemon's one JSON parser, so a fault names its column too.
+            do throws(JSONParseError) {
+                _ = try JSONParser.parse(text)
             } catch {
-                throw DataFileError(path: path, reason: "line \(number): cannot decode: \(error)")
+                let column = error.position(in: text).column
+                throw DataFileError(path: path, reason: "line \(number), column \(column): \(error.reason)")
             }
+            let line = try JSONDataFile.typed(AgentJournalLine.self, from: text, path: path, context: "line \(number): ")
             switch line.op {
             case .add:
                 do throws(AgentEntryFault) {

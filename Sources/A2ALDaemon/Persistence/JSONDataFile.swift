@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALRPC
 import Foundation
 
 /// Reading and writing the data directory's JSON files: crash-safe writes through `AtomicFile`
@@ -25,28 +26,39 @@ enum JSONDataFile {
     /// failing on whatever field changed shape.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], path: String,
                                      version: Int) throws(DataFileError) -> T {
-        guard !bytes.isEmpty else { throw DataFileError(path: path, reason: "not valid JSON: the file is empty") }
-        let data = Data(bytes)
-        let probe: VersionProbe
-        do {
-            probe = try JSONDecoder().decode(VersionProbe.self, from: data)
-        } catch let error as DecodingError {
-            throw DataFileError(path: path, reason: readable(error))
-        } catch {
-            throw DataFileError(path: path, reason: "cannot decode: \(error)")
+        guard case .object(let top) = try parse(bytes, path: path) else {
+            throw DataFileError(path: path, reason: "top level: expected an object")
         }
-        guard let found = probe.version else {
+        guard let found = top["version"] else {
             throw DataFileError(path: path, reason: "missing key \"version\" (not an a2ald data file?)")
         }
-        guard found == version else {
-            throw DataFileError(path: path, reason: "unsupported version \(found) (this daemon reads version \(version))")
+        guard found.intValue == Int64(version) else {
+            let reason = found.intValue == nil ? "version: expected an integer"
+                : "unsupported version \(found.compactText) (this daemon reads version \(version))"
+            throw DataFileError(path: path, reason: reason)
         }
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw DataFileError(path: path, reason: readable(error))
+        return try typed(type, from: bytes, path: path)
+    }
+
+    /// Strict JSON, read by the same parser as every JSON-RPC request so that the daemon has
+    /// one dialect; a fault says where it is ("line 3, column 17: trailing comma").
+    static func parse(_ bytes: [UInt8], path: String) throws(DataFileError) -> JSONValue {
+        do throws(JSONParseError) {
+            return try JSONParser.parse(bytes)
         } catch {
-            throw DataFileError(path: path, reason: "cannot decode: \(error)")
+            throw DataFileError(path: path, reason: error.located(in: bytes))
+        }
+    }
+
+    /// Maps JSON that `parse` accepted onto `T`; a mismatch names where ("agents[2].label").
+    static func typed<T: Decodable>(_ type: T.Type, from bytes: [UInt8], path: String,
+                                    context: String = "") throws(DataFileError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw DataFileError(path: path, reason: context + readable(error))
+        } catch {
+            throw DataFileError(path: path, reason: context + "cannot decode: \(error)")
         }
     }
 
@@ -69,12 +81,8 @@ enum JSONDataFile {
         }
     }
 
-    private struct VersionProbe: Decodable {
-        let version: Int?
-    }
-
     /// A decoding failure in terms of the file: where ("agents[2].label") and what is wrong.
-    static func readable(_ error: DecodingError) -> String {
+    private static func readable(_ error: DecodingError) -> String {
         switch error {
         case .typeMismatch(let type, let context):
             return "\(location(context.codingPath)): expected \(typeName(type))"
@@ -84,10 +92,6 @@ enum JSONDataFile {
             let parent = context.codingPath.isEmpty ? "top level" : location(context.codingPath)
             return "\(parent): missing key \"\(key.stringValue)\""
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty {
-                // Foundation on Linux gives no position for syntax errors; say what we can.
-                return "not valid JSON" + (context.underlyingError.map { ": \($0)" } ?? " (truncated or damaged?)")
-            }
             return "\(location(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "cannot decode: \(error)"
@@ -95,7 +99,7 @@ enum JSONDataFile {
     }
 
     /// "agents[2].label" from a coding path.
-    static func location(_ path: [any CodingKey]) -> String {
+    private static func location(_ path: [any CodingKey]) -> String {
         var out = ""
         for key in path {
             if let index = key.intValue {

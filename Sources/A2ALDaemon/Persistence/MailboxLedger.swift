@@ -53,7 +53,7 @@ package final class MailboxLedger: Sendable {
 
     /// The stable id of a note: the first 16 bytes of SHA-256 of its signed record, in hex.
     package static func noteID(_ recordBytes: [UInt8]) -> String {
-        HexText.encode(Array(SHA256.hash(recordBytes).prefix(16)))
+        Hex.encode(Array(SHA256.hash(recordBytes).prefix(16)))
     }
 
     /// Records the notes a read found (new ones get the next cursors, in the order given) and

@@ -5,6 +5,8 @@ import Synchronization
 /// `{"version": 1, "peers": [...]}`, most recently seen first.
 package final class PeerCache: Sendable {
     static let currentVersion = 1
+    /// Enough known peers to rejoin through after a restart even if most have gone.
+    package static let defaultCapacity = 256
 
     package let path: String
     package let capacity: Int

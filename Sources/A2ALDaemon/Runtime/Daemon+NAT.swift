@@ -56,7 +56,8 @@ extension Daemon {
         await withTaskGroup(of: Void.self) { group in
             for p in peers {
                 guard let e = p.contact.endpoint else { continue }
-                group.addTask { _ = try? await node.ping(.udp(e), expectedID: p.contact.nodeID, timeout: .seconds(5)) }
+                group.addTask { _ = try? await node.ping(.udp(e), expectedID: p.contact.nodeID,
+                                                        timeout: NATProber.pingTimeout) }
             }
         }
     }

@@ -7,9 +7,9 @@ package struct UnixSocketOptions: Sendable {
     /// Group name or numeric gid the socket file is given before any client can connect.
     package var group: String? = nil
     /// Live connections served at once; further ones get the over-capacity line and are closed.
-    package var maxConnections: Int = 256
+    package var maxConnections: Int = UnixSocketOptions.defaultMaxConnections
     /// Longest line (without its terminator) a client may send.
-    package var maxLineBytes: Int = 1 << 20
+    package var maxLineBytes: Int = UnixSocketOptions.defaultMaxLineBytes
     /// Output a connection may have queued and not yet taken by the kernel before the daemon
     /// stops reading its requests; reading resumes once it drains to a quarter of this
     /// (docs/jsonrpc.md, "Framing and protocol"). One reply larger than this still goes out.
@@ -18,11 +18,16 @@ package struct UnixSocketOptions: Sendable {
     /// it is closed.
     package var outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs
 
+    /// A few hundred local clients fit well under a default open-file limit of 1024.
+    package static let defaultMaxConnections = 256
+    /// Far more than any request needs (records are at most a datagram), small enough that a
+    /// client can not make the daemon buffer much for one line.
+    package static let defaultMaxLineBytes = 1 << 20
     package static let defaultMaxOutputBytes = 4 << 20
     package static let defaultOutputStallTimeoutMs = 30_000
 
-    package init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = 256,
-                maxLineBytes: Int = 1 << 20, maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes,
+    package init(path: String, mode: UInt16 = 0o600, group: String? = nil, maxConnections: Int = UnixSocketOptions.defaultMaxConnections,
+                maxLineBytes: Int = UnixSocketOptions.defaultMaxLineBytes, maxOutputBytes: Int = UnixSocketOptions.defaultMaxOutputBytes,
                 outputStallTimeoutMs: Int = UnixSocketOptions.defaultOutputStallTimeoutMs) {
         self.path = path
         self.mode = mode

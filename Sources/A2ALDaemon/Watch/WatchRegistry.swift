@@ -47,7 +47,7 @@ final class WatchRegistry: Sendable {
                                      ["limit": .integer(PushConstants.maxWatchedKeys), "scope": "node"]))
             }
             var id: String
-            repeat { id = Self.randomID() } while s.watches[id] != nil
+            repeat { id = EventHub.randomID() } while s.watches[id] != nil
             s.watches[id] = WatchEntry(connection: connection, target: target, interval: interval)
             s.byConnection[connection, default: []].append(id)
             let replaced: Task<Void, Never>?
@@ -140,11 +140,5 @@ final class WatchRegistry: Sendable {
         s.keys[key]?.wakeAt = delay.map { .now + $0 }
         s.keys[key]?.loop = Task { [self] in await pollLoop(key, generation: generation, firstDelay: delay) }
         return old
-    }
-
-    private static func randomID() -> String {
-        var rng = SystemRandomNumberGenerator()
-        let hex = String(rng.next() as UInt64, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -65,7 +65,9 @@ import Testing
     }
 
     @Test func describeListsEverySettingOnce() {
-        let config = DaemonConfig(dataDir: "/d", socketPath: "/s", socketMode: 0o660, bootstrap: ["a:1", "b:2"])
+        var config = DaemonConfig(dataDir: "/d", socketPath: "/s")
+        config.socketMode = 0o660
+        config.bootstrap = ["a:1", "b:2"]
         let described = config.describe()
         #expect(described.map(\.0) == ConfigKey.allCases.map(\.fileKey))
         let values = Dictionary(uniqueKeysWithValues: described)

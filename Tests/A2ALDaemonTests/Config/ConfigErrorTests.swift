@@ -64,11 +64,22 @@ import Testing
 
     @Test func notJSONOrNotAnObject() throws {
         let (truncated, path) = try message(#"{"listen": "#)
-        #expect(truncated?.hasPrefix("\(path): not valid JSON") == true)
+        #expect(truncated == "config \(path): line 1, column 12: unexpected end of input; expected a value")
         let (array, arrayPath) = try message(#"["listen"]"#)
         #expect(array == "\(arrayPath): the file must hold a JSON object, found an array")
         let (empty, emptyPath) = try message("")
-        #expect(empty?.hasPrefix("\(emptyPath): not valid JSON") == true)
+        #expect(empty == "config \(emptyPath): line 1, column 1: empty input; expected a JSON value")
+    }
+
+    /// The file is read by the JSON-RPC parser: what a request may not hold, the file may not
+    /// either, and the message points at the line and column.
+    @Test func strictJSONFaultsNameLineAndColumn() throws {
+        let (trailing, path) = try message("{\n  \"listen\": \"[::]:1\",\n  \"passive\": true,\n}\n")
+        #expect(trailing == "config \(path): line 3, column 18: trailing comma")
+        let (duplicate, duplicatePath) = try message(#"{"passive": true, "passive": false}"#)
+        #expect(duplicate == "config \(duplicatePath): line 1, column 19: duplicate member name \"passive\" in object")
+        let (comment, commentPath) = try message("{\n  // no comments\n}")
+        #expect(comment == "config \(commentPath): line 2, column 3: expected a string for the member name in object")
     }
 
     @Test func acceptedForms() throws {
@@ -146,15 +157,15 @@ import Testing
         try overrides.set(.debugHTTP, text: "off")
         try overrides.set(.maxStoreKeys, text: "12")
         try overrides.set(.passive, text: "1")
-        #expect(overrides.socketMode == 0o660)
-        #expect(overrides.bootstrap == ["a:1", "[::1]:2"])
-        #expect(overrides.debugHTTP == "off")
-        #expect(overrides.maxStoreKeys == 12)
-        #expect(overrides.passive == true)
+        #expect(overrides.values[.socketMode] == .mode(0o660))
+        #expect(overrides.values[.bootstrap] == .strings(["a:1", "[::1]:2"]))
+        #expect(overrides.values[.debugHTTP] == .off)
+        #expect(overrides.values[.maxStoreKeys] == .int(12))
+        #expect(overrides.values[.passive] == .bool(true))
 
         let error = #expect(throws: ConfigError.self) { try overrides.set(.maxStoreKeys, text: "many") }
         #expect(error?.description == #"--max-store-keys: expected a positive integer, got "many""#)
-        #expect(overrides.maxStoreKeys == 12)
+        #expect(overrides.values[.maxStoreKeys] == .int(12))
     }
 }
 

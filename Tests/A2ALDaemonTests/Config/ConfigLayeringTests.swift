@@ -75,7 +75,7 @@ import Testing
         #expect(stall.outputStallTimeoutMs == 250 && stall.maxOutputBytes == 65536)
 
         var flags = ConfigOverrides(listen: "127.0.0.1:7000", bootstrap: [], debugHTTP: "127.0.0.1:9000")
-        flags.maxConnections = 30
+        try flags.set(.maxConnections, text: "30")
         try flags.set(.logLevel, text: "error")
         try flags.set(.passive, text: "true")
         try flags.set(.socketMode, text: "0640")

@@ -83,7 +83,7 @@ import Testing
         // agent.*
         let alice = try await check.ok(a, "agent.create", ["label": "alice"])
         let aliceAddr = alice.str("address"), aliceID = alice.str("node_id")
-        let seed = HexText.encode(Ed25519.KeyPair.generate().seed)
+        let seed = Hex.encode(Ed25519.KeyPair.generate().seed)
         let imported = try await check.ok(a, "agent.import", ["private_key": .string(seed), "label": "imported"])
         try await check.fails(a, "agent.import", ["private_key": .string(seed)], code: -32008)
         #expect(try await check.ok(a, "agent.list")["agents"]?.arrayValue?.count == 2)

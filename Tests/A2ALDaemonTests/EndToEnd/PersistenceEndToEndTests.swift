@@ -21,7 +21,7 @@ import Testing
         let infoBefore = try await first.result("node.info")
         let alice = try await first.result("agent.create", ["label": "alice"])
         _ = try await first.result("agent.create", ["label": "bob"])
-        let seed = HexText.encode(Ed25519.KeyPair.generate().seed)
+        let seed = Hex.encode(Ed25519.KeyPair.generate().seed)
         let carol = try await first.result("agent.import", ["private_key": .string(seed), "label": "carol"])
         let endpoint = try await first.result("publish.endpoint", [
             "agent": .string(alice.str("address")), "endpoints": Self.endpoints, "timeout_ms": 1000,

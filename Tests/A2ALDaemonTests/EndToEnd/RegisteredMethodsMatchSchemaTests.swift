@@ -11,9 +11,10 @@ import Testing
         let dir = try DaemonDirectory()
         var logger = Logger(label: "test")
         logger.logLevel = .error
-        let daemon = try await Daemon.start(
-            config: DaemonConfig(dataDir: dir.dataDir, socketPath: dir.socketPath, listen: "127.0.0.1:0", logLevel: "error"),
-            logger: logger)
+        var config = DaemonConfig(dataDir: dir.dataDir, socketPath: dir.socketPath)
+        config.listen = "127.0.0.1:0"
+        config.logLevel = "error"
+        let daemon = try await Daemon.start(config: config, logger: logger)
         let registered = Set(daemon.service.methodNames)
         await daemon.shutdown()
         let described = Set(try SchemaCatalog.shared().methods.keys)

@@ -80,7 +80,7 @@ import Testing
 
         // No key material: not alice's seed in any form, not the note's ciphertext or record.
         let text = JSONWriter.write(event).text
-        let seedBytes = HexText.decode(aliceSeed) ?? []
+        let seedBytes = Hex.decode(aliceSeed) ?? []
         #expect(!seedBytes.isEmpty)
         for secret in [aliceSeed, aliceSeed.uppercased(), Base64Text.encode(seedBytes)] {
             #expect(!text.contains(secret), "the event carries alice's private key")

@@ -35,6 +35,14 @@ import Testing
         #expect(try params([:]).optionalAddress("a") == nil)
     }
 
+    @Test func hexOfAGivenLength() throws {
+        let p = params(["key": "00ff", "short": "00", "odd": "abc"])
+        #expect(try p.hex("key", byteCount: 2) == [0, 255])
+        #expect(failure { () throws(RPCError) in _ = try p.hex("short", byteCount: 32) }?.message
+                == "invalid params: short: expected 32 bytes (64 hex digits), got 1")
+        #expect(failure { () throws(RPCError) in _ = try p.hex("odd", byteCount: nil) }?.message == "invalid params: odd: not a hex string")
+    }
+
     @Test func nodeIDsAndEndpoints() throws {
         let id = NodeID.random()
         #expect(try params(["k": .string(id.description.uppercased())]).nodeID("k") == id)

@@ -68,13 +68,14 @@ import Testing
         let good = lines(Array(try temp.read("agents.journal").utf8)).map { String(decoding: $0, as: UTF8.self) }
         let stranger = Ed25519.KeyPair.generate()
         let cases: [(String, String)] = [
-            ("{\"op\":\"add\",\"addr", "line 1: not valid JSON"),
+            ("{\"op\":\"add\",\"addr", "line 1, column 13: unterminated string"),
             (#"{"op":"rename","address":"x"}"#, "line 1: op"),
             (#"{"op":"add","address":"\#(stranger.address.text)"}"#, "line 1: an \"add\" needs private_key, label and created_at"),
             (#"{"op":"add","address":"\#(stranger.address.text)","private_key":"\#(Hex.encode(AgentStoreTests.seed))","label":"","created_at":1}"#,
              "line 1: private_key does not belong to address \(stranger.address.text)"),
             (#"{"op":"remove","address":"nope"}"#, "line 1: address \"nope\" is not a valid address"),
-            ("", "line 1: not valid JSON"),
+            ("", "line 1, column 1: empty input; expected a JSON value"),
+            (#"{"op":"remove","address":"x",}"#, "line 1, column 29: trailing comma"),
         ]
         for (bad, reason) in cases {
             try temp.write(([bad] + good.dropFirst()).joined(separator: "\n") + "\n", to: "agents.journal")

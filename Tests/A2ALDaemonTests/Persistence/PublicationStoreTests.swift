@@ -201,6 +201,6 @@ import Testing
         let temp = try StoreTestDirectory()
         try temp.write(#"{"version":1,"publications":[\#(entry())"#, to: "publications.json")
         let error = #expect(throws: DataFileError.self) { try PublicationStore(path: temp.file("publications.json")) }
-        #expect(error?.reason.hasPrefix("not valid JSON") == true)
+        #expect(error?.reason.hasPrefix("line 1, column ") == true)
     }
 }

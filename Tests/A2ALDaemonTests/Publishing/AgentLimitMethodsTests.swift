@@ -12,7 +12,7 @@ import Testing
         let dir = try PubDataDir()
         let entries = (0..<AgentLimits.maxAgents).map { i -> String in
             let pair = Ed25519.KeyPair.generate()
-            return #"{"address":"\#(pair.address.text)","private_key":"\#(HexText.encode(pair.seed))","label":"","created_at":\#(i)}"#
+            return #"{"address":"\#(pair.address.text)","private_key":"\#(Hex.encode(pair.seed))","label":"","created_at":\#(i)}"#
         }
         try Data(#"{"version":1,"agents":[\#(entries.joined(separator: ","))]}"#.utf8)
             .write(to: URL(fileURLWithPath: dir.agentsPath))
@@ -24,7 +24,7 @@ import Testing
         expectPubAppError(created, .overloaded)
         #expect(created?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
         #expect(created?.data?["scope"]?.stringValue == "daemon")
-        let imported = await d.failure("agent.import", ["private_key": .string(HexText.encode(Ed25519.KeyPair.generate().seed))])
+        let imported = await d.failure("agent.import", ["private_key": .string(Hex.encode(Ed25519.KeyPair.generate().seed))])
         expectPubAppError(imported, .overloaded)
         #expect(imported?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
         #expect(try await d.call("agent.list").pubArray("agents").count == AgentLimits.maxAgents)

@@ -38,16 +38,16 @@ import Testing
         let d = try await daemon()
         defer { Task { await d.node.close() } }
         let pair = Ed25519.KeyPair.generate()
-        let imported = try await d.call("agent.import", ["private_key": .string(HexText.encode(pair.seed)), "label": "bob"])
+        let imported = try await d.call("agent.import", ["private_key": .string(Hex.encode(pair.seed)), "label": "bob"])
         #expect(try imported.pubString("address") == pair.address.text)
 
-        let again = await d.failure("agent.import", ["private_key": .string(HexText.encode(pair.seed))])
+        let again = await d.failure("agent.import", ["private_key": .string(Hex.encode(pair.seed))])
         expectPubAppError(again, .conflict)
         #expect(again?.data?["agent"]?.stringValue == pair.address.text)
 
         expectPubInvalidParams(await d.failure("agent.import", ["private_key": "abcd"]), field: "private_key")
         expectPubInvalidParams(await d.failure("agent.import", [:]), field: "private_key")
-        expectPubInvalidParams(await d.failure("agent.import", ["private_key": .string(HexText.encode(pair.seed)), "lable": "x"]),
+        expectPubInvalidParams(await d.failure("agent.import", ["private_key": .string(Hex.encode(pair.seed)), "lable": "x"]),
                                field: "lable")
     }
 
@@ -55,7 +55,7 @@ import Testing
         let d = try await daemon()
         defer { Task { await d.node.close() } }
         let pair = Ed25519.KeyPair.generate()
-        _ = try await d.call("agent.import", ["private_key": .string(HexText.encode(pair.seed))])
+        _ = try await d.call("agent.import", ["private_key": .string(Hex.encode(pair.seed))])
         let address = JSONValue.string(pair.address.text)
 
         let unconfirmed = await d.failure("agent.export", ["address": address])
@@ -65,7 +65,7 @@ import Testing
         expectPubInvalidParams(await d.failure("agent.export", ["address": address, "confirm": "yes"]), field: "confirm")
 
         let exported = try await d.call("agent.export", ["address": address, "confirm": true])
-        #expect(try exported.pubString("private_key") == HexText.encode(pair.seed))
+        #expect(try exported.pubString("private_key") == Hex.encode(pair.seed))
         #expect(try exported.pubString("address") == pair.address.text)
 
         let stranger = JSONValue.string(Ed25519.KeyPair.generate().address.text)
