@@ -153,7 +153,7 @@ package final class NATClassifier: Sendable {
         guard let agreed = mapping(s, now: now, &evidence) else {
             // Mapping evidence aged out or is thin: the address stands, and probes of it may
             // still decide its filtering.
-            guard let address = s.verdict.publicAddress, s.verdict.natClass != .package else { return nil }
+            guard let address = s.verdict.publicAddress, s.verdict.natClass != .public else { return nil }
             return filtering(&s, address: address, evidence: s.verdict.evidence)
         }
         guard let agreed else { return Verdict(natClass: .symmetric, publicAddress: nil, evidence: evidence) }
