@@ -67,6 +67,8 @@ cp "$stage/completions/_a2al-cli" "$root/usr/share/zsh/vendor-completions/_a2al-
 cp "$stage/completions/a2al-cli.fish" "$root/usr/share/fish/vendor_completions.d/a2al-cli.fish"
 
 cp scripts/packaging/copyright "$doc/copyright"
+# The config file's JSON Schema, for editors and validators (docs/systemd.md, "Passing settings").
+install -m 0644 schema/config.json "$doc/a2ald.schema.json"
 date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
 printf '%s (%s) unstable; urgency=medium\n\n  * Release %s: see the project history.\n\n -- A2AL maintainers <maintainers@a2al.invalid>  %s\n' \
     "$package" "$version" "$version" "$date" | gzip -9n >"$doc/changelog.gz"

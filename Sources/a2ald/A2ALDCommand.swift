@@ -48,8 +48,14 @@ struct A2ALDCommand: AsyncParsableCommand {
     @Option(help: .setting(.storeMaxBytesPerSource)) var storeMaxBytesPerSource: String?
     @Option(help: .setting(.peerCacheSize)) var peerCacheSize: String?
     @Flag(help: "Print the effective configuration and exit.") var printConfig = false
+    // Hidden: for regenerating schema/config.json (docs/systemd.md, "Passing settings").
+    @Flag(help: .hidden) var printConfigSchema = false
 
     func run() async throws {
+        if printConfigSchema {
+            print(ConfigSchema.text)
+            return
+        }
         var overrides = ConfigOverrides()
         overrides.configFile = config
         let seeds = bootstrap.flatMap { $0.split(separator: ",").map { String($0).trimmed } }.filter { !$0.isEmpty }

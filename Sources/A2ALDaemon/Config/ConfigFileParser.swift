@@ -3,7 +3,7 @@ import A2ALRPC
 /// Reads the JSON config file into a layer. The file is strict JSON, read by the same parser as
 /// every JSON-RPC request (docs/systemd.md, "Passing settings"), so a syntax fault says where it
 /// is. Unknown keys are refused (a typo must not be silently ignored), and every other fault
-/// names the file and the key.
+/// names the file and the key. `"$schema"` (an editor's pointer to schema/config.json) is skipped.
 enum ConfigFileParser {
     /// A config file is a handful of settings; anything bigger is not one.
     static let maxBytes = 1 << 20
@@ -22,6 +22,12 @@ enum ConfigFileParser {
         var layer = ConfigLayer()
         // Sorted, so that with several faults the same one is reported every time.
         for (name, raw) in members.members.sorted(by: { $0.key < $1.key }) {
+            if name == ConfigFileSetting.schemaKey {
+                guard raw.stringValue != nil else {
+                    throw .badValue(source: .file(path), setting: name, reason: "expected a string, got \(raw.rendering)")
+                }
+                continue
+            }
             guard let key = ConfigKey(rawValue: name) else { throw .unknownKey(file: path, key: name) }
             layer.values[key] = try value(key, raw, path: path)
         }

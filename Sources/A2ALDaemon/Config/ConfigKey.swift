@@ -77,6 +77,9 @@ package enum ConfigFileSetting {
     package static let flag = "--config"
     /// Looked for in the data directory when no file is named.
     package static let defaultFileName = "a2ald.json"
+    /// The file key naming the JSON Schema an editor checks the file against (schema/config.json);
+    /// not a setting, so the parser skips it.
+    package static let schemaKey = "$schema"
 }
 
 extension String {

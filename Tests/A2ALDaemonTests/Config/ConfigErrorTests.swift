@@ -13,40 +13,43 @@ import Testing
         return (error?.description, path)
     }
 
+    /// Files the daemon refuses, with the message after the path (ConfigSchemaTests checks the
+    /// schema refuses them too, at the same key).
+    static let badFiles: [(file: String, message: String)] = [
+        (#"{"max_connections":"lots"}"#, #"key "max_connections": expected a positive integer, got "lots""#),
+        (#"{"max_connections":0}"#, #"key "max_connections": expected a positive integer, got 0"#),
+        (#"{"max_line_bytes":-5}"#, #"key "max_line_bytes": expected a positive integer, got -5"#),
+        (#"{"max_in_flight":2.5}"#, #"key "max_in_flight": expected a positive integer, got 2.5"#),
+        (#"{"max_output_bytes":0}"#, #"key "max_output_bytes": expected a positive integer, got 0"#),
+        (#"{"output_stall_timeout_ms":"30s"}"#, #"key "output_stall_timeout_ms": expected a positive integer, got "30s""#),
+        (#"{"max_store_keys":null}"#, #"key "max_store_keys": expected a positive integer, got null"#),
+        (#"{"store_max_bytes":0}"#, #"key "store_max_bytes": expected a positive integer, got 0"#),
+        (#"{"store_max_bytes_per_source":"4M"}"#, #"key "store_max_bytes_per_source": expected a positive integer, got "4M""#),
+        (#"{"peer_cache_size":true}"#, #"key "peer_cache_size": expected a positive integer, got true"#),
+        (#"{"socket_mode":600}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got 600"#),
+        (#"{"socket_mode":"0800"}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got "0800""#),
+        (#"{"socket_mode":"1777"}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got "1777""#),
+        (#"{"listen":"0.0.0.0"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "0.0.0.0" (missing ":port")"#),
+        (#"{"listen":"::1:80"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "::1:80" (IPv6 addresses must be in brackets, as in "[::1]:4121")"#),
+        (#"{"listen":"host:70000"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "host:70000" (port 70000 is outside 0…65535)"#),
+        (#"{"listen":4121}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got 4121"#),
+        (#"{"bootstrap":"a:1"}"#, #"key "bootstrap": expected an array of host:port strings, got "a:1""#),
+        (#"{"bootstrap":["a:1","b:0"]}"#, #"key "bootstrap[1]": expected host:port with a port from 1 to 65535 (IPv6 in brackets, as in "[::1]:4121"), got "b:0" (port 0 is outside 1…65535)"#),
+        (#"{"bootstrap":["a:1",7]}"#, #"key "bootstrap[1]": expected host:port with a port from 1 to 65535 (IPv6 in brackets, as in "[::1]:4121"), got 7"#),
+        (#"{"passive":"yes"}"#, #"key "passive": expected true or false, got "yes""#),
+        (#"{"passive":1}"#, #"key "passive": expected true or false, got 1"#),
+        (#"{"debug_http":"localhost"}"#, #"key "debug_http": expected host:port or "off", got "localhost" (missing ":port")"#),
+        (#"{"debug_http":false}"#, #"key "debug_http": expected host:port, "off" or null, got false"#),
+        (#"{"log_level":"verbose"}"#, #"key "log_level": expected one of trace, debug, info, notice, warning, error, critical, got "verbose""#),
+        (#"{"data_dir":""}"#, #"key "data_dir": expected a non-empty path, got "" (empty path)"#),
+        (#"{"data_dir":["x"]}"#, #"key "data_dir": expected a non-empty path, got an array"#),
+        (#"{"socket":"/\#(String(repeating: "s", count: 120))"}"#, #"key "socket": expected a non-empty path of at most 107 bytes, got "/\#(String(repeating: "s", count: 120))" (path is 121 bytes; Unix socket paths are limited to 107)"#),
+        (#"{"socket_group":"a b"}"#, #"key "socket_group": expected a group name or number, got "a b""#),
+        (#"{"socket_group":{}}"#, #"key "socket_group": expected a group name or number, got an object"#),
+    ]
+
     @Test func wrongTypesAndRangesNameFileKeyAndFault() throws {
-        let cases: [(String, String)] = [
-            (#"{"max_connections":"lots"}"#, #"key "max_connections": expected a positive integer, got "lots""#),
-            (#"{"max_connections":0}"#, #"key "max_connections": expected a positive integer, got 0"#),
-            (#"{"max_line_bytes":-5}"#, #"key "max_line_bytes": expected a positive integer, got -5"#),
-            (#"{"max_in_flight":2.5}"#, #"key "max_in_flight": expected a positive integer, got 2.5"#),
-            (#"{"max_output_bytes":0}"#, #"key "max_output_bytes": expected a positive integer, got 0"#),
-            (#"{"output_stall_timeout_ms":"30s"}"#, #"key "output_stall_timeout_ms": expected a positive integer, got "30s""#),
-            (#"{"max_store_keys":null}"#, #"key "max_store_keys": expected a positive integer, got null"#),
-            (#"{"store_max_bytes":0}"#, #"key "store_max_bytes": expected a positive integer, got 0"#),
-            (#"{"store_max_bytes_per_source":"4M"}"#, #"key "store_max_bytes_per_source": expected a positive integer, got "4M""#),
-            (#"{"peer_cache_size":true}"#, #"key "peer_cache_size": expected a positive integer, got true"#),
-            (#"{"socket_mode":600}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got 600"#),
-            (#"{"socket_mode":"0800"}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got "0800""#),
-            (#"{"socket_mode":"1777"}"#, #"key "socket_mode": expected octal permissions from "0" to "0777" (such as "0600"), got "1777""#),
-            (#"{"listen":"0.0.0.0"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "0.0.0.0" (missing ":port")"#),
-            (#"{"listen":"::1:80"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "::1:80" (IPv6 addresses must be in brackets, as in "[::1]:4121")"#),
-            (#"{"listen":"host:70000"}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got "host:70000" (port 70000 is outside 0…65535)"#),
-            (#"{"listen":4121}"#, #"key "listen": expected host:port with a port from 0 to 65535 (IPv6 in brackets, as in "[::]:4121"), got 4121"#),
-            (#"{"bootstrap":"a:1"}"#, #"key "bootstrap": expected an array of host:port strings, got "a:1""#),
-            (#"{"bootstrap":["a:1","b:0"]}"#, #"key "bootstrap[1]": expected host:port with a port from 1 to 65535 (IPv6 in brackets, as in "[::1]:4121"), got "b:0" (port 0 is outside 1…65535)"#),
-            (#"{"bootstrap":["a:1",7]}"#, #"key "bootstrap[1]": expected host:port with a port from 1 to 65535 (IPv6 in brackets, as in "[::1]:4121"), got 7"#),
-            (#"{"passive":"yes"}"#, #"key "passive": expected true or false, got "yes""#),
-            (#"{"passive":1}"#, #"key "passive": expected true or false, got 1"#),
-            (#"{"debug_http":"localhost"}"#, #"key "debug_http": expected host:port or "off", got "localhost" (missing ":port")"#),
-            (#"{"debug_http":false}"#, #"key "debug_http": expected host:port, "off" or null, got false"#),
-            (#"{"log_level":"verbose"}"#, #"key "log_level": expected one of trace, debug, info, notice, warning, error, critical, got "verbose""#),
-            (#"{"data_dir":""}"#, #"key "data_dir": expected a non-empty path, got "" (empty path)"#),
-            (#"{"data_dir":["x"]}"#, #"key "data_dir": expected a non-empty path, got an array"#),
-            (#"{"socket":"/\#(String(repeating: "s", count: 120))"}"#, #"key "socket": expected a non-empty path of at most 107 bytes, got "/\#(String(repeating: "s", count: 120))" (path is 121 bytes; Unix socket paths are limited to 107)"#),
-            (#"{"socket_group":"a b"}"#, #"key "socket_group": expected a group name or number, got "a b""#),
-            (#"{"socket_group":{}}"#, #"key "socket_group": expected a group name or number, got an object"#),
-        ]
-        for (text, expected) in cases {
+        for (text, expected) in Self.badFiles {
             let (description, path) = try message(text)
             #expect(description == "\(path): \(expected)", "for \(text)")
         }

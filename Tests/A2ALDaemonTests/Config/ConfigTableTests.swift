@@ -1,3 +1,4 @@
+import A2ALDaemonTestSupport
 import Foundation
 import Testing
 @testable import A2ALDaemon
@@ -27,8 +28,9 @@ import Testing
         #expect(ConfigKey.allCases.allSatisfy { $0.summary.hasSuffix(".") && !$0.summary.contains("|") })
     }
 
-    /// The real binary: every setting is an option, `--print-config` prints every key, and a
-    /// config file with a syntax fault stops it with the file, line and column.
+    /// The real binary: every setting is an option, `--print-config` prints every key with a
+    /// value schema/config.json allows, and a config file with a syntax fault stops it with the
+    /// file, line and column.
     @Test func theDaemonBinaryUsesTheTable() throws {
         let temp = try StoreTestDirectory()
         func run(_ arguments: [String]) throws -> (status: Int32?, out: String, err: String) {
@@ -46,10 +48,17 @@ import Testing
             #expect(help.out.contains(key.flag), "--help lacks \(key.flag)")
             #expect(flat(help.out).contains(flat(key.help)), "--help lacks the text of \(key.flag)")
         }
-        let printed = try run(["--print-config", "--data-dir", temp.path, "--max-connections", "7"])
+        // A file with "$schema" (skipped) that sets some values: what it prints fits the schema.
+        try temp.write(#"{"$schema": "config.json", "bootstrap": ["seed.example.org:4121", "[::1]:1"], "socket_group": 0}"#,
+                       to: "good.json")
+        let printed = try run(["--print-config", "--config", temp.file("good.json"), "--data-dir", temp.path, "--max-connections", "7"])
         #expect(printed.status == 0, "\(printed.err)")
         #expect(printed.out.split(separator: "\n").map { String($0.prefix { $0 != " " }) } == ConfigKey.allCases.map(\.fileKey))
         #expect(printed.out.contains("max_connections = 7\n"))
+        let schema = try PackageRoot.json(ConfigSchemaTests.path)
+        let violations = JSONSchemaValidator().validate(ConfigSchemaTests.printedConfig(printed.out, schema: schema), against: schema)
+        #expect(printed.out.contains("bootstrap = seed.example.org:4121,[::1]:1\n") && violations.isEmpty, "\(violations)")
+        #expect(try run(["--print-config-schema"]).out == ConfigSchema.text + "\n")
         try temp.write("{\n  \"passive\": true,\n}\n", to: "bad.json")
         let bad = try run(["--print-config", "--config", temp.file("bad.json")])
         #expect(bad.status != 0)
