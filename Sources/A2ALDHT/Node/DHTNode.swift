@@ -75,6 +75,8 @@ public final class DHTNode: Sendable {
     let logger: Logger
     let seenPeersPath: String?
     public let wireProfile: WireProfile
+    /// Verifies records before they reach the store or a lookup's answer, outside `state`.
+    public let verifier: RecordVerifier
 
     let state: Mutex<NodeState>
     let pending = Mutex(PendingRPCs())
@@ -107,6 +109,7 @@ public final class DHTNode: Sendable {
         seenPeersPath = config.seenPeersPath
         wireProfile = config.wireProfile
         latencyObserver = config.latencyObserver
+        verifier = RecordVerifier(authority: config.authority)
 
         var seen = SeenPeers(selfID: id.nodeID)
         if let path = config.seenPeersPath {
