@@ -24,14 +24,14 @@ enum SlotMerge {
         for existing in live {
             if StoreCategory(existing.recType) != category {
                 out.append(existing)
-            } else if category.sameSlot(existing, record) {
+            } else if category.sameSlot(existing.record, record.record) {
                 guard record.isNewer(than: existing) else { throw .stale }
                 removed.append(existing)
             }
         }
         // Pass 2: this group, previous order, slot holders dropped, the new record last.
         let groupStart = out.count
-        for existing in live where StoreCategory(existing.recType) == category && !category.sameSlot(existing, record) {
+        for existing in live where StoreCategory(existing.recType) == category && !category.sameSlot(existing.record, record.record) {
             out.append(existing)
         }
         out.append(record)

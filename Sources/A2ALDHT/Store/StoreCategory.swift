@@ -27,7 +27,7 @@ enum StoreCategory: Equatable {
 
     /// True when `a` and `b` (both of this group) occupy the same slot, so only the newer may stay:
     /// sovereign by (address, type), topic by signing key, mailbox by (signing key, payload, type).
-    func sameSlot(_ a: VerifiedRecord, _ b: VerifiedRecord) -> Bool {
+    func sameSlot(_ a: SignedRecord, _ b: SignedRecord) -> Bool {
         switch self {
         case .sovereign:
             return a.address == b.address && a.recType == b.recType
