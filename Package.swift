@@ -89,8 +89,10 @@ let package = Package(
         .executableTarget(name: "a2al-bench-wire", dependencies: ["A2ALCore", "A2ALProtocol"],
                           path: "bench/wire"),
 
-        .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP"], path: "bench/node"),
-        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT"], path: "Sources/a2al-sim"),
+        .executableTarget(name: "a2al-bench-node", dependencies: ["A2ALDHT", "A2ALUDP", .product(name: "Logging", package: "swift-log")],
+                          path: "bench/node"),
+        .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", .product(name: "Logging", package: "swift-log")],
+                          path: "Sources/a2al-sim"),
         .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
                                                               .product(name: "Logging", package: "swift-log"),
                                                               .product(name: "NIOPosix", package: "swift-nio")],

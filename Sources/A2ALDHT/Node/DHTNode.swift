@@ -41,7 +41,7 @@ public final class DHTNode: Sendable {
                     maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
                     inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
                                                                              NodeConstants.inboundBurstPerIP),
-                    logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current,
+                    logger: Logger = DHTNode.silentLogger, wireProfile: WireProfile = .current,
                     storeBudget: StoreBudget = .default,
                     inboundGlobalRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRateGlobal,
                                                                                    NodeConstants.inboundBurstGlobal),
@@ -62,6 +62,10 @@ public final class DHTNode: Sendable {
             self.latencyObserver = latencyObserver
         }
     }
+
+    /// What a library part logs to when its caller gives no logger: nothing. Executables make
+    /// their loggers once and pass them in (swift-log's guidance for libraries).
+    public static let silentLogger = Logger(label: "a2al.silent", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The record-authority policy of wire.md §4.11 as a store policy.
     public static let referenceAuthority: StoreAuthority = RecordStore.recordAuthority
