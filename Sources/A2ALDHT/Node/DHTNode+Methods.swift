@@ -67,7 +67,7 @@ extension DHTNode {
         return FindValueResult(records: records, nodes: resp.nodes ?? [])
     }
 
-    /// The newest endpoint record a peer returns for `key` that verifies there now (node.md §5.2.5).
+    /// The newest endpoint record a peer returns for `key` that verifies there now.
     public func findEndpointRecord(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID,
                                    timeout: Duration = .seconds(15)) async throws(DHTError) -> VerifiedRecord? {
         let result = try await findValue(at: target, expectedID: expectedID, key: key, timeout: timeout)

@@ -15,8 +15,8 @@ extension DHTNode {
         return stored
     }
 
-    /// Verifies a record and puts it in the local store without replicating it (node.md
-    /// §10.5). The zero key means NodeID(record.address). Returns the record as stored.
+    /// Verifies a record and puts it in the local store without replicating it. The zero key
+    /// means NodeID(record.address). Returns the record as stored.
     @discardableResult
     public func localPut(_ record: SignedRecord, at key: NodeID = .zero) throws(DHTError) -> VerifiedRecord {
         do {

@@ -16,7 +16,7 @@ public final class DHTNode: Sendable {
         public var keyStore: any KeyStore
         public var clock: any NodeClock
         public var events: NodeEvents
-        /// Record-authority policy applied by the store (nil = accept any signer; tests).
+        /// Record-authority policy the verifier applies (nil = accept any signer; tests).
         public var authority: StoreAuthority?
         /// Distinct keys in the local store; ≤ 0 means the default (100,000).
         public var maxStoreKeys: Int

@@ -81,9 +81,8 @@ public struct RecordStore: Sendable {
         try put(verifier.verify(record, at: key, now: now), now: now, source: source)
     }
 
-    /// Stores a verified record at the key it was verified for, following
-    /// query-store-routing.md §4.3 from step 6 (steps 1–5 are `RecordVerifier.verify`), and
-    /// returns that key.
+    /// Stores a verified record at the key it was verified for — merge, caps, quota, eviction;
+    /// the checks before those are `RecordVerifier.verify`'s — and returns that key.
     ///
     /// A successful put can still leave the record out when the category caps pick it as the
     /// victim (an old-timestamped record into a full key) — the reference reports success then,

@@ -1,8 +1,8 @@
 import A2ALCore
 import A2ALProtocol
 
-/// A record that passed every check of wire.md §4.3 and §4.11 once — signature, payload,
-/// time window, key binding and authority at `key` — with the payload it decoded on the way.
+/// A record that passed every check once — signature, payload, time window (docs/protocol.md,
+/// "Time rules"), key binding and authority at `key` — with the payload it decoded on the way.
 /// Only `RecordVerifier.verify` makes one, so whoever holds one need not check it again: the
 /// store, lookups, resolve, FIND_VALUE answers and the daemon's rendering take it as it is and
 /// at most re-read its time window against a later `now` (no crypto, no decoding).
@@ -48,8 +48,8 @@ public struct RecordVerifier: Sendable {
     public init(authority: StoreAuthority?) { self.authority = authority }
 
     /// Verifies `record` for `key` (the all-zero key means NodeID(record.address)) at `now`:
-    /// signature, payload and time (query-store-routing.md §4.3 step 1), key binding (steps 2–4;
-    /// unknown categories are bound like sovereign ones), then authority (step 5).
+    /// signature, payload and time, then key binding (sovereign and unknown categories live at
+    /// NodeID(address)), then the authority policy, in the order the reference checks them.
     public func verify(_ record: SignedRecord, at key: NodeID, now: UInt64) throws(StoreError) -> VerifiedRecord {
         let decoded: RecordPayload
         do {

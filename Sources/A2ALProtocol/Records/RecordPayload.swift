@@ -1,5 +1,5 @@
-/// A record's payload as verification decoded it (wire.md §4.3 step 3), kept so that nothing
-/// downstream decodes it again.
+/// A record's payload as verification decoded it, kept so that nothing downstream decodes it
+/// again.
 public enum RecordPayload: Hashable, Sendable {
     case endpoint(EndpointPayload)
     case topic(TopicPayload)

@@ -22,7 +22,7 @@ extension SignedRecord {
     /// True when the record is past its expiry at `now`.
     public func isExpired(now: UInt64) -> Bool { expiresAt < now }
 
-    /// Type-specific payload checks of wire.md §4.3 step 3; returns what they decoded.
+    /// Type-specific payload checks; returns what they decoded.
     public func decodedPayload() throws(RecordError) -> RecordPayload {
         switch recType {
         case RecordType.endpoint:
