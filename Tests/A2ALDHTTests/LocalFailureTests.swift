@@ -36,12 +36,12 @@ import Testing
         let peer = try DHTNode(config: .init(transport: network.makeTransport(name: "peer"), keyStore: peerKeys))
         try await node.start()
         try await peer.start()
-        _ = try await node.ping(peer.localAddress, timeout: .seconds(10))
+        _ = try await node.ping(peer.localAddress, timeout: .seconds(60))
 
         keys.failing.store(true, ordering: .relaxed)
         for _ in 0..<5 {
             do {
-                _ = try await node.ping(peer.localAddress, expectedID: peer.nodeID, timeout: .seconds(10), attempts: 1)
+                _ = try await node.ping(peer.localAddress, expectedID: peer.nodeID, timeout: .seconds(60), attempts: 1)
                 Issue.record("a request went out without a signature")
             } catch {
                 #expect(Self.isLocal(error), "signing failure reported as \(error)")

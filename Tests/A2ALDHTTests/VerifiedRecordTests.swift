@@ -34,14 +34,14 @@ import Testing
         let verifications = Verifications()
         let c = try TestCluster(size: 2, authority: verifications.authority)
         try await c.start()
-        _ = try await c.nodes[0].ping(c.address(1), timeout: .seconds(10))
+        _ = try await c.nodes[0].ping(c.address(1), timeout: .seconds(60))
         let record = try endpointRecord(c.keys[1], now: c.clock.unixSeconds())
         try c.nodes[1].localPut(record)
         #expect(verifications.count(record) == 1, "verified once on its way into the holder's store")
 
         // The querier verifies it once on arrival; the lookup's acceptance, resolve's choice
         // and its decoded payload all come from that one verification.
-        let resolved = try await c.nodes[0].resolve(c.nodes[1].address, timeout: .seconds(10))
+        let resolved = try await c.nodes[0].resolve(c.nodes[1].address, timeout: .seconds(60))
         #expect(resolved.record == record)
         #expect(resolved.payload.endpoints == ["quic://10.0.0.1:4242"])
         #expect(verifications.count(record) == 2)
@@ -49,7 +49,7 @@ import Testing
         // Reads of the holder's own copy — the local answer of findRecords, a FIND_VALUE
         // answer, a local get — are never verified again.
         for _ in 0..<3 { _ = try await c.nodes[1].findRecords(c.nodes[1].nodeID, recType: RecordType.endpoint) }
-        let answer = try await c.nodes[0].findValue(at: c.address(1), key: c.nodes[1].nodeID, timeout: .seconds(10))
+        let answer = try await c.nodes[0].findValue(at: c.address(1), key: c.nodes[1].nodeID, timeout: .seconds(60))
         #expect(answer.records == [record])
         #expect(c.nodes[1].localGet(c.nodes[1].nodeID).map(\.record) == [record])
         #expect(verifications.count(record) == 2)
@@ -88,7 +88,7 @@ import Testing
         try await c.start()
         verifications.lockProbe.withLock { $0 = c.nodes[1] }
         let record = try endpointRecord(c.keys[0], now: c.clock.unixSeconds())
-        let outcome = try await c.nodes[0].storeAt(c.address(1), key: .zero, record: record, timeout: .seconds(10), attempts: 1)
+        let outcome = try await c.nodes[0].storeAt(c.address(1), key: .zero, record: record, timeout: .seconds(60), attempts: 1)
         #expect(outcome == .stored)
         #expect(verifications.count(record) == 1)
         #expect(verifications.probed.withLock { $0 } == 1, "the verification read the node's locked state without deadlock")
