@@ -47,8 +47,6 @@ public final class UDPTransport: Transport {
     /// The dual-stack wildcard, and the IPv4 wildcard used when the host has no IPv6.
     static let dualStackWildcard = "::"
     static let ipv4Wildcard = "0.0.0.0"
-    /// What a transport bound without a logger logs to: nothing.
-    public static let silentLogger = Logger(label: "a2al.udp", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public let localAddress: PeerAddress
 
@@ -104,7 +102,7 @@ public final class UDPTransport: Transport {
     /// Port 0 picks a free port; `localAddress` tells which. Reading starts with `start`.
     /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
     public static func bind(host: String = "::", port: Int = 0, group: (any EventLoopGroup)? = nil,
-                            logger: Logger = silentLogger) async throws -> UDPTransport {
+                            logger: Logger = DHTNode.silentLogger) async throws -> UDPTransport {
         let choice = EventLoopChoice(group)
         do {
             let socket = try await open(host: host, port: port, on: choice.loops.next())

@@ -2,6 +2,7 @@ import A2ALCore
 import A2ALDHT
 import A2ALProtocol
 import A2ALSimulation
+import Logging
 
 /// N nodes on one in-memory network, each with its own Ed25519 identity and a synthetic
 /// `10.x.y.z:4000` endpoint. Private 10/8 addresses are exempt from the routing table's Sybil
@@ -21,7 +22,7 @@ final class SimCluster: Sendable {
 
     /// Creates the nodes (not started). Real time with real latency: the network's single
     /// scheduler delivers everything, so no virtual clock needs to be driven.
-    init(options: SimOptions) throws {
+    init(options: SimOptions, logger: Logger) throws {
         clock = SystemClock()
         network = MemoryNetwork(clock: clock, config: .init(
             oneWayLatency: .microseconds(Int64((options.latencyMs * 1000).rounded())),
@@ -42,7 +43,7 @@ final class SimCluster: Sendable {
             // per-IP limiter would only measure the simulator's burstiness.
             nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock,
                                                    routingLimits: .default, inboundRateLimit: nil,
-                                                   wireProfile: profiles[i])))
+                                                   logger: logger, wireProfile: profiles[i])))
             keys.append(kp)
         }
         self.nodes = nodes

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import A2ALDHT
+import Logging
 
 /// One whole run, phase by phase, returning the report. A function rather than top-level code
 /// so its state (the seeded generator above all) is local, not main-actor global.
@@ -9,7 +10,7 @@ import A2ALDHT
 /// daemon's default lookup deadline, so the figures are what a client would see.
 let resolveTimeout = LookupConstants.defaultDeadline
 
-func simulate(_ options: SimOptions) async throws -> JSON {
+func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
     var rng = makeSimRandom(seed: options.seed)
     let totalTimer = PhaseTimer()
 
@@ -17,7 +18,7 @@ func simulate(_ options: SimOptions) async throws -> JSON {
     trimHeap()
     let rssBefore = residentBytes()
     let createTimer = PhaseTimer()
-    let cluster = try SimCluster(options: options)
+    let cluster = try SimCluster(options: options, logger: logger)
     try await cluster.startAll(spread: .milliseconds(Int64(options.staggerSeconds * 1000)))
     let createTime = createTimer.elapsed()
     trimHeap()

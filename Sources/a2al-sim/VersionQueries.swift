@@ -60,7 +60,8 @@ func searchTopic(_ node: DHTNode, topic: String, publisher: Address) async -> St
     do {
         let found = try await node.aggregateRecords(key, recType: RecordType.topic)
         let hit = found.contains { r in
-            r.address == publisher && (try? TopicPayload(encoded: r.payload ?? []))?.topic == topic
+            guard case .topic(let payload) = r.decoded else { return false }
+            return r.address == publisher && payload.topic == topic
         }
         return hit ? nil : "publisher's record missing"
     } catch {

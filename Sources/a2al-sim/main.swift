@@ -8,6 +8,7 @@
 import Glibc
 #endif
 import A2ALDHT
+import Logging
 
 let options: SimOptions
 do {
@@ -21,7 +22,7 @@ do {
 }
 
 do {
-    let report = try await simulate(options)
+    let report = try await simulate(options, logger: Logger(label: "a2al.sim"))
     print(report.text)
 } catch {
     writeStderr("a2al-sim: \(error)\n")

@@ -45,8 +45,8 @@ final class TestCluster: Sendable {
             let events = NodeEvents(
                 observedAddress: { reporter, wire in log.observations.withLock { $0.append(.init(node: i, reporter: reporter, wire: wire)) } },
                 peerHealthChanged: { t in log.transitions.withLock { $0.append(t) } },
-                recordStored: { key, _ in log.stored.withLock { $0.append((i, key)) } },
-                recordPushed: { key, record, from in log.pushed.withLock { $0.append((i, key, record, from)) } })
+                recordStored: { record in log.stored.withLock { $0.append((i, record.key)) } },
+                recordPushed: { record, from in log.pushed.withLock { $0.append((i, record.key, record.record, from)) } })
             nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock, events: events,
                                                    authority: authority, routingLimits: limits, inboundRateLimit: rateLimit,
                                                    wireProfile: profiles(i))))

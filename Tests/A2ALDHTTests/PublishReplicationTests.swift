@@ -51,7 +51,7 @@ import Testing
         try await waitForReplication(c, sender..<(sender + 1))
         let found = try await c.nodes[recipient].aggregateRecords(c.nodes[recipient].nodeID, recType: RecordType.mailbox)
         #expect(found.count == 1)
-        let opened = try MailboxCrypto.open(record: try #require(found.first), ownAddress: c.nodes[recipient].address,
+        let opened = try MailboxCrypto.open(record: try #require(found.first).record, ownAddress: c.nodes[recipient].address,
                                             ownSeed: c.keys[recipient].seed)
         #expect(opened.sender == c.nodes[sender].address && opened.message.body == Array("hi there".utf8))
     }

@@ -42,11 +42,11 @@ import A2ALProtocol
     @Test func sovereignCapFallsBackToSmallestTimestampWhenAllAreEndpoints() throws {
         // Unreachable through put (one endpoint per key), so the merge is exercised directly.
         let timestamps: [UInt64] = [now - 5, now - 9, now - 3, now - 9, now - 1, now - 2, now - 4, now - 6]
-        var list: [SignedRecord] = []
+        var list: [VerifiedRecord] = []
         for (index, timestamp) in timestamps.enumerated() {
-            list.append(try StoreFixture.endpoint(try StoreFixture.signer(10 + index), timestamp: timestamp))
+            list.append(try StoreFixture.endpoint(try StoreFixture.signer(10 + index), timestamp: timestamp).verified(now: now))
         }
-        let newcomer = try StoreFixture.endpoint(try StoreFixture.signer(99), timestamp: now)
+        let newcomer = try StoreFixture.endpoint(try StoreFixture.signer(99), timestamp: now).verified(now: now)
         let outcome = try SlotMerge.merge(list, adding: newcomer)
         #expect(outcome.removed == [list[1]])
         #expect(outcome.records == Array(list[0..<1] + list[2...]) + [newcomer])
@@ -153,12 +153,12 @@ import A2ALProtocol
         try store.put(try StoreFixture.mailbox(last, to: recipient.address, message: 1, ttl: longTTL), at: key, now: now)
         #expect(store.recordCount == StoreLimits.maxMailboxPerKey)
         try store.put(try StoreFixture.mailbox(last, to: recipient.address, message: 2, ttl: longTTL), at: key, now: now)
-        let records = store.getAll(key, recType: 0, now: now)
+        let records = store.getAll(key, recType: 0, now: now).map(\.record)
         #expect(records.count == 50)
         #expect(!records.contains(oldest[0]))
         #expect(records.contains(oldest[1]))
         try store.put(try StoreFixture.mailbox(last, to: recipient.address, message: 3, ttl: longTTL), at: key, now: now)
-        #expect(!store.getAll(key, recType: 0, now: now).contains(oldest[1]))
+        #expect(!store.getAll(key, recType: 0, now: now).map(\.record).contains(oldest[1]))
     }
 
     @Test func capsAreCountedPerCategory() throws {

@@ -32,7 +32,7 @@ import A2ALProtocol
         let c = try StoreFixture.topic(try StoreFixture.signer(3))
         for record in [a, b, c] { try store.put(record, at: key, now: now) }
         for _ in 0..<3 {
-            #expect(store.getAll(key, recType: 0, now: now + 20) == [b, c])
+            #expect(store.getAll(key, recType: 0, now: now + 20).map(\.record) == [b, c])
             _ = store.get(key, now: now + 20)
             _ = store.debugRows(now: now + 20)
             #expect(throws: StoreError.stale) { try store.put(b, at: key, now: now + 20) }

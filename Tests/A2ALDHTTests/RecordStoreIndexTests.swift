@@ -211,7 +211,7 @@ import A2ALProtocol
                     }.map { (entry.key, $0) }
                 }
                 #expect(viaIndex.count == viaScan.count)
-                let lhs = Set(viaIndex.map { KeyedRecord(key: $0.key, record: $0.record) })
+                let lhs = Set(viaIndex.map { KeyedRecord(key: $0.key, record: $0.record.record) })
                 #expect(lhs == Set(viaScan.map { KeyedRecord(key: $0.0, record: $0.1) }))
             }
         }

@@ -66,11 +66,18 @@ extension RecordStore {
     /// Every stored record, expired or not, by key in access order: the raw state tests compare
     /// against (the reference's full-scan view).
     var storedEntries: [(key: NodeID, records: [SignedRecord])] {
-        table.slotsInAccessOrder.map { (table.key(at: $0), table.records(at: $0)) }
+        table.slotsInAccessOrder.map { (table.key(at: $0), table.records(at: $0).map(\.record)) }
     }
 
     /// The stored list at `key`, untouched by liveness filtering and without an access.
     func storedRecords(at key: NodeID) -> [SignedRecord] {
-        table.slot(of: key).map { table.records(at: $0) } ?? []
+        table.slot(of: key).map { table.records(at: $0).map(\.record) } ?? []
+    }
+}
+
+extension SignedRecord {
+    /// The record verified at its own key with no authority policy (for store internals).
+    func verified(now: UInt64) throws -> VerifiedRecord {
+        try RecordVerifier(authority: nil).verify(self, at: .zero, now: now)
     }
 }

@@ -71,8 +71,8 @@ func residentBytes() -> Int? {
         #expect(store.sources.bytes(of: other24) <= budget.maxBytesPerSource)
         #expect(stats.storeBytes <= budget.maxBytes)
         #expect(stats.storeRefusedOverQuota > 0)
-        #expect(node.localGet(c.nodes[0].nodeID) == [own], "our own publication is never evicted")
-        #expect(node.localGet(c.nodes[1].nodeID) == [legit])
+        #expect(node.localGet(c.nodes[0].nodeID).map(\.record) == [own], "our own publication is never evicted")
+        #expect(node.localGet(c.nodes[1].nodeID).map(\.record) == [legit])
         // The node still serves a legitimate peer.
         _ = try await c.nodes[1].ping(c.address(0), timeout: .seconds(5))
         if let before = rssBefore, let after = residentBytes() {

@@ -23,8 +23,8 @@ import Testing
 
     @Test func aStoredRecordIsPushedToTheWatcher() async throws {
         let pushed = Pushed()
-        let (watcher, _) = try await makeNode(profile: .v029, events: NodeEvents(recordPushed: { key, record, _ in
-            pushed.records.withLock { $0.append((key, record)) }
+        let (watcher, _) = try await makeNode(profile: .v029, events: NodeEvents(recordPushed: { record, _ in
+            pushed.records.withLock { $0.append((record.key, record.record)) }
         }))
         let (holder, _) = try await makeNode(profile: .current)
         let (publisher, publisherKey) = try await makeNode(profile: .current)

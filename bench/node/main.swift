@@ -11,6 +11,7 @@ import A2ALCore
 import A2ALDHT
 import A2ALProtocol
 import A2ALUDP
+import Logging
 
 func argument(_ name: String, default value: Double) -> Double {
     let args = CommandLine.arguments
@@ -87,8 +88,9 @@ func findNodeLimit() -> (wall: Double, cpu: Double) {
 let nodeKeys = MemoryKeyStore()
 _ = try nodeKeys.add(Ed25519.KeyPair.generate())
 let transport = try await UDPTransport.bind(host: "127.0.0.1", port: 0)
+let logger = Logger(label: "a2al.dht")
 let node = try DHTNode(config: .init(transport: transport, keyStore: nodeKeys, routingLimits: .unlimited,
-                                     inboundRateLimit: nil))
+                                     inboundRateLimit: nil, logger: logger))
 try await node.start()
 guard let nodeEndpoint = node.localAddress.udp else { fatalError("no UDP address") }
 // A realistic table for FIND_NODE answers: 200 verified contacts.
@@ -186,7 +188,7 @@ func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 let memKeys = MemoryKeyStore()
 _ = try memKeys.add(Ed25519.KeyPair.generate())
 let memNode = try DHTNode(config: .init(transport: try MemoryNetwork(clock: SystemClock()).makeTransport(name: "m"),
-                                        keyStore: memKeys))
+                                        keyStore: memKeys, logger: logger))
 let unix = SystemClock().unixSeconds()
 // Records are signed and stored one at a time, so the resident-size delta is everything the
 // node holds per record: the record itself plus the store's indexes.

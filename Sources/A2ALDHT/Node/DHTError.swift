@@ -17,6 +17,8 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
     case noAddress(NodeID)
     /// Outbound encoding failed (e.g. the message would exceed 1200 bytes).
     case encoding(PacketError)
+    /// Something failed on this node (signing, a request built wrongly): never the peer's fault.
+    case local(String)
     /// Bootstrap reached none of the seeds.
     case allSeedsUnreachable
     /// A host name did not resolve.
@@ -41,6 +43,7 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedReply(let r): return "dht: unexpected reply: \(r)"
         case .noAddress(let id): return "dht: no dial address for \(id)"
         case .encoding(let e): return "dht: \(e)"
+        case .local(let r): return "dht: local failure: \(r)"
         case .allSeedsUnreachable: return "dht: all bootstrap seeds unreachable"
         case .resolution(let r): return "dht: cannot resolve \(r)"
         case .resolutionTimedOut(let host, let after):
@@ -50,6 +53,13 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noMatchingRecords: return "dht: no matching records"
         case .noEndpoint: return "dht: no endpoint record"
         }
+    }
+
+    /// An outbound message that could not be built: our signer failing is a local failure,
+    /// anything else (a datagram too large) an encoding one.
+    static func outbound(_ e: PacketError) -> DHTError {
+        if case .signingFailed(let why) = e { return .local("cannot sign: \(why)") }
+        return .encoding(e)
     }
 
     /// True for outcomes that say something about the remote peer (design.md deviation 10):

@@ -29,9 +29,11 @@ extension DHTNode {
             let all = s.store.getAll(req.target, recType: req.recType, now: unix)
             return (all, all.isEmpty || withLegacy ? s.store.get(req.target, now: unix) : nil, s.answerCursors[req.target] ?? 0)
         }
-        let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0 : nil }
+        let legacy = best.flatMap { (req.recType == 0 || $0.recType == req.recType) ? $0.record : nil }
         let nodes = replyNeighbours(for: req.target, requester: requester, requesterAddress: from, now: now)
-        let full = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from), records: stored)
+        // Relayed as decoded: the records go out exactly as they came in.
+        let full = FindValueResp(nodes: nodes.isEmpty ? nil : nodes, record: legacy, observed: observed(from),
+                                 records: stored.map(\.record))
         var plan = FindValueAnswerPlan(full, owner: req.target, cursor: cursor)
         guard plan.size > ProtocolConstants.responseBodyTrimTarget else { return full }
         plan.trim(to: ProtocolConstants.responseBodyTrimTarget)

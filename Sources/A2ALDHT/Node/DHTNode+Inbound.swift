@@ -106,11 +106,14 @@ extension DHTNode {
     /// accepts (docs/protocol.md, "STORE_RESP"): a duplicate or older record is `{1:true}`
     /// (v0.1.7 answered `{1:false}`, which v0.2.x reads as a refusal of the peer), with
     /// `already_had` only to peers that know it; a refusal carries its reason likewise.
+    /// The record is verified first, by the pure `verifier` with no lock held; only the put
+    /// that follows takes the node's lock.
     func answerStore(_ req: Store, request: Packet, senderID: NodeID, from: PeerAddress) {
         let extended = wireProfile == .v029 || (wireProfile == .current && wireGeneration(of: senderID) >= .v018)
         let resp: StoreResp
         do {
-            let key = try putLocally(req.record, at: req.key ?? .zero, source: from.udp.flatMap(SubnetKey.init))
+            let verified = try verifier.verify(req.record, at: req.key ?? .zero, now: clock.unixSeconds())
+            let key = try putLocally(verified, source: from.udp.flatMap(SubnetKey.init))
             resp = StoreResp(stored: true)
             sendReply(.storeResp(resp), to: request, from: from)
             // The reference looks subscribers up under the STORE's key field only.

@@ -67,13 +67,13 @@ extension DHTNode {
         return FindValueResult(records: records, nodes: resp.nodes ?? [])
     }
 
-    /// The newest endpoint record a peer returns for `key` that verifies now (node.md §5.2.5).
+    /// The newest endpoint record a peer returns for `key` that verifies there now.
     public func findEndpointRecord(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID,
-                                   timeout: Duration = NodeConstants.rpcDeadline) async throws(DHTError) -> SignedRecord? {
+                                   timeout: Duration = NodeConstants.rpcDeadline) async throws(DHTError) -> VerifiedRecord? {
         let result = try await findValue(at: target, expectedID: expectedID, key: key, timeout: timeout)
         let now = clock.unixSeconds()
-        return result.records
-            .filter { $0.recType == RecordType.endpoint && (try? $0.verify(now: now)) != nil }
+        return result.records.filter { $0.recType == RecordType.endpoint }
+            .compactMap { try? verifier.verify($0, at: key, now: now) }
             .reduce(nil) { best, r in best.map { r.isNewer(than: $0) ? r : $0 } ?? r }
     }
 
@@ -99,7 +99,7 @@ extension DHTNode {
             datagram = try Packet.encode(body: .natProbeRequest(NATProbeRequest(token: token, claimed: claimed)),
                                          txID: Header.randomTxID(), signer: signer)
         } catch {
-            throw .encoding(error)
+            throw .outbound(error)
         }
         do throws(TransportError) {
             return try await waitForNATEcho(token: token, timeout: timeout) { () throws(TransportError) in

@@ -42,22 +42,19 @@ extension DHTNode {
     /// True when `address` is our own public IP seen from outside but not our own public
     /// endpoint — a peer behind the same NAT (node.md §10.2). Such addresses are not dialled by
     /// lookups/replication.
-    public func isHairpin(_ address: PeerAddress) -> Bool {
-        guard let e = address.udp else { return false }
-        let (mine, port) = state.withLock { ($0.selfExternalIP, $0.selfExternalPort) }
-        guard let mine, e.ip.normalized == mine else { return false }
-        return e.port != (port ?? localAddress.udp?.port)
+    public func isHairpin(_ address: PeerAddress) -> Bool { state.withLock { isHairpin(address, $0) } }
+
+    func isHairpin(_ address: PeerAddress, _ s: NodeState) -> Bool {
+        guard let e = address.udp, let mine = s.selfExternalIP, e.ip.normalized == mine else { return false }
+        return e.port != (s.selfExternalPort ?? localAddress.udp?.port)
     }
 
     /// Remembers a peer met at a hairpin address (most recent 64 kept).
-    func noteSameNATPeer(_ id: NodeID) {
-        let now = clock.now()
-        state.withLock { s in
-            s.sameNATPeers[id] = now
-            if s.sameNATPeers.count > NodeConstants.sameNATPeersKept,
-               let oldest = s.sameNATPeers.min(by: { $0.value < $1.value })?.key {
-                s.sameNATPeers[oldest] = nil
-            }
+    func noteSameNATPeer(_ id: NodeID, now: Tick, _ s: inout NodeState) {
+        s.sameNATPeers[id] = now
+        if s.sameNATPeers.count > NodeConstants.sameNATPeersKept,
+           let oldest = s.sameNATPeers.min(by: { $0.value < $1.value })?.key {
+            s.sameNATPeers[oldest] = nil
         }
     }
 

@@ -9,7 +9,7 @@ extension DHTNode {
     /// republishes the record when half its lifetime has passed (design.md deviation 6).
     @discardableResult
     public func publish(_ record: SignedRecord, at key: NodeID = .zero, renew: RecordRenewer? = nil) throws(DHTError) -> NodeID {
-        let storeKey = try localPut(record, at: key)
+        let storeKey = try localPut(record, at: key).key
         let rk = ReplicaKey(storeKey: storeKey, publisher: record.address.nodeID, recType: record.recType)
         replication.withLock { sets in
             if sets[rk] == nil {
@@ -40,7 +40,7 @@ extension DHTNode {
         do {
             record = try make(clock.unixSeconds())
         } catch {
-            throw .unexpectedReply("cannot sign endpoint record: \(error)")
+            throw .local("cannot sign endpoint record: \(error)")
         }
         try publish(record, renew: make)
         return record

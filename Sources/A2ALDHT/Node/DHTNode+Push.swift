@@ -77,12 +77,7 @@ extension DHTNode {
             counters.bump(counters.droppedUnexpectedPush)
             return
         }
-        let unix = clock.unixSeconds()
-        let record = push.record
-        var valid = (try? record.verify(now: unix)) != nil
-            && (!record.category.keyMustBeAddressNodeID || record.address.nodeID == push.key)
-        if valid, let authority = state.withLock({ $0.store.authority }) { valid = authority(push.key, record, unix) == nil }
-        guard valid else {
+        guard let record = try? verifier.verify(push.record, at: push.key, now: clock.unixSeconds()) else {
             counters.bump(counters.droppedInvalidPush)
             sendReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: false)), to: request, from: from)
             return
@@ -94,7 +89,7 @@ extension DHTNode {
             return true
         }
         sendReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: renew)), to: request, from: from)
-        events.recordPushed?(push.key, record, senderID)
+        events.recordPushed?(record, senderID)
     }
 
     // MARK: Pushing (storing side)

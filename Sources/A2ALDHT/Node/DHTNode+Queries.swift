@@ -1,10 +1,11 @@
 import A2ALCore
 import A2ALProtocol
 
-/// A resolved endpoint record, verified and decoded.
+/// A resolved endpoint record: verified once, its payload as verification decoded it.
 public struct ResolvedEndpoint: Sendable {
-    public let record: SignedRecord
+    public let verified: VerifiedRecord
     public let payload: EndpointPayload
+    public var record: SignedRecord { verified.record }
 }
 
 extension DHTNode {
@@ -16,9 +17,8 @@ extension DHTNode {
     /// Records at `key`: the local copy if we hold valid ones, else the first network answer
     /// that carries any (query-store-routing.md §3.10 FindRecords).
     public func findRecords(_ key: NodeID, recType: UInt8 = 0,
-                            timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [SignedRecord] {
-        let now = clock.unixSeconds()
-        let local = localGet(key, recType: recType).filter { acceptsFromLookup($0, key: key, now: now) }
+                            timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [VerifiedRecord] {
+        let local = validLocalRecords(key, recType: recType)
         if !local.isEmpty { return local }
         let found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 1), timeout: timeout).records
         guard !found.isEmpty else { throw .noMatchingRecords }
@@ -28,9 +28,8 @@ extension DHTNode {
     /// Every distinct record at `key` from the nodes closest to it, merged with our own copies
     /// (newest per publisher slot).
     public func aggregateRecords(_ key: NodeID, recType: UInt8 = 0,
-                                 timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [SignedRecord] {
-        let now = clock.unixSeconds()
-        let local = localGet(key, recType: recType).filter { acceptsFromLookup($0, key: key, now: now) }
+                                 timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [VerifiedRecord] {
+        let local = validLocalRecords(key, recType: recType)
         var found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 0), timeout: timeout,
                                     local: local).records
         found = found.filter { recType == 0 || $0.recType == recType }
@@ -38,43 +37,34 @@ extension DHTNode {
         return found.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.seq < $1.seq }
     }
 
-    /// The endpoint record of `address`, verified and decoded.
+    /// The endpoint record of `address`: the newest one found, as it was verified on arrival.
     public func resolve(_ address: Address, timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> ResolvedEndpoint {
-        let records: [SignedRecord]
+        let records: [VerifiedRecord]
         do {
             records = try await findRecords(address.nodeID, recType: RecordType.endpoint, timeout: timeout)
         } catch .noMatchingRecords {
             throw .noEndpoint
         }
         let now = clock.unixSeconds()
-        let candidates = records.filter { $0.recType == RecordType.endpoint && $0.address == address }
+        let newest = records.filter { $0.address == address && $0.isValid(now: now) }
             .sorted { $0.isNewer(than: $1) }
-        for r in candidates {
-            guard (try? r.verify(now: now)) != nil, let p = try? EndpointPayload(encoded: r.payload ?? []) else { continue }
-            return ResolvedEndpoint(record: r, payload: p)
+        for r in newest {
+            if case .endpoint(let payload) = r.decoded { return ResolvedEndpoint(verified: r, payload: payload) }
         }
         throw .noEndpoint
     }
 
-    /// Whether a record a lookup returned for `key` is valid now and passes the authority policy.
-    func acceptsFromLookup(_ record: SignedRecord, key: NodeID, now: UInt64) -> Bool {
-        guard (try? record.verify(now: now)) != nil else { return false }
-        guard let authority = state.withLock({ $0.store.authority }) else { return true }
-        return authority(key, record, now) == nil
-    }
-
-    /// A lookup RPC's deadline: a few of the peer's last round trips when known, else 2 s.
-    func lookupTimeout(for id: NodeID) -> Duration {
-        guard let rtt = state.withLock({ $0.health.rtt(of: id) }) else { return LookupConstants.peerTimeout }
-        let adaptive = rtt * Int(LookupConstants.rttTimeoutFactor)
-        return min(LookupConstants.peerTimeout, max(LookupConstants.minAdaptiveTimeout, adaptive))
+    /// Our own records at `key` that a fresh verification would still accept now.
+    func validLocalRecords(_ key: NodeID, recType: UInt8) -> [VerifiedRecord] {
+        let now = clock.unixSeconds()
+        return localGet(key, recType: recType).filter { $0.isValid(now: now) }
     }
 
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration,
-                   local: [SignedRecord] = []) async -> IterativeLookup.Outcome {
+                   local: [VerifiedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
-        var lookup = IterativeLookup(node: self, target: target, mode: mode, deadline: start + timeout)
+        var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
         if let latencyObserver {
             let kind: LookupKind

@@ -12,7 +12,7 @@ extension DHTNode {
                  attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout,
                  chargeFailures: Bool = true) async throws(DHTError) -> Reply {
         guard let expectedType = body.type.expectedResponse else {
-            throw .unexpectedReply("\(body.type) is not a request")
+            throw .local("\(body.type) is not a request")
         }
         let start = clock.now()
         let deadline = start + timeout
@@ -52,7 +52,7 @@ extension DHTNode {
         do {
             datagram = try Packet.encode(body: body, txID: tx, signer: signer)
         } catch {
-            throw .encoding(error)
+            throw .outbound(error)
         }
         do {
             return try await withThrowingTaskGroup(of: Reply.self) { group in

@@ -28,23 +28,15 @@ extension DHTNode {
 
     /// Adds a contact learned from a third party (FIND_*_RESP): hearsay that never evicts and
     /// never replaces a first-hand dial address (design.md deviation 2). Contacts whose node_id is
-    /// not SHA-256(address) are dropped.
-    func absorb(_ info: NodeInfo, learnedFrom: NodeID) {
-        guard info.isConsistent, info.nodeID != nodeID else { return }
-        let now = clock.now()
+    /// not SHA-256(address) are dropped. Runs under the lock; nil means the contact was junk. The
+    /// caller has checked that it is consistent and not us.
+    func absorb(_ info: NodeInfo, learnedFrom: NodeID, now: Tick, _ s: inout NodeState) -> AddOutcome? {
         let contact = Contact(nodeInfo: info)
-        let outcome = state.withLock { s -> AddOutcome? in
-            if let e = contact.endpoint {
-                guard admitsHearsay(e, from: learnedFrom, s) else { return nil }
-                s.dial.bind(info.nodeID, .udp(e), firstHand: false)
-            }
-            return s.routing.add(contact, verifiedAt: nil, learnedFrom: learnedFrom, now: now)
+        if let e = contact.endpoint {
+            guard admitsHearsay(e, from: learnedFrom, s) else { return nil }
+            s.dial.bind(info.nodeID, .udp(e), firstHand: false)
         }
-        guard let outcome else {
-            counters.bump(counters.droppedJunkContacts)
-            return
-        }
-        handle(outcome)
+        return s.routing.add(contact, verifiedAt: nil, learnedFrom: learnedFrom, now: now)
     }
 
     /// Adds a contact we verified ourselves (a PONG, a user-configured contact).

@@ -2,37 +2,40 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Stores a record locally (the path of an inbound STORE and of our own publishing). The
-    /// zero key means NodeID(record.address). Returns the effective key.
-    /// `source` is the network an inbound STORE came from (its quota applies); nil for ours.
+    /// Stores a verified record (the path of an inbound STORE and of our own publishing): one
+    /// lock, no checks but its time window. `source` is the network an inbound STORE came from
+    /// (its quota applies); nil for ours.
     @discardableResult
-    func putLocally(_ record: SignedRecord, at key: NodeID, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
+    func putLocally(_ record: VerifiedRecord, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
         let unix = clock.unixSeconds()
         let stored = try state.withLock { s throws(StoreError) -> NodeID in
-            try s.store.put(record, at: key, now: unix, source: source)
+            try s.store.put(record, now: unix, source: source)
         }
-        events.recordStored?(stored, record)
+        events.recordStored?(record)
         return stored
     }
 
-    /// Puts a record in the local store without replicating it (node.md §10.5).
+    /// Verifies a record and puts it in the local store without replicating it. The zero key
+    /// means NodeID(record.address). Returns the record as stored.
     @discardableResult
-    public func localPut(_ record: SignedRecord, at key: NodeID = .zero) throws(DHTError) -> NodeID {
+    public func localPut(_ record: SignedRecord, at key: NodeID = .zero) throws(DHTError) -> VerifiedRecord {
         do {
-            return try putLocally(record, at: key)
+            let verified = try verifier.verify(record, at: key, now: clock.unixSeconds())
+            try putLocally(verified)
+            return verified
         } catch {
             throw .store(error)
         }
     }
 
     /// Valid records at `key` (recType 0 = all types), oldest first.
-    public func localGet(_ key: NodeID, recType: UInt8 = 0) -> [SignedRecord] {
+    public func localGet(_ key: NodeID, recType: UInt8 = 0) -> [VerifiedRecord] {
         let unix = clock.unixSeconds()
         return state.withLock { $0.store.getAll(key, recType: recType, now: unix) }
     }
 
     /// Valid records authored by `address`, wherever they are stored.
-    public func localGet(byAddress address: Address, recType: UInt8 = 0) -> [SignedRecord] {
+    public func localGet(byAddress address: Address, recType: UInt8 = 0) -> [VerifiedRecord] {
         let unix = clock.unixSeconds()
         return state.withLock { $0.store.records(by: address, recType: recType, now: unix).map(\.record) }
     }

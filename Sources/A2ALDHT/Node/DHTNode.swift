@@ -16,7 +16,7 @@ public final class DHTNode: Sendable {
         public var keyStore: any KeyStore
         public var clock: any NodeClock
         public var events: NodeEvents
-        /// Record-authority policy applied by the store (nil = accept any signer; tests).
+        /// Record-authority policy the verifier applies (nil = accept any signer; tests).
         public var authority: StoreAuthority?
         /// Distinct keys in the local store; ≤ 0 means the default (100,000).
         public var maxStoreKeys: Int
@@ -41,7 +41,7 @@ public final class DHTNode: Sendable {
                     maxStoreKeys: Int = 0, routingLimits: RoutingLimits = .default, seenPeersPath: String? = nil,
                     inboundRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP,
                                                                              NodeConstants.inboundBurstPerIP),
-                    logger: Logger = Logger(label: "a2al.dht"), wireProfile: WireProfile = .current,
+                    logger: Logger = DHTNode.silentLogger, wireProfile: WireProfile = .current,
                     storeBudget: StoreBudget = .default,
                     inboundGlobalRateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRateGlobal,
                                                                                    NodeConstants.inboundBurstGlobal),
@@ -63,6 +63,10 @@ public final class DHTNode: Sendable {
         }
     }
 
+    /// What a library part logs to when its caller gives no logger: nothing. Executables make
+    /// their loggers once and pass them in (swift-log's guidance for libraries).
+    public static let silentLogger = Logger(label: "a2al.silent", factory: { _ in SwiftLogNoOpLogHandler() })
+
     /// The record-authority policy of wire.md §4.11 as a store policy.
     public static let referenceAuthority: StoreAuthority = RecordStore.recordAuthority
 
@@ -75,6 +79,8 @@ public final class DHTNode: Sendable {
     let logger: Logger
     let seenPeersPath: String?
     public let wireProfile: WireProfile
+    /// Verifies records before they reach the store or a lookup's answer, outside `state`.
+    public let verifier: RecordVerifier
 
     let state: Mutex<NodeState>
     let pending = Mutex(PendingRPCs())
@@ -107,6 +113,7 @@ public final class DHTNode: Sendable {
         seenPeersPath = config.seenPeersPath
         wireProfile = config.wireProfile
         latencyObserver = config.latencyObserver
+        verifier = RecordVerifier(authority: config.authority)
 
         var seen = SeenPeers(selfID: id.nodeID)
         if let path = config.seenPeersPath {

@@ -9,15 +9,15 @@ public struct NodeEvents: Sendable {
     public var observedAddress: (@Sendable (_ reporter: NodeID, _ wire: [UInt8]) -> Void)?
     /// A peer's health class changed.
     public var peerHealthChanged: (@Sendable (_ transition: HealthTransition) -> Void)?
-    /// A record was stored locally (from a peer's STORE or our own put).
-    public var recordStored: (@Sendable (_ key: NodeID, _ record: SignedRecord) -> Void)?
-    /// A subscribed peer pushed a record (verified, valid at `key`) that was newly stored there.
-    public var recordPushed: (@Sendable (_ key: NodeID, _ record: SignedRecord, _ from: NodeID) -> Void)?
+    /// A record was stored locally (from a peer's STORE or our own put) at `record.key`.
+    public var recordStored: (@Sendable (_ record: VerifiedRecord) -> Void)?
+    /// A subscribed peer pushed a record (verified at `record.key`) that was newly stored there.
+    public var recordPushed: (@Sendable (_ record: VerifiedRecord, _ from: NodeID) -> Void)?
 
     public init(observedAddress: (@Sendable (NodeID, [UInt8]) -> Void)? = nil,
                 peerHealthChanged: (@Sendable (HealthTransition) -> Void)? = nil,
-                recordStored: (@Sendable (NodeID, SignedRecord) -> Void)? = nil,
-                recordPushed: (@Sendable (NodeID, SignedRecord, NodeID) -> Void)? = nil) {
+                recordStored: (@Sendable (VerifiedRecord) -> Void)? = nil,
+                recordPushed: (@Sendable (VerifiedRecord, NodeID) -> Void)? = nil) {
         self.observedAddress = observedAddress
         self.peerHealthChanged = peerHealthChanged
         self.recordStored = recordStored

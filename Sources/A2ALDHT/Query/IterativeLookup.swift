@@ -9,7 +9,7 @@ import A2ALProtocol
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay.
 struct IterativeLookup {
-    enum Mode {
+    enum Mode: Sendable {
         case nodes
         /// FIND_VALUE; stop at `hitThreshold` distinct records (0 = never stop early).
         case records(recType: UInt8, hitThreshold: Int)
@@ -18,7 +18,7 @@ struct IterativeLookup {
     struct Outcome {
         /// The closest nodes that answered, closest first (at most K).
         var nodes: [NodeInfo]
-        var records: [SignedRecord]
+        var records: [VerifiedRecord]
         var queried: Int
         var answered: Int
     }
@@ -26,46 +26,44 @@ struct IterativeLookup {
     private enum State { case pending, inFlight, answered, failed }
 
     private struct Candidate {
-        let id: NodeID
-        let info: NodeInfo?
-        let address: PeerAddress
-        let bad: Bool
+        let peer: LookupPeer
         var state: State
     }
 
     private struct SlotResult: Sendable {
         let id: NodeID
-        let nodes: [NodeInfo]?
-        let records: [SignedRecord]
+        /// nil when the peer failed.
+        let reply: LookupReply?
     }
 
-    let node: DHTNode
+    let network: any LookupNetwork
     let target: NodeID
     let mode: Mode
     let deadline: Tick
 
     private var order: [NodeID] = []              // by distance to target
     private var candidates: [NodeID: Candidate] = [:]
-    private var hits: [RecordDedupeKey: SignedRecord] = [:]
+    private var hits: [RecordDedupeKey: VerifiedRecord] = [:]
     private var inFlight = 0
     private var badInFlight = 0
     private var queried = 0
     private var answered = 0
 
-    init(node: DHTNode, target: NodeID, mode: Mode, deadline: Tick) {
-        self.node = node
+    init(network: any LookupNetwork, target: NodeID, mode: Mode, deadline: Tick) {
+        self.network = network
         self.target = target
         self.mode = mode
         self.deadline = deadline
     }
 
-    mutating func run(seeds: [Contact], localRecords: [SignedRecord]) async -> Outcome {
-        for r in localRecords { hits[RecordDedupeKey(r)] = r }
-        for c in seeds { admit(c.nodeID, info: c.nodeInfo, endpoint: c.endpoint) }
-        let node = self.node, target = self.target, mode = self.mode, deadline = self.deadline
+    mutating func run(seeds: [Contact], localRecords: [VerifiedRecord]) async -> Outcome {
+        for r in localRecords { hits[RecordDedupeKey(r.record)] = r }
+        let seedContacts = seeds.map { LookupContact(id: $0.nodeID, info: $0.nodeInfo, endpoint: $0.endpoint) }
+        insert(network.report(hearsay: [], from: nil, admitting: seedContacts))
+        let network = self.network, target = self.target, mode = self.mode, deadline = self.deadline
         await withTaskGroup(of: SlotResult?.self) { group in
             group.addTask {
-                try? await node.clock.sleep(until: deadline)
+                try? await network.clock.sleep(until: deadline)
                 return nil  // the deadline
             }
             while true {
@@ -75,7 +73,7 @@ struct IterativeLookup {
                     inFlight += 1
                     if c.bad { badInFlight += 1 }
                     queried += 1
-                    group.addTask { await Self.ask(node, c.address, c.id, target, mode) }
+                    group.addTask { SlotResult(id: c.id, reply: await network.ask(c, target: target, mode: mode)) }
                 }
                 if inFlight == 0 { break }
                 guard let next = await group.next(), let result = next else { break }
@@ -85,7 +83,7 @@ struct IterativeLookup {
         }
         let closest = order.compactMap { id -> NodeInfo? in
             guard let c = candidates[id], c.state == .answered else { return nil }
-            return c.info
+            return c.peer.info
         }
         return Outcome(nodes: Array(closest.prefix(NodeConstants.k)), records: Array(hits.values),
                        queried: queried, answered: answered)
@@ -93,23 +91,18 @@ struct IterativeLookup {
 
     // MARK: Candidates
 
-    /// Adds a candidate once, if we can dial it and it is not us or a hairpin address.
-    private mutating func admit(_ id: NodeID, info: NodeInfo?, endpoint: WireEndpoint?) {
-        guard id != node.nodeID, candidates[id] == nil else { return }
-        guard let address = node.dialAddress(of: id) ?? endpoint.map({ PeerAddress.udp($0) }) else { return }
-        if node.isHairpin(address) {
-            node.noteSameNATPeer(id)
-            return
+    /// Adds peers the node admitted (dialable, not us, not a hairpin address), each once.
+    private mutating func insert(_ peers: [LookupPeer]) {
+        for peer in peers where candidates[peer.id] == nil {
+            candidates[peer.id] = Candidate(peer: peer, state: .pending)
+            let d = peer.id.distance(to: target)
+            var lo = 0, hi = order.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if order[mid].distance(to: target) < d { lo = mid + 1 } else { hi = mid }
+            }
+            order.insert(peer.id, at: lo)
         }
-        let bad = node.peerHealth(id) == .bad
-        candidates[id] = Candidate(id: id, info: info, address: address, bad: bad, state: .pending)
-        let d = id.distance(to: target)
-        var lo = 0, hi = order.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if order[mid].distance(to: target) < d { lo = mid + 1 } else { hi = mid }
-        }
-        order.insert(id, at: lo)
     }
 
     /// The K closest candidates that have not failed have all answered.
@@ -139,22 +132,22 @@ struct IterativeLookup {
 
     /// Closest pending candidates to launch now: Good/Unknown first (up to α in flight); Bad
     /// ones only when no other candidate is pending (up to β).
-    private func nextToAsk() -> [Candidate] {
-        var out: [Candidate] = []
+    private func nextToAsk() -> [LookupPeer] {
+        var out: [LookupPeer] = []
         var slots = width - inFlight
         guard slots > 0 else { return out }
         var anyGoodPending = false
         for id in order {
-            guard slots > 0, let c = candidates[id], c.state == .pending, !c.bad else { continue }
+            guard slots > 0, let c = candidates[id], c.state == .pending, !c.peer.bad else { continue }
             anyGoodPending = true
-            out.append(c)
+            out.append(c.peer)
             slots -= 1
         }
         if !anyGoodPending {
             var badSlots = LookupConstants.beta - badInFlight
             for id in order {
-                guard badSlots > 0, slots > 0, let c = candidates[id], c.state == .pending, c.bad else { continue }
-                out.append(c)
+                guard badSlots > 0, slots > 0, let c = candidates[id], c.state == .pending, c.peer.bad else { continue }
+                out.append(c.peer)
                 badSlots -= 1
                 slots -= 1
             }
@@ -164,58 +157,22 @@ struct IterativeLookup {
 
     private mutating func complete(_ r: SlotResult) {
         inFlight -= 1
-        if candidates[r.id]?.bad == true { badInFlight -= 1 }
-        guard let nodes = r.nodes else {
+        if candidates[r.id]?.peer.bad == true { badInFlight -= 1 }
+        guard let reply = r.reply else {
             candidates[r.id]?.state = .failed
             return
         }
         candidates[r.id]?.state = .answered
         answered += 1
-        for n in nodes {
-            node.absorb(n, learnedFrom: r.id)
-            if n.isConsistent { admit(n.nodeID, info: n, endpoint: n.endpoint.port == 0 ? nil : n.endpoint) }
+        // Every contact is hearsay; the new ones may become candidates. One call, one lock.
+        let fresh = reply.nodes.filter { $0.isConsistent && candidates[$0.nodeID] == nil }.map {
+            LookupContact(id: $0.nodeID, info: $0, endpoint: $0.endpoint.port == 0 ? nil : $0.endpoint)
         }
-        guard case .records = mode, !r.records.isEmpty else { return }
-        let now = node.clock.unixSeconds()
-        for rec in r.records where node.acceptsFromLookup(rec, key: target, now: now) {
-            let k = RecordDedupeKey(rec)
+        insert(network.report(hearsay: reply.nodes, from: r.id, admitting: fresh))
+        for rec in reply.records {
+            let k = RecordDedupeKey(rec.record)
             if let old = hits[k], !rec.isNewer(than: old) { continue }
             hits[k] = rec
-        }
-    }
-
-    /// One RPC (single attempt); nil nodes means the peer failed. The deadline adapts to the
-    /// peer's last round trip when we have one.
-    private static func ask(_ node: DHTNode, _ address: PeerAddress, _ id: NodeID, _ target: NodeID,
-                            _ mode: Mode) async -> SlotResult {
-        let timeout = node.lookupTimeout(for: id)
-        do {
-            switch mode {
-            case .nodes:
-                let nodes = try await node.findNode(at: address, expectedID: id, lookingFor: target,
-                                                    timeout: timeout, attempts: 1)
-                return SlotResult(id: id, nodes: nodes, records: [])
-            case .records(let recType, let threshold):
-                let r = try await node.findValue(at: address, expectedID: id, key: target, recType: recType,
-                                                 timeout: timeout, attempts: 1)
-                guard threshold == 0, r.records.count > 1 else {
-                    return SlotResult(id: id, nodes: r.nodes, records: r.records)
-                }
-                // Aggregating: a holder with more records than fit one answer pages through
-                // them on repeated requests; ask again while new records keep coming.
-                var all = r.records
-                var seen = Set(r.records.map(RecordDedupeKey.init))
-                for _ in 1..<LookupConstants.maxPagesPerPeer {
-                    guard let page = try? await node.findValue(at: address, expectedID: id, key: target, recType: recType,
-                                                               timeout: timeout, attempts: 1) else { break }
-                    let fresh = page.records.filter { seen.insert(RecordDedupeKey($0)).inserted }
-                    if fresh.isEmpty { break }
-                    all += fresh
-                }
-                return SlotResult(id: id, nodes: r.nodes, records: all)
-            }
-        } catch {
-            return SlotResult(id: id, nodes: nil, records: [])
         }
     }
 }

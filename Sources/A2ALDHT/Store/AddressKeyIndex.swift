@@ -84,7 +84,7 @@ struct AddressKeyIndex: Sendable {
 
     /// Updates the index after `removed` left `key`, whose records are now `remaining`: an address
     /// stays indexed under the key only while one of the remaining records is still by it.
-    mutating func forget(_ removed: [SignedRecord], at key: NodeID, remaining: [SignedRecord]) {
+    mutating func forget(_ removed: [VerifiedRecord], at key: NodeID, remaining: [VerifiedRecord]) {
         for (position, record) in removed.enumerated() {
             let address = record.address
             // Each address once, however many of its records went.

@@ -11,7 +11,7 @@ struct KeyAccessTable: Sendable {
 
     struct Entry: Sendable {
         var key: NodeID
-        var records: [SignedRecord]
+        var records: [VerifiedRecord]
         /// Neighbour with the earlier access, or `noSlot` at the least-recent end.
         var older: Int
         /// Neighbour with the later access, or `noSlot` at the most-recent end.
@@ -35,19 +35,19 @@ struct KeyAccessTable: Sendable {
 
     func key(at slot: Int) -> NodeID { entries[slot].key }
 
-    func records(at slot: Int) -> [SignedRecord] { entries[slot].records }
+    func records(at slot: Int) -> [VerifiedRecord] { entries[slot].records }
 
     func accessSequence(at slot: Int) -> UInt64 { entries[slot].accessSequence }
 
     /// The slot accessed after `slot`, or `noSlot`.
     func newerSlot(than slot: Int) -> Int { entries[slot].newer }
 
-    mutating func setRecords(at slot: Int, _ records: [SignedRecord]) {
+    mutating func setRecords(at slot: Int, _ records: [VerifiedRecord]) {
         entries[slot].records = records
     }
 
     /// Adds a key as the most recently accessed one. The key must not be present.
-    mutating func insert(_ key: NodeID, records: [SignedRecord]) -> Int {
+    mutating func insert(_ key: NodeID, records: [VerifiedRecord]) -> Int {
         let entry = Entry(key: key, records: records, older: Self.noSlot, newer: Self.noSlot,
                           accessSequence: nextAccess())
         let slot: Int
@@ -73,7 +73,7 @@ struct KeyAccessTable: Sendable {
 
     /// Removes a key and returns the records it held.
     @discardableResult
-    mutating func remove(_ slot: Int) -> [SignedRecord] {
+    mutating func remove(_ slot: Int) -> [VerifiedRecord] {
         unlink(slot)
         let entry = entries[slot]
         slotByKey[entry.key] = nil

@@ -51,7 +51,7 @@ extension RecordStore {
     }
 
     /// Takes records that left the store off the byte count and their sources' shares.
-    mutating func released(_ records: [SignedRecord], at key: NodeID) {
+    mutating func released(_ records: [VerifiedRecord], at key: NodeID) {
         guard !records.isEmpty else { return }
         byteCount -= records.reduce(0) { $0 + $1.budgetBytes }
         sources.forget(records, at: key)

@@ -5,7 +5,7 @@ extension RecordStore {
     /// The live records at `key` in stored order (oldest write first), only those of `recType`
     /// unless it is 0. Counts as an access of the key. Never rewrites the stored list: expired
     /// records are filtered from the answer and left for `sweepExpired` (no aliasing duplicates).
-    public mutating func getAll(_ key: NodeID, recType: UInt8, now: UInt64) -> [SignedRecord] {
+    public mutating func getAll(_ key: NodeID, recType: UInt8, now: UInt64) -> [VerifiedRecord] {
         guard let slot = table.slot(of: key) else { return [] }
         table.touch(slot)
         let stored = table.records(at: slot)
@@ -16,10 +16,10 @@ extension RecordStore {
 
     /// The newest live endpoint record (type 0x01) at `key` by (seq, timestamp), the first stored
     /// winning ties; nil when there is none. Counts as an access of the key.
-    public mutating func get(_ key: NodeID, now: UInt64) -> SignedRecord? {
+    public mutating func get(_ key: NodeID, now: UInt64) -> VerifiedRecord? {
         guard let slot = table.slot(of: key) else { return nil }
         table.touch(slot)
-        var best: SignedRecord?
+        var best: VerifiedRecord?
         for record in table.records(at: slot)
         where record.recType == RecordType.endpoint && record.isLiveInStore(now: now) {
             if let current = best, !record.isNewer(than: current) { continue }
@@ -31,9 +31,9 @@ extension RecordStore {
     /// Live records authored by `address` wherever they are stored (its sovereign records, the
     /// topics it announced, the mailbox messages it sent), only those of `recType` unless it is 0.
     /// Visits only the keys the address index names. Not an access of any key.
-    public func records(by address: Address, recType: UInt8, now: UInt64) -> [(key: NodeID, record: SignedRecord)] {
+    public func records(by address: Address, recType: UInt8, now: UInt64) -> [(key: NodeID, record: VerifiedRecord)] {
         guard let keys = addressIndex.keys(of: address) else { return [] }
-        var found: [(key: NodeID, record: SignedRecord)] = []
+        var found: [(key: NodeID, record: VerifiedRecord)] = []
         keys.forEach { key in
             guard let slot = table.slot(of: key) else { return }
             for record in table.records(at: slot)
@@ -53,7 +53,7 @@ extension RecordStore {
         for slot in table.slotsInAccessOrder {
             let key = table.key(at: slot)
             for record in table.records(at: slot) where record.isLiveInStore(now: now) {
-                rows.append(StoreDebugRow(key: key, record: record))
+                rows.append(StoreDebugRow(key: key, record: record.record))
             }
         }
         return rows

@@ -10,9 +10,9 @@ import A2ALProtocol
 /// eviction follows a strict access sequence and never evicts the key being inserted, and a
 /// `maxKeys` of zero or less means the default.
 ///
-/// Every record is verified in full (signature, payload, time) once, when it is put; afterwards
-/// only its time window can change, so reads check just that. Inbound FIND_VALUE reads the store,
-/// which keeps those replies free of signature checks.
+/// It holds `VerifiedRecord`s only: every record was verified in full once, before it was put
+/// (outside the node's lock); afterwards only its time window can change, so reads check just
+/// that. Inbound FIND_VALUE reads the store, which keeps those replies free of signature checks.
 public struct RecordStore: Sendable {
     public static let defaultMaxKeys = StoreLimits.defaultMaxKeys
 
@@ -24,8 +24,8 @@ public struct RecordStore: Sendable {
         set { keyLimit = Self.effectiveKeyLimit(newValue) }
     }
 
-    /// Consulted on every put after verification and key binding; nil means no policy.
-    public var authority: StoreAuthority?
+    /// Verifies the records of `put(_:at:now:source:)`; its authority policy may be nil.
+    public let verifier: RecordVerifier
 
     /// Byte limits: in total (least-recently-accessed keys are evicted past it) and per source.
     public var budget: StoreBudget
@@ -56,7 +56,7 @@ public struct RecordStore: Sendable {
 
     public init(maxKeys: Int = RecordStore.defaultMaxKeys, authority: StoreAuthority? = nil, budget: StoreBudget = .default) {
         keyLimit = Self.effectiveKeyLimit(maxKeys)
-        self.authority = authority
+        verifier = RecordVerifier(authority: authority)
         self.budget = budget
     }
 
@@ -74,8 +74,15 @@ public struct RecordStore: Sendable {
         requested > 0 ? requested : defaultMaxKeys
     }
 
-    /// Stores `record` at `key` (the all-zero key means NodeID(record.address)) following
-    /// query-store-routing.md §4.3 step by step, and returns the key used.
+    /// Verifies `record` for `key` (the all-zero key means NodeID(record.address)) and stores
+    /// it; returns the key used. For callers holding a raw record; the node verifies first.
+    @discardableResult
+    public mutating func put(_ record: SignedRecord, at key: NodeID, now: UInt64, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
+        try put(verifier.verify(record, at: key, now: now), now: now, source: source)
+    }
+
+    /// Stores a verified record at the key it was verified for — merge, caps, quota, eviction;
+    /// the checks before those are `RecordVerifier.verify`'s — and returns that key.
     ///
     /// A successful put can still leave the record out when the category caps pick it as the
     /// victim (an old-timestamped record into a full key) — the reference reports success then,
@@ -87,23 +94,10 @@ public struct RecordStore: Sendable {
     /// own publications) nor the key just written; keys recently served are recently accessed,
     /// so they go last.
     @discardableResult
-    public mutating func put(_ record: SignedRecord, at key: NodeID, now: UInt64, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
-        // 1. Full verification, once; it already allows the 60 s future skew.
-        do {
-            try record.verify(now: now)
-        } catch {
-            throw .invalid(error)
-        }
-        // 2.–4. Key derivation and binding (unknown categories are bound like sovereign ones).
-        let ownKey = record.address.nodeID
-        let storeKey = key.isZero ? ownKey : key
-        if record.category.keyMustBeAddressNodeID, storeKey != ownKey {
-            throw .keyMismatch(expected: ownKey, got: storeKey)
-        }
-        // 5. Authority.
-        if let authority, let reason = authority(storeKey, record, now) {
-            throw .unauthorized(reason)
-        }
+    public mutating func put(_ record: VerifiedRecord, now: UInt64, source: SubnetKey? = nil) throws(StoreError) -> NodeID {
+        let storeKey = record.key
+        // Verified earlier; only its window can have closed since.
+        guard record.isLiveInStore(now: now) else { throw .invalid(.expired(expiresAt: record.expiresAt, now: now)) }
         // 6.–7. Drop what expired, then merge; nothing changes if the record is stale.
         let existingSlot = table.slot(of: storeKey)
         let stored = existingSlot.map { table.records(at: $0) } ?? []
@@ -145,9 +139,9 @@ public struct RecordStore: Sendable {
 
     /// Splits a key's list into live records and those no longer live at `now`, keeping order.
     /// Allocates nothing when every record is live (the common case).
-    static func splitByLiveness(_ records: [SignedRecord], now: UInt64) -> (live: [SignedRecord], dead: [SignedRecord]) {
+    static func splitByLiveness(_ records: [VerifiedRecord], now: UInt64) -> (live: [VerifiedRecord], dead: [VerifiedRecord]) {
         guard records.contains(where: { !$0.isLiveInStore(now: now) }) else { return (records, []) }
-        var live: [SignedRecord] = [], dead: [SignedRecord] = []
+        var live: [VerifiedRecord] = [], dead: [VerifiedRecord] = []
         live.reserveCapacity(records.count)
         for record in records {
             if record.isLiveInStore(now: now) { live.append(record) } else { dead.append(record) }

@@ -37,14 +37,14 @@ struct SourceUsage: Sendable {
 
     func bytes(of source: SubnetKey) -> Int { bytesBySource[source] ?? 0 }
 
-    mutating func add(_ record: SignedRecord, at key: NodeID, from source: SubnetKey) {
+    mutating func add(_ record: VerifiedRecord, at key: NodeID, from source: SubnetKey) {
         let ref = RecordRef(key: key, signature: record.signature)
         if let previous = sourceOf[ref] { release(previous, record.budgetBytes) }
         sourceOf[ref] = source
         bytesBySource[source, default: 0] += record.budgetBytes
     }
 
-    mutating func forget(_ records: [SignedRecord], at key: NodeID) {
+    mutating func forget(_ records: [VerifiedRecord], at key: NodeID) {
         for r in records {
             guard let source = sourceOf.removeValue(forKey: RecordRef(key: key, signature: r.signature)) else { continue }
             release(source, r.budgetBytes)

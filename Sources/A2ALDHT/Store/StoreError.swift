@@ -25,7 +25,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The authority policy a store consults after verification and key binding: nil allows the
-/// record at `key`, a string refuses it and says why. It runs under the node's store lock, so it
-/// must be synchronous and must not call back into the store.
+/// The authority policy `RecordVerifier` consults after signature, payload, time and key
+/// binding: nil allows the record at `key`, a string refuses it and says why. It runs outside the
+/// node's lock, on whichever thread verifies, so it must be synchronous and thread-safe.
 public typealias StoreAuthority = @Sendable (_ key: NodeID, _ record: SignedRecord, _ nowUnix: UInt64) -> String?

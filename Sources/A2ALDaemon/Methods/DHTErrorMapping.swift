@@ -33,7 +33,7 @@ package enum DHTErrorMapping {
         case .resolutionTimedOut(let host, let after):
             return .app(.timeout, "\(what) failed: no answer resolving \(host) within \(milliseconds(after)) ms",
                         ["reason": .string(e.description), "timeout_ms": .int(milliseconds(after))])
-        case .identity(let why):
+        case .identity(let why), .local(let why):
             return .internalError("\(what) failed: \(why)")
         case .store(let s):
             return rpcError(s, what)

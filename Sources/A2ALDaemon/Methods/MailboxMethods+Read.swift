@@ -24,9 +24,11 @@ extension MailboxMethods {
         let records = try await withCallTimeout(timeout, "mailbox.read") { () async throws -> [SignedRecord] in
             do throws(DHTError) {
                 return try await node.aggregateRecords(agent.nodeID, recType: RecordType.mailbox,
-                                                       timeout: lookupDeadline(within: timeout))
+                                                       timeout: lookupDeadline(within: timeout)).map(\.record)
             } catch .noMatchingRecords {
                 return []
+            } catch {
+                throw error
             }
         }
         var opened: [(record: SignedRecord, message: MailboxMessage, sender: Address)] = []

@@ -12,9 +12,9 @@ extension MailboxMethods {
         static func find(_ to: Address, node: DHTNode, agents: AgentStore, timeout: Duration) async throws(RPCError) -> [UInt8] {
             if let own = agents.privateKey(for: to) { return own.publicKey }
             if let held = node.localGet(byAddress: to).first(where: { signs(to, $0) }) { return held.pubkey }
-            let resolved = try await withCallTimeout(timeout, "mailbox.send: resolving \(to.text)") { () async throws -> SignedRecord? in
+            let resolved = try await withCallTimeout(timeout, "mailbox.send: resolving \(to.text)") { () async throws -> VerifiedRecord? in
                 do throws(DHTError) {
-                    return try await node.resolve(to, timeout: lookupDeadline(within: timeout)).record
+                    return try await node.resolve(to, timeout: lookupDeadline(within: timeout)).verified
                 } catch .noEndpoint {
                     return nil
                 }
@@ -28,7 +28,7 @@ extension MailboxMethods {
         }
 
         /// True when `record` was signed by the key `address` is derived from (not a delegate's).
-        static func signs(_ address: Address, _ record: SignedRecord) -> Bool {
+        static func signs(_ address: Address, _ record: VerifiedRecord) -> Bool {
             Address.ed25519(publicKey: record.pubkey) == address
         }
     }

@@ -36,7 +36,7 @@ extension QueryMethods {
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
             try p.finish()
             let key = TopicKey.key(for: topic)
-            let records = try await withCallTimeout(timeout, "query.topic \"\(topic)\"") { () async throws -> [SignedRecord] in
+            let records = try await withCallTimeout(timeout, "query.topic \"\(topic)\"") { () async throws -> [VerifiedRecord] in
                 do throws(DHTError) {
                     return try await node.aggregateRecords(key, recType: RecordType.topic,
                                                            timeout: lookupDeadline(within: timeout))
@@ -51,10 +51,11 @@ extension QueryMethods {
         }
     }
 
-    /// One entry per matching record whose payload decodes, in the lookup's order.
-    static func entries(_ records: [SignedRecord], key: NodeID, filter: TopicFilter) -> [JSONValue] {
+    /// One entry per matching topic record, in the lookup's order; the payloads are those the
+    /// records' verification decoded.
+    static func entries(_ records: [VerifiedRecord], key: NodeID, filter: TopicFilter) -> [JSONValue] {
         records.compactMap { r -> JSONValue? in
-            guard let payload = try? TopicPayload(encoded: r.payload ?? []), filter.matches(payload) else { return nil }
+            guard case .topic(let payload) = r.decoded, filter.matches(payload) else { return nil }
             return [
                 "address": .string(r.address.text),
                 "name": .string(payload.name),

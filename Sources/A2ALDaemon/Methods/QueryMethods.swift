@@ -55,7 +55,7 @@ package enum QueryMethods {
             return [
                 "address": .string(address.text),
                 "endpoint": .object(RecordJSON.endpoint(resolved.payload)),
-                "record": RecordJSON.render(resolved.record, key: address.nodeID),
+                "record": RecordJSON.render(resolved.verified, key: address.nodeID),
             ]
         }
 

@@ -15,7 +15,7 @@ package enum StoreMethods {
             let key = try p.nodeID("key")
             let type = try p.recordType("type", default: 0)
             try p.finish()
-            let newest = node.localGet(key, recType: type).reduce(nil) { (best: SignedRecord?, r: SignedRecord) in
+            let newest = node.localGet(key, recType: type).reduce(nil) { (best: VerifiedRecord?, r: VerifiedRecord) in
                 guard let best else { return r }
                 return isNewer(r, than: best) ? r : best
             }
@@ -82,13 +82,13 @@ package enum StoreMethods {
     }
 
     /// Newer for display across publishers: later timestamp, then higher seq.
-    static func isNewer(_ a: SignedRecord, than b: SignedRecord) -> Bool {
+    static func isNewer(_ a: VerifiedRecord, than b: VerifiedRecord) -> Bool {
         a.timestamp != b.timestamp ? a.timestamp > b.timestamp : a.seq > b.seq
     }
 
     /// The key of a record whose key follows from the record alone (sovereign and unknown types
     /// live at NodeID(address)); nil for topic and mailbox records, which may live elsewhere.
-    static func derivedKey(of r: SignedRecord) -> NodeID? {
+    static func derivedKey(of r: VerifiedRecord) -> NodeID? {
         r.category.keyMustBeAddressNodeID ? r.address.nodeID : nil
     }
 
@@ -98,7 +98,7 @@ package enum StoreMethods {
     static func page(node: DHTNode, limit: Int, offset: Int) -> JSONObject {
         let rows = node.debugStoreRows()
         let slice = offset < rows.count ? rows[offset..<min(rows.count, offset + limit)] : []
-        var byAuthor: [Address: [SignedRecord]] = [:]
+        var byAuthor: [Address: [VerifiedRecord]] = [:]
         var out: [JSONValue] = []
         for row in slice {
             if byAuthor[row.address] == nil { byAuthor[row.address] = node.localGet(byAddress: row.address) }

@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALDHT
 import Logging
 import Synchronization
 
@@ -25,7 +26,7 @@ package final class AgentStore: Sendable {
     /// derive its address), and any fault is an error naming the file and the entry. A torn last
     /// journal line (a crash mid-write) is ignored and logged.
     package init(path: String, journalPath: String? = nil, maxAgents: Int = AgentLimits.maxAgents,
-                logger: Logger = Logger(label: "a2al.agents")) throws(DataFileError) {
+                logger: Logger = DHTNode.silentLogger) throws(DataFileError) {
         self.path = path
         self.journalPath = journalPath ?? Self.defaultJournalPath(for: path)
         self.maxAgents = maxAgents

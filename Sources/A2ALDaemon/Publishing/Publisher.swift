@@ -21,7 +21,7 @@ package final class Publisher: Sendable {
     let state: Mutex<PublisherState>
 
     package init(node: DHTNode, agents: AgentStore, store: PublicationStore, clock: any NodeClock = SystemClock(),
-                logger: Logger = Logger(label: "a2al.publisher")) {
+                logger: Logger = DHTNode.silentLogger) {
         self.node = node
         self.agents = agents
         self.store = store

@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALDHT
 import A2ALProtocol
 import A2ALRPC
 
@@ -18,8 +19,29 @@ package enum RecordJSON {
         }
     }
 
-    /// The record as JSON; `key` is its DHT key when the caller knows it.
-    package static func render(_ r: SignedRecord, key: NodeID?) -> JSONValue {
+    /// A verified record as JSON with the payload its verification decoded (nothing is decoded
+    /// again); `key` is its DHT key when the caller shows it.
+    package static func render(_ v: VerifiedRecord, key: NodeID?) -> JSONValue {
+        switch v.decoded {
+        case .endpoint(let p): return render(v.record, key: key, payload: (.object(endpoint(p)), nil))
+        case .topic(let p): return render(v.record, key: key, payload: (.object(topic(p)), nil))
+        case .opaque: return render(v.record, key: key)
+        }
+    }
+
+    package static func render(_ records: [VerifiedRecord], key: NodeID?) -> JSONValue {
+        .array(records.map { render($0, key: key) })
+    }
+
+    /// A record nobody verified (one peer's raw answer, one we signed) as JSON; `key` is its DHT
+    /// key when the caller knows it.
+    package static func render(_ r: SignedRecord, key: NodeID?) -> JSONValue { render(r, key: key, payload: payload(r)) }
+
+    package static func render(_ records: [SignedRecord], key: NodeID?) -> JSONValue {
+        .array(records.map { render($0, key: key) })
+    }
+
+    private static func render(_ r: SignedRecord, key: NodeID?, payload: (JSONValue, String?)) -> JSONValue {
         var o = JSONObject()
         o["type"] = .string(typeName(r.recType))
         o["type_code"] = .int(Int64(r.recType))
@@ -30,15 +52,10 @@ package enum RecordJSON {
         o["ttl_s"] = .integer(r.ttl)
         o["expires_at"] = .integer(r.expiresAt)
         o["delegated"] = .bool(!r.delegation.isEmpty)
-        let (payload, error) = self.payload(r)
-        o["payload"] = payload
-        if let error { o["payload_error"] = .string(error) }
+        o["payload"] = payload.0
+        if let error = payload.1 { o["payload_error"] = .string(error) }
         o["raw"] = .string(Base64Text.encode(r.encoded))
         return .object(o)
-    }
-
-    package static func render(_ records: [SignedRecord], key: NodeID?) -> JSONValue {
-        .array(records.map { render($0, key: key) })
     }
 
     /// The decoded payload, or null and the reason it does not decode.

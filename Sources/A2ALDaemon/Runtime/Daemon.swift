@@ -92,8 +92,8 @@ package final class Daemon: Sendable {
                 transport: transport, keyStore: keyStore, clock: clock,
                 events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, classify: { reporter, endpoint in
                     natRef.withLock { $0 }?.observed(endpoint, by: reporter)
-                }, recovered: { healer.peerRecovered() }, pushed: { key, record, from in
-                    watchesRef.withLock { $0 }?.pushed(key: key, record: record, from: from)
+                }, recovered: { healer.peerRecovered() }, pushed: { record, from in
+                    watchesRef.withLock { $0 }?.pushed(record, from: from)
                 }),
                 maxStoreKeys: config.maxStoreKeys, seenPeersPath: dir.seenPeersPath, logger: logger,
                 storeBudget: StoreBudget(maxBytes: config.storeMaxBytes, maxBytesPerSource: config.storeMaxBytesPerSource),

@@ -20,7 +20,7 @@ enum NodeEventBridge {
     static func events(hub: EventHub, observed: ObservedAddressTracker, clock: any NodeClock,
                        classify: @escaping @Sendable (NodeID, WireEndpoint) -> Void = { _, _ in },
                        recovered: @escaping @Sendable () -> Void = {},
-                       pushed: @escaping @Sendable (NodeID, SignedRecord, NodeID) -> Void) -> NodeEvents {
+                       pushed: @escaping @Sendable (VerifiedRecord, NodeID) -> Void) -> NodeEvents {
         NodeEvents(
             observedAddress: { reporter, wire in
                 // The tracker must see every report, subscribed or not: node.info and
@@ -46,10 +46,10 @@ enum NodeEventBridge {
                     "node_id": .string(t.id.description), "old": .string(healthName(t.old)), "new": .string(healthName(t.new)),
                 ])
             },
-            recordStored: { key, record in
+            recordStored: { record in
                 guard hub.hasSubscribers("record_stored") else { return }
                 hub.publish("record_stored", [
-                    "key": .string(key.description), "type": .string(RecordJSON.typeName(record.recType)),
+                    "key": .string(record.key.description), "type": .string(RecordJSON.typeName(record.recType)),
                     "type_code": .integer(record.recType), "publisher": .string(record.address.description),
                     "seq": .decimal(record.seq),
                 ])

@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALDHT
 import A2ALProtocol
 import A2ALRPC
 
@@ -29,7 +30,7 @@ struct WatchAnnouncer: Sendable {
     let agents: AgentStore
 
     /// One new record at `key`, wanted by at least one of `targets` (the key's watches).
-    func announce(_ record: SignedRecord, key: NodeID, targets: [WatchTarget], source: WatchSource) {
+    func announce(_ record: VerifiedRecord, key: NodeID, targets: [WatchTarget], source: WatchSource) {
         if targets.contains(where: { $0.announcesRecord(record.recType) }), hub.hasSubscribers(Self.recordPushed) {
             hub.publish(Self.recordPushed, Self.recordPushedEvent(record, key: key, source: source))
         }
@@ -37,14 +38,14 @@ struct WatchAnnouncer: Sendable {
         var opened: [Address] = []
         for agent in targets.compactMap({ $0.mailboxAgent(for: record.recType) }) where !opened.contains(agent) {
             opened.append(agent)
-            if let event = mailboxReceivedEvent(record, key: key, agent: agent, source: source) {
+            if let event = mailboxReceivedEvent(record.record, key: key, agent: agent, source: source) {
                 hub.publish(Self.mailboxReceived, event)
             }
         }
     }
 
     /// `{"key", "source", "from"?, "record"}`; the record as every method renders one.
-    static func recordPushedEvent(_ record: SignedRecord, key: NodeID, source: WatchSource) -> JSONObject {
+    static func recordPushedEvent(_ record: VerifiedRecord, key: NodeID, source: WatchSource) -> JSONObject {
         var event: JSONObject = ["key": .string(key.description), "source": .string(source.name)]
         if case .push(let from) = source { event["from"] = .string(from.description) }
         event["record"] = RecordJSON.render(record, key: key)

@@ -8,16 +8,15 @@ import A2ALProtocol
 extension WatchRegistry {
     /// A peer pushed a record for a watched key (`NodeEvents.recordPushed`; the node verified
     /// it and checked it is valid at the key).
-    func pushed(key: NodeID, record: SignedRecord, from: NodeID) {
-        deliver([record], key: key, source: .push(from: from))
+    func pushed(_ record: VerifiedRecord, from: NodeID) {
+        deliver([record], key: record.key, source: .push(from: from))
     }
 
-    /// Announces the records at `key` that some watch of the key wants, that verify and that
-    /// were not announced before; returns how many. Records that fail verification are never
-    /// announced (the node's lookups and pushes check them already; this is the last gate).
+    /// Announces the records at `key` that some watch of the key wants, that are still valid and
+    /// that were not announced before; returns how many. The node verified them on arrival.
     @discardableResult
-    func deliver(_ records: [SignedRecord], key: NodeID, source: WatchSource) -> Int {
-        let digests = records.map(SeenRecords.digest)
+    func deliver(_ records: [VerifiedRecord], key: NodeID, source: WatchSource) -> Int {
+        let digests = records.map { SeenRecords.digest($0.record) }
         let (targets, unseen) = state.withLock { s -> ([WatchTarget], [Int]) in
             guard let k = s.keys[key] else { return ([], []) }
             let targets = s.targets(of: key)
@@ -28,7 +27,7 @@ extension WatchRegistry {
         }
         guard !unseen.isEmpty else { return 0 }
         let now = SystemClock().unixSeconds()
-        let valid = unseen.filter { (try? records[$0].verify(now: now)) != nil }
+        let valid = unseen.filter { records[$0].isValid(now: now) }
         guard !valid.isEmpty else { return 0 }
         // A poll and a push may bring the same record at once: only the one that remembers it
         // first announces it.
@@ -82,7 +81,7 @@ extension WatchRegistry {
 
     /// One lookup of the records at `key`. Nothing there, or a lookup that fails, is a quiet
     /// poll: the next one tries again.
-    private func poll(_ key: NodeID, recType: UInt8) async -> [SignedRecord] {
+    private func poll(_ key: NodeID, recType: UInt8) async -> [VerifiedRecord] {
         do {
             return try await node.aggregateRecords(key, recType: recType, timeout: WatchLimits.pollLookupTimeout)
         } catch {

@@ -7,26 +7,31 @@ extension SignedRecord {
 
     /// Integrity check applied on every store and every read (wire.md §4.3): signature,
     /// type-specific payload rules, and time. Authority is separate (`RecordAuthority`).
-    public func verify(now: UInt64, futureSkew: UInt64 = SignedRecord.futureSkewAllowance) throws(RecordError) {
+    /// Returns the payload it decoded on the way.
+    @discardableResult
+    public func verify(now: UInt64, futureSkew: UInt64 = SignedRecord.futureSkewAllowance) throws(RecordError) -> RecordPayload {
         guard Ed25519.verify(signature: signature, message: signingPreimage, publicKey: pubkey) else {
             throw .badSignature
         }
-        try validatePayload()
+        let decoded = try decodedPayload()
         if timestamp > now, timestamp - now > futureSkew {
             throw .timestampInFuture(timestamp: timestamp, now: now)
         }
         if expiresAt < now { throw .expired(expiresAt: expiresAt, now: now) }
+        return decoded
     }
 
     /// True when the record is past its expiry at `now`.
     public func isExpired(now: UInt64) -> Bool { expiresAt < now }
 
-    /// Type-specific payload checks of wire.md §4.3 step 3.
-    public func validatePayload() throws(RecordError) {
+    /// Type-specific payload checks; returns what they decoded.
+    public func decodedPayload() throws(RecordError) -> RecordPayload {
         switch recType {
         case RecordType.endpoint:
             do {
-                try EndpointPayload(encoded: payload ?? []).validate()
+                let endpoint = try EndpointPayload(encoded: payload ?? [])
+                try endpoint.validate()
+                return .endpoint(endpoint)
             } catch let e as RecordError {
                 throw e
             } catch {
@@ -38,7 +43,9 @@ extension SignedRecord {
                 throw .invalidPayload("topic payload is \(bytes.count) bytes, limit \(TopicPayload.maxEncodedSize)")
             }
             do {
-                try TopicPayload(encoded: bytes).validate()
+                let topic = try TopicPayload(encoded: bytes)
+                try topic.validate()
+                return .topic(topic)
             } catch let e as RecordError {
                 throw e
             } catch {
@@ -49,8 +56,9 @@ extension SignedRecord {
             guard n <= MailboxPayload.maxEncodedSize else {
                 throw .invalidPayload("mailbox payload is \(n) bytes, limit \(MailboxPayload.maxEncodedSize)")
             }
+            return .opaque
         default:
-            break
+            return .opaque
         }
     }
 }

@@ -111,7 +111,7 @@ import Testing
         let key = c.nodes[0].nodeID.description
         let stored = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])
         #expect(stored == ["stored": true, "already_had": false])
-        #expect(c.nodes[1].localGet(c.nodes[0].nodeID) == [rec])
+        #expect(c.nodes[1].localGet(c.nodes[0].nodeID).map(\.record) == [rec])
         // The same record again is a duplicate: the peer holds it, and says so the way a peer
         // not known to read `already_had` accepts (docs/protocol.md, "STORE_RESP").
         let again = try await c.call("node.store_at", ["addr": .string(c.addr(1)), "key": .string(key), "record": raw(rec)])

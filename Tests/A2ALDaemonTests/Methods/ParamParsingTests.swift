@@ -86,7 +86,7 @@ import Testing
             (.timeout, .timeout), (.cancelled, .unavailable), (.closed, .unavailable),
             (.transport(.unreachable("x")), .badAddress), (.unexpectedReply("x"), .peerError),
             (.noAddress(.zero), .notFound), (.encoding(.oversize(2000)), .invalidRecord),
-            (.allSeedsUnreachable, .timeout), (.resolution("x"), .badAddress), (.identity("x"), nil),
+            (.allSeedsUnreachable, .timeout), (.resolution("x"), .badAddress), (.identity("x"), nil), (.local("x"), nil),
             (.store(.stale), .staleRecord), (.store(.invalid(.badSignature)), .invalidRecord),
             (.store(.keyMismatch(expected: .zero, got: .zero)), .invalidRecord), (.store(.unauthorized("no")), .invalidRecord),
             (.noMatchingRecords, .notFound), (.noEndpoint, .notFound),

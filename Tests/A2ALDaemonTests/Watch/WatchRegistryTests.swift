@@ -72,15 +72,18 @@ import Testing
 
     @Test func pushedRecordsAreAnnouncedOnceWithTheirPusher() async throws {
         let s = try await Setup()
+        func verified(_ r: SignedRecord) throws -> VerifiedRecord {
+            try s.node.verifier.verify(r, at: .zero, now: SystemClock().unixSeconds())
+        }
         let publisher = Ed25519.KeyPair.generate()
-        let record = try Self.endpointRecord(publisher, seq: 1)
+        let record = try verified(Self.endpointRecord(publisher, seq: 1))
         let key = record.address.nodeID
         let pusher = NodeID.random()
         let id = try s.watches.add(.key(key, recType: 0), interval: .seconds(300), connection: 1)
         #expect(id.count == 16 && s.node.isWatching(key))
 
-        s.watches.pushed(key: key, record: record, from: pusher)
-        s.watches.pushed(key: key, record: record, from: pusher)
+        s.watches.pushed(record, from: pusher)
+        s.watches.pushed(record, from: pusher)
         #expect(s.sink.results.count == 1)
         let event = try #require(s.sink.results.first)
         #expect(event.str("key") == key.description && event.str("source") == "push" && event.str("from") == pusher.description)
@@ -88,20 +91,20 @@ import Testing
         let violations = try SchemaCatalog.shared().eventViolations("record_pushed", event)
         #expect(violations.isEmpty, "\(violations)")
 
-        // A newer record of the same publisher is new; a record whose signature does not
-        // verify, a type the watch does not want, or a key nobody watches are not announced.
-        let stranger = try Self.endpointRecord(.generate(), seq: 1)
+        // A newer record of the same publisher is new; a type the watch does not want, or a key
+        // nobody watches are not announced. A record whose signature does not verify cannot
+        // even be handed over: it never becomes a VerifiedRecord.
+        let stranger = try verified(Self.endpointRecord(.generate(), seq: 1))
         #expect(s.watches.deliver([stranger], key: stranger.address.nodeID, source: .poll) == 0)
         let newer = try Self.endpointRecord(publisher, seq: 2)
         var forged = newer
         forged.signature[0] ^= 0x01
-        s.watches.pushed(key: key, record: forged, from: pusher)
-        #expect(s.sink.results.count == 1)
-        s.watches.pushed(key: key, record: newer, from: pusher)
+        #expect(throws: StoreError.invalid(.badSignature)) { try verified(forged) }
+        s.watches.pushed(try verified(newer), from: pusher)
         #expect(s.sink.results.count == 2 && s.sink.results.last?["record"]?["seq"] == "2")
         let typed = try s.watches.add(.key(key, recType: RecordType.topic), interval: .seconds(300), connection: 1)
         _ = s.watches.remove(id, connection: 1)
-        s.watches.pushed(key: key, record: try Self.endpointRecord(publisher, seq: 3), from: pusher)
+        s.watches.pushed(try verified(Self.endpointRecord(publisher, seq: 3)), from: pusher)
         #expect(s.sink.results.count == 2, "an endpoint record announced to a watch of topic records only")
         #expect(s.watches.remove(typed, connection: 1) && !s.node.isWatching(key))
         await s.close()

@@ -60,7 +60,7 @@ func checkRecord(_ r: SignedRecord, _ input: [UInt8]) {
         _ = r.isExpired(now: now)
         _ = try? RecordAuthority.check(r, key: r.address.nodeID, now: now)
     }
-    let payloadValid = (try? r.validatePayload()) != nil
+    let payloadValid = (try? r.decodedPayload()) != nil
     if let topic = try? TopicPayload(encoded: r.payload ?? []) {
         _ = try? RecordAuthority.check(r, key: topic.key, now: r.timestamp)
     }
@@ -73,7 +73,7 @@ func checkRecord(_ r: SignedRecord, _ input: [UInt8]) {
     let verified = verifyResult(s, now: s.timestamp)
     switch verified {
     case .success: invariant(payloadValid, "verify accepts a record whose payload check fails: \(input.hexText)")
-    case .failure(.invalidPayload): invariant(!payloadValid, "verify refuses a payload validatePayload accepts: \(input.hexText)")
+    case .failure(.invalidPayload): invariant(!payloadValid, "verify refuses a payload decodedPayload accepts: \(input.hexText)")
     case .failure(let e): invariant(false, "re-signed record fails verify(now: timestamp) with \(e): \(input.hexText)")
     }
 

@@ -1,0 +1,70 @@
+import A2ALCore
+import A2ALProtocol
+
+/// The node as its lookups see it (`LookupNetwork`).
+extension DHTNode: LookupNetwork {
+    func report(hearsay: [NodeInfo], from reporter: NodeID?, admitting: [LookupContact]) -> [LookupPeer] {
+        let now = clock.now()
+        var outcomes: [AddOutcome] = []
+        var junk = 0
+        let peers = state.withLock { s -> [LookupPeer] in
+            if let reporter {
+                for info in hearsay where info.isConsistent && info.nodeID != nodeID {
+                    if let outcome = absorb(info, learnedFrom: reporter, now: now, &s) { outcomes.append(outcome) } else { junk += 1 }
+                }
+            }
+            return admitting.compactMap { c -> LookupPeer? in
+                guard c.id != nodeID, let address = s.dial.address(of: c.id) ?? c.endpoint.map({ PeerAddress.udp($0) }) else {
+                    return nil
+                }
+                if isHairpin(address, s) {
+                    noteSameNATPeer(c.id, now: now, &s)
+                    return nil
+                }
+                return LookupPeer(id: c.id, info: c.info, address: address, bad: s.health.health(of: c.id) == .bad,
+                                  timeout: Self.lookupTimeout(rtt: s.health.rtt(of: c.id)))
+            }
+        }
+        if junk > 0 { counters.droppedJunkContacts.wrappingAdd(UInt64(junk), ordering: .relaxed) }
+        outcomes.forEach(handle)
+        return peers
+    }
+
+    func ask(_ peer: LookupPeer, target: NodeID, mode: IterativeLookup.Mode) async -> LookupReply? {
+        do {
+            switch mode {
+            case .nodes:
+                let nodes = try await findNode(at: peer.address, expectedID: peer.id, lookingFor: target,
+                                               timeout: peer.timeout, attempts: 1)
+                return LookupReply(nodes: nodes, records: [])
+            case .records(let recType, let threshold):
+                let r = try await findValue(at: peer.address, expectedID: peer.id, key: target, recType: recType,
+                                            timeout: peer.timeout, attempts: 1)
+                var all = r.records
+                // Aggregating: a holder with more records than fit one answer pages through
+                // them on repeated requests; ask again while new records keep coming.
+                if threshold == 0, r.records.count > 1 {
+                    var seen = Set(r.records.map(RecordDedupeKey.init))
+                    for _ in 1..<LookupConstants.maxPagesPerPeer {
+                        guard let page = try? await findValue(at: peer.address, expectedID: peer.id, key: target,
+                                                              recType: recType, timeout: peer.timeout, attempts: 1) else { break }
+                        let fresh = page.records.filter { seen.insert(RecordDedupeKey($0)).inserted }
+                        if fresh.isEmpty { break }
+                        all += fresh
+                    }
+                }
+                // Verified here, in the RPC's own task: off the node's lock and the transport's thread.
+                let now = clock.unixSeconds()
+                return LookupReply(nodes: r.nodes, records: all.compactMap { try? verifier.verify($0, at: target, now: now) })
+            }
+        } catch {
+            return nil
+        }
+    }
+
+    /// A lookup RPC's deadline: a few of the peer's last round trips when known, else 2 s.
+    static func lookupTimeout(rtt: Duration?) -> Duration {
+        guard let rtt else { return LookupConstants.peerTimeout }
+        return min(LookupConstants.peerTimeout, max(LookupConstants.minAdaptiveTimeout, rtt * Int(LookupConstants.rttTimeoutFactor)))
+    }
+}
