@@ -21,8 +21,8 @@ let package = Package(
         .executableTarget(name: "fuzz-cbor", dependencies: ["FuzzDriver", "FuzzSupport", core]),
         // SignedRecord, verify, payloads, mailbox, delegation proofs.
         .executableTarget(name: "fuzz-record", dependencies: ["FuzzDriver", "FuzzSupport", core, proto]),
-        // JSON parser and writer, line framer, RPCSession with a small method table.
-        .executableTarget(name: "fuzz-rpc", dependencies: ["FuzzDriver", "FuzzSupport", rpc]),
+        // JSON parser and writer, line framer, RPCSession with a small method table, the hex codec.
+        .executableTarget(name: "fuzz-rpc", dependencies: ["FuzzDriver", "FuzzSupport", core, rpc]),
     ],
     swiftLanguageModes: [.v6]
 )
