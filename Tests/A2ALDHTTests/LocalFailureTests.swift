@@ -3,6 +3,7 @@ import A2ALProtocol
 import Synchronization
 import Testing
 @testable import A2ALDHT
+import A2ALSimulation
 
 /// A failure on this node — its signer refusing — is reported as local, never as the peer's.
 @Suite struct LocalFailureTests {
