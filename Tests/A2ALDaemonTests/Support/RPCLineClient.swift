@@ -149,12 +149,22 @@ final class RPCLineClient: @unchecked Sendable {
                 continue
             }
             switch message["id"] {
-            case .int(id)?, .null?:
+            case .int(id)?:
+                try Self.checkDeclared(method, message)
+                return message
+            case .null?:
                 return message
             default:
                 throw RPCClientError(kind: .protocolViolation, description: "\(path): response to \(method) carries another id: \(JSONSchemaValidator.show(message))")
             }
         }
+    }
+
+    /// Every error reply a test receives must be one its method's schema declares: a test that
+    /// provokes an undeclared error fails here, whatever it expected.
+    private static func checkDeclared(_ method: String, _ response: JSONValue) throws {
+        guard let error = response["error"], let violation = try SchemaCatalog.shared().errorViolation(method, error) else { return }
+        throw RPCClientError(kind: .protocolViolation, description: violation)
     }
 
     /// The result of a call that must succeed; an error response fails with its message.
