@@ -133,13 +133,6 @@ public enum OpenRPCDocument {
           "data": {
             "kind": "not_found"
           }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
@@ -353,13 +346,6 @@ public enum OpenRPCDocument {
           }
         },
         {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
-          }
-        },
-        {
           "code": -32009,
           "message": "storage: the data directory could not be written",
           "data": {
@@ -443,13 +429,6 @@ public enum OpenRPCDocument {
           "message": "not_found: the daemon holds no agent with that address",
           "data": {
             "kind": "not_found"
-          }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
           }
         },
         {
@@ -577,13 +556,6 @@ public enum OpenRPCDocument {
           "message": "not_found: the daemon holds no agent with that address",
           "data": {
             "kind": "not_found"
-          }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
           }
         },
         {
@@ -750,13 +722,6 @@ public enum OpenRPCDocument {
           "data": {
             "kind": "invalid_record"
           }
-        },
-        {
-          "code": -32009,
-          "message": "storage: the data directory could not be written",
-          "data": {
-            "kind": "storage"
-          }
         }
       ],
       "examples": [
@@ -901,13 +866,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: `addr` or `address` cannot be used",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
@@ -976,13 +934,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: `addr` is not a usable peer address",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
@@ -1661,24 +1612,10 @@ public enum OpenRPCDocument {
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
         },
         {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
-        },
-        {
           "code": -32005,
           "message": "bad_address: `addr` is not a usable peer address",
           "data": {
             "kind": "bad_address"
-          }
-        },
-        {
-          "code": -32006,
-          "message": "peer_error: the peer failed or answered wrongly",
-          "data": {
-            "kind": "peer_error"
           }
         }
       ],
@@ -2361,13 +2298,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: `ip` is not an IP address",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
@@ -2997,13 +2927,6 @@ public enum OpenRPCDocument {
           }
         },
         {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
-          }
-        },
-        {
           "code": -32004,
           "message": "invalid_record: the payload breaks a record limit",
           "data": {
@@ -3194,13 +3117,6 @@ public enum OpenRPCDocument {
           "message": "not_found: the daemon holds no agent with that address",
           "data": {
             "kind": "not_found"
-          }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
           }
         },
         {
@@ -3552,13 +3468,6 @@ public enum OpenRPCDocument {
           "message": "not_found: the daemon holds no agent with that address",
           "data": {
             "kind": "not_found"
-          }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: an agent address does not parse",
-          "data": {
-            "kind": "bad_address"
           }
         },
         {
@@ -4107,13 +4016,6 @@ public enum OpenRPCDocument {
           "data": {
             "kind": "not_found"
           }
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: `address` does not parse",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
@@ -4653,13 +4555,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32005,
-          "message": "bad_address: `address` does not parse",
-          "data": {
-            "kind": "bad_address"
-          }
         }
       ],
       "examples": [
