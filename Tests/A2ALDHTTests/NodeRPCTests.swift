@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func bootstrapByAddressFillsRoutingTables() async throws {
-        try await withCluster(TestCluster(size: 30)) { c in
+        try await withCluster(TestCluster(size: 30)) { c async throws in  // its only trys are inside #expect
             for i in 1..<30 {
                 #expect(try await c.nodes[i].bootstrap(addresses: [c.address(0)]) == 1)
             }

@@ -65,50 +65,46 @@ private let ipv6LoopbackAvailable: Bool = {
 
 @Suite struct UDPTransportExchangeTests {
     @Test func twoIPv4TransportsExchangeDatagramsWithCorrectSources() async throws {
-        let a = try await UDPTransport.bind(host: "127.0.0.1")
-        let b = try await UDPTransport.bind(host: "127.0.0.1")
-        let inboxA = Inbox(), inboxB = Inbox()
-        try await a.start(inboxA.handler)
-        try await b.start(inboxB.handler)
+        try await withTransports(2) { t in
+            let (a, b) = (t[0], t[1])
+            let inboxA = Inbox(), inboxB = Inbox()
+            try await a.start(inboxA.handler)
+            try await b.start(inboxB.handler)
 
-        let aPort = try #require(a.localAddress.udp).port
-        #expect(aPort != 0)
-        #expect(a.localAddress.description == "127.0.0.1:\(aPort)")
+            let aPort = try #require(a.localAddress.udp).port
+            #expect(aPort != 0)
+            #expect(a.localAddress.description == "127.0.0.1:\(aPort)")
 
-        try a.send([1, 2, 3], to: b.localAddress)
-        try b.send([4, 5], to: a.localAddress)
-        try b.send([UInt8](repeating: 7, count: 1200), to: a.localAddress)
-        #expect(await inboxB.waitFor(1))
-        #expect(await inboxA.waitFor(2))
-        #expect(inboxB.all.map(\.datagram) == [[1, 2, 3]])
-        #expect(inboxB.all.first?.from == a.localAddress)
-        #expect(inboxA.all.map(\.datagram.count) == [2, 1200])
-        #expect(inboxA.all.allSatisfy { $0.from == b.localAddress })
-        #expect(a.stats.sent == 1 && a.stats.received == 2 && a.stats.sendErrors == 0)
-
-        await a.close()
-        await b.close()
+            try a.send([1, 2, 3], to: b.localAddress)
+            try b.send([4, 5], to: a.localAddress)
+            try b.send([UInt8](repeating: 7, count: 1200), to: a.localAddress)
+            #expect(await inboxB.waitFor(1))
+            #expect(await inboxA.waitFor(2))
+            #expect(inboxB.all.map(\.datagram) == [[1, 2, 3]])
+            #expect(inboxB.all.first?.from == a.localAddress)
+            #expect(inboxA.all.map(\.datagram.count) == [2, 1200])
+            #expect(inboxA.all.allSatisfy { $0.from == b.localAddress })
+            #expect(a.stats.sent == 1 && a.stats.received == 2 && a.stats.sendErrors == 0)
+        }
     }
 
     @Test(.enabled(if: ipv6LoopbackAvailable)) func twoIPv6TransportsExchangeDatagrams() async throws {
-        let a = try await UDPTransport.bind(host: "::1")
-        let b = try await UDPTransport.bind(host: "::1")
-        let inboxA = Inbox(), inboxB = Inbox()
-        try await a.start(inboxA.handler)
-        try await b.start(inboxB.handler)
-        let aEndpoint = try #require(a.localAddress.udp)
-        #expect(!aEndpoint.ip.isIPv4)
-        #expect(aEndpoint.description == "[::1]:\(aEndpoint.port)")
+        try await withTransports(2, host: "::1") { t in
+            let (a, b) = (t[0], t[1])
+            let inboxA = Inbox(), inboxB = Inbox()
+            try await a.start(inboxA.handler)
+            try await b.start(inboxB.handler)
+            let aEndpoint = try #require(a.localAddress.udp)
+            #expect(!aEndpoint.ip.isIPv4)
+            #expect(aEndpoint.description == "[::1]:\(aEndpoint.port)")
 
-        try a.send([9], to: b.localAddress)
-        try b.send([8], to: a.localAddress)
-        #expect(await inboxA.waitFor(1))
-        #expect(await inboxB.waitFor(1))
-        #expect(inboxB.all.first?.from == a.localAddress)
-        #expect(inboxA.all.first?.from == b.localAddress)
-
-        await a.close()
-        await b.close()
+            try a.send([9], to: b.localAddress)
+            try b.send([8], to: a.localAddress)
+            #expect(await inboxA.waitFor(1))
+            #expect(await inboxB.waitFor(1))
+            #expect(inboxB.all.first?.from == a.localAddress)
+            #expect(inboxA.all.first?.from == b.localAddress)
+        }
     }
 
     @Test func theDefaultWildcardServesIPv4PeersWithIPv4Sources() async throws {
@@ -162,19 +158,20 @@ private let ipv6LoopbackAvailable: Bool = {
     }
 
     @Test func sendRejectsOversizeMemoryAndWrongFamilyDestinations() async throws {
-        let a = try await UDPTransport.bind(host: "127.0.0.1")
-        let peer = try loopback(a)
-        #expect(throws: TransportError.packetTooLarge(1201)) {
-            try a.send([UInt8](repeating: 0, count: 1201), to: peer)
+        try await withTransports(1) { t in
+            let a = t[0]
+            let peer = try loopback(a)
+            #expect(throws: TransportError.packetTooLarge(1201)) {
+                try a.send([UInt8](repeating: 0, count: 1201), to: peer)
+            }
+            #expect(throws: TransportError.self) { try a.send([1], to: .memory("node-1")) }
+            let v6 = try #require(IPAddress(text: "2001:db8::1"))
+            #expect(throws: TransportError.self) { try a.send([1], to: .udp(WireEndpoint(ip: v6, port: 9))) }
+            // An IPv4-mapped destination is plain IPv4 to an IPv4 socket.
+            let mapped = try #require(IPAddress(text: "::ffff:127.0.0.1"))
+            try a.send([1], to: .udp(WireEndpoint(ip: mapped, port: try #require(a.localAddress.udp).port)))
+            #expect(a.stats.sent == 1)
         }
-        #expect(throws: TransportError.self) { try a.send([1], to: .memory("node-1")) }
-        let v6 = try #require(IPAddress(text: "2001:db8::1"))
-        #expect(throws: TransportError.self) { try a.send([1], to: .udp(WireEndpoint(ip: v6, port: 9))) }
-        // An IPv4-mapped destination is plain IPv4 to an IPv4 socket.
-        let mapped = try #require(IPAddress(text: "::ffff:127.0.0.1"))
-        try a.send([1], to: .udp(WireEndpoint(ip: mapped, port: try #require(a.localAddress.udp).port)))
-        #expect(a.stats.sent == 1)
-        await a.close()
     }
 
     @Test func closeIsIdempotentAndLaterSendsFail() async throws {
@@ -214,16 +211,15 @@ private let ipv6LoopbackAvailable: Bool = {
     }
 
     @Test func datagramsSentBeforeStartWaitInTheSocket() async throws {
-        let a = try await UDPTransport.bind(host: "127.0.0.1")
-        let b = try await UDPTransport.bind(host: "127.0.0.1")
-        try a.send([42], to: b.localAddress)
-        // The datagram is in b's socket queue before b reads anything.
-        try await waitUntilQueued(b)
-        let inbox = Inbox()
-        try await b.start(inbox.handler)
-        #expect(await inbox.waitFor(1))
-        await a.close()
-        await b.close()
+        try await withTransports(2) { t in
+            let (a, b) = (t[0], t[1])
+            try a.send([42], to: b.localAddress)
+            // The datagram is in b's socket queue before b reads anything.
+            try await waitUntilQueued(b)
+            let inbox = Inbox()
+            try await b.start(inbox.handler)
+            #expect(await inbox.waitFor(1))
+        }
     }
 }
 
@@ -231,24 +227,23 @@ private let ipv6LoopbackAvailable: Bool = {
     /// Loopback loses a datagram only where the kernel counts it (the receiver's queue, or the
     /// machine's loopback backlog), so every one of a burst is accounted for exactly.
     @Test func everyDatagramOfABurstArrivesOrIsCountedAsDropped() async throws {
-        let a = try await UDPTransport.bind(host: "127.0.0.1")
-        let b = try await UDPTransport.bind(host: "127.0.0.1")
-        let received = Atomic<Int>(0)
-        try await b.start { _, _ in received.add(1, ordering: .relaxed) }
-        let count = 10_000
-        var datagram = [UInt8](repeating: 0xA4, count: 200)
-        let backlogBefore = DatagramAccountingTests.backlogDrops()
-        for i in 0..<count {
-            datagram[0] = UInt8(truncatingIfNeeded: i)
-            try a.send(datagram, to: b.localAddress)
+        try await withTransports(2) { t in
+            let (a, b) = (t[0], t[1])
+            let received = Atomic<Int>(0)
+            try await b.start { _, _ in received.add(1, ordering: .relaxed) }
+            let count = 10_000
+            var datagram = [UInt8](repeating: 0xA4, count: 200)
+            let backlogBefore = DatagramAccountingTests.backlogDrops()
+            for i in 0..<count {
+                datagram[0] = UInt8(truncatingIfNeeded: i)
+                try a.send(datagram, to: b.localAddress)
+            }
+            let backlog = DatagramAccountingTests.backlogDrops() - backlogBefore
+            #expect(a.stats.sent == UInt64(count))
+            let stats = try await DatagramAccountingTests.awaitAccounting(b, sent: count, backlog: backlog)
+            #expect(Int(stats.received) == received.load(ordering: .relaxed))
+            #expect(stats.oversizeDropped == 0 && stats.unreadableDropped == 0)
         }
-        let backlog = DatagramAccountingTests.backlogDrops() - backlogBefore
-        #expect(a.stats.sent == UInt64(count))
-        let stats = try await DatagramAccountingTests.awaitAccounting(b, sent: count, backlog: backlog)
-        #expect(Int(stats.received) == received.load(ordering: .relaxed))
-        #expect(stats.oversizeDropped == 0 && stats.unreadableDropped == 0)
-        await a.close()
-        await b.close()
     }
 }
 

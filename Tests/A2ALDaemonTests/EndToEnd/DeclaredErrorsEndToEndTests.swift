@@ -40,21 +40,29 @@ import Testing
         { d, method in try await d.stalled.call(method, params(d), timeout: .seconds(30)) }
     }
 
-    /// `inner`, while the lone daemon's data file `file` cannot be replaced (a directory
-    /// stands in its place), so the write the call makes fails.
-    static func withUnwritable(_ file: String, _ inner: @escaping Producer) -> Producer {
+    /// `inner`, while the lone daemon's data `files` cannot be written (a directory stands in
+    /// place of each), so the write the call makes fails.
+    static func withUnwritable(_ files: [String], _ inner: @escaping Producer) -> Producer {
         { d, method in
-            let path = d.lone.dataDir + "/" + file
-            let saved = FileManager.default.contents(atPath: path)
-            try? FileManager.default.removeItem(atPath: path)
-            try FileManager.default.createDirectory(atPath: path + "/blocked", withIntermediateDirectories: true)
-            defer {
+            let paths = files.map { d.lone.dataDir + "/" + $0 }
+            let saved = paths.map { FileManager.default.contents(atPath: $0) }
+            for path in paths {
                 try? FileManager.default.removeItem(atPath: path)
-                if let saved { FileManager.default.createFile(atPath: path, contents: saved) }
+                try FileManager.default.createDirectory(atPath: path + "/blocked", withIntermediateDirectories: true)
+            }
+            defer {
+                for (path, contents) in zip(paths, saved) {
+                    try? FileManager.default.removeItem(atPath: path)
+                    if let contents { FileManager.default.createFile(atPath: path, contents: contents) }
+                }
             }
             return try await inner(d, method)
         }
     }
+
+    /// The agent store: a snapshot and a journal of the changes since (docs/jsonrpc.md,
+    /// "Configuration and data directory").
+    static let agentFiles = ["agents.json", "agents.journal"]
 
     /// A signed endpoint record of `keys` with sequence number `seq`, base64.
     static func record(_ keys: Ed25519.KeyPair, seq: UInt64) throws -> String {
@@ -72,22 +80,21 @@ import Testing
         return try await d.lone.call(method, ["key": key, "record": .string(try record(keys, seq: 1))])
     }
 
-    /// A note from one held agent to another, read once, so the ledger knows its id.
-    static func noteID(_ d: Daemons) async throws -> String {
-        let second = try await d.lone.result("agent.create")["address"]?.stringValue ?? ""
-        _ = try await d.lone.result("mailbox.send", ["from": .string(d.loneAgent), "to": .string(second), "text": "hi"])
-        let read = try await d.lone.result("mailbox.read", ["agent": .string(second)])
-        return read["messages"]?[0]?["id"]?.stringValue ?? ""
+    /// A second held agent with a note from the first waiting for it.
+    static func agentWithNote(_ d: Daemons) async throws -> JSONValue {
+        let second = try await d.lone.result("agent.create")["address"] ?? .null
+        _ = try await d.lone.result("mailbox.send", ["from": .string(d.loneAgent), "to": second, "text": "hi"])
+        return second
     }
 
     static let producers: [String: [String: Producer]] = [
-        "agent.create": ["storage": withUnwritable("agents.json", lone { _ in [:] })],
+        "agent.create": ["storage": withUnwritable(agentFiles, lone { _ in [:] })],
         "agent.import": [
             "conflict": { d, method in
                 let seed = try await d.lone.result("agent.export", ["address": .string(d.loneAgent), "confirm": true])
                 return try await d.lone.call(method, ["private_key": seed["private_key"] ?? .null])
             },
-            "storage": withUnwritable("agents.json", lone { _ in
+            "storage": withUnwritable(agentFiles, lone { _ in
                 ["private_key": .string(HexText.encode(Ed25519.KeyPair.generate().seed))]
             }),
         ],
@@ -96,20 +103,24 @@ import Testing
             "not_found": lone { ["address": .string($0.stranger)] },
             "storage": { d, method in
                 let doomed = try await d.lone.result("agent.create")["address"] ?? .null
-                return try await withUnwritable("agents.json", lone { _ in ["address": doomed] })(d, method)
+                return try await withUnwritable(agentFiles, lone { _ in ["address": doomed] })(d, method)
             },
         ],
         "mailbox.ack": [
             "not_found": lone { ["agent": .string($0.stranger), "ids": [.string(key)]] },
             "storage": { d, method in
-                let id = try await noteID(d)
-                let agent = try await d.lone.result("agent.list")["agents"]?.arrayValue?.last?["address"] ?? .null
-                return try await withUnwritable(MailboxLedger.fileName, lone { _ in ["agent": agent, "ids": [.string(id)]] })(d, method)
+                let agent = try await agentWithNote(d)
+                let id = try await d.lone.result("mailbox.read", ["agent": agent])["messages"]?.arrayValue?.first?["id"] ?? .null
+                return try await withUnwritable([MailboxLedger.fileName], lone { _ in ["agent": agent, "ids": [id]] })(d, method)
             },
         ],
         "mailbox.read": [
             "not_found": lone { ["agent": .string($0.stranger)] },
             "timeout": stalled { ["agent": .string($0.stalledAgent), "timeout_ms": 300] },
+            "storage": { d, method in
+                let agent = try await agentWithNote(d)
+                return try await withUnwritable([MailboxLedger.fileName], lone { _ in ["agent": agent] })(d, method)
+            },
         ],
         "mailbox.send": [
             "not_found": lone { ["from": .string($0.stranger), "to": .string($0.stranger), "text": "hi"] },
@@ -154,21 +165,21 @@ import Testing
             "invalid_record": lone {
                 ["agent": .string($0.loneAgent), "type": 0x21, "data": .string(Base64Text.encode([UInt8](repeating: 1, count: 1024)))]
             },
-            "storage": withUnwritable("publications.json", lone { ["agent": .string($0.loneAgent), "type": 0x21, "data": "AQI="] }),
+            "storage": withUnwritable(["publications.json"], lone { ["agent": .string($0.loneAgent), "type": 0x21, "data": "AQI="] }),
         ],
         "publish.endpoint": [
             "not_found": lone { ["agent": .string($0.stranger), "endpoints": ["quic://127.0.0.1:1"]] },
             "invalid_record": lone {
                 ["agent": .string($0.loneAgent), "endpoints": .strings((0..<4).map { "quic://\($0).example:1/" + String(repeating: "x", count: 900) })]
             },
-            "storage": withUnwritable("publications.json", lone { ["agent": .string($0.loneAgent), "endpoints": ["quic://127.0.0.1:1"]] }),
+            "storage": withUnwritable(["publications.json"], lone { ["agent": .string($0.loneAgent), "endpoints": ["quic://127.0.0.1:1"]] }),
         ],
         "publish.topic": [
             "not_found": lone { ["agent": .string($0.stranger), "topic": "declared.errors"] },
             "invalid_record": lone {
                 ["agent": .string($0.loneAgent), "topic": "declared.errors", "tags": .strings((0..<16).map { "tag-\($0)-" + String(repeating: "t", count: 50) })]
             },
-            "storage": withUnwritable("publications.json", lone { ["agent": .string($0.loneAgent), "topic": "declared.errors"] }),
+            "storage": withUnwritable(["publications.json"], lone { ["agent": .string($0.loneAgent), "topic": "declared.errors"] }),
         ],
         "publish.record": [
             "invalid_record": lone { _ in ["key": .string(key), "record": .string(notARecord)] },
@@ -179,7 +190,7 @@ import Testing
             "storage": { d, method in
                 let published = try await d.lone.result("publish.custom", ["agent": .string(d.loneAgent), "type": 0x22, "data": "AQI="])
                 let id = published["publication"] ?? .null
-                return try await withUnwritable("publications.json", lone { _ in ["publication": id] })(d, method)
+                return try await withUnwritable(["publications.json"], lone { _ in ["publication": id] })(d, method)
             },
         ],
         "query.aggregate_records": [
