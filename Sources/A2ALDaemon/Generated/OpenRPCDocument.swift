@@ -507,11 +507,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -563,13 +563,6 @@ public enum OpenRPCDocument {
           "message": "storage: the mailbox ledger (mailbox.json) could not be written",
           "data": {
             "kind": "storage"
-          }
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
           }
         }
       ],
@@ -675,11 +668,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -707,13 +700,6 @@ public enum OpenRPCDocument {
           "message": "bad_address: an agent address does not parse",
           "data": {
             "kind": "bad_address"
-          }
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
           }
         },
         {
@@ -799,7 +785,7 @@ public enum OpenRPCDocument {
           },
           "timeout_ms": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         },
@@ -1581,11 +1567,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long to wait for the echo, in milliseconds (1 ... 600000); no echo by then is the answer `false` (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long to wait for the echo, in milliseconds (1 ... 600000); no echo by then is the answer `false` (it does not fail).",
             "default": 5000
           }
         }
@@ -3649,11 +3635,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -3681,13 +3667,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
         },
         {
           "code": -32001,
@@ -3761,11 +3740,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -3793,13 +3772,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
         }
       ],
       "examples": [
@@ -3857,11 +3829,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -3889,13 +3861,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
         },
         {
           "code": -32001,
@@ -3966,11 +3931,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -4002,13 +3967,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
         },
         {
           "code": -32001,
@@ -4119,11 +4077,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
+            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
             "default": 10000
           }
         }
@@ -4161,13 +4119,6 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
-        },
-        {
-          "code": -32002,
-          "message": "timeout: `timeout_ms` elapsed before the operation finished",
-          "data": {
-            "kind": "timeout"
-          }
         }
       ],
       "examples": [
