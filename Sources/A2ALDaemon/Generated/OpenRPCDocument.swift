@@ -507,11 +507,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -563,6 +563,13 @@ public enum OpenRPCDocument {
           "message": "storage: the mailbox ledger (mailbox.json) could not be written",
           "data": {
             "kind": "storage"
+          }
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
           }
         }
       ],
@@ -668,11 +675,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -700,6 +707,13 @@ public enum OpenRPCDocument {
           "message": "bad_address: an agent address does not parse",
           "data": {
             "kind": "bad_address"
+          }
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
           }
         },
         {
@@ -785,7 +799,7 @@ public enum OpenRPCDocument {
           },
           "timeout_ms": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         },
@@ -1567,11 +1581,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long to wait for the echo, in milliseconds (1 ... 600000); no echo by then is the answer `false` (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long to wait for the echo, in milliseconds (1 ... 600000); no echo by then is the answer `false` (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 5000
           }
         }
@@ -1596,6 +1610,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         },
         {
           "code": -32005,
@@ -3635,11 +3656,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -3667,6 +3688,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         },
         {
           "code": -32001,
@@ -3740,11 +3768,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -3772,6 +3800,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         }
       ],
       "examples": [
@@ -3829,11 +3864,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -3861,6 +3896,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         },
         {
           "code": -32001,
@@ -3931,11 +3973,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -3967,6 +4009,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         },
         {
           "code": -32001,
@@ -4077,11 +4126,11 @@ public enum OpenRPCDocument {
         },
         {
           "name": "timeout_ms",
-          "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+          "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
           "required": false,
           "schema": {
             "$ref": "#/components/schemas/timeout_ms",
-            "description": "How long the lookup may take, in milliseconds (1 ... 600000); it then answers with what it found (it does not fail).",
+            "description": "How long to wait, in milliseconds (1 ... 600000); fails with `timeout` when it elapses.",
             "default": 10000
           }
         }
@@ -4119,6 +4168,13 @@ public enum OpenRPCDocument {
         {
           "code": -32602,
           "message": "invalid_params: a parameter is missing, unknown, of the wrong type or out of range (`data.field` names it)"
+        },
+        {
+          "code": -32002,
+          "message": "timeout: `timeout_ms` elapsed before the operation finished",
+          "data": {
+            "kind": "timeout"
+          }
         }
       ],
       "examples": [

@@ -31,7 +31,9 @@ import Glibc
             let s = try await Self.transport(daemon)
             let read = (s["datagrams_received"]?.intValue ?? 0) - (before["datagrams_received"]?.intValue ?? 0)
             let dropped = (s["dropped_kernel"]?.intValue ?? 0) - (before["dropped_kernel"]?.intValue ?? 0)
-            return read + dropped + Int64(backlogDrops) >= Int64(sent) ? s : nil
+            // Not `cond ? s : nil`: that nil would be JSONValue's own null, ending the wait at once.
+            if read + dropped + Int64(backlogDrops) >= Int64(sent) { return s }
+            return nil
         }
         let stats = try #require(settled, "the daemon's figures never accounted for all \(sent) datagrams")
         let received = try #require(stats["datagrams_received"]?.intValue, "node.stats.transport lacks datagrams_received: \(stats)")

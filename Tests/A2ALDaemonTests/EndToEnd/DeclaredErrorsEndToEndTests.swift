@@ -216,6 +216,10 @@ import Testing
         // Needs a peer that answers with a well-formed reply of the wrong kind.
         "node.find_node/peer_error", "node.find_value/peer_error",
         "node.ping/peer_error", "node.store_at/peer_error",
+        // Lookups and the NAT probe answer at their own deadline, just inside the call's: the
+        // call's `timeout` wins only on a daemon too loaded to answer in time (docs/jsonrpc.md).
+        "mailbox.read/timeout", "mailbox.send/timeout", "node.nat_probe/timeout", "query.aggregate_records/timeout",
+        "query.find_node/timeout", "query.find_records/timeout", "query.resolve/timeout", "query.topic/timeout",
         // A note's body is capped below what would overflow a record.
         "mailbox.send/invalid_record",
         // Needs a watch call racing the daemon's shutdown.
