@@ -15,21 +15,21 @@ import Testing
 @Suite(.serialized) struct DeclaredErrorsEndToEndTests {
     /// A daemon with no peers (so its lookups end at once) holding one agent, and an agent
     /// address it does not hold.
-    struct Daemons: Sendable {
+    struct Fixture: Sendable {
         let lone: DaemonProcess
         let loneAgent: String
         let stranger: String
     }
 
     /// Makes the error happen and returns the daemon's reply.
-    typealias Producer = @Sendable (Daemons, String) async throws -> JSONValue
+    typealias Producer = @Sendable (Fixture, String) async throws -> JSONValue
 
     static let silentPeer = "127.0.0.1:9"
     static let key = String(repeating: "0", count: 64)
     /// Valid base64 that is not a signed record.
     static let notARecord = "AAAA"
 
-    static func lone(_ params: @escaping @Sendable (Daemons) -> JSONObject) -> Producer {
+    static func lone(_ params: @escaping @Sendable (Fixture) -> JSONObject) -> Producer {
         { d, method in try await d.lone.call(method, params(d), timeout: .seconds(30)) }
     }
 
@@ -74,7 +74,7 @@ import Testing
     }
 
     /// A second held agent with a note from the first waiting for it.
-    static func agentWithNote(_ d: Daemons) async throws -> JSONValue {
+    static func agentWithNote(_ d: Fixture) async throws -> JSONValue {
         let second = try await d.lone.result("agent.create")["address"] ?? .null
         _ = try await d.lone.result("mailbox.send", ["from": .string(d.loneAgent), "to": second, "text": "hi"])
         return second
@@ -231,7 +231,7 @@ import Testing
         let lone = try await DaemonProcess.start()
         let stranger = try await lone.result("agent.create")["address"] ?? .null
         try await lone.result("agent.remove", ["address": stranger])
-        let d = Daemons(lone: lone, loneAgent: try await lone.result("agent.create")["address"]?.stringValue ?? "",
+        let d = Fixture(lone: lone, loneAgent: try await lone.result("agent.create")["address"]?.stringValue ?? "",
                         stranger: stranger.stringValue ?? "")
         var declaredPairs: Set<String> = []
         for method in catalog.methods.keys.sorted() {
