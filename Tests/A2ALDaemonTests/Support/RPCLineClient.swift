@@ -1,5 +1,6 @@
 import A2ALRPC
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -161,9 +162,11 @@ final class RPCLineClient: @unchecked Sendable {
     }
 
     /// Every error reply a test receives must be one its method's schema declares: a test that
-    /// provokes an undeclared error fails here, whatever it expected.
+    /// provokes an undeclared error fails here, whatever it expected — recorded as an issue too,
+    /// so a caller that discards the thrown error (`try?`) still fails.
     private static func checkDeclared(_ method: String, _ response: JSONValue) throws {
         guard let error = response["error"], let violation = try SchemaCatalog.shared().errorViolation(method, error) else { return }
+        Issue.record(Comment(rawValue: violation))
         throw RPCClientError(kind: .protocolViolation, description: violation)
     }
 
