@@ -28,7 +28,7 @@ import Testing
                 }
             }
         }
-        while gate.entered.load(ordering: .relaxed) < 6 { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil { gate.entered.load(ordering: .relaxed) >= 6 }
         // Unrelated work that needs the cooperative pool: a few short sleeps and hops.
         let probeStart = clock.now
         for _ in 0..<5 {
@@ -84,7 +84,7 @@ import Testing
                 return error
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil { gate.entered.load(ordering: .relaxed) == 1 }
         task.cancel()
         #expect(await task.value == .cancelled)
     }

@@ -10,25 +10,20 @@ import Testing
 /// Workers and persistence: the expiry sweeper, the seen-peers window across a restart, LRU
 /// eviction of a dead contact in a full bucket.
 @Suite struct NodeLifecycleTests {
-    func waitUntil(_ condition: () -> Bool) async throws {
-        for _ in 0..<400 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
-    }
-
     @Test func sweeperRemovesExpiredRecords() async throws {
         let clock = ManualClock()
-        let c = try TestCluster(size: 1, clock: clock)
-        try await c.start()
-        defer { Task { await c.close() } }
-        let node = c.nodes[0]
-        try node.localPut(try endpointRecord(c.keys[0], now: clock.unixSeconds(), ttl: 10))
-        #expect(node.storeKeyCount == 1)
-        // The sweeper sleeps on the manual clock (at most a minute at a time); keep moving time
-        // until it has run after the expiry.
-        for _ in 0..<200 where node.storeKeyCount != 0 {
-            clock.advance(by: .seconds(61))
-            try await Task.sleep(for: .milliseconds(10))
+        try await withCluster(TestCluster(size: 1, clock: clock)) { c in
+            let node = c.nodes[0]
+            try node.localPut(try endpointRecord(c.keys[0], now: clock.unixSeconds(), ttl: 10))
+            #expect(node.storeKeyCount == 1)
+            // The sweeper sleeps on the manual clock (at most a minute at a time); keep moving time
+            // until it has run after the expiry.
+            for _ in 0..<200 where node.storeKeyCount != 0 {
+                clock.advance(by: .seconds(61))
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(node.storeKeyCount == 0)
         }
-        #expect(node.storeKeyCount == 0)
     }
 
     @Test func seenPeersSurviveARestart() async throws {
@@ -62,35 +57,34 @@ import Testing
 
     @Test func deadLRUInAFullBucketMakesRoomForAVerifiedNewcomer() async throws {
         // Enough nodes that node 0's bucket 0 (half the ID space) overflows.
-        let c = try TestCluster(size: 64)
-        try await c.start()
-        defer { Task { await c.close() } }
-        let selfID = c.nodes[0].nodeID
-        let bucket0 = (1..<64).filter { selfID.bucketIndex(of: c.nodes[$0].nodeID) == 0 }
-        try #require(bucket0.count >= 18)
-        for i in bucket0.prefix(16) { try await c.nodes[i].ping(c.address(0)) }
-        func bucket0LRU() throws -> NodeID {
-            try #require(c.nodes[0].routingEntries().first { selfID.bucketIndex(of: $0.contact.nodeID) == 0 }?.contact.nodeID)
+        try await withCluster(TestCluster(size: 64)) { c in
+            let selfID = c.nodes[0].nodeID
+            let bucket0 = (1..<64).filter { selfID.bucketIndex(of: c.nodes[$0].nodeID) == 0 }
+            try #require(bucket0.count >= 18)
+            for i in bucket0.prefix(16) { try await c.nodes[i].ping(c.address(0)) }
+            func bucket0LRU() throws -> NodeID {
+                try #require(c.nodes[0].routingEntries().first { selfID.bucketIndex(of: $0.contact.nodeID) == 0 }?.contact.nodeID)
+            }
+            let firstLRU = try bucket0LRU()
+            // A 17th verified peer while everyone is alive: the LRU answers, stays, and becomes MRU.
+            let seventeenth = bucket0[16]
+            try await c.nodes[seventeenth].ping(c.address(0))
+            try await waitUntil { (try? bucket0LRU()) != firstLRU }
+            #expect(c.nodes[0].routingEntries().contains { $0.contact.nodeID == firstLRU })
+            #expect(!c.nodes[0].routingEntries().contains { $0.contact.nodeID == c.nodes[seventeenth].nodeID })
+            // The new LRU dies; the next newcomer triggers a check that evicts it (3 s ping timeout)
+            // and a cached verified candidate takes its place.
+            let lruID = try bucket0LRU()
+            let lruIndex = try #require(bucket0.first { c.nodes[$0].nodeID == lruID })
+            await c.nodes[lruIndex].close()
+            let eighteenth = bucket0[17]
+            try await c.nodes[eighteenth].ping(c.address(0))
+            try await waitUntil { !c.nodes[0].routingEntries().contains { $0.contact.nodeID == lruID } }
+            let entries = c.nodes[0].routingEntries().map(\.contact.nodeID)
+            #expect(!entries.contains(lruID))
+            #expect(entries.contains(c.nodes[seventeenth].nodeID) || entries.contains(c.nodes[eighteenth].nodeID))
+            #expect(entries.filter { selfID.bucketIndex(of: $0) == 0 }.count == 16)
         }
-        let firstLRU = try bucket0LRU()
-        // A 17th verified peer while everyone is alive: the LRU answers, stays, and becomes MRU.
-        let seventeenth = bucket0[16]
-        try await c.nodes[seventeenth].ping(c.address(0))
-        try await waitUntil { (try? bucket0LRU()) != firstLRU }
-        #expect(c.nodes[0].routingEntries().contains { $0.contact.nodeID == firstLRU })
-        #expect(!c.nodes[0].routingEntries().contains { $0.contact.nodeID == c.nodes[seventeenth].nodeID })
-        // The new LRU dies; the next newcomer triggers a check that evicts it (3 s ping timeout)
-        // and a cached verified candidate takes its place.
-        let lruID = try bucket0LRU()
-        let lruIndex = try #require(bucket0.first { c.nodes[$0].nodeID == lruID })
-        await c.nodes[lruIndex].close()
-        let eighteenth = bucket0[17]
-        try await c.nodes[eighteenth].ping(c.address(0))
-        try await waitUntil { !c.nodes[0].routingEntries().contains { $0.contact.nodeID == lruID } }
-        let entries = c.nodes[0].routingEntries().map(\.contact.nodeID)
-        #expect(!entries.contains(lruID))
-        #expect(entries.contains(c.nodes[seventeenth].nodeID) || entries.contains(c.nodes[eighteenth].nodeID))
-        #expect(entries.filter { selfID.bucketIndex(of: $0) == 0 }.count == 16)
     }
 }
 

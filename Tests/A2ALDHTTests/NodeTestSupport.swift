@@ -2,6 +2,7 @@ import A2ALCore
 import A2ALProtocol
 import A2ALSimulation
 import Synchronization
+import Testing
 @testable import A2ALDHT
 
 /// What a cluster's nodes reported through their events.
@@ -74,11 +75,36 @@ func endpointRecord(_ key: Ed25519.KeyPair, seq: UInt64 = 1, now: UInt64, ttl: U
                           seq: seq, timestamp: now, ttl: ttl, signer: key)
 }
 
-/// Waits (polling state, never a fixed sleep) until `condition` holds; false after about 6 s.
-func eventually(_ condition: () -> Bool) async throws -> Bool {
-    for _ in 0..<300 {
-        if condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
+/// Starts `cluster` (every node bootstrapping through node 0 when `joined`), runs `body` on it,
+/// and awaits every node's close — also when `body` throws — so no test leaves nodes and their
+/// workers running into the next one.
+func withCluster<T>(_ cluster: TestCluster, joined: Bool = false,
+                    _ body: (TestCluster) async throws -> T) async throws -> T {
+    do {
+        try await cluster.start()
+        if joined {
+            for i in cluster.nodes.indices.dropFirst() { try await cluster.nodes[i].bootstrap(addresses: [cluster.address(0)]) }
+        }
+        let result = try await body(cluster)
+        await cluster.close()
+        return result
+    } catch {
+        await cluster.close()
+        throw error
     }
+}
+
+/// Polls state (never a fixed sleep) until `condition` holds; false when it still does not
+/// after `seconds` (for `#expect(try await eventually { ... })`).
+func eventually(seconds: Int = 10, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     return condition()
+}
+
+/// As `eventually`, but a condition that never holds fails the test and ends it.
+func waitUntil(seconds: Int = 10, _ condition: () -> Bool,
+               sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    try #require(try await eventually(seconds: seconds, condition), "condition not met within \(seconds) s",
+                 sourceLocation: sourceLocation)
 }

@@ -22,117 +22,114 @@ import Testing
     /// new record there is pushed within the STORE's own exchange — the watcher sends nothing
     /// in between — and the ACK's renewal keeps the subscription for the next one.
     @Test func ourNodePushesNewRecordsToAV029Subscriber() async throws {
-        let c = try TestCluster(size: 3, config: .init(oneWayLatency: .milliseconds(20)), profiles: { $0 == 0 ? .v029 : .current })
-        try await c.start()
-        defer { Task { await c.close() } }
-        try c.nodes[1].localPut(try topicRecord(c, 2, seq: 1), at: key)
-        c.nodes[0].watch(key)
-        let first = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key, recType: RecordType.topic)
-        #expect(first.records.count == 1)
-        #expect(c.nodes[1].debugStats().push.subscribers == 1)
-        #expect(c.nodes[1].wireGeneration(of: c.nodes[0].nodeID) == .v024)
+        try await withCluster(TestCluster(size: 3, config: .init(oneWayLatency: .milliseconds(20)), profiles: { $0 == 0 ? .v029 : .current })) { c in
+            try c.nodes[1].localPut(try topicRecord(c, 2, seq: 1), at: key)
+            c.nodes[0].watch(key)
+            let first = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key, recType: RecordType.topic)
+            #expect(first.records.count == 1)
+            #expect(c.nodes[1].debugStats().push.subscribers == 1)
+            #expect(c.nodes[1].wireGeneration(of: c.nodes[0].nodeID) == .v024)
 
-        for seq: UInt64 in 2...3 {
-            let txBefore = c.nodes[0].debugStats().txPackets
-            let record = try topicRecord(c, 2, seq: seq)
-            #expect(try await c.nodes[2].storeAt(c.address(1), expectedID: c.nodes[1].nodeID, key: key, record: record) == .stored)
-            #expect(try await eventually { pushes(c, to: 0).contains(record) })
-            // The watcher's only datagram since the STORE is its ACK: the record came by push.
-            #expect(c.nodes[0].debugStats().txPackets == txBefore + 1)
-            #expect(try await eventually { c.nodes[1].debugStats().push.acknowledged == seq - 1 })
-            #expect(c.nodes[1].debugStats().push.subscribers == 1, "the ACK renewed the subscription")
+            for seq: UInt64 in 2...3 {
+                let txBefore = c.nodes[0].debugStats().txPackets
+                let record = try topicRecord(c, 2, seq: seq)
+                #expect(try await c.nodes[2].storeAt(c.address(1), expectedID: c.nodes[1].nodeID, key: key, record: record) == .stored)
+                #expect(try await eventually { pushes(c, to: 0).contains(record) })
+                // The watcher's only datagram since the STORE is its ACK: the record came by push.
+                #expect(c.nodes[0].debugStats().txPackets == txBefore + 1)
+                #expect(try await eventually { c.nodes[1].debugStats().push.acknowledged == seq - 1 })
+                #expect(c.nodes[1].debugStats().push.subscribers == 1, "the ACK renewed the subscription")
+            }
+            // Unwatched: the next push is acknowledged without renewal, and the one after is never sent.
+            c.nodes[0].unwatch(key)
+            #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: try topicRecord(c, 2, seq: 4)) == .stored)
+            #expect(try await eventually { c.nodes[1].debugStats().push.acknowledged == 3 })
+            #expect(c.nodes[1].debugStats().push.subscribers == 0)
+            #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: try topicRecord(c, 2, seq: 5)) == .stored)
+            #expect(c.nodes[1].debugStats().push.sent == 3)
+            // A duplicate STORE pushes nothing.
+            #expect(c.nodes[1].debugStats().push.subscribers == 0)
         }
-        // Unwatched: the next push is acknowledged without renewal, and the one after is never sent.
-        c.nodes[0].unwatch(key)
-        #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: try topicRecord(c, 2, seq: 4)) == .stored)
-        #expect(try await eventually { c.nodes[1].debugStats().push.acknowledged == 3 })
-        #expect(c.nodes[1].debugStats().push.subscribers == 0)
-        #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: try topicRecord(c, 2, seq: 5)) == .stored)
-        #expect(c.nodes[1].debugStats().push.sent == 3)
-        // A duplicate STORE pushes nothing.
-        #expect(c.nodes[1].debugStats().push.subscribers == 0)
     }
 
     /// Our querier side: once a peer has shown it is v0.2.4+, lookups at a watched key ask it for
     /// pushes; its push is verified and delivered, and nothing is asked of peers not known to
     /// understand the flag.
     @Test func ourWatcherSubscribesAtAV024PeerAndReceivesItsPush() async throws {
-        let c = try TestCluster(size: 4, profiles: { $0 == 1 ? .v029 : .current })
-        try await c.start()
-        defer { Task { await c.close() } }
-        for h in [1, 3] { try c.nodes[h].localPut(try topicRecord(c, 2, seq: 1), at: key) }
-        c.nodes[0].watch(key)
-        // Before any evidence nobody is asked.
-        _ = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key)
-        #expect(c.nodes[1].debugStats().push.subscribers == 0)
-        // Node 1 shows it is v0.2.4+ (a v0.2.x search of its own reaches us with the flag).
-        let other = NodeID.random()
-        c.nodes[1].watch(other)
-        _ = try await c.nodes[1].findValue(at: c.address(0), expectedID: c.nodes[0].nodeID, key: other)
-        #expect(c.nodes[0].wireGeneration(of: c.nodes[1].nodeID) == .v024)
-        #expect(c.nodes[0].wireGeneration(of: c.nodes[3].nodeID) == .legacy)
+        try await withCluster(TestCluster(size: 4, profiles: { $0 == 1 ? .v029 : .current })) { c in
+            for h in [1, 3] { try c.nodes[h].localPut(try topicRecord(c, 2, seq: 1), at: key) }
+            c.nodes[0].watch(key)
+            // Before any evidence nobody is asked.
+            _ = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key)
+            #expect(c.nodes[1].debugStats().push.subscribers == 0)
+            // Node 1 shows it is v0.2.4+ (a v0.2.x search of its own reaches us with the flag).
+            let other = NodeID.random()
+            c.nodes[1].watch(other)
+            _ = try await c.nodes[1].findValue(at: c.address(0), expectedID: c.nodes[0].nodeID, key: other)
+            #expect(c.nodes[0].wireGeneration(of: c.nodes[1].nodeID) == .v024)
+            #expect(c.nodes[0].wireGeneration(of: c.nodes[3].nodeID) == .legacy)
 
-        _ = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key)
-        _ = try await c.nodes[0].findValue(at: c.address(3), expectedID: c.nodes[3].nodeID, key: key)
-        #expect(c.nodes[1].debugStats().push.subscribers == 1)
-        #expect(c.nodes[3].debugStats().push.subscribers == 0, "a peer with no evidence is never sent the flag")
-        let record = try topicRecord(c, 2, seq: 2)
-        #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: record) == .stored)
-        #expect(try await eventually { pushes(c, to: 0) == [record] })
-        #expect(c.nodes[0].debugStats().push.received == 1)
-        #expect(try await eventually { c.nodes[1].debugStats().push.subscribers == 1 }, "we renewed while watching")
+            _ = try await c.nodes[0].findValue(at: c.address(1), expectedID: c.nodes[1].nodeID, key: key)
+            _ = try await c.nodes[0].findValue(at: c.address(3), expectedID: c.nodes[3].nodeID, key: key)
+            #expect(c.nodes[1].debugStats().push.subscribers == 1)
+            #expect(c.nodes[3].debugStats().push.subscribers == 0, "a peer with no evidence is never sent the flag")
+            let record = try topicRecord(c, 2, seq: 2)
+            #expect(try await c.nodes[2].storeAt(c.address(1), key: key, record: record) == .stored)
+            #expect(try await eventually { pushes(c, to: 0) == [record] })
+            #expect(c.nodes[0].debugStats().push.received == 1)
+            #expect(try await eventually { c.nodes[1].debugStats().push.subscribers == 1 }, "we renewed while watching")
+        }
     }
 
     @Test func hostilePushesAcksAndRegistrationsAreDroppedAndCounted() async throws {
-        let c = try TestCluster(size: 1, rateLimit: nil)
-        try await c.start()
-        defer { Task { await c.close() } }
-        let node = c.nodes[0]
-        let attacker = try await RawPeer(c.network, ip: 0x0a09_0001)
-        let rssBefore = residentBytes()
-        let now = c.clock.unixSeconds()
-        let good = try SignedRecord.sign(recType: RecordType.topic, payload: TopicPayload(topic: "push.test").encoded,
-                                         seq: 1, timestamp: now, ttl: 600, signer: attacker.key)
-        node.watch(key)
+        try await withCluster(TestCluster(size: 1, rateLimit: nil)) { c in
+            let node = c.nodes[0]
+            let attacker = try await RawPeer(c.network, ip: 0x0a09_0001)
+            let rssBefore = residentBytes()
+            let now = c.clock.unixSeconds()
+            let good = try SignedRecord.sign(recType: RecordType.topic, payload: TopicPayload(topic: "push.test").encoded,
+                                             seq: 1, timestamp: now, ttl: 600, signer: attacker.key)
+            node.watch(key)
 
-        // 1. A push for a subscription never made: dropped, unanswered.
-        try attacker.send(.dhtPush(DHTPush(key: key, record: good)), to: c.address(0))
-        #expect(try await eventually { node.debugStats().push.droppedUnexpected == 1 })
-        #expect(attacker.inbox.items.withLock { $0.isEmpty })
+            // 1. A push for a subscription never made: dropped, unanswered.
+            try attacker.send(.dhtPush(DHTPush(key: key, record: good)), to: c.address(0))
+            #expect(try await eventually { node.debugStats().push.droppedUnexpected == 1 })
+            #expect(attacker.inbox.items.withLock { $0.isEmpty })
 
-        // 2. A push answering a real subscription but carrying a forged record: dropped,
-        //    acknowledged without renewal, never delivered.
-        node.noteSubscribeOutcome(key: key, peer: attacker.key.address.nodeID, answeredWithRecords: true)
-        var forged = good
-        forged.seq = 2  // the signature no longer covers the fields
-        try attacker.send(.dhtPush(DHTPush(key: key, record: forged)), to: c.address(0))
-        #expect(try await eventually { node.debugStats().push.droppedInvalid == 1 })
-        #expect(try await eventually { attacker.inbox.items.withLock { $0.count } == 1 })
-        let ack = try Packet.decode(try #require(attacker.inbox.items.withLock { $0.first }))
-        #expect(ack.body == .dhtPushAck(DHTPushAck(key: key, msgID: forged.messageID, oneShotSubscribe: false)))
-        // The subscription was consumed: the same push again is unexpected.
-        try attacker.send(.dhtPush(DHTPush(key: key, record: good)), to: c.address(0))
-        #expect(try await eventually { node.debugStats().push.droppedUnexpected == 2 })
-        #expect(c.log.pushed.withLock { $0.isEmpty })
+            // 2. A push answering a real subscription but carrying a forged record: dropped,
+            //    acknowledged without renewal, never delivered.
+            node.noteSubscribeOutcome(key: key, peer: attacker.key.address.nodeID, answeredWithRecords: true)
+            var forged = good
+            forged.seq = 2  // the signature no longer covers the fields
+            try attacker.send(.dhtPush(DHTPush(key: key, record: forged)), to: c.address(0))
+            #expect(try await eventually { node.debugStats().push.droppedInvalid == 1 })
+            #expect(try await eventually { attacker.inbox.items.withLock { $0.count } == 1 })
+            let ack = try Packet.decode(try #require(attacker.inbox.items.withLock { $0.first }))
+            #expect(ack.body == .dhtPushAck(DHTPushAck(key: key, msgID: forged.messageID, oneShotSubscribe: false)))
+            // The subscription was consumed: the same push again is unexpected.
+            try attacker.send(.dhtPush(DHTPush(key: key, record: good)), to: c.address(0))
+            #expect(try await eventually { node.debugStats().push.droppedUnexpected == 2 })
+            #expect(c.log.pushed.withLock { $0.isEmpty })
 
-        // 3. A flood of unmatched ACKs: counted as unsolicited, nothing held.
-        for _ in 0..<500 {
-            try attacker.send(.dhtPushAck(DHTPushAck(key: key, msgID: good.messageID, oneShotSubscribe: true)), to: c.address(0))
-        }
-        #expect(try await eventually { node.debugStats().droppedUnsolicited == 500 })
-        #expect(node.debugStats().push.subscribers == 0 && node.pending.withLock { $0.count } == 0)
+            // 3. A flood of unmatched ACKs: counted as unsolicited, nothing held.
+            for _ in 0..<500 {
+                try attacker.send(.dhtPushAck(DHTPushAck(key: key, msgID: good.messageID, oneShotSubscribe: true)), to: c.address(0))
+            }
+            #expect(try await eventually { node.debugStats().droppedUnsolicited == 500 })
+            #expect(node.debugStats().push.subscribers == 0 && node.pending.withLock { $0.count } == 0)
 
-        // 4. Registrations from one source for many keys: capped per source, the rest refused.
-        let keys = (0..<100).map { _ in NodeID.random() }
-        for k in keys { try node.localPut(good, at: k) }
-        for k in keys { try attacker.send(.findValue(FindValue(target: k, oneShotSubscribe: true)), to: c.address(0)) }
-        #expect(try await eventually { node.debugStats().push.subscriptionsRefused == 36 })
-        #expect(node.debugStats().push.subscribers == PushConstants.maxSubscriptionsPerSource)
-        // Every request was still answered.
-        #expect(try await eventually { attacker.inbox.items.withLock { $0.count } == 1 + 100 })
-        #expect(node.debugStats().droppedMalformed == 0)
-        if let before = rssBefore, let after = residentBytes() {
-            #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+            // 4. Registrations from one source for many keys: capped per source, the rest refused.
+            let keys = (0..<100).map { _ in NodeID.random() }
+            for k in keys { try node.localPut(good, at: k) }
+            for k in keys { try attacker.send(.findValue(FindValue(target: k, oneShotSubscribe: true)), to: c.address(0)) }
+            #expect(try await eventually { node.debugStats().push.subscriptionsRefused == 36 })
+            #expect(node.debugStats().push.subscribers == PushConstants.maxSubscriptionsPerSource)
+            // Every request was still answered.
+            #expect(try await eventually { attacker.inbox.items.withLock { $0.count } == 1 + 100 })
+            #expect(node.debugStats().droppedMalformed == 0)
+            if let before = rssBefore, let after = residentBytes() {
+                #expect(after - before < 64 << 20, "resident memory grew by \(after - before) bytes")
+            }
         }
     }
 

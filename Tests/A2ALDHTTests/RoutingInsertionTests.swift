@@ -78,7 +78,7 @@ import A2ALProtocol
         }
         let v = RoutingFixture.id(0x80, 0x60)
         let outcome = t.add(RoutingFixture.contact(v), verifiedAt: RoutingFixture.tick(seconds: 1), learnedFrom: nil, now: RoutingFixture.tick(seconds: 1))
-        #expect(outcome.checkedEntry != nil)
+        #expect(outcome.checkedEntry?.nodeID == RoutingFixture.id(0x80, 1))   // the bucket's LRU
         let cached = t.cachedContacts(bucket: 0)
         #expect(cached.count == 5)
         #expect(!cached.contains { $0.nodeID == RoutingFixture.id(0x80, 0x50) })   // oldest hearsay made room
@@ -115,7 +115,7 @@ import A2ALProtocol
         #expect(fourth.isCached)
         let later = RoutingFixture.tick(seconds: 3) + RoutingTable.lruCheckTimeout
         let fifth = t.add(RoutingFixture.contact(RoutingFixture.id(0x80, 0x64)), verifiedAt: later, learnedFrom: nil, now: later)
-        #expect(fifth.checkedEntry != nil)
+        #expect(fifth.checkedEntry?.nodeID == RoutingFixture.id(0x80, 2))   // the unanswered LRU, asked again
     }
 
     @Test func hearsayNeverStartsAnLRUCheck() {

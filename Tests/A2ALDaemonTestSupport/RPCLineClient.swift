@@ -1,5 +1,6 @@
 import A2ALRPC
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -153,12 +154,24 @@ package final class RPCLineClient: @unchecked Sendable {
                 continue
             }
             switch message["id"] {
-            case .int(id)?, .null?:
+            case .int(id)?:
+                try Self.checkDeclared(method, message)
+                return message
+            case .null?:
                 return message
             default:
                 throw RPCClientError(kind: .protocolViolation, description: "\(path): response to \(method) carries another id: \(JSONSchemaValidator.show(message))")
             }
         }
+    }
+
+    /// Every error reply a test receives must be one its method's schema declares: a test that
+    /// provokes an undeclared error fails here, whatever it expected — recorded as an issue too,
+    /// so a caller that discards the thrown error (`try?`) still fails.
+    private static func checkDeclared(_ method: String, _ response: JSONValue) throws {
+        guard let error = response["error"], let violation = try SchemaCatalog.shared().errorViolation(method, error) else { return }
+        Issue.record(Comment(rawValue: violation))
+        throw RPCClientError(kind: .protocolViolation, description: violation)
     }
 
     /// The result of a call that must succeed; an error response fails with its message.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,8 +26,16 @@ enum RawHTTP {
         var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
+    /// Set when the first bytes of an answer arrive: a test can then wait for the server to have
+    /// answered instead of sleeping.
+    final class Arrival: Sendable {
+        private let flag = Atomic<Bool>(false)
+        var happened: Bool { flag.load(ordering: .acquiring) }
+        func mark() { flag.store(true, ordering: .releasing) }
+    }
+
     /// Connects to 127.0.0.1:`port`, sends `request` and reads until the server closes.
-    static func exchange(port: Int, _ request: String) throws -> [UInt8] {
+    static func exchange(port: Int, _ request: String, answered: Arrival? = nil) throws -> [UInt8] {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -60,6 +69,7 @@ enum RawHTTP {
             if n == 0 { return received }
             guard n > 0 else { throw Failure(description: "recv: errno \(errno) after \(received.count) bytes") }
             received += chunk[..<n]
+            answered?.mark()
         }
     }
 

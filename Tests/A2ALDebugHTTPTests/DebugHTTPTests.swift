@@ -260,15 +260,14 @@ func jsonKeys(_ text: String, depth: Int = 1) -> [String] {
         let (node, _) = try await makeNode()
         let server = try await DebugHTTPServer.start(node: node, port: 0)
         let port = server.localPort
+        let answered = RawHTTP.Arrival()
         let client = Task.detached {
-            try RawHTTP.exchange(port: port, "GET /debug/identity HTTP/1.1\r\nHost: x\r\n\r\n")
+            try RawHTTP.exchange(port: port, "GET /debug/identity HTTP/1.1\r\nHost: x\r\n\r\n", answered: answered)
         }
         // Wait until the response is in, so the connection is idle rather than mid-request.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(5)
-        while server.openConnections == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil { answered.happened }
         #expect(server.openConnections == 1)
-        try await Task.sleep(for: .milliseconds(200))
+        let clock = ContinuousClock()
         let started = clock.now
         await server.stop()
         #expect(clock.now - started < .seconds(2))

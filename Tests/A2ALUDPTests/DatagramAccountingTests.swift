@@ -31,20 +31,10 @@ import Testing
         let backlog = Self.backlogDrops() - backlogBefore
         release.store(true, ordering: .relaxed)
 
-        // Wait until everything queued has been read.
-        var last: UInt64 = .max
-        for _ in 0..<100 {
-            try await Task.sleep(for: .milliseconds(50))
-            let now = receiver.stats.received
-            if now == last { break }
-            last = now
-        }
-        let stats = receiver.stats
+        let stats = try await Self.awaitAccounting(receiver, sent: sent, backlog: backlog)
         let drops = try #require(stats.kernelDrops)
         #expect(drops > 0, "the flood overflowed nothing")
         let accounted = stats.received + stats.oversizeDropped + stats.unreadableDropped + drops
-        #expect(accounted <= UInt64(sent) && accounted + UInt64(backlog) >= UInt64(sent),
-                "sent \(sent), read \(stats.received), kernel drops \(drops), backlog drops \(backlog)")
         #expect(Int(stats.received) == delivered.load(ordering: .relaxed))
         #expect(stats.statistics.datagramsReceived + drops == accounted)
         // The kernel's own table agrees.
@@ -82,6 +72,26 @@ import Testing
 
     /// Datagrams dropped from the per-CPU input backlogs since boot (column 2 of
     /// /proc/net/softnet_stat): these never reached any socket.
+    /// Waits until every datagram of `sent` is accounted for — read, dropped by the transport,
+    /// dropped on the socket's queue (kernel drops), or dropped before reaching the socket (the
+    /// machine's loopback backlog drops, `backlog`, which other traffic can also cause) — and
+    /// returns the receiver's figures then. Fails the test when that never happens, or when the
+    /// socket accounts for more than was sent.
+    static func awaitAccounting(_ receiver: UDPTransport, sent: Int, backlog: Int,
+                                sourceLocation: SourceLocation = #_sourceLocation) async throws -> UDPTransport.Stats {
+        func accounted(_ s: UDPTransport.Stats) -> UInt64 { s.received + s.oversizeDropped + s.unreadableDropped + (s.kernelDrops ?? 0) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while accounted(receiver.stats) + UInt64(backlog) < UInt64(sent), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let stats = receiver.stats
+        let total = accounted(stats)
+        try #require(total <= UInt64(sent) && total + UInt64(backlog) >= UInt64(sent),
+                     "sent \(sent), read \(stats.received), kernel drops \(String(describing: stats.kernelDrops)), backlog drops \(backlog)",
+                     sourceLocation: sourceLocation)
+        return stats
+    }
+
     static func backlogDrops() -> Int {
         (readWholeFile("/proc/net/softnet_stat") ?? "").split(separator: "\n").reduce(0) { total, line in
             let fields = line.split(separator: " ")

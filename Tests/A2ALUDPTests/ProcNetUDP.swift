@@ -5,6 +5,8 @@ struct ProcNetUDPEntry: Equatable {
     var port: UInt16
     var inode: UInt64
     var drops: UInt64
+    /// Bytes waiting in the socket's receive queue.
+    var receiveQueue: UInt64
 }
 
 enum ProcNetUDP {
@@ -14,8 +16,9 @@ enum ProcNetUDP {
             let f = line.split(whereSeparator: { $0 == " " })
             guard f.count >= 13,
                   let portHex = f[1].split(separator: ":").last, let port = UInt16(portHex, radix: 16),
+                  let queueHex = f[4].split(separator: ":").last, let queue = UInt64(queueHex, radix: 16),
                   let inode = UInt64(f[9]), let drops = UInt64(f[12]) else { return nil }
-            return ProcNetUDPEntry(port: port, inode: inode, drops: drops)
+            return ProcNetUDPEntry(port: port, inode: inode, drops: drops, receiveQueue: queue)
         }
     }
 

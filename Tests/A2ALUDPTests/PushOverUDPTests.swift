@@ -42,13 +42,12 @@ import Testing
         let txBefore = watcher.debugStats().txPackets
         let record = try topic(2)
         #expect(try await publisher.storeAt(holder.localAddress, key: key, record: record, timeout: .seconds(5), attempts: 1) == .stored)
-        for _ in 0..<250 where pushed.records.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil { !pushed.records.withLock { $0.isEmpty } }
         let got = pushed.records.withLock { $0 }
         #expect(got.count == 1 && got.first?.0 == key && got.first?.1 == record)
         // The watcher sent only its ACK since the STORE: the record came by push, not a poll.
         #expect(watcher.debugStats().txPackets == txBefore + 1)
-        for _ in 0..<250 where holder.debugStats().push.acknowledged == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(holder.debugStats().push.acknowledged == 1)
+        try await waitUntil { holder.debugStats().push.acknowledged == 1 }
         #expect(holder.debugStats().push.subscribers == 1, "the watcher renewed")
         await watcher.close()
         await holder.close()

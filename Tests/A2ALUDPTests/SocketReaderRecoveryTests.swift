@@ -18,19 +18,17 @@ import Testing
         #expect(a.stats.state == .up && a.stats.rebinds == 0)
 
         await a.simulateFatalSocketError()
-        for _ in 0..<250 where a.rebindCount == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(a.rebindCount == 1)
+        try await waitUntil { a.rebindCount == 1 }
         #expect(a.socketInode == inode)
         #expect(a.stats.state == .up && a.stats.lastError != nil)
-        for _ in 0..<100 where changes.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil { changes.withLock { $0.count } == 2 }
         let seen = changes.withLock { $0 }
         #expect(seen.map(\.state) == [.rebinding, .up], "\(seen)")
         #expect(seen.last?.rebinds == 1 && seen.last?.error == nil)
 
         // It hears again, and sending never stopped.
         try b.send([1, 2, 3], to: a.localAddress)
-        for _ in 0..<100 where got.count == 0 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(got.count == 1)
+        try await waitUntil { got.count == 1 }
         await a.close()
         #expect(a.stats.state == .closed)
         await b.close()

@@ -26,16 +26,17 @@ import Glibc
         let backlogDrops = Self.backlogDrops() - backlogDropsBefore
         #expect(sent == Self.floodCount)
 
-        // Wait until the daemon has read what its socket held (the figures stop moving).
-        var stats = try await Self.transport(daemon)
-        var last: [Int64] = []
-        for _ in 0..<100 {
-            try await Task.sleep(for: .milliseconds(100))
-            stats = try await Self.transport(daemon)
-            let now = [stats["datagrams_received"]?.intValue ?? -1, stats["dropped_kernel"]?.intValue ?? -1]
-            if now == last { break }
-            last = now
+        // Wait until every datagram is read or counted as dropped (the accounting below then
+        // checks that none is counted twice).
+        let settled = try await E2EPoll.until(within: .seconds(20)) { () async throws -> JSONValue? in
+            let s = try await Self.transport(daemon)
+            let read = (s["datagrams_received"]?.intValue ?? 0) - (before["datagrams_received"]?.intValue ?? 0)
+            let dropped = (s["dropped_kernel"]?.intValue ?? 0) - (before["dropped_kernel"]?.intValue ?? 0)
+            // Not `cond ? s : nil`: that nil would be JSONValue's own null, ending the wait at once.
+            if read + dropped + Int64(backlogDrops) >= Int64(sent) { return s }
+            return nil
         }
+        let stats = try #require(settled, "the daemon's figures never accounted for all \(sent) datagrams")
         let received = try #require(stats["datagrams_received"]?.intValue, "node.stats.transport lacks datagrams_received: \(stats)")
         let dropped = try #require(stats["dropped_kernel"]?.intValue, "node.stats.transport lacks dropped_kernel: \(stats)")
         let receivedBefore = before["datagrams_received"]?.intValue ?? 0

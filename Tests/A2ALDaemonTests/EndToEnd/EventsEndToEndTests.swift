@@ -50,10 +50,14 @@ import Testing
             event($0) == "peer_health" && $0["params"]?["result"]?.str("node_id") == cID && $0["params"]?["result"]?.str("new") == "good"
         }
 
-        // B publishes: the record is stored at A (record_stored).
+        // B publishes: the record is stored at A (record_stored). B's start-up bootstrap runs in
+        // the background; bootstrapping again through node.bootstrap returns once B knows A, so
+        // the publish stores at A at once instead of on a later maintenance pass's refill.
+        #expect((try await b.result("node.bootstrap", ["peers": [.string(aUDP)]])["routing_table_size"]?.intValue ?? 0) > 0)
         let bob = try await b.result("agent.create", ["label": "bob"])
-        try await b.result("publish.endpoint", ["agent": .string(bob.str("address")), "endpoints": ["quic://127.0.0.1:7000"],
-                                                "timeout_ms": 5000])
+        let published = try await b.result("publish.endpoint", ["agent": .string(bob.str("address")),
+                                                                "endpoints": ["quic://127.0.0.1:7000"], "timeout_ms": 5000])
+        #expect((published["replicas"]?.intValue ?? 0) > 0, "stored nowhere: \(published)")
         let stored = try await Self.await(listener, &seen) {
             event($0) == "record_stored" && $0["params"]?["result"]?.str("publisher") == bob.str("address")
         }

@@ -31,11 +31,11 @@ import Testing
         let bInfo = try await check.ok(b, "node.info")
         let bUDP = try #require(bInfo["listen_addrs"]?.arrayValue?.first?.stringValue)
         let bID = bInfo.str("node_id"), bAddress = bInfo.str("address")
-        // B's bootstrap reaches A in the background; wait until each knows the other.
-        for _ in 0..<100 {
-            if try await check.ok(a, "node.stats")["routing"]?["total_peers"]?.intValue ?? 0 > 0 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        // B's bootstrap reaches A in the background; wait until A knows B.
+        let joined = try await E2EPoll.until(within: .seconds(10)) {
+            try await check.ok(a, "node.stats")["routing"]?["total_peers"]?.intValue ?? 0 > 0 ? true : nil
         }
+        try #require(joined == true, "A never learnt of B")
 
         // rpc.* and subscriptions
         let discover = try await check.ok(a, "rpc.discover")

@@ -17,21 +17,21 @@ import Testing
         try Data(#"{"version":1,"agents":[\#(entries.joined(separator: ","))]}"#.utf8)
             .write(to: URL(fileURLWithPath: dir.agentsPath))
         chmod(dir.agentsPath, 0o600)
-        let d = try PubDaemon(node: try await PubNetwork(ipBase: 0x0a0b_0001).node(0), dir: dir)
-        defer { Task { await d.node.close() } }
+        try await withCluster(PubDaemon(node: try await PubNetwork(ipBase: 0x0a0b_0001).node(0), dir: dir)) { d in
 
-        let created = await d.failure("agent.create", ["label": "one too many"])
-        expectPubAppError(created, .overloaded)
-        #expect(created?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
-        #expect(created?.data?["scope"]?.stringValue == "daemon")
-        let imported = await d.failure("agent.import", ["private_key": .string(Hex.encode(Ed25519.KeyPair.generate().seed))])
-        expectPubAppError(imported, .overloaded)
-        #expect(imported?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
-        #expect(try await d.call("agent.list").pubArray("agents").count == AgentLimits.maxAgents)
+            let created = await d.failure("agent.create", ["label": "one too many"])
+            expectPubAppError(created, .overloaded)
+            #expect(created?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
+            #expect(created?.data?["scope"]?.stringValue == "daemon")
+            let imported = await d.failure("agent.import", ["private_key": .string(Hex.encode(Ed25519.KeyPair.generate().seed))])
+            expectPubAppError(imported, .overloaded)
+            #expect(imported?.data?["limit"]?.intValue == Int64(AgentLimits.maxAgents))
+            #expect(try await d.call("agent.list").pubArray("agents").count == AgentLimits.maxAgents)
 
-        let first = try #require(try await d.call("agent.list").pubArray("agents").first?.objectValue?["address"])
-        _ = try await d.call("agent.remove", ["address": first])
-        _ = try await d.call("agent.create", ["label": "room again"])
-        #expect(try AgentStore(path: dir.agentsPath).count == AgentLimits.maxAgents)
+            let first = try #require(try await d.call("agent.list").pubArray("agents").first?.objectValue?["address"])
+            _ = try await d.call("agent.remove", ["address": first])
+            _ = try await d.call("agent.create", ["label": "room again"])
+            #expect(try AgentStore(path: dir.agentsPath).count == AgentLimits.maxAgents)
+        }
     }
 }

@@ -14,42 +14,42 @@ import Testing
     static let published = Mutex<(total: Int, trials: Set<String>)>((0, []))
 
     @Test func removeRacingPublishLeavesNoOrphanPublication() async throws {
-        let d = try PubDaemon(node: try await PubNetwork(ipBase: 0x0a0a_0001).node(0))
-        defer { Task { await d.node.close() } }
-        var orphaned: [String] = []
-        let threads = (0..<Self.publishers + 2).map { QueueTaskExecutor("race-client-\($0)") }
-        for trial in 0..<Self.trials {
-            let agent = try await d.createAgent("race-\(trial)")
-            // Each client on a thread of its own, as on a machine with a core per client.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<Self.publishers {
-                    group.addTask(executorPreference: threads[worker]) {
-                        try await Self.publishUntilGone(d, agent: agent, topic: worker % 2 == 1)
+        try await withCluster(PubDaemon(node: try await PubNetwork(ipBase: 0x0a0a_0001).node(0))) { d in
+            var orphaned: [String] = []
+            let threads = (0..<Self.publishers + 2).map { QueueTaskExecutor("race-client-\($0)") }
+            for trial in 0..<Self.trials {
+                let agent = try await d.createAgent("race-\(trial)")
+                // Each client on a thread of its own, as on a machine with a core per client.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<Self.publishers {
+                        group.addTask(executorPreference: threads[worker]) {
+                            try await Self.publishUntilGone(d, agent: agent, topic: worker % 2 == 1)
+                        }
                     }
+                    // Other agents coming and going keep the agent store busy, as on a daemon with
+                    // other clients, which widens any gap between "agent exists" and "add publication".
+                    group.addTask(executorPreference: threads[Self.publishers]) { try await Self.churnUntilGone(d, agent: agent) }
+                    group.addTask(executorPreference: threads[Self.publishers + 1]) {
+                        _ = try await d.call("agent.remove", ["address": .string(agent)])
+                    }
+                    try await group.waitForAll()
                 }
-                // Other agents coming and going keep the agent store busy, as on a daemon with
-                // other clients, which widens any gap between "agent exists" and "add publication".
-                group.addTask(executorPreference: threads[Self.publishers]) { try await Self.churnUntilGone(d, agent: agent) }
-                group.addTask(executorPreference: threads[Self.publishers + 1]) {
-                    _ = try await d.call("agent.remove", ["address": .string(agent)])
+                let inMemory = d.publications.list().filter { $0.agent == agent }
+                let listed = try await d.call("publish.list").pubArray("publications")
+                    .filter { $0.objectValue?["agent"]?.stringValue == agent }
+                let onDisk = try PublicationStore(path: d.dir.publicationsPath).list().filter { $0.agent == agent }
+                if !inMemory.isEmpty || !listed.isEmpty || !onDisk.isEmpty {
+                    orphaned.append("trial \(trial): \(inMemory.count) in memory, \(listed.count) listed, \(onDisk.count) in publications.json")
                 }
-                try await group.waitForAll()
             }
-            let inMemory = d.publications.list().filter { $0.agent == agent }
-            let listed = try await d.call("publish.list").pubArray("publications")
-                .filter { $0.objectValue?["agent"]?.stringValue == agent }
-            let onDisk = try PublicationStore(path: d.dir.publicationsPath).list().filter { $0.agent == agent }
-            if !inMemory.isEmpty || !listed.isEmpty || !onDisk.isEmpty {
-                orphaned.append("trial \(trial): \(inMemory.count) in memory, \(listed.count) listed, \(onDisk.count) in publications.json")
-            }
+            #expect(orphaned.isEmpty, "publications outlived their agent in \(orphaned.count) of \(Self.trials) trials: \(orphaned)")
+            // Otherwise the remove always came first and nothing raced.
+            let (published, raced) = Self.published.withLock { ($0.total, $0.trials.count) }
+            print("race: \(published) publishes succeeded, in \(raced) of \(Self.trials) trials")
+            #expect(raced > 0, "no publish succeeded before its agent was removed")
+            #expect(try await d.call("agent.list").pubArray("agents").isEmpty)
+            #expect(d.node.replicationSummary.sets == 0, "an orphan publication is still being replicated")
         }
-        #expect(orphaned.isEmpty, "publications outlived their agent in \(orphaned.count) of \(Self.trials) trials: \(orphaned)")
-        // Otherwise the remove always came first and nothing raced.
-        let (published, raced) = Self.published.withLock { ($0.total, $0.trials.count) }
-        print("race: \(published) publishes succeeded, in \(raced) of \(Self.trials) trials")
-        #expect(raced > 0, "no publish succeeded before its agent was removed")
-        #expect(try await d.call("agent.list").pubArray("agents").isEmpty)
-        #expect(d.node.replicationSummary.sets == 0, "an orphan publication is still being replicated")
     }
 
     /// Creates and removes other agents until `agent` is gone.

@@ -6,6 +6,7 @@ import A2ALRPC
 import A2ALSimulation
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 /// A fresh directory under /tmp standing in for a daemon's data directory; removed with its
@@ -35,6 +36,8 @@ struct PubTestFailure: Error, CustomStringConvertible {
 final class PubNetwork: Sendable {
     let network = MemoryNetwork(clock: SystemClock())
     let ipBase: UInt32
+    /// Every node made here, restarted ones included, so `close()` stops them all.
+    private let made = Mutex<[DHTNode]>([])
 
     init(ipBase: UInt32 = 0x0a05_0001) { self.ipBase = ipBase }
 
@@ -45,8 +48,13 @@ final class PubNetwork: Sendable {
         _ = try keys.add(identity)
         let transport = try network.makeTransport(endpoint: WireEndpoint(ip: IPAddress(ipv4: ipBase + UInt32(index)), port: 4000))
         let node = try DHTNode(config: .init(transport: transport, keyStore: keys))
+        made.withLock { $0.append(node) }
         try await node.start()
         return node
+    }
+
+    func close() async {
+        for n in made.withLock({ $0 }) { await n.close() }
     }
 
     /// `count` started nodes, every one after the first bootstrapped from the first.

@@ -65,10 +65,11 @@ import Testing
                 conn.write(#"{"jsonrpc":"2.0","id":\#(String(decoding: JSONWriter.write(id), as: UTF8.self)),"error":{"code":-32001,"message":"no such record","data":{"kind":"not_found"}}}"# + "\n")
             }
         }
+        // A method whose schema declares not_found: the client checks every error reply against it.
         let client = try RPCLineClient(path: server.path)
-        #expect(throws: RPCClientError.self) { try client.result("store.get", ["key": "00"]) }
+        #expect(throws: RPCClientError.self) { try client.result("unsubscribe", ["subscription": "0123456789abcdef"]) }
         do {
-            _ = try client.result("store.get", ["key": "00"])
+            _ = try client.result("unsubscribe", ["subscription": "0123456789abcdef"])
         } catch let e as RPCClientError {
             #expect(e.description.contains("no such record"))
         }
