@@ -120,25 +120,26 @@ let package = Package(
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
-        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALProtocol", "A2ALCore"]),
+        .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALTestSupport", "A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALSimulationTests", dependencies: ["A2ALSimulation", "A2ALDHT", "A2ALProtocol"]),
         .testTarget(name: "A2ALRPCTests", dependencies: ["A2ALRPC"]),
-        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALProtocol", "A2ALCore",
+        .testTarget(name: "A2ALUDPTests", dependencies: ["A2ALUDP", "A2ALDHT", "A2ALTestSupport", "A2ALProtocol", "A2ALCore",
                                                      .product(name: "NIOCore", package: "swift-nio"),
                                                      .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "A2ALDebugHTTPTests", dependencies: ["A2ALDebugHTTP", "A2ALUDP", "A2ALDHT", "A2ALRPC",
+        .testTarget(name: "A2ALDebugHTTPTests", dependencies: ["A2ALDebugHTTP", "A2ALUDP", "A2ALDHT", "A2ALTestSupport", "A2ALRPC",
                                                            "A2ALProtocol", "A2ALCore"]),
 
-        // Starting daemons, CLIs and line clients from tests; the schema catalog and validator.
-        .target(name: "A2ALDaemonTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALDaemonTestSupport"),
-        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALDaemonTestSupport", "A2ALRPC", "A2ALDHT",
+        // Test support: polling for awaited state, starting daemons, CLIs and line clients; the
+        // schema catalog and validator.
+        .target(name: "A2ALTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALTestSupport"),
+        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALTestSupport", "A2ALRPC", "A2ALDHT",
                                                         "A2ALSimulation", "A2ALProtocol", "A2ALCore",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
-        .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALDaemonTestSupport", "A2ALRPC"]),
-        .testTarget(name: "A2ALCLITests", dependencies: ["A2ALDaemonTestSupport", "A2ALDaemon", "A2ALRPC"]),
-        .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALDaemonTestSupport", "A2ALRPC"]),
-        .testTarget(name: "A2ALDocsTests", dependencies: ["A2ALDaemonTestSupport", "A2ALDaemon", "A2ALUDP", "A2ALRPC"]),
+        .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALTestSupport", "A2ALRPC"]),
+        .testTarget(name: "A2ALCLITests", dependencies: ["A2ALTestSupport", "A2ALDaemon", "A2ALRPC"]),
+        .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALTestSupport", "A2ALRPC"]),
+        .testTarget(name: "A2ALDocsTests", dependencies: ["A2ALTestSupport", "A2ALDaemon", "A2ALUDP", "A2ALRPC"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import A2ALRPC
 import Foundation
 import Testing

@@ -1,5 +1,5 @@
 import A2ALClient
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import A2ALRPC
 import Foundation
 import Synchronization

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import A2ALProtocol
 import Synchronization
+import A2ALTestSupport
 import Testing
 @testable import A2ALDHT
 

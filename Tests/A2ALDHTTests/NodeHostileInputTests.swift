@@ -2,6 +2,7 @@ import A2ALCore
 import A2ALProtocol
 import A2ALSimulation
 import Synchronization
+import A2ALTestSupport
 import Testing
 @testable import A2ALDHT
 

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import A2ALCore
 import A2ALProtocol
+import A2ALTestSupport
 import Testing
 @testable import A2ALDHT
 

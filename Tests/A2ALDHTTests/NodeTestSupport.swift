@@ -94,17 +94,3 @@ func withCluster<T>(_ cluster: TestCluster, joined: Bool = false,
     }
 }
 
-/// Polls state (never a fixed sleep) until `condition` holds; false when it still does not
-/// after `seconds` (for `#expect(try await eventually { ... })`).
-func eventually(seconds: Int = 10, _ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-    return condition()
-}
-
-/// As `eventually`, but a condition that never holds fails the test and ends it.
-func waitUntil(seconds: Int = 10, _ condition: () -> Bool,
-               sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    try #require(try await eventually(seconds: seconds, condition), "condition not met within \(seconds) s",
-                 sourceLocation: sourceLocation)
-}

@@ -1,5 +1,6 @@
 import A2ALCore
 import A2ALProtocol
+import A2ALTestSupport
 import Testing
 @testable import A2ALDHT
 

@@ -4,6 +4,7 @@ import A2ALCore
 import A2ALProtocol
 import A2ALRPC
 import Foundation
+import A2ALTestSupport
 import Testing
 @testable import A2ALUDP
 

@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 /// The ```sh blocks of a Markdown page, with what the docs tests should do with each.
 ///
 /// A block runs in order unless the comment line right before its fence says otherwise:

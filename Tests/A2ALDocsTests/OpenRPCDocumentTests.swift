@@ -1,5 +1,5 @@
 import A2ALDaemon
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import A2ALRPC
 import Foundation
 import Testing

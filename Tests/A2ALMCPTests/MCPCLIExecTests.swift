@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import Testing
 
 /// `a2al-cli mcp ...` is `a2al-mcp ...` (docs/mcp.md, docs/cli.md): the CLI execs the server

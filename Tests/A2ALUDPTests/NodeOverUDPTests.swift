@@ -2,6 +2,7 @@ import A2ALCore
 import A2ALDHT
 import A2ALProtocol
 import Synchronization
+import A2ALTestSupport
 import Testing
 @testable import A2ALUDP
 

@@ -1,5 +1,6 @@
 import A2ALDHT
 import Synchronization
+import A2ALTestSupport
 import Testing
 @testable import A2ALUDP
 

@@ -8,6 +8,7 @@ import A2ALProtocol
 import NIOCore
 import NIOPosix
 import Synchronization
+import A2ALTestSupport
 import Testing
 @testable import A2ALUDP
 

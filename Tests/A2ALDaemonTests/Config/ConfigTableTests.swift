@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import Foundation
 import Testing
 @testable import A2ALDaemon

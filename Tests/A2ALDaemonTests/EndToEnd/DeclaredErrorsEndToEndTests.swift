@@ -5,6 +5,7 @@ import A2ALCore
 import A2ALDaemon
 import A2ALProtocol
 import A2ALRPC
+import A2ALTestSupport
 import Foundation
 import Testing
 

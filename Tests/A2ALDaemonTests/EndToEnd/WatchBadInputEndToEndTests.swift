@@ -1,5 +1,5 @@
 import A2ALCore
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import A2ALRPC
 import Testing
 

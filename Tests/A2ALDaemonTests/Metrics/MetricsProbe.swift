@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

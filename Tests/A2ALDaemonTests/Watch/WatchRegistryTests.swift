@@ -1,4 +1,4 @@
-import A2ALDaemonTestSupport
+import A2ALTestSupport
 import A2ALSimulation
 #if canImport(Glibc)
 import Glibc

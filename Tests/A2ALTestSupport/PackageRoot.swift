@@ -4,7 +4,7 @@ import Foundation
 /// Files of the package the tests read (schema/, docs/), located from this source file so the
 /// tests work from any working directory.
 package enum PackageRoot {
-    /// .../Tests/A2ALDaemonTestSupport/PackageRoot.swift → the directory holding Package.swift.
+    /// .../Tests/A2ALTestSupport/PackageRoot.swift → the directory holding Package.swift.
     package static let path: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }

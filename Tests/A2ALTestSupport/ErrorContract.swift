@@ -4,10 +4,10 @@ import A2ALRPC
 /// (docs/jsonrpc.md, "Errors"): a request the session rejects before dispatch, a daemon over
 /// its bound of calls in flight, and a daemon stopping while the call runs.
 extension SchemaCatalog {
-    static let anyCallErrorCodes: Set<Int64> = [-32700, -32600, -32601, -32007, -32010]
+    package static let anyCallErrorCodes: Set<Int64> = [-32700, -32600, -32601, -32007, -32010]
 
     /// (code, kind) pairs `method`'s schema declares.
-    func declaredErrors(_ method: String) throws -> [(code: Int64, kind: String)] {
+    package func declaredErrors(_ method: String) throws -> [(code: Int64, kind: String)] {
         guard let errors = try methodSchema(method, "errors").arrayValue else {
             throw TestFileError("\(Self.methodsDir)/\(method).json: \"errors\" is not an array")
         }
@@ -22,7 +22,7 @@ extension SchemaCatalog {
     /// Why an error reply to `method` breaks its schema, or nil when the schema declares it (an
     /// application error's `data.kind` must be the declared kind too). Methods without a schema
     /// file are the session's business (-32601) and are not checked here.
-    func errorViolation(_ method: String, _ error: JSONValue) -> String? {
+    package func errorViolation(_ method: String, _ error: JSONValue) -> String? {
         guard methods[method] != nil else { return nil }
         guard let code = error["code"]?.intValue else { return "\(method): error without a code: \(JSONSchemaValidator.show(error))" }
         if Self.anyCallErrorCodes.contains(code) { return nil }
