@@ -220,7 +220,7 @@ def nat_change(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, se
 def hairpin(topo: Topology, binary: str, run_dir, n: int, loss_pct: float, seed: int,
             bound_s: float = 90) -> dict:
     """Two daemons behind one NAT: each recognises the other as a same-NAT peer (its public IP
-    on another port, node.md §10.2) within bound_s, and neither takes the other for itself."""
+    on another port, docs/node-behaviour.md §10.2) within bound_s, and neither takes the other for itself."""
     t_start = time.monotonic()
     seeds, seed_addrs = seeds_and_strangers(topo, binary, run_dir)
     router = topo.nat("r0", "full-cone", 0, _link())

@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// The debug HTTP listener of node.md §9.3, serving `DebugRoutes` on SwiftNIO.
+/// The debug HTTP listener of docs/node-behaviour.md §9.3, serving `DebugRoutes` on SwiftNIO.
 ///
 /// It binds loopback (127.0.0.1:2634) by default. The pages expose the node's identity, its whole
 /// routing table (peer IPs and ports) and its store, and nothing authenticates the caller:

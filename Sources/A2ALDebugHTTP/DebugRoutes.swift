@@ -4,8 +4,8 @@ import A2ALNIOSupport
 import A2ALRPC
 import NIOHTTP1
 
-/// The four read-only debug pages of node.md §9.2, as pure functions of a node's state, so the
-/// JSON can be tested without a socket and the HTTP layer only does transport.
+/// The four read-only debug pages of docs/node-behaviour.md §9.2, as pure functions of a node's
+/// state, so the JSON can be tested without a socket and the HTTP layer only does transport.
 ///
 /// Key order and omissions follow the Go reference exactly; our extra drop and store counters
 /// are appended to `/debug/stats` after the reference keys so reference tooling still matches

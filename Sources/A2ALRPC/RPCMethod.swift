@@ -1,5 +1,6 @@
 /// One registered method: its name, a one-line summary (listed by `rpc.discover` and the CLI's
-/// help) and the handler. Results are always JSON objects (design.md, JSON-RPC conventions).
+/// help) and the handler. Results are always JSON objects (docs/jsonrpc.md, "Framing and
+/// protocol").
 public struct RPCMethod: Sendable {
     public typealias Handler = @Sendable (RPCCall) async throws -> JSONObject
 

@@ -26,8 +26,8 @@ public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertib
     }
 }
 
-/// The node's UDP socket (node.md §15.2, wire.md §3.1): sent to with `sendto`, read through
-/// SwiftNIO (docs/architecture.md, "A2ALUDP").
+/// The node's UDP socket (docs/node-behaviour.md §15.2, docs/protocol.md §3.1): sent to with
+/// `sendto`, read through SwiftNIO (docs/architecture.md, "A2ALUDP").
 ///
 /// Inbound datagrams are handed to the start handler on the channel's event loop thread, with
 /// their source as `.udp` (IPv4-mapped sources as IPv4). Datagrams over 1200 bytes are dropped

@@ -9,7 +9,7 @@ private func address(_ hex: String) throws -> Address {
 
 private func repeated(_ byteHex: String, _ n: Int) -> String { String(repeating: byteHex, count: n) }
 
-// MARK: - wire.md §1.4.1 native form
+// MARK: - docs/protocol.md §1.4.1 native form
 
 @Suite struct NativeFormTests {
     /// The worked examples of §1.4.1.
@@ -112,7 +112,7 @@ private func repeated(_ byteHex: String, _ n: Int) -> String { String(repeating:
     }
 }
 
-// MARK: - wire.md §1.4.2 Ethereum form
+// MARK: - docs/protocol.md §1.4.2 Ethereum form
 
 @Suite struct EthereumFormTests {
     @Test func zeroAddress() throws {
@@ -175,7 +175,7 @@ private func repeated(_ byteHex: String, _ n: Int) -> String { String(repeating:
     }
 }
 
-// MARK: - wire.md §1.4.3 Paralism form
+// MARK: - docs/protocol.md §1.4.3 Paralism form
 
 @Suite struct ParalismFormTests {
     static let h42 = repeated("42", 20)
@@ -223,7 +223,7 @@ private func repeated(_ byteHex: String, _ n: Int) -> String { String(repeating:
         }
     }
 
-    /// btcutil accepts a Bech32m checksum as well (wire.md §8 item 1, marked unsure there).
+    /// btcutil accepts a Bech32m checksum as well (docs/protocol.md §1.4.3).
     @Test func bech32mChecksumIsAccepted() throws {
         let groups = try #require(Bech32.convertBits([0] + [UInt8](repeating: 0x42, count: 20),
                                                      from: 8, to: 5, pad: true))
@@ -295,7 +295,7 @@ private func repeated(_ byteHex: String, _ n: Int) -> String { String(repeating:
     }
 }
 
-// MARK: - wire.md §6.1 upstream test vectors
+// MARK: - docs/protocol.md §6.1 upstream test vectors
 
 @Suite struct UpstreamVectorTests {
     @Test func nodeIDOfA0AB() throws {

@@ -1,7 +1,7 @@
 import Testing
 @testable import A2ALCore
 
-/// The deterministic encoder (wire.md §2.1) and the lenient but bounded decoder (§2.2).
+/// The deterministic encoder (docs/protocol.md §2.1) and the lenient but bounded decoder (§2.2).
 @Suite struct CBORTests {
     func h(_ s: String) -> [UInt8] { [UInt8](hex: s)! }
 

@@ -74,7 +74,8 @@ private func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
         #expect(RIPEMD160.hash(pattern(length)).hex == digest)
     }
 
-    /// HASH160 of the compressed secp256k1 generator (private key 1), as in wire.md §1.4.3.
+    /// HASH160 of the compressed secp256k1 generator (private key 1), as in docs/protocol.md
+    /// §1.4.3.
     @Test func hash160OfGenerator() {
         let pub = [UInt8](hex: "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798") ?? []
         #expect(Hash160.hash(pub).hex == "751e76e8199196d454941c45d1b3a323f1433bd6")

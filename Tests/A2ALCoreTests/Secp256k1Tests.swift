@@ -31,8 +31,8 @@ import Testing
             "483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8"))
     }
 
-    /// Known answers: RFC 6979 signatures by key 1 over the wire.md §6.2 delegation hashes,
-    /// computed independently with python-ecdsa (then normalised to low s).
+    /// Known answers: RFC 6979 signatures by key 1 over the docs/protocol.md §6.2 delegation
+    /// hashes, computed independently with python-ecdsa (then normalised to low s).
     @Test(arguments: [
         ("9bd0e1866e198441ebff095c6b36277c03f00a43e24f8faf15c66521a840637a",
          "9bd2474f3f5eb8d182ce2193ee13ef7e788a347faf3f1826da527598a3dfc496"

@@ -27,7 +27,7 @@ private let t0 = Tick(nanoseconds: 5_000_000_000_000)
 }
 
 @Suite struct PeerHealthBackoffTests {
-    /// node.md §6 back-off table, failCount 1 … 13 (≥ 11 capped at 512 min).
+    /// docs/node-behaviour.md §6 back-off table, failCount 1 … 13 (≥ 11 capped at 512 min).
     static let table: [(failCount: Int, seconds: Int64)] = [
         (1, 30), (2, 60), (3, 120), (4, 240), (5, 480), (6, 960), (7, 1920), (8, 3840),
         (9, 7680), (10, 15360), (11, 30720), (12, 30720), (13, 30720),
@@ -213,8 +213,8 @@ private let t0 = Tick(nanoseconds: 5_000_000_000_000)
         #expect(table.snapshot(of: peer(1))?.failCount == 0)
     }
 
-    /// node.md §6: with f prior failures, failure + probe failure leaves failCount f and a
-    /// back-off of (30 s · 2^min(f, 10)) / 2.
+    /// docs/node-behaviour.md §6: with f prior failures, failure + probe failure leaves failCount f
+    /// and a back-off of (30 s · 2^min(f, 10)) / 2.
     @Test(arguments: [0, 1, 2, 5, 10, 11, 15])
     func netEffectOfAFailedProbe(priorFailures: Int) throws {
         var table = PeerHealthTable()

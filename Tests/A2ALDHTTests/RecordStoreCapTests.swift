@@ -3,7 +3,7 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// Per-key category caps and their exact victims (query-store-routing.md §4.3 `evict_<cat>`).
+/// Per-key category caps and their exact victims (docs/routing.md §4.3 `evict_<cat>`).
 @Suite struct RecordStoreCapTests {
     let now = StoreFixture.now
     /// Long enough that back-dated fixtures stay valid.

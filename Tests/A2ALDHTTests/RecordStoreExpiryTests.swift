@@ -4,7 +4,7 @@ import A2ALProtocol
 @testable import A2ALDHT
 
 /// Expiry: reads hide expired records without rewriting lists (no §4.7 duplicates), puts drop
-/// them from the written key, and `sweepExpired` removes them everywhere (design.md deviation 5).
+/// them from the written key, and `sweepExpired` removes them everywhere (docs/deviations.md §6).
 @Suite struct RecordStoreExpiryTests {
     let now = StoreFixture.now
 

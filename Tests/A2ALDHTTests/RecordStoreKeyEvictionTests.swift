@@ -3,8 +3,8 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// Least-recently-accessed key eviction (query-store-routing.md §4.3 `evictKeys`, with the
-/// design.md deviation 5 fixes: a strict access order and never the key being inserted).
+/// Least-recently-accessed key eviction (docs/routing.md §4.3 `evictKeys`, with the
+/// docs/deviations.md §6 fixes: a strict access order and never the key being inserted).
 @Suite struct RecordStoreKeyEvictionTests {
     let now = StoreFixture.now
 

@@ -3,7 +3,7 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// Slot identity and strict-newer replacement per category (query-store-routing.md §4.2–4.3).
+/// Slot identity and strict-newer replacement per category (docs/routing.md §4.2–4.3).
 @Suite struct RecordStoreSlotTests {
     let now = StoreFixture.now
 

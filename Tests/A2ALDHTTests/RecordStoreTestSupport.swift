@@ -2,7 +2,7 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// Signed records for store tests (query-store-routing.md §7: now = unix 1 700 000 000,
+/// Signed records for store tests (docs/routing.md §7: now = unix 1 700 000 000,
 /// record timestamp = now, TTL 60 unless a test says otherwise).
 enum StoreFixture {
     static let now: UInt64 = 1_700_000_000

@@ -4,7 +4,7 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// The reference's store tests (query-store-routing.md §7 items 19–23) and the put pipeline.
+/// The reference's store tests (docs/routing.md §7 items 19–23) and the put pipeline.
 @Suite struct RecordStoreTests {
     let now = StoreFixture.now
 

@@ -3,7 +3,7 @@ import A2ALCore
 import A2ALProtocol
 @testable import A2ALDHT
 
-/// The behaviours of query-store-routing.md §7 items 1–18, adapted where design.md changes the
+/// The behaviours of docs/routing.md §7 items 1–18, adapted where docs/deviations.md changes the
 /// outcome (a full bucket no longer pings inside `add`: items 7/8 use checkLRU + resolveLRUCheck).
 @Suite struct RoutingTableSpecTests {
     @Test func item1_selfHasNoBucket() {

@@ -8,7 +8,8 @@ import A2ALTestSupport
 import Testing
 @testable import A2ALUDP
 
-/// The Go-compatible JSON text and duration forms behind the debug pages (node.md §9.2).
+/// The Go-compatible JSON text and duration forms behind the debug pages (docs/node-behaviour.md
+/// §9.2).
 @Suite struct DebugHTTPJSONTests {
     @Test func escapesLikeGo() {
         let s = JSONValue.string("q\"b\\n\n r\r t\t b\u{08} f\u{0C} c\u{01}\u{1F} <a>&amp; \u{2028}\u{2029} é ✓ 🎉 /")

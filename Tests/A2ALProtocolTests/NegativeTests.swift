@@ -129,7 +129,7 @@ import A2ALCore
         try rec.verify(now: 1_700_000_000)
         try rec.verify(now: 1_700_003_600)  // valid through timestamp + ttl
         #expect(throws: RecordError.expired(expiresAt: 1_700_003_600, now: 1_700_003_601)) { try rec.verify(now: 1_700_003_601) }
-        // Up to 60 s of clock skew is tolerated (design.md deviation 8); more is not.
+        // Up to 60 s of clock skew is tolerated (docs/deviations.md §8); more is not.
         try rec.verify(now: 1_699_999_940)
         #expect(throws: RecordError.timestampInFuture(timestamp: 1_700_000_000, now: 1_699_999_939)) {
             try rec.verify(now: 1_699_999_939)

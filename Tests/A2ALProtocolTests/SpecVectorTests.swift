@@ -2,7 +2,7 @@ import Testing
 import A2ALCore
 @testable import A2ALProtocol
 
-/// The deterministic vectors of wire.md §6.2 (RFC 8032 keys A and B).
+/// The deterministic vectors of docs/protocol.md §6.2 (RFC 8032 keys A and B).
 @Suite struct SpecVectorTests {
     static let seedA = [UInt8](hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!
     static let seedB = [UInt8](hex: "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")!

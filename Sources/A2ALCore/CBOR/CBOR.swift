@@ -50,7 +50,7 @@ public struct CBORPair: Sendable, Hashable {
 }
 
 extension CBOR {
-    /// Canonical encoding of this item (§2.1 of wire.md).
+    /// Canonical encoding of this item (§2.1 of docs/protocol.md).
     public var encoded: [UInt8] {
         var w = CBORWriter()
         w.value(self)

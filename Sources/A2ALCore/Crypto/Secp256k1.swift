@@ -3,7 +3,7 @@ import CSecp256k1
 /// secp256k1 ECDSA on Debian's libsecp256k1.
 ///
 /// The DHT itself never signs with secp256k1: only the owners of Ethereum (0xA3) and Paralism
-/// (0xA2) addresses do, to sign a delegation proof (wire.md §1.3, §4.10.3–4.10.4). A node
+/// (0xA2) addresses do, to sign a delegation proof (docs/protocol.md §1.3, §4.10.3–4.10.4). A node
 /// therefore needs public-key *recovery*; signing exists so tests and tools can make proofs.
 public enum Secp256k1 {
     public static let messageHashCount = 32

@@ -3,7 +3,7 @@
 /// constant accepted, HRP returned in lowercase.
 ///
 /// Data values are 5-bit groups; segwit framing (witness version, program length) is *not*
-/// applied here — A2AL does not use it (wire.md §1.4.3).
+/// applied here — A2AL does not use it (docs/protocol.md §1.4.3).
 public enum Bech32 {
     public enum Variant: Sendable, Equatable {
         /// BIP-173, checksum constant 1.

@@ -1,4 +1,4 @@
-/// Why an address string was rejected (wire.md §1.4).
+/// Why an address string was rejected (docs/protocol.md §1.4).
 ///
 /// Once a codec has claimed a string (by its prefix and length), its failure is final: there is
 /// no fall-through to another form, exactly as in the Go implementation.
@@ -39,7 +39,7 @@ public enum AddressTextError: Error, Equatable, Sendable {
 }
 
 extension Address: CustomStringConvertible {
-    /// The canonical text form, chosen by version byte (wire.md §1.4):
+    /// The canonical text form, chosen by version byte (docs/protocol.md §1.4):
     /// 0xA3 → "0x" + EIP-55 hex of hash20; 0xA2 → A2AL Bech32 with HRP "bc";
     /// every other byte (including out-of-range ones) → native checksummed hex.
     public var text: String {
@@ -62,8 +62,8 @@ extension Address: CustomStringConvertible {
 
     public var description: String { text }
 
-    /// Parses any text form of wire.md §1.4, after trimming surrounding Unicode whitespace.
-    /// Lengths are counted in UTF-8 bytes, as Go's `len` does.
+    /// Parses any text form of docs/protocol.md §1.4, after trimming surrounding Unicode
+    /// whitespace. Lengths are counted in UTF-8 bytes, as Go's `len` does.
     public init(text: String) throws(AddressTextError) {
         let s = Array(Address.trimmingWhitespace(text).utf8)
         guard !s.isEmpty else { throw .empty }

@@ -5,7 +5,7 @@
 public struct Address: Hashable, Sendable, Comparable {
     public static let byteCount = 21
 
-    /// The version registry of wire.md §1.1.
+    /// The version registry of docs/protocol.md §1.1.
     public enum Version: UInt8, Sendable {
         case ed25519 = 0xA0
         case p256 = 0xA1

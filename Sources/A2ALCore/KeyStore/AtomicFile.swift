@@ -1,7 +1,8 @@
 import Glibc
 
 /// A file-system failure, always naming the file, so that an operator reading a log line knows
-/// which file in the data directory is at fault (design.md, "Data directory").
+/// which file in the data directory is at fault (docs/jsonrpc.md, "Configuration and data
+/// directory").
 public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     public var reason: String

@@ -1,5 +1,5 @@
-/// What a DHT node needs from its signer (wire.md §1.5). Only Ed25519 keys exist here: every
-/// node identity and record key on the DHT is Ed25519 (§1.3).
+/// What a DHT node needs from its signer (docs/protocol.md §1.5). Only Ed25519 keys exist here:
+/// every node identity and record key on the DHT is Ed25519 (§1.3).
 public protocol KeyStore: Sendable {
     /// Creates a new Ed25519 identity and returns its address.
     func generate() throws -> Address

@@ -1,7 +1,7 @@
 import A2ALCore
 
-/// How a remote peer has been answering our RPCs (node.md §6). The raw values are the
-/// reference's numeric values and appear on the JSON-RPC surface.
+/// How a remote peer has been answering our RPCs (docs/node-behaviour.md §6). The raw values are
+/// the reference's numeric values and appear on the JSON-RPC surface.
 public enum PeerHealth: Int, Sendable, CustomStringConvertible {
     /// Never heard from, or failed once without ever succeeding.
     case unknown = 0
@@ -36,8 +36,8 @@ public struct HealthTransition: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(id): \(old) -> \(new)" }
 }
 
-/// Everything the node remembers about one peer's RPC outcomes (node.md §6,
-/// query-store-routing.md §2). Ticks are on the node's monotonic clock; `nil` means "never"
+/// Everything the node remembers about one peer's RPC outcomes (docs/node-behaviour.md §6,
+/// docs/routing.md §2). Ticks are on the node's monotonic clock; `nil` means "never"
 /// (the reference's zero time).
 public struct PeerHealthRecord: Sendable, Equatable {
     /// When the peer last answered an RPC.
@@ -68,7 +68,8 @@ public struct PeerHealthRecord: Sendable, Equatable {
         self.lastTouched = lastTouched
     }
 
-    /// Classification rules of node.md §6 (steps 2–4; a missing record is step 1, Unknown).
+    /// Classification rules of docs/node-behaviour.md §6 (steps 2–4; a missing record is step 1,
+    /// Unknown).
     public var health: PeerHealth {
         if failCount >= PeerHealthTable.badFailureThreshold { return .bad }
         return lastSuccess != nil ? .good : .unknown

@@ -1,14 +1,14 @@
 import A2ALCore
 
 /// Per-peer RPC outcome history: classification (Good / Unknown / Bad), exponential back-off
-/// and last RTT, exactly as node.md §6 and query-store-routing.md §2 describe.
+/// and last RTT, exactly as docs/node-behaviour.md §6 and docs/routing.md §2 describe.
 ///
-/// Only network outcomes may be recorded (design.md deviation 10): a timeout, an invalid or
+/// Only network outcomes may be recorded (docs/deviations.md §3): a timeout, an invalid or
 /// unexpected reply. Local cancellation, node shutdown and local send errors (packet too
 /// large, transport closed, inbox full) say nothing about the peer and must not be recorded;
 /// deciding that is the caller's job.
 ///
-/// Unlike the reference, whose health map grows forever (node.md §17 item 13), the table is
+/// Unlike the reference, whose health map grows forever (docs/deviations.md §3), the table is
 /// bounded: it holds at most `maxEntries` peers, dropping the least recently touched one to
 /// make room (O(1)), and `prune(now:)` drops peers with no outcome for `entryTTL`. A forgotten
 /// peer is simply Unknown again, as if never contacted.
@@ -51,8 +51,8 @@ public struct PeerHealthTable: Sendable {
 
     /// An outbound RPC to `id` succeeded (keyed by the responder's NodeID). Resets the failure
     /// streak and any back-off; keeps `rtt` when it is positive. Only genuine network
-    /// outcomes may be recorded (design.md deviation 10). The caller also marks the routing
-    /// entry verified (node.md §6), which this table knows nothing about.
+    /// outcomes may be recorded (docs/deviations.md §3). The caller also marks the routing
+    /// entry verified (docs/node-behaviour.md §6), which this table knows nothing about.
     /// Returns the classification change, if any.
     @discardableResult
     public mutating func recordSuccess(_ id: NodeID, rtt: Duration?, now: Tick) -> HealthTransition? {
@@ -69,7 +69,7 @@ public struct PeerHealthTable: Sendable {
 
     /// An outbound RPC to `id` failed on the network (timeout, invalid or unexpected reply);
     /// keyed by the NodeID the dialled address maps to. Never call it for local causes
-    /// (cancellation, shutdown, local send errors: design.md deviation 10). Extends the
+    /// (cancellation, shutdown, local send errors: docs/deviations.md §3). Extends the
     /// failure streak and sets the back-off `backoff(afterConsecutiveFailures:)`.
     /// Returns the classification change, if any (e.g. Good → Bad on the second failure).
     @discardableResult
@@ -87,7 +87,7 @@ public struct PeerHealthTable: Sendable {
     /// A dedicated health-probe PING to `id` failed, after `recordFailure` was already applied
     /// for it. Takes back one failure (so probes alone never make a peer Bad) and halves the
     /// back-off still to run, clearing it when already due. No record → nothing happens.
-    /// Like `recordFailure`, only for network failures (design.md deviation 10).
+    /// Like `recordFailure`, only for network failures (docs/deviations.md §3).
     /// Returns the classification change, if any.
     @discardableResult
     public mutating func recordProbeFailure(_ id: NodeID, now: Tick) -> HealthTransition? {

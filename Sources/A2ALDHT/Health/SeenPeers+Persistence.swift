@@ -1,13 +1,13 @@
 import Glibc
 import A2ALCore
 
-/// The seen-peers file of node.md §8.3: UTF-8 text, one `<64 hex NodeID> <Unix seconds>\n`
-/// per line, readable by the reference and by us.
+/// The seen-peers file of docs/node-behaviour.md §8.3: UTF-8 text, one `<64 hex NodeID> <Unix
+/// seconds>\n` per line, readable by the reference and by us.
 ///
-/// Deviations (design.md, "Data directory"): a missing file is an empty table, but any other
-/// failure to read it (a directory, unreadable, oversized) is an error naming the file rather
-/// than a silent empty start; writes are crash-safe through `AtomicFile` (temporary file,
-/// fsync, rename) instead of `<path>.tmp`; lines are sorted by NodeID so the file is stable.
+/// Deviations (docs/jsonrpc.md, "Configuration and data directory"): a missing file is an empty
+/// table, but any other failure to read it (a directory, unreadable, oversized) is an error naming
+/// the file rather than a silent empty start; writes are crash-safe through `AtomicFile` (temporary
+/// file, fsync, rename) instead of `<path>.tmp`; lines are sorted by NodeID so the file is stable.
 extension SeenPeers {
     /// Permissions of the written file.
     public static let fileMode: mode_t = 0o600
@@ -27,7 +27,7 @@ extension SeenPeers {
         var staleLines = 0
         /// Well-formed lines repeating an id already read (the first occurrence wins).
         var duplicateLines = 0
-        /// Well-formed lines naming our own id (design.md deviation 9).
+        /// Well-formed lines naming our own id (docs/deviations.md §2).
         var selfLines = 0
     }
 
@@ -62,7 +62,7 @@ extension SeenPeers {
     }
 
     /// Writes every sighting not older than `retentionSeconds` to `path` atomically with mode
-    /// `fileMode`, sorted by NodeID. Does not prune memory (node.md §8.3).
+    /// `fileMode`, sorted by NodeID. Does not prune memory (docs/node-behaviour.md §8.3).
     public func save(to path: String, nowUnix: UInt64) throws(FileError) {
         try AtomicFile.write(encodedFile(nowUnix: nowUnix), to: path, mode: Self.fileMode)
     }
@@ -91,7 +91,8 @@ extension SeenPeers {
 
     // MARK: - Decoding
 
-    /// Reads every line of a seen-peers file (node.md §8.3 rules, plus self-exclusion).
+    /// Reads every line of a seen-peers file (docs/node-behaviour.md §8.3 rules, plus
+    /// self-exclusion).
     static func parse(_ bytes: [UInt8], selfID: NodeID, nowUnix: UInt64) -> ParsedFile {
         let cutoff = cutoff(nowUnix, retentionSeconds)
         var parsed = ParsedFile()

@@ -1,10 +1,10 @@
 import A2ALCore
 
 /// When each verified peer was last seen (wall-clock Unix seconds), for the sliding-window
-/// reach statistics of node.md §8 and the `unique_nodes_since_start` counter.
+/// reach statistics of docs/node-behaviour.md §8 and the `unique_nodes_since_start` counter.
 ///
 /// Differences from the reference, both deliberate:
-/// - Our own NodeID is never recorded (design.md deviation 9; node.md §17 item 14).
+/// - Our own NodeID is never recorded (docs/deviations.md §2).
 /// - The table is bounded by `maxEntries`. Recording a new peer into a full table first drops
 ///   the least recently recorded sighting, which is the oldest one as long as the wall clock
 ///   does not jump backwards (loaded entries are inserted oldest first). O(1) per record.
@@ -65,8 +65,8 @@ public struct SeenPeers: Sendable {
     /// Number of peers with a sighting (including ones older than 7 days not yet pruned).
     public var count: Int { sightings.count }
 
-    /// A verified peer was seen now (node.md §8.1: every verified routing insertion attempt).
-    /// Overwrites the last-seen time; ignored for our own id.
+    /// A verified peer was seen now (docs/node-behaviour.md §8.1: every verified routing insertion
+    /// attempt). Overwrites the last-seen time; ignored for our own id.
     public mutating func record(_ id: NodeID, unixSeconds: UInt64) {
         guard id != selfID else { return }
         let firstThisBoot = sightings.modify(id, touch: true) { sighting -> Bool in
@@ -91,8 +91,8 @@ public struct SeenPeers: Sendable {
         sightings.value(for: id)?.lastSeenUnix
     }
 
-    /// Counts peers by window (node.md §8.2) and prunes sightings strictly older than
-    /// `retentionSeconds`. Windows are inclusive: a peer seen exactly one hour ago still
+    /// Counts peers by window (docs/node-behaviour.md §8.2) and prunes sightings strictly older
+    /// than `retentionSeconds`. Windows are inclusive: a peer seen exactly one hour ago still
     /// counts in `h1`. One pass over all entries; meant for on-demand statistics.
     public mutating func reach(nowUnix: UInt64) -> Reach {
         let weekCutoff = Self.cutoff(nowUnix, Self.retentionSeconds)

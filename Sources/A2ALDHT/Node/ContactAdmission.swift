@@ -4,7 +4,7 @@ import A2ALProtocol
 extension WireEndpoint {
     /// Addresses no peer can be at: port 0, unspecified (0.0.0.0/8, ::), limited broadcast,
     /// multicast (224/4, ff00::/8) and the reserved 240/4. A contact there is junk from a
-    /// confused or hostile peer (docs/security.md, "Hostile answers").
+    /// confused or hostile peer (docs/security.md, "junk contacts in answers").
     var isNeverAPeer: Bool {
         if port == 0 { return true }
         let ip = self.ip.normalized

@@ -62,7 +62,7 @@ public enum DHTError: Error, Equatable, Sendable, CustomStringConvertible {
         return .encoding(e)
     }
 
-    /// True for outcomes that say something about the remote peer (design.md deviation 10):
+    /// True for outcomes that say something about the remote peer (docs/deviations.md §3):
     /// only these count against its health.
     public var isNetworkOutcome: Bool {
         switch self {

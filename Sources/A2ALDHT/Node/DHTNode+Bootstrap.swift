@@ -12,8 +12,9 @@ public struct BootstrapSeed: Sendable {
 }
 
 extension DHTNode {
-    /// Joins through seeds known only by address (node.md §3.5): pings every seed concurrently
-    /// (identity learnt from the PONG), then runs an iterative lookup of our own ID. Returns the number of seeds that answered; fails only if none did.
+    /// Joins through seeds known only by address (docs/node-behaviour.md §3.5): pings every seed
+    /// concurrently (identity learnt from the PONG), then runs an iterative lookup of our own ID.
+    /// Returns the number of seeds that answered; fails only if none did.
     @discardableResult
     public func bootstrap(addresses: [PeerAddress], timeout: Duration = NodeConstants.bootstrapPingTimeout) async throws(DHTError) -> Int {
         try await start()
@@ -60,8 +61,8 @@ extension DHTNode {
         return try await bootstrap(addresses: addresses, timeout: timeout)
     }
 
-    /// Joins through seeds with known identities (node.md §3.6): pins them without a ping, then
-    /// looks up our own ID.
+    /// Joins through seeds with known identities (docs/node-behaviour.md §3.6): pins them without a
+    /// ping, then looks up our own ID.
     public func bootstrap(seeds: [BootstrapSeed]) async throws {
         try await start()
         for s in seeds { addContact(s.address, info: s.info) }

@@ -2,14 +2,14 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// The FIND_VALUE answer (node.md §4.5.3): the valid records at the key (filtered by type),
-    /// neighbours, and the legacy best endpoint record only when there are no records (docs/
-    /// protocol.md, "FIND_VALUE_RESP").
+    /// The FIND_VALUE answer (docs/node-behaviour.md §4.5.3): the valid records at the key
+    /// (filtered by type), neighbours, and the legacy best endpoint record only when there are no
+    /// records (docs/ protocol.md, "FIND_VALUE_RESP").
     ///
     /// An answer whose body exceeds 1050 bytes is trimmed: contacts from the end down to one,
     /// then records down to one, then the legacy record, and last the contact list itself — an
     /// answer without contacts beats no answer. Three rules keep a busy or hostile key answerable
-    /// (docs/security.md, "Oversized answers"):
+    /// (docs/security.md, "records crowding an agent's key"):
     /// - the key owner's own records (those whose address hashes to the key, such as an agent's
     ///   endpoint record) are dropped last, so records third parties store at an agent's key
     ///   (mailbox notes) cannot crowd them out;

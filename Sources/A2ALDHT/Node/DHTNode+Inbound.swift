@@ -2,8 +2,9 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Handles one inbound datagram (node.md §3.2 / §4). Runs on the transport's delivery thread;
-    /// it decodes, verifies, updates state and replies, and never waits on the network.
+    /// Handles one inbound datagram (docs/node-behaviour.md §3.2 / §4). Runs on the transport's
+    /// delivery thread; it decodes, verifies, updates state and replies, and never waits on the
+    /// network.
     func receive(_ datagram: [UInt8], from: PeerAddress) {
         let now = clock.now()
         counters.bump(counters.rxDatagrams)
@@ -135,8 +136,8 @@ extension DHTNode {
         WireEndpoint(wire: from.observedWire) ?? .unknown
     }
 
-    /// Registers the sender of a verified inbound request (node.md §4.2): first-hand dial
-    /// address, verified routing contact, seen-peers sighting.
+    /// Registers the sender of a verified inbound request (docs/node-behaviour.md §4.2): first-hand
+    /// dial address, verified routing contact, seen-peers sighting.
     func remember(_ sender: Address, id: NodeID, from: PeerAddress, now: Tick) {
         let unix = clock.unixSeconds()
         let outcome = state.withLock { s -> AddOutcome in
@@ -148,7 +149,8 @@ extension DHTNode {
         handle(outcome)
     }
 
-    /// Signs and sends a reply to the request's source with its tx_id (node.md §4.8).
+    /// Signs and sends a reply to the request's source with its tx_id (docs/node-behaviour.md
+    /// §4.8).
     func sendReply(_ body: MessageBody, to request: Packet, from: PeerAddress) {
         do {
             let datagram = try Packet.encode(body: body, txID: request.header.txID, signer: signer)
@@ -172,9 +174,9 @@ extension DHTNode {
         }
     }
 
-    /// FIND_NODE_RESP trimmed from the end until its body fits 1050 bytes (node.md §4.5.2).
-    /// Sizes are computed, not encoded: {1: [nodes], 2: observed} is 5 bytes of framing plus the
-    /// observed address plus each contact (the list head stays one byte for ≤ 23 entries).
+    /// FIND_NODE_RESP trimmed from the end until its body fits 1050 bytes (docs/node-behaviour.md
+    /// §4.5.2). Sizes are computed, not encoded: {1: [nodes], 2: observed} is 5 bytes of framing
+    /// plus the observed address plus each contact (the list head stays one byte for ≤ 23 entries).
     func trimmed(_ resp: FindNodeResp) -> FindNodeResp {
         var r = resp
         guard var nodes = r.nodes, !nodes.isEmpty else { return r }

@@ -2,8 +2,8 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// The 15-second maintenance pass (node.md §11): republish our records due for renewal, drop
-    /// sets whose record expired, probe due replicas, then routing maintenance.
+    /// The 15-second maintenance pass (docs/node-behaviour.md §11): republish our records due for
+    /// renewal, drop sets whose record expired, probe due replicas, then routing maintenance.
     public func runMaintenancePass() async {
         await maintainReplication()
         await maintainRouting()
@@ -63,7 +63,7 @@ extension DHTNode {
         for rk in needRefill { await refill(rk) }
     }
 
-    /// Probes one replica; returns true when its set needs a refill (query-store-routing.md §5.7).
+    /// Probes one replica; returns true when its set needs a refill (docs/routing.md §5.7).
     private func probe(_ rk: ReplicaKey, _ id: NodeID) async -> Bool {
         guard let address = dialAddress(of: id) else {
             return replication.withLock { sets -> Bool in
@@ -125,7 +125,7 @@ extension DHTNode {
     // MARK: Routing
 
     /// Pending-contact probes (5), stale-entry probes (10) and bucket refills (2, skipped in
-    /// passive mode) per pass (query-store-routing.md §1.9).
+    /// passive mode) per pass (docs/routing.md §1.9).
     private func maintainRouting() async {
         let now = clock.now()
         let cutoff = now - NodeConstants.verifiedFreshWindow

@@ -17,8 +17,8 @@ public struct FindValueResult: Sendable {
 }
 
 extension DHTNode {
-    /// PING → PONG (node.md §5.2.1): proves the peer's identity, binds its address, adds it as a
-    /// verified contact and reports our observed address.
+    /// PING → PONG (docs/node-behaviour.md §5.2.1): proves the peer's identity, binds its address,
+    /// adds it as a verified contact and reports our observed address.
     @discardableResult
     public func ping(_ target: PeerAddress, expectedID: NodeID? = nil, timeout: Duration = NodeConstants.rpcDeadline,
                      attempts: Int = NodeConstants.rpcMaxAttempts,
@@ -32,8 +32,8 @@ extension DHTNode {
         return PeerIdentity(address: pong.address, nodeID: id, observedWire: pong.observedAddr)
     }
 
-    /// One FIND_NODE to one peer (not iterative, node.md §5.2.3). Contacts are returned as
-    /// received; the caller decides whether to absorb them.
+    /// One FIND_NODE to one peer (not iterative, docs/node-behaviour.md §5.2.3). Contacts are
+    /// returned as received; the caller decides whether to absorb them.
     public func findNode(at target: PeerAddress, expectedID: NodeID? = nil, lookingFor key: NodeID,
                          timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> [NodeInfo] {
         let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout,
@@ -43,8 +43,8 @@ extension DHTNode {
         return resp.nodes ?? []
     }
 
-    /// One FIND_VALUE to one peer (node.md §5.2.4): `records` if non-empty, else the legacy
-    /// single record; records are not verified here.
+    /// One FIND_VALUE to one peer (docs/node-behaviour.md §5.2.4): `records` if non-empty, else the
+    /// legacy single record; records are not verified here.
     ///
     /// With `expectedID` known and the key watched, the request asks for a push of the next
     /// record stored there when the peer has shown it understands that (docs/protocol.md,
@@ -77,9 +77,9 @@ extension DHTNode {
             .reduce(nil) { best, r in best.map { r.isNewer(than: $0) ? r : $0 } ?? r }
     }
 
-    /// STORE at one peer (node.md §5.2.2); `key` zero lets the receiver derive NodeID(address).
-    /// Returns how the peer answered: a refusal is an outcome, not an error, and it is never
-    /// charged against the peer's health (it answered).
+    /// STORE at one peer (docs/node-behaviour.md §5.2.2); `key` zero lets the receiver derive
+    /// NodeID(address). Returns how the peer answered: a refusal is an outcome, not an error, and
+    /// it is never charged against the peer's health (it answered).
     public func storeAt(_ target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, record: SignedRecord,
                         timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> StoreOutcome {
         let reply = try await request(.store(Store(record: record, key: key.isZero ? nil : key)), to: target,
@@ -89,7 +89,7 @@ extension DHTNode {
     }
 
     /// Asks `prober` to send an echo to `claimed` (our believed public address) and waits for it
-    /// (node.md §5.2.6). Single shot; true if the echo arrived before the timeout.
+    /// (docs/node-behaviour.md §5.2.6). Single shot; true if the echo arrived before the timeout.
     public func natProbe(via prober: PeerAddress, claimed: WireEndpoint,
                           timeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> Bool {
         if isClosed { throw .closed }

@@ -2,9 +2,9 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Answers a NAT probe request (node.md §4.5.5): echo the token to the claimed address if it
-    /// is public, is the request's own source IP, and the source is within its echo budget.
-    /// Nothing goes back to the requester's source.
+    /// Answers a NAT probe request (docs/node-behaviour.md §4.5.5): echo the token to the claimed
+    /// address if it is public, is the request's own source IP, and the source is within its echo
+    /// budget. Nothing goes back to the requester's source.
     func echoNATProbe(_ req: NATProbeRequest, from: PeerAddress, now: Tick) {
         guard let claimed = req.claimed, claimed.ip.isPublic,
               let source = from.udp, source.ip.normalized == claimed.ip.normalized else { return }
@@ -40,8 +40,8 @@ extension DHTNode {
     }
 
     /// True when `address` is our own public IP seen from outside but not our own public
-    /// endpoint — a peer behind the same NAT (node.md §10.2). Such addresses are not dialled by
-    /// lookups/replication.
+    /// endpoint — a peer behind the same NAT (docs/node-behaviour.md §10.2). Such addresses are not
+    /// dialled by lookups/replication.
     public func isHairpin(_ address: PeerAddress) -> Bool { state.withLock { isHairpin(address, $0) } }
 
     func isHairpin(_ address: PeerAddress, _ s: NodeState) -> Bool {
@@ -63,10 +63,10 @@ extension DHTNode {
         state.withLock { s in s.sameNATPeers.sorted { $0.value > $1.value }.map(\.key) }
     }
 
-    /// Waits for a NAT probe echo carrying `token` at our socket (node.md §5.2.6). `send`
-    /// sends the request by whatever path the caller chooses (another socket, for a cold-inbound
-    /// test); it runs once the waiter is registered, so an early echo is not missed. False on
-    /// timeout, when `send` throws, or when the node closes.
+    /// Waits for a NAT probe echo carrying `token` at our socket (docs/node-behaviour.md §5.2.6).
+    /// `send` sends the request by whatever path the caller chooses (another socket, for a
+    /// cold-inbound test); it runs once the waiter is registered, so an early echo is not missed.
+    /// False on timeout, when `send` throws, or when the node closes.
     public func awaitNATEcho(token: [UInt8], timeout: Duration, send: @Sendable () throws -> Void) async -> Bool {
         (try? await waitForNATEcho(token: token, timeout: timeout, send: send)) ?? false
     }

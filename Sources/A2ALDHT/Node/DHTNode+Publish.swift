@@ -6,7 +6,7 @@ extension DHTNode {
     /// replicated in the background to the closest reachable peers. `key` zero means
     /// NodeID(record.address) (endpoint and other sovereign records); topic records go at their
     /// topic key, mailbox records at the recipient's NodeID. With `renew`, the node re-signs and
-    /// republishes the record when half its lifetime has passed (design.md deviation 6).
+    /// republishes the record when half its lifetime has passed (docs/deviations.md §5).
     @discardableResult
     public func publish(_ record: SignedRecord, at key: NodeID = .zero, renew: RecordRenewer? = nil) throws(DHTError) -> NodeID {
         let storeKey = try localPut(record, at: key).key
@@ -46,7 +46,8 @@ extension DHTNode {
         return record
     }
 
-    /// Stops replicating everything `publisher` published (node.md §10.6). Stored records stay.
+    /// Stops replicating everything `publisher` published (docs/node-behaviour.md §10.6). Stored
+    /// records stay.
     public func removeReplicaSets(publisher: NodeID) {
         replication.withLock { $0 = $0.filter { $0.key.publisher != publisher } }
         syncPinnedKeys()
@@ -100,7 +101,7 @@ extension DHTNode {
     }
 
     /// Finds the closest peers for the key and stores the record at existing and new replicas
-    /// (query-store-routing.md §5.4, with Bad peers skipped).
+    /// (docs/routing.md §5.4, with Bad peers skipped).
     func renew(_ rk: ReplicaKey) async {
         guard let record = replication.withLock({ $0[rk]?.record }) else { return }
         if record.isExpired(now: clock.unixSeconds()) {
@@ -195,7 +196,7 @@ extension DHTNode {
         for (id, addr, _) in answers { addVerified(Contact(nodeID: id, endpoint: addr.udp), dial: addr) }
     }
 
-    /// Tops a set up to the target from the healthiest known peers (query-store-routing.md §5.6).
+    /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).
     func refill(_ rk: ReplicaKey) async {
         guard let (record, members) = replication.withLock({ sets in sets[rk].map { ($0.record, Set($0.members.keys)) } }) else { return }
         let need = ReplicationConstants.target - members.count

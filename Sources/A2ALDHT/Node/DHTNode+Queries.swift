@@ -15,7 +15,7 @@ extension DHTNode {
     }
 
     /// Records at `key`: the local copy if we hold valid ones, else the first network answer
-    /// that carries any (query-store-routing.md §3.10 FindRecords).
+    /// that carries any (docs/routing.md §3.10 FindRecords).
     public func findRecords(_ key: NodeID, recType: UInt8 = 0,
                             timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)

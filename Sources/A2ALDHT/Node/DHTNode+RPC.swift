@@ -2,11 +2,11 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Sends `body` and waits for the matching reply (node.md §5.1) — up to `attempts` attempts of
-    /// at most 5 s each, all within `timeout`, each with a fresh tx_id. Replies must come from
-    /// `expectedID` when given, else from `address`. Health bookkeeping: success is credited to
-    /// the responder; only network outcomes (timeout, unexpected reply) count as a failure of the
-    /// peer (design.md deviation 10).
+    /// Sends `body` and waits for the matching reply (docs/node-behaviour.md §5.1) — up to
+    /// `attempts` attempts of at most 5 s each, all within `timeout`, each with a fresh tx_id.
+    /// Replies must come from `expectedID` when given, else from `address`. Health bookkeeping:
+    /// success is credited to the responder; only network outcomes (timeout, unexpected reply)
+    /// count as a failure of the peer (docs/deviations.md §3).
     func request(_ body: MessageBody, to address: PeerAddress, expectedID: NodeID?, timeout: Duration,
                  attempts: Int = NodeConstants.rpcMaxAttempts,
                  attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout,

@@ -4,7 +4,7 @@ import A2ALProtocol
 extension DHTNode {
     /// Acts on a routing insertion: a verified newcomer for a full bucket waits in the
     /// replacement cache while the bucket's oldest entry is pinged in the background
-    /// (design.md deviation 1) — the caller never waits.
+    /// (docs/deviations.md §2) — the caller never waits.
     func handle(_ outcome: AddOutcome) {
         guard case .checkLRU(let lru) = outcome else { return }
         let id = lru.contact.nodeID
@@ -27,7 +27,7 @@ extension DHTNode {
     }
 
     /// Adds a contact learned from a third party (FIND_*_RESP): hearsay that never evicts and
-    /// never replaces a first-hand dial address (design.md deviation 2). Contacts whose node_id is
+    /// never replaces a first-hand dial address (docs/deviations.md §2). Contacts whose node_id is
     /// not SHA-256(address) are dropped. Runs under the lock; nil means the contact was junk. The
     /// caller has checked that it is consistent and not us.
     func absorb(_ info: NodeInfo, learnedFrom: NodeID, now: Tick, _ s: inout NodeState) -> AddOutcome? {
@@ -51,10 +51,11 @@ extension DHTNode {
         handle(outcome)
     }
 
-    /// Neighbours for a FIND_NODE / FIND_VALUE answer (node.md §4.6): verified entries (fresh
-    /// before stale) that are not Bad, padded with the healthiest hearsay when fewer than 8.
-    /// Never the requester (design.md deviation 11) and never a contact that cannot be encoded.
-    /// Junk endpoints are never passed on, and loopback ones only to a requester on loopback.
+    /// Neighbours for a FIND_NODE / FIND_VALUE answer (docs/node-behaviour.md §4.6): verified
+    /// entries (fresh before stale) that are not Bad, padded with the healthiest hearsay when fewer
+    /// than 8. Never the requester (docs/deviations.md §2) and never a contact that cannot be
+    /// encoded. Junk endpoints are never passed on, and loopback ones only to a requester on
+    /// loopback.
     func replyNeighbours(for target: NodeID, requester: NodeID?, requesterAddress: PeerAddress?, now: Tick) -> [NodeInfo] {
         state.withLock { s in
             let k = NodeConstants.k
@@ -79,7 +80,7 @@ extension DHTNode {
     }
 
     /// The `count` closest entries ordered Good, then Unknown, then Bad (distance order within
-    /// each class) out of the 64 closest (node.md §4.6 NearestHealthy).
+    /// each class) out of the 64 closest (docs/node-behaviour.md §4.6 NearestHealthy).
     func nearestHealthy(_ s: NodeState, to target: NodeID, count: Int) -> [RoutingEntry] {
         let near = s.routing.nearest(to: target, count: NodeConstants.replyScanWidth)
         var good: [RoutingEntry] = [], unknown: [RoutingEntry] = [], bad: [RoutingEntry] = []
@@ -103,14 +104,15 @@ extension DHTNode {
         state.withLock { $0.routing.nearest(to: target, count: count).map(\.contact) }
     }
 
-    /// Pins a user-configured contact (node.md §3.7): first-hand dial address and a verified
-    /// routing entry; no traffic unless its bucket is full.
+    /// Pins a user-configured contact (docs/node-behaviour.md §3.7): first-hand dial address and a
+    /// verified routing entry; no traffic unless its bucket is full.
     public func addContact(_ address: PeerAddress, info: NodeInfo) {
         let contact = Contact(nodeID: info.nodeID, address: info.isConsistent ? info.address : nil, endpoint: address.udp)
         addVerified(contact, dial: address)
     }
 
-    /// Makes `id` reachable at `address` without touching the routing table (node.md §3.8).
+    /// Makes `id` reachable at `address` without touching the routing table (docs/node-behaviour.md
+    /// §3.8).
     public func bindPeerAddress(_ id: NodeID, _ address: PeerAddress) {
         state.withLock { $0.dial.bind(id, address, firstHand: true) }
     }
@@ -141,8 +143,8 @@ extension DHTNode {
         }
     }
 
-    /// Addresses worth trying on the next cold start, Good → Unknown → Bad (node.md §10.4).
-    /// UDP only.
+    /// Addresses worth trying on the next cold start, Good → Unknown → Bad (docs/node-behaviour.md
+    /// §10.4). UDP only.
     public func bootstrapCandidates(max: Int) -> [PeerAddress] {
         guard max > 0 else { return [] }
         return state.withLock { s in
@@ -169,7 +171,8 @@ extension DHTNode {
         }
     }
 
-    /// Routing maintenance without the network: passive mode skips bucket refills (node.md §10.1).
+    /// Routing maintenance without the network: passive mode skips bucket refills
+    /// (docs/node-behaviour.md §10.1).
     public func setPassiveRouting(_ passive: Bool) { state.withLock { $0.passiveRouting = passive } }
     public var isPassiveRouting: Bool { state.withLock { $0.passiveRouting } }
 }

@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// The DHT part of /debug/stats (node.md §9.1), plus our drop counters.
+/// The DHT part of /debug/stats (docs/node-behaviour.md §9.1), plus our drop counters.
 public struct DebugStats: Sendable, Equatable {
     public var rxPacketsVerified: UInt64
     public var txPackets: UInt64

@@ -12,8 +12,8 @@ extension DHTNode {
         }
     }
 
-    /// Removes expired records as they expire (the reference never sweeps, design.md 5): sleeps
-    /// until the earliest expiry, at most a minute at a time.
+    /// Removes expired records as they expire (the reference never sweeps, docs/deviations.md §6):
+    /// sleeps until the earliest expiry, at most a minute at a time.
     private func runSweeper() async {
         while !Task.isCancelled {
             let unix = clock.unixSeconds()

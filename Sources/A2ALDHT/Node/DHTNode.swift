@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// One participant of the A2AL DHT: identity, routing table, record store, peer health, and
-/// the wire handling around them (node.md). Transport and clock are injected.
+/// the wire handling around them (docs/node-behaviour.md). Transport and clock are injected.
 ///
 /// Concurrency: inbound datagrams are handled synchronously on the transport's delivery thread
 /// (decode, verify, update state under one lock, reply) and never wait on the network; slow
@@ -67,7 +67,7 @@ public final class DHTNode: Sendable {
     /// their loggers once and pass them in (swift-log's guidance for libraries).
     public static let silentLogger = Logger(label: "a2al.silent", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// The record-authority policy of wire.md §4.11 as a store policy.
+    /// The record-authority policy of docs/protocol.md §4.11 as a store policy.
     public static let referenceAuthority: StoreAuthority = RecordStore.recordAuthority
 
     public let address: Address

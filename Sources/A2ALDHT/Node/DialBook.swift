@@ -4,8 +4,8 @@ import A2ALProtocol
 /// Where to send to reach a node, and which node sits behind an address.
 ///
 /// Addresses learned first-hand (the source of a verified packet, a successful ping, a pinned
-/// contact) are never overwritten by hearsay from a third party's node list (design.md
-/// deviation 2). Bounded: when full, hearsay entries go first, then the least recently set.
+/// contact) are never overwritten by hearsay from a third party's node list (docs/deviations.md
+/// §2). Bounded: when full, hearsay entries go first, then the least recently set.
 struct DialBook {
     struct Entry {
         var address: PeerAddress

@@ -3,7 +3,8 @@ import A2ALProtocol
 /// Address classes the node cares about (NAT probes, Sybil exemptions).
 extension IPAddress {
     /// Public = none of: unspecified, loopback, multicast, link-local, private (10/8, 172.16/12,
-    /// 192.168/16, fc00::/7), CGNAT 100.64/10 (node.md §4.5.5). Documentation ranges count as public.
+    /// 192.168/16, fc00::/7), CGNAT 100.64/10 (docs/node-behaviour.md §4.5.5). Documentation ranges
+    /// count as public.
     public var isPublic: Bool {
         let ip = normalized
         let b = ip.bytes

@@ -1,5 +1,5 @@
-/// Every number the node uses, in one place (node.md §13, query-store-routing.md §6), with the
-/// reference value unless design.md changes it.
+/// Every number the node uses, in one place (docs/node-behaviour.md §13, docs/routing.md §6), with
+/// the reference value unless docs/deviations.md changes it.
 public enum NodeConstants {
     /// K, the one replication parameter of the DHT: capacity of a bucket's main list, nodes
     /// per FIND_NODE reply, results per lookup and the width of its convergence set. One
@@ -29,7 +29,7 @@ public enum NodeConstants {
     /// Peers behind our own NAT remembered for `sameNATPeers()`.
     public static let sameNATPeersKept = 64
     public static let natEchoWindow: Duration = .seconds(10)
-    /// Inbound datagrams per source IP: sustained rate and burst (design.md deviation 7).
+    /// Inbound datagrams per source IP: sustained rate and burst (docs/deviations.md §3).
     public static let inboundRatePerIP: Double = 400
     public static let inboundBurstPerIP: Double = 800
     /// Inbound datagrams from all sources together (docs/security.md): well above what a busy

@@ -35,7 +35,8 @@ struct NodeState {
     /// The port peers see us at on `selfExternalIP`, when the host knows it (its agreed public
     /// address); nil means "our socket's port".
     var selfExternalPort: UInt16?
-    /// Peers met at our own public IP on another port: behind the same NAT (node.md §10.2).
+    /// Peers met at our own public IP on another port: behind the same NAT (docs/node-behaviour.md
+    /// §10.2).
     var sameNATPeers: [NodeID: Tick] = [:]
     var nextDecodeWarning = Tick.zero
     var nextReplyWarning = Tick.zero

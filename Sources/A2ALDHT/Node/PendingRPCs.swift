@@ -9,7 +9,7 @@ struct Reply: Sendable {
 }
 
 /// Outstanding requests, keyed by transaction id. A reply is accepted only if its type is the
-/// expected response type AND it comes from the expected peer (design.md deviation 3): the
+/// expected response type AND it comes from the expected peer (docs/deviations.md §3): the
 /// NodeID we addressed when we know it, else the transport address we sent to.
 struct PendingRPCs {
     struct Waiter {

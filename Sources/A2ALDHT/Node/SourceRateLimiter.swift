@@ -1,7 +1,7 @@
 import A2ALProtocol
 
 /// Per-source-IP token buckets for inbound datagrams, so one flooding address cannot starve the
-/// others (design.md deviation 7). Bounded: the least recently refilled buckets are forgotten
+/// others (docs/deviations.md §3). Bounded: the least recently refilled buckets are forgotten
 /// when the table is full. Not thread-safe; the node keeps it under a lock.
 struct SourceRateLimiter {
     struct Bucket {
@@ -53,8 +53,8 @@ struct SourceRateLimiter {
     var trackedSources: Int { buckets.count }
 }
 
-/// The NAT-echo limit of node.md §4.5.5: at most 3 echoes per source IP per fixed 10 s window.
-/// Bounded, unlike the reference's table which is never pruned.
+/// The NAT-echo limit of docs/node-behaviour.md §4.5.5: at most 3 echoes per source IP per fixed 10
+/// s window. Bounded, unlike the reference's table which is never pruned.
 struct FixedWindowLimiter {
     let limit: Int
     let window: Duration

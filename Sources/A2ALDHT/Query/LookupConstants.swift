@@ -1,5 +1,5 @@
-/// Parameters of iterative lookups (query-store-routing.md §3.1, with the convergence rule of
-/// design.md deviation 4).
+/// Parameters of iterative lookups (docs/routing.md §3.1, with the convergence rule of
+/// docs/deviations.md §4).
 public enum LookupConstants {
     /// Concurrent RPCs to Good or Unknown candidates.
     public static let alpha = 5

@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// What makes two records "the same" when merging lookup results (query-store-routing.md §3.9):
+/// What makes two records "the same" when merging lookup results (docs/routing.md §3.9):
 /// topic records by signer; mailbox records by signer and payload; everything else by address
 /// and type.
 enum RecordDedupeKey: Hashable {

@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// Replication parameters (query-store-routing.md §5.1).
+/// Replication parameters (docs/routing.md §5.1).
 public enum ReplicationConstants {
     /// Confirmed replicas a record should have.
     public static let target = 8
@@ -18,13 +18,13 @@ public enum ReplicationConstants {
     /// Deadline of one STORE and of one probe PING.
     public static let storeTimeout: Duration = .seconds(2)
     public static let probeTimeout: Duration = .seconds(2)
-    /// Probes of one replica with no dial address before it is dropped (design.md deviation 6).
+    /// Probes of one replica with no dial address before it is dropped (docs/deviations.md §5).
     public static let maxAddresslessProbes = 3
     /// Lookup deadline of a renewal.
     public static let renewalLookupDeadline: Duration = .seconds(15)
 }
 
-/// Identifies a replica set: one per (key, publisher, record type) (design.md deviation 6).
+/// Identifies a replica set: one per (key, publisher, record type) (docs/deviations.md §5).
 struct ReplicaKey: Hashable, Sendable {
     let storeKey: NodeID
     let publisher: NodeID

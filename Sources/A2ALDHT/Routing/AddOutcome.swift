@@ -17,9 +17,9 @@ public enum AddOutcome: Sendable {
 public enum RejectReason: Hashable, Sendable {
     /// The contact is this node.
     case isSelf
-    /// Its address does not hash to its node ID (design.md deviation 2).
+    /// Its address does not hash to its node ID (docs/deviations.md §2).
     case inconsistentIdentity
-    /// Too many entries already share its IPv4 /24 or IPv6 /64 (design.md deviation 7).
+    /// Too many entries already share its IPv4 /24 or IPv6 /64 (docs/deviations.md §2).
     case subnetLimit
     /// Hearsay for a full bucket whose replacement cache holds only verified candidates,
     /// which are worth more than hearsay.

@@ -34,7 +34,7 @@ public struct Contact: Hashable, Sendable {
     }
 
     /// True when the address is unknown or hashes to the node ID; an inconsistent pair is
-    /// rejected by the table (design.md deviation 2). Costs one SHA-256.
+    /// rejected by the table (docs/deviations.md §2). Costs one SHA-256.
     public var hasConsistentIdentity: Bool {
         guard let address else { return true }
         return address.nodeID == nodeID

@@ -6,7 +6,7 @@ import A2ALCore
 /// any index structure; the table finds the bucket from the node ID in O(1).
 struct RoutingBucket: Sendable {
     /// An outstanding liveness check of the least-recently-seen entry, started because a
-    /// verified newcomer found the bucket full (design.md deviation 1).
+    /// verified newcomer found the bucket full (docs/deviations.md §2).
     struct LRUCheck: Sendable {
         let nodeID: NodeID
         let startedAt: Tick

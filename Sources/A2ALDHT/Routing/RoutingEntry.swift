@@ -32,13 +32,13 @@ public struct RoutingEntry: Sendable {
     /// True once the peer has been heard from directly.
     public var isVerified: Bool { verifiedAt != nil }
 
-    /// Verified-Fresh (spec §1.3): verified strictly after `cutoff`.
+    /// Verified-Fresh (docs/routing.md §1.3): verified strictly after `cutoff`.
     public func isFresh(cutoff: Tick) -> Bool {
         guard let verifiedAt else { return false }
         return verifiedAt > cutoff
     }
 
-    /// Verified-Stale (spec §1.3): verified, but not after `cutoff`.
+    /// Verified-Stale (docs/routing.md §1.3): verified, but not after `cutoff`.
     public func isVerifiedStale(cutoff: Tick) -> Bool {
         guard let verifiedAt else { return false }
         return verifiedAt <= cutoff

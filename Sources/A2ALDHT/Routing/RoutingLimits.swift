@@ -1,4 +1,4 @@
-/// Limits on how many routing entries may share one network prefix (design.md deviation 7).
+/// Limits on how many routing entries may share one network prefix (docs/deviations.md §2).
 ///
 /// Without them one host with a /24 (or an IPv6 /64, which every ordinary customer gets) could
 /// mint node IDs for every bucket and surround any key. Prefixes are IPv4 /24 and IPv6 /64;
@@ -31,8 +31,8 @@ public struct RoutingLimits: Hashable, Sendable {
     var isUnlimited: Bool { maxPerSubnetPerBucket == .max && maxPerSubnet == .max }
 }
 
-/// Every fixed limit of the routing table, in one place (reference values, spec §6, unless
-/// design.md changes them).
+/// Every fixed limit of the routing table, in one place (reference values, docs/routing.md §6,
+/// unless docs/deviations.md changes them).
 extension RoutingTable {
     /// One bucket per common prefix length 0…255.
     public static let bucketCount = 256
@@ -44,7 +44,7 @@ extension RoutingTable {
     /// node's ping gives up after 3 s; this only guards against a lost `resolveLRUCheck`).
     public static let lruCheckTimeout: Duration = .seconds(30)
     /// A verified entry not verified again for this long is probed, and removed if it does not
-    /// answer (design.md deviation 7; the reference never ages verified entries out).
+    /// answer (docs/deviations.md §2; the reference never ages verified entries out).
     public static let verifiedStaleAge: Duration = .seconds(60 * 60)
 
     /// Refill cooldown by number of consecutive futile refills: 0, 1, 2, 3 or more.
@@ -57,6 +57,7 @@ extension RoutingTable {
     /// Cap on the exponent of a bucket's scale factor 2^(c+1).
     public static let estimateMaxShift = 62
 
-    /// Verified-fresh window the node uses when answering FIND_* (spec §1.3, §4.6).
+    /// Verified-fresh window the node uses when answering FIND_* (docs/routing.md §1.3,
+    /// docs/node-behaviour.md §4.6).
     public static let verifiedFreshWindow: Duration = .seconds(30 * 60)
 }

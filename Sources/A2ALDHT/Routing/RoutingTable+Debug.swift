@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// One main-table entry as shown by /debug/routing (spec §1.10).
+/// One main-table entry as shown by /debug/routing (docs/routing.md §1.10).
 public struct DebugPeerRow: Hashable, Sendable {
     public var bucket: Int
     /// XOR distance to our own ID, 64 hex characters.

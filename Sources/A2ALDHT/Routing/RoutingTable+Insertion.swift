@@ -5,7 +5,7 @@ extension RoutingTable {
     /// Records that we heard of `contact`: directly (`verifiedAt` set — an inbound message, a
     /// reply, a confirmed STORE) or as hearsay from `learnedFrom` (`verifiedAt` nil).
     ///
-    /// Hearsay touches an existing entry but never changes its endpoint (design.md deviation 2)
+    /// Hearsay touches an existing entry but never changes its endpoint (docs/deviations.md §2)
     /// nor evicts anyone; it fills free room or waits in the replacement cache. A verified
     /// contact refreshes the entry; for a full bucket it waits in the cache while the caller
     /// checks the least-recently-seen entry (deviation 1: nothing here blocks).

@@ -1,7 +1,7 @@
 import A2ALCore
 
-/// What one routing-maintenance pass should do (spec §1.9); the node caps how many of each it
-/// acts on per pass, taking them in the order given.
+/// What one routing-maintenance pass should do (docs/routing.md §1.9); the node caps how many of
+/// each it acts on per pass, taking them in the order given.
 public struct MaintenanceWork: Sendable {
     /// Replacement-cache candidates to ping: every hearsay candidate, and verified ones whose
     /// bucket has room (promoted on success with `markCachedVerified`, dropped on failure with
@@ -19,7 +19,7 @@ extension RoutingTable {
     /// Nominating a bucket for refill stamps its refill time, whether or not the node runs it.
     ///
     /// Unlike the reference, empty buckets below the highest non-empty one are refilled too,
-    /// and verified entries go stale (design.md deviation 7).
+    /// and verified entries go stale (docs/deviations.md §2).
     public mutating func collectMaintenanceWork(now: Tick, freshCutoff: Tick, staleCutoff: Tick) -> MaintenanceWork {
         var work = MaintenanceWork()
         let cacheExpiry = now - RoutingTable.cacheEntryLifetime

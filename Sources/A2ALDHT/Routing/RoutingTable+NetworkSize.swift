@@ -1,10 +1,10 @@
 
 extension RoutingTable {
-    /// Network-size estimate from verified entries (spec §1.8, node.md §7): bucket c holds peers
-    /// from 2^-(c+1) of the ID space, so m of them suggest m·2^(c+1) nodes. Takes the nearest
-    /// `estimateSampleBuckets` buckets with such entries (verified after `cutoff` when given)
-    /// and returns the upper median, with confidence = samples / 5. Products saturate at
-    /// `Int.max` instead of overflowing (design.md deviation 9).
+    /// Network-size estimate from verified entries (docs/routing.md §1.8, docs/node-behaviour.md
+    /// §7): bucket c holds peers from 2^-(c+1) of the ID space, so m of them suggest m·2^(c+1)
+    /// nodes. Takes the nearest `estimateSampleBuckets` buckets with such entries (verified after
+    /// `cutoff` when given) and returns the upper median, with confidence = samples / 5. Products
+    /// saturate at `Int.max` instead of overflowing (docs/deviations.md §2).
     public func estimatedNetworkSizeFiltered(cutoff: Tick?) -> (estimate: Int, confidence: Double) {
         var samples: [Int] = []
         samples.reserveCapacity(RoutingTable.estimateSampleBuckets)

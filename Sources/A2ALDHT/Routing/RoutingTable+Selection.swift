@@ -15,10 +15,10 @@ extension RoutingTable {
         return result
     }
 
-    /// Verified entries for FIND_* replies (spec §1.6 `NearestNVerified`, node.md §4.6): those
-    /// verified after `freshCutoff` by distance, then the older verified ones by distance, at
-    /// most `count`. Hearsay is never included. `include` filters further (e.g. the requester,
-    /// contacts without an address, peers in Bad health).
+    /// Verified entries for FIND_* replies (docs/routing.md §1.6 `NearestNVerified`,
+    /// docs/node-behaviour.md §4.6): those verified after `freshCutoff` by distance, then the older
+    /// verified ones by distance, at most `count`. Hearsay is never included. `include` filters
+    /// further (e.g. the requester, contacts without an address, peers in Bad health).
     public func nearestVerified(to target: NodeID, count: Int, freshCutoff: Tick,
                                 where include: (RoutingEntry) -> Bool = { _ in true }) -> [RoutingEntry] {
         guard count > 0, self.count > 0 else { return [] }

@@ -2,7 +2,7 @@ import A2ALCore
 import A2ALProtocol
 
 /// Which keys hold at least one record authored by an address, so `records(by:)` visits only
-/// those keys instead of scanning the whole store (query-store-routing.md §8).
+/// those keys instead of scanning the whole store (docs/routing.md §8).
 ///
 /// Most addresses appear under one key (their own sovereign key), which is held inline with no
 /// allocation; a handful (topics, mailboxes they wrote to) use a short array; an address that

@@ -3,7 +3,7 @@ import A2ALProtocol
 
 /// The store's keys with their record lists, threaded on an intrusive doubly-linked list in
 /// access order, so finding the least-recently-accessed key is O(1) rather than a scan of every
-/// key (query-store-routing.md §8). Entries live in a slab of reusable slots: links are array
+/// key (docs/routing.md §8). Entries live in a slab of reusable slots: links are array
 /// indices, and touching a key is two hash-free index updates.
 struct KeyAccessTable: Sendable {
     /// Marks "no slot" in a link.

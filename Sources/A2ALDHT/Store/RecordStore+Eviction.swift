@@ -25,7 +25,7 @@ extension RecordStore {
     }
 
     /// Evicts least-recently-accessed keys while the store holds more than `maxKeys`, never the
-    /// key just inserted (design.md deviation 5; the reference could evict it on a same-second tie).
+    /// key just inserted (docs/deviations.md §6; the reference could evict it on a same-second tie).
     mutating func evictLeastRecentKeys(sparing protected: Int) {
         while table.count > maxKeys {
             var victim = table.leastRecentSlot

@@ -4,7 +4,7 @@ import A2ALProtocol
 extension RecordStore {
     /// Physically removes every record expired at `now` (past `timestamp + ttl`) and every key
     /// left empty, visiting only keys the expiry queue names; returns the number of records
-    /// removed. The reference has no sweeper (design.md deviation 5).
+    /// removed. The reference has no sweeper (docs/deviations.md §6).
     @discardableResult
     public mutating func sweepExpired(now: UInt64) -> Int {
         var removedCount = 0

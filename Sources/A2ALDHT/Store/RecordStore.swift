@@ -1,11 +1,11 @@
 import A2ALCore
 import A2ALProtocol
 
-/// The DHT record store (query-store-routing.md §4): signed records per DHT key, with per-category
+/// The DHT record store (docs/routing.md §4): signed records per DHT key, with per-category
 /// slots and caps, strict-newer replacement, and least-recently-accessed key eviction.
 ///
 /// A value type with no locking of its own: the node keeps it in a `Mutex` and calls it
-/// synchronously. Differences from the reference (design.md deviation 5): reads never rewrite
+/// synchronously. Differences from the reference (docs/deviations.md §6): reads never rewrite
 /// stored lists (no aliasing duplicates), expired records are swept (`sweepExpired`), key
 /// eviction follows a strict access sequence and never evicts the key being inserted, and a
 /// `maxKeys` of zero or less means the default.
@@ -60,7 +60,8 @@ public struct RecordStore: Sendable {
         self.budget = budget
     }
 
-    /// The wire.md §4.11 authority policy (`RecordAuthority.check`) in the form a store takes.
+    /// The docs/protocol.md §4.11 authority policy (`RecordAuthority.check`) in the form a store
+    /// takes.
     public static let recordAuthority: StoreAuthority = { key, record, now in
         do throws(AuthorityError) {
             try RecordAuthority.check(record, key: key, now: now)

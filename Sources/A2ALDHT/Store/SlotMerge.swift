@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// Merges one record into the live records of a key (query-store-routing.md §4.3 `merge_<cat>`
+/// Merges one record into the live records of a key (docs/routing.md §4.3 `merge_<cat>`
 /// and `evict_<cat>`). Pure: the caller commits the result only when it does not throw.
 enum SlotMerge {
     struct Outcome {

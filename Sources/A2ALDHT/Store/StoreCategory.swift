@@ -2,7 +2,7 @@ import A2ALCore
 import A2ALProtocol
 
 /// How the store groups records at one key. The reference stores unknown-category records
-/// exactly like sovereign ones (query-store-routing.md §0), so there are three groups, not four.
+/// exactly like sovereign ones (docs/routing.md §0), so there are three groups, not four.
 enum StoreCategory: Equatable {
     case sovereign
     case topic

@@ -1,9 +1,9 @@
 import A2ALCore
 import A2ALProtocol
 
-/// One stored record as `/debug/store` shows it (node.md §9.2 StoreRow). The JSON layer maps the
-/// fields to `key_node_id_hex`, `address_hex`, `rec_type`, `seq`, `timestamp`, `ttl_seconds`,
-/// `payload_cbor_len` in that order.
+/// One stored record as `/debug/store` shows it (docs/node-behaviour.md §9.2 StoreRow). The JSON
+/// layer maps the fields to `key_node_id_hex`, `address_hex`, `rec_type`, `seq`, `timestamp`,
+/// `ttl_seconds`, `payload_cbor_len` in that order.
 public struct StoreDebugRow: Hashable, Sendable {
     public var key: NodeID
     public var address: Address

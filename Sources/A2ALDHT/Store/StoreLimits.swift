@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 
-/// Every limit of the record store in one place (query-store-routing.md §4.2, §6).
+/// Every limit of the record store in one place (docs/routing.md §4.2, §6).
 public enum StoreLimits {
     /// Sovereign (and unknown-category) records kept per key.
     public static let maxSovereignPerKey = 8

@@ -20,7 +20,7 @@ public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The observed_addr bytes for this source (wire.md §3.8): its IP:port for UDP, the
+    /// The observed_addr bytes for this source (docs/protocol.md §3.8): its IP:port for UDP, the
     /// 127.0.0.1:0 placeholder for anything else.
     public var observedWire: [UInt8] { (udp ?? WireEndpoint.unknown).wire }
 

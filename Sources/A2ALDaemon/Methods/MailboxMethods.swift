@@ -4,8 +4,8 @@ import A2ALProtocol
 import A2ALRPC
 
 /// The `mailbox.*` methods of docs/jsonrpc.md: encrypted notes between agents, stored at the
-/// recipient's node ID (wire.md §4.8). A note is published once and not renewed; it lives for
-/// its TTL.
+/// recipient's node ID (docs/protocol.md §4.8). A note is published once and not renewed; it lives
+/// for its TTL.
 package enum MailboxMethods {
     package static let defaultTimeoutMs: Int64 = 10_000
     package static let defaultTTL: UInt32 = MailboxPayload.defaultTTL

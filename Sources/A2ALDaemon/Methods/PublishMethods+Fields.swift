@@ -3,8 +3,8 @@ import A2ALProtocol
 import A2ALRPC
 
 /// The kind-specific params of publish.endpoint / topic / custom. Limits of the wire rules
-/// (wire.md §4.3) are checked here so the error names the offending parameter; the publisher
-/// checks the built payload again as a whole.
+/// (docs/protocol.md §4.3) are checked here so the error names the offending parameter; the
+/// publisher checks the built payload again as a whole.
 extension PublishMethods {
     /// Longest topic, name, protocol or tag accepted (the whole topic payload is capped at 512
     /// bytes anyway).
@@ -33,7 +33,7 @@ extension PublishMethods {
         let turns = try p.stringArray("turns", maxCount: EndpointPayload.maxTurns, maxLength: EndpointPayload.maxTurnLength) ?? []
         let signals = try p.stringArray("signals", maxCount: EndpointPayload.maxSignals,
                                         maxLength: EndpointPayload.maxSignalLength) ?? []
-        // wire.md §4.6: when signals are given, signal is their first.
+        // docs/protocol.md §4.6: when signals are given, signal is their first.
         if let first = signals.first {
             if signal.isEmpty {
                 signal = first

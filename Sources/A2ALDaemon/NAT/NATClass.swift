@@ -1,7 +1,7 @@
 /// What the node concluded about the NAT in front of it (docs/protocol.md, "NAT
-/// classification"). `code` is the endpoint record's `nat_type` (wire.md §4.6): a filtering NAT
-/// is published as 3 (port-restricted) because restricted and port-restricted are not told
-/// apart and 3 is the safer assumption for a peer planning a hole punch; 4 only when really
+/// classification"). `code` is the endpoint record's `nat_type` (docs/protocol.md §4.6): a
+/// filtering NAT is published as 3 (port-restricted) because restricted and port-restricted are not
+/// told apart and 3 is the safer assumption for a peer planning a hole punch; 4 only when really
 /// symmetric, since v0.2.x peers stop choosing a node that publishes 4 as a replica.
 package enum NATClass: String, Sendable, Equatable, CaseIterable {
     case unknown

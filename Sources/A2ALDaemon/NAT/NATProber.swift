@@ -10,10 +10,10 @@ import NIOCore
 ///
 /// The NAT_PROBE_REQ goes out from a separate ephemeral socket, signed with a throwaway
 /// identity, claiming our agreed public address. The prober checks that the request's source IP
-/// is the claimed one (node.md §4.5.5) — it is, behind our NAT — and echoes to the claimed
-/// address, i.e. to our main socket's mapping, from an IP our main socket has not sent to.
-/// The throwaway identity keeps the prober from learning the ephemeral port as our node's
-/// address. No echo proves nothing until a ping from the ephemeral socket shows the prober alive.
+/// is the claimed one (docs/node-behaviour.md §4.5.5) — it is, behind our NAT — and echoes to the
+/// claimed address, i.e. to our main socket's mapping, from an IP our main socket has not sent to.
+/// The throwaway identity keeps the prober from learning the ephemeral port as our node's address.
+/// No echo proves nothing until a ping from the ephemeral socket shows the prober alive.
 struct NATProber: Sendable {
     /// How long since our socket last sent to an IP before that IP counts as a stranger: longer
     /// than the two minutes RFC 4787 (REQ-5) asks NATs to keep an idle UDP mapping at the least.

@@ -5,8 +5,9 @@ import A2ALRPC
 import Synchronization
 
 /// Carries the classifier's verdicts to where they matter (docs/jsonrpc.md, `nat_type`): the
-/// `nat_type` event, the node's own public endpoint (hairpin detection, node.md §10.2), and the
-/// publications that follow the NAT (`AutoEndpointValues`), which a background task republishes.
+/// `nat_type` event, the node's own public endpoint (hairpin detection, docs/node-behaviour.md
+/// §10.2), and the publications that follow the NAT (`AutoEndpointValues`), which a background task
+/// republishes.
 ///
 /// `observed` and `probed` run on the node's inbound path or the prober's task and only queue
 /// work; republishing happens on the task that reads `changes`.

@@ -1,7 +1,7 @@
 import A2ALCore
 
 /// A problem with a file in the data directory, always naming the file, so an operator reading
-/// the log knows which file to look at (design.md, "Data directory").
+/// the log knows which file to look at (docs/jsonrpc.md, "Configuration and data directory").
 package struct DataFileError: Error, Sendable, Equatable, CustomStringConvertible {
     package let path: String
     package let reason: String

@@ -9,7 +9,7 @@ struct PublicationContent: Sendable {
     let payload: [UInt8]
     let key: NodeID
 
-    /// Builds and checks the payload against the wire rules (wire.md §4.3).
+    /// Builds and checks the payload against the wire rules (docs/protocol.md §4.3).
     init(_ fields: PublicationFields, agent: Address) throws(PublisherError) {
         switch fields {
         case .endpoint(let f):
@@ -39,7 +39,8 @@ struct PublicationContent: Sendable {
             }
             recType = f.recType
             payload = f.data
-            // Types outside the known ranges are stored like sovereign records (wire.md §4.5).
+            // Types outside the known ranges are stored like sovereign records (docs/protocol.md
+            // §4.5).
             key = agent.nodeID
         }
     }

@@ -4,7 +4,7 @@ import A2ALProtocol
 
 extension Publisher {
     /// Signs `content` for publication `p` with a seq above every earlier one, backdated a few
-    /// seconds for peers whose clocks lag (design.md deviation 8), and checks that it can travel.
+    /// seconds for peers whose clocks lag (docs/deviations.md §8), and checks that it can travel.
     func sign(_ content: PublicationContent, for p: Publication, with keyPair: Ed25519.KeyPair, nowUnix: UInt64,
               _ s: inout PublisherState) throws(PublisherError) -> SignedRecord {
         let seq = s.nextSeq(after: p.lastSeq, nowUnix: nowUnix)

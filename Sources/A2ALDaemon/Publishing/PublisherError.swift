@@ -8,7 +8,7 @@ package enum PublisherError: Error, Sendable, Equatable, CustomStringConvertible
     case unknownAgent(String)
     /// No publication has this id.
     case unknownPublication(String)
-    /// The payload breaks a wire rule (wire.md §4.3).
+    /// The payload breaks a wire rule (docs/protocol.md §4.3).
     case invalidPayload(RecordError)
     /// The signed record would not fit the datagram that has to carry it.
     case recordTooLarge(what: String, bytes: Int, limit: Int)

@@ -21,7 +21,8 @@ struct WatchTarget: Sendable, Equatable {
     /// Topic records live at `TopicKey.key(for:)`, as `query.topic` reads them.
     static func topic(_ topic: String) -> WatchTarget { WatchTarget(kind: .topic(topic), key: TopicKey.key(for: topic)) }
 
-    /// Notes to an agent are stored at its node ID (wire.md §4.8), as `mailbox.read` reads them.
+    /// Notes to an agent are stored at its node ID (docs/protocol.md §4.8), as `mailbox.read` reads
+    /// them.
     static func agent(_ address: Address) -> WatchTarget { WatchTarget(kind: .agent(address), key: address.nodeID) }
 
     /// Whether a new record of `recType` at the key is announced as `record_pushed` for this watch.

@@ -1,6 +1,7 @@
 import A2ALCore
 
-/// The human-readable text that Ethereum and Paralism masters sign (wire.md §4.10.3–4.10.5).
+/// The human-readable text that Ethereum and Paralism masters sign (docs/protocol.md
+/// §4.10.3–4.10.5).
 public enum DelegationMessage {
     public enum Chain: Sendable {
         case ethereum, paralism

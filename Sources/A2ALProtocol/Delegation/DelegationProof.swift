@@ -1,7 +1,7 @@
 import A2ALCore
 
-/// A delegation proof (wire.md §4.10): the owner of a "master" address (Ed25519 0xA0, Paralism
-/// 0xA2 or Ethereum 0xA3) authorises an Ed25519 operational key to publish records for it.
+/// A delegation proof (docs/protocol.md §4.10): the owner of a "master" address (Ed25519 0xA0,
+/// Paralism 0xA2 or Ethereum 0xA3) authorises an Ed25519 operational key to publish records for it.
 /// Carried CBOR-encoded in `SignedRecord.delegation`.
 public struct DelegationProof: Hashable, Sendable {
     /// The only accepted scope: network operations.

@@ -23,8 +23,9 @@ public enum MailboxError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Mailbox encryption (wire.md §4.8): ephemeral X25519 to the recipient's Ed25519 key converted to
-/// Montgomery form, HKDF-SHA256(salt "a2al-mailbox\0", info sender||recipient), AES-256-GCM.
+/// Mailbox encryption (docs/protocol.md §4.8): ephemeral X25519 to the recipient's Ed25519 key
+/// converted to Montgomery form, HKDF-SHA256(salt "a2al-mailbox\0", info sender||recipient),
+/// AES-256-GCM.
 public enum MailboxCrypto {
     /// Largest plaintext body that still fits the 512-byte payload.
     public static let maxBodySize = 389

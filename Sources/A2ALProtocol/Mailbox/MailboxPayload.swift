@@ -1,6 +1,7 @@
 import A2ALCore
 
-/// Payload of a mailbox record (rec_type 0x80, wire.md §4.8): an encrypted note to a recipient.
+/// Payload of a mailbox record (rec_type 0x80, docs/protocol.md §4.8): an encrypted note to a
+/// recipient.
 public struct MailboxPayload: Hashable, Sendable, CBOREncodable {
     public static let maxEncodedSize = 512
     public static let defaultTTL: UInt32 = 3600

@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// The message header (wire.md §3.3). No field is omitempty. Version and features are not
+/// The message header (docs/protocol.md §3.3). No field is omitempty. Version and features are not
 /// checked on receipt, but they are covered by the signature through re-encoding.
 public struct Header: Hashable, Sendable, CBOREncodable {
     public var version: UInt8

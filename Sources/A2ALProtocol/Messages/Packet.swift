@@ -19,7 +19,7 @@ public enum WireSchema: Sendable, Hashable {
     case v017
 }
 
-/// A verified inbound message (wire.md §3.2–3.5).
+/// A verified inbound message (docs/protocol.md §3.2–3.5).
 public struct Packet: Hashable, Sendable {
     public var header: Header
     public var body: MessageBody

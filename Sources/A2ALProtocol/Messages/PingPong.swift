@@ -18,7 +18,7 @@ public struct Ping: Hashable, Sendable {
 /// PONG (0x02): `{1: address, 2: observed_addr}` where observed_addr is the PING's source.
 public struct Pong: Hashable, Sendable {
     public var address: Address
-    /// 6 or 18 bytes (wire.md §3.8).
+    /// 6 or 18 bytes (docs/protocol.md §3.8).
     public var observedAddr: [UInt8]
 
     public init(address: Address, observed: WireEndpoint) {

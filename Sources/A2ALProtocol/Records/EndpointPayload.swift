@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// Payload of an endpoint record (rec_type 0x01, wire.md §4.6).
+/// Payload of an endpoint record (rec_type 0x01, docs/protocol.md §4.6).
 public struct EndpointPayload: Hashable, Sendable, CBOREncodable {
     public static let maxNATType: UInt8 = 4
     public static let maxSignalLength = 2048
@@ -51,7 +51,7 @@ public struct EndpointPayload: Hashable, Sendable, CBOREncodable {
         try self.init(cbor: try CBOR.decode(bytes))
     }
 
-    /// Limits of wire.md §4.3 (no limit on `endpoints`).
+    /// Limits of docs/protocol.md §4.3 (no limit on `endpoints`).
     public func validate() throws(RecordError) {
         guard natType <= Self.maxNATType else { throw .invalidPayload("nat_type \(natType) > 4") }
         guard signal.utf8.count <= Self.maxSignalLength else { throw .invalidPayload("signal longer than 2048 bytes") }

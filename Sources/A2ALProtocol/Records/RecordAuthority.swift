@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// Why a record may not be stored at a key by its signer (wire.md §4.11).
+/// Why a record may not be stored at a key by its signer (docs/protocol.md §4.11).
 public enum AuthorityError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A sovereign record must live at NodeID(record.address).
     case wrongKey(expected: NodeID, got: NodeID)
@@ -19,8 +19,8 @@ public enum AuthorityError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// The record-authority policy of wire.md §4.11, applied to every STORE and to every record a
-/// lookup receives for a key.
+/// The record-authority policy of docs/protocol.md §4.11, applied to every STORE and to every
+/// record a lookup receives for a key.
 public enum RecordAuthority {
     public static func check(_ record: SignedRecord, key: NodeID, now: UInt64) throws(AuthorityError) {
         if record.category == .sovereign {

@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// Record type codes and their categories (wire.md §4.5).
+/// Record type codes and their categories (docs/protocol.md §4.5).
 public enum RecordType {
     public static let endpoint: UInt8 = 0x01
     public static let topic: UInt8 = 0x10

@@ -30,7 +30,7 @@ extension SignedRecord {
 
     /// Seconds our own records are backdated so that peers whose clocks lag slightly (the
     /// reference accepts no future timestamps) still take them; the TTL grows by the same
-    /// amount so the expiry is unchanged (design.md, deviation 8).
+    /// amount so the expiry is unchanged (docs/deviations.md §8).
     public static let publishBackdateSeconds: UInt64 = 5
 
     /// Timestamp and TTL to sign with at `now` for a record meant to live `ttl` seconds.

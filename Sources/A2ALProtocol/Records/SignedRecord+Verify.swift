@@ -1,11 +1,11 @@
 import A2ALCore
 
 extension SignedRecord {
-    /// Future timestamps we tolerate, for clock skew (design.md, deviation 8). The reference
+    /// Future timestamps we tolerate, for clock skew (docs/deviations.md §8). The reference
     /// tolerates none; records we sign are backdated to cope with that.
     public static let futureSkewAllowance: UInt64 = 60
 
-    /// Integrity check applied on every store and every read (wire.md §4.3): signature,
+    /// Integrity check applied on every store and every read (docs/protocol.md §4.3): signature,
     /// type-specific payload rules, and time. Authority is separate (`RecordAuthority`).
     /// Returns the payload it decoded on the way.
     @discardableResult

@@ -1,6 +1,7 @@
 import A2ALCore
 
-/// A signed DHT record (wire.md §4.1). Keys 1–8 are always encoded; key 9 only when non-empty.
+/// A signed DHT record (docs/protocol.md §4.1). Keys 1–8 are always encoded; key 9 only when
+/// non-empty.
 public struct SignedRecord: Hashable, Sendable, CBOREncodable {
     public var address: Address
     public var recType: UInt8

@@ -1,6 +1,7 @@
 import A2ALCore
 
-/// Payload of a topic record (rec_type 0x10, wire.md §4.7): an agent announcing a capability.
+/// Payload of a topic record (rec_type 0x10, docs/protocol.md §4.7): an agent announcing a
+/// capability.
 public struct TopicPayload: Hashable, Sendable, CBOREncodable {
     public static let maxEncodedSize = 512
     public static let maxBriefCodePoints = 140

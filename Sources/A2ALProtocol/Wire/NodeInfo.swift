@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// A routing contact as carried in FIND_*_RESP (wire.md §3.7.11).
+/// A routing contact as carried in FIND_*_RESP (docs/protocol.md §3.7.11).
 public struct NodeInfo: Hashable, Sendable, CBOREncodable {
     public var address: Address
     /// Receivers do not check this against SHA-256(address) at decode time; see `isConsistent`.

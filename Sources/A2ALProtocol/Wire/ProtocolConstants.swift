@@ -1,6 +1,6 @@
 import A2ALCore
 
-/// Wire-level constants of the reference protocol (wire.md §5). Every number lives here.
+/// Wire-level constants of the reference protocol (docs/protocol.md §5). Every number lives here.
 public enum ProtocolConstants {
     /// Header key 1 in every message we send.
     public static let protocolVersion: UInt64 = 1

@@ -1,7 +1,7 @@
 import A2ALCore
 
-/// An IP:port in the 6- or 18-byte wire form of `observed_addr` / `claimed_addr` (wire.md §3.8):
-/// ip (4 or 16 bytes) || port (big-endian).
+/// An IP:port in the 6- or 18-byte wire form of `observed_addr` / `claimed_addr` (docs/protocol.md
+/// §3.8): ip (4 or 16 bytes) || port (big-endian).
 public struct WireEndpoint: Hashable, Sendable, CustomStringConvertible {
     public let ip: IPAddress
     public let port: UInt16
