@@ -1,6 +1,7 @@
 import A2ALCore
 import A2ALProtocol
 import A2ALSimulation
+import A2ALTestSupport
 import Synchronization
 import Testing
 @testable import A2ALDHT
@@ -80,17 +81,12 @@ func endpointRecord(_ key: Ed25519.KeyPair, seq: UInt64 = 1, now: UInt64, ttl: U
 /// workers running into the next one.
 func withCluster<T>(_ cluster: TestCluster, joined: Bool = false,
                     _ body: (TestCluster) async throws -> T) async throws -> T {
-    do {
+    try await withClosing(cluster, close: { await $0.close() }) { cluster in
         try await cluster.start()
         if joined {
             for i in cluster.nodes.indices.dropFirst() { try await cluster.nodes[i].bootstrap(addresses: [cluster.address(0)]) }
         }
-        let result = try await body(cluster)
-        await cluster.close()
-        return result
-    } catch {
-        await cluster.close()
-        throw error
+        return try await body(cluster)
     }
 }
 

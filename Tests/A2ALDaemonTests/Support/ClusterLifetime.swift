@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALTestSupport
 
 /// Something a test starts and must see shut down before it ends: in-memory nodes and the
 /// daemon parts built on them.
@@ -15,14 +16,9 @@ extension ClusterUnderTest {
 /// Starts `cluster`, runs `body` on it, and awaits its close — also when `body` throws — so no
 /// test leaves nodes and their workers running into the next one.
 func withCluster<C: ClusterUnderTest, T>(_ cluster: C, _ body: (C) async throws -> T) async throws -> T {
-    do {
+    try await withClosing(cluster, close: { await $0.close() }) { cluster in
         try await cluster.start()
-        let result = try await body(cluster)
-        await cluster.close()
-        return result
-    } catch {
-        await cluster.close()
-        throw error
+        return try await body(cluster)
     }
 }
 
