@@ -47,6 +47,10 @@ package enum MailboxMethods {
         do throws(MailboxError) {
             payload = try MailboxCrypto.seal(message: MailboxMessage(msgType: msgType, body: body), sender: from,
                                              recipient: to, recipientPublicKey: recipientKey)
+        } catch .payloadTooLarge(let size) {
+            // A body at the cap still overflows when msg_type takes a second CBOR byte (24 and up).
+            throw .app(.invalidRecord, "mailbox.send: the sealed note is \(size) bytes; a mailbox record holds at most \(MailboxPayload.maxEncodedSize)",
+                       ["reason": .string(MailboxError.payloadTooLarge(size).description)])
         } catch {
             throw .app(.badAddress, "mailbox.send: cannot encrypt to \(to.text): \(error)",
                        ["address": .string(to.text), "reason": .string(error.description)])

@@ -81,9 +81,31 @@ import Testing
         return second
     }
 
+    /// `params` sent to a second daemon started on a data directory that already holds as many
+    /// agents as a daemon may (`AgentLimits.maxAgents`).
+    static func onFullDaemon(_ params: JSONObject) -> Producer {
+        { _, method in
+            let dir = try DaemonDirectory()
+            try AgentLimitMethodsTests.writeFullAgentsFile(dir.dataDir + "/" + agentFiles[0])
+            let full = try await DaemonProcess.start(directory: dir)
+            do {
+                let response = try await full.call(method, params)
+                _ = try await full.stop()
+                return response
+            } catch {
+                _ = try? await full.stop()
+                throw error
+            }
+        }
+    }
+
     static let producers: [String: [String: Producer]] = [
-        "agent.create": ["storage": withUnwritable(agentFiles, lone { _ in [:] })],
+        "agent.create": [
+            "storage": withUnwritable(agentFiles, lone { _ in [:] }),
+            "overloaded": onFullDaemon([:]),
+        ],
         "agent.import": [
+            "overloaded": onFullDaemon(["private_key": .string(Hex.encode(Ed25519.KeyPair.generate().seed))]),
             "conflict": { d, method in
                 let seed = try await d.lone.result("agent.export", ["address": .string(d.loneAgent), "confirm": true])
                 return try await d.lone.call(method, ["private_key": seed["private_key"] ?? .null])
@@ -120,6 +142,11 @@ import Testing
             "bad_address": lone {
                 let p256 = Address(version: Address.Version.p256.rawValue, hash20: [UInt8](repeating: 7, count: 20))?.text ?? ""
                 return ["from": .string($0.loneAgent), "to": .string(p256), "text": "hi"]
+            },
+            // A body at the cap seals one byte past a record when msg_type takes two CBOR bytes.
+            "invalid_record": lone {
+                let body = Base64Text.encode([UInt8](repeating: 1, count: MailboxCrypto.maxBodySize))
+                return ["from": .string($0.loneAgent), "to": .string($0.loneAgent), "data": .string(body), "msg_type": 255]
             },
         ],
         "node.ping": [
@@ -212,17 +239,15 @@ import Testing
 
     /// Declared errors nothing here produces yet, each a gap to close with a producer.
     static let notYetProduced: Set<String> = [
-        // 4096 agents (AgentLimits.maxAgents) take too long to create in a test.
-        "agent.create/overloaded", "agent.import/overloaded",
-        // Needs a peer that answers with a well-formed reply of the wrong kind.
+        // Only DHTError.unexpectedReply maps to peer_error, and no peer can cause it: a reply of
+        // the wrong kind is dropped as unsolicited before it reaches the method that would throw
+        // it, so the request times out instead (docs/node-behaviour.md §3.2).
         "node.find_node/peer_error", "node.find_value/peer_error",
         "node.ping/peer_error", "node.store_at/peer_error",
         // Lookups and the NAT probe answer at their own deadline, just inside the call's: the
         // call's `timeout` wins only on a daemon too loaded to answer in time (docs/jsonrpc.md).
         "mailbox.read/timeout", "mailbox.send/timeout", "node.nat_probe/timeout", "query.aggregate_records/timeout",
         "query.find_node/timeout", "query.find_records/timeout", "query.resolve/timeout", "query.topic/timeout",
-        // A note's body is capped below what would overflow a record.
-        "mailbox.send/invalid_record",
         // Needs a watch call racing the daemon's shutdown.
         "watch/unavailable",
     ]

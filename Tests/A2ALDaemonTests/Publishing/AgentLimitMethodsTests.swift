@@ -10,13 +10,7 @@ import Testing
 @Suite struct AgentLimitMethodsTests {
     @Test func creatingOrImportingPastTheLimitIsOverloadedWithTheLimit() async throws {
         let dir = try PubDataDir()
-        let entries = (0..<AgentLimits.maxAgents).map { i -> String in
-            let pair = Ed25519.KeyPair.generate()
-            return #"{"address":"\#(pair.address.text)","private_key":"\#(Hex.encode(pair.seed))","label":"","created_at":\#(i)}"#
-        }
-        try Data(#"{"version":1,"agents":[\#(entries.joined(separator: ","))]}"#.utf8)
-            .write(to: URL(fileURLWithPath: dir.agentsPath))
-        chmod(dir.agentsPath, 0o600)
+        try Self.writeFullAgentsFile(dir.agentsPath)
         try await withCluster(PubDaemon(node: try await PubNetwork(ipBase: 0x0a0b_0001).node(0), dir: dir)) { d in
 
             let created = await d.failure("agent.create", ["label": "one too many"])
@@ -33,5 +27,16 @@ import Testing
             _ = try await d.call("agent.create", ["label": "room again"])
             #expect(try AgentStore(path: dir.agentsPath).count == AgentLimits.maxAgents)
         }
+    }
+
+    /// An agents file holding as many agents as a daemon may (creating them one by one through
+    /// a daemon would take too long for a test).
+    static func writeFullAgentsFile(_ path: String) throws {
+        let entries = (0..<AgentLimits.maxAgents).map { i -> String in
+            let pair = Ed25519.KeyPair.generate()
+            return #"{"address":"\#(pair.address.text)","private_key":"\#(Hex.encode(pair.seed))","label":"","created_at":\#(i)}"#
+        }
+        try Data(#"{"version":1,"agents":[\#(entries.joined(separator: ","))]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
     }
 }
