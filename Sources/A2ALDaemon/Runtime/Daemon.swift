@@ -140,6 +140,32 @@ package final class Daemon: Sendable {
                 "jsonrpc": "2.0", "id": .null,
                 "error": RPCError.app(.overloaded, "too many connections (limit \(maxConnections)); try again later").json,
             ]))
+            // The HTTP listeners first: a clash on their address ends the start before the RPC
+            // socket accepts anyone, so no client (or systemd) sees a daemon about to exit.
+            var debugHTTP: DebugHTTPServer?
+            if let debug = config.debugHTTP {
+                let (dHost, dPort) = try listenAddress(debug)
+                do {
+                    debugHTTP = try await DebugHTTPServer.start(node: node, host: dHost, port: dPort, group: group)
+                } catch {
+                    throw DaemonError("cannot serve debug HTTP on \(debug): \(ListenFailure.reason(error))")
+                }
+                if let server = debugHTTP { cleanup.append { await server.stop() } }
+                logger.info("debug HTTP listening", metadata: ["addr": "\(debug)"])
+            }
+
+            var metricsHTTP: MetricsHTTPServer?
+            if let address = config.metrics, let recorder {
+                let metrics = DaemonMetrics(node: node, status: status, recorder: recorder)
+                let server = try await startMetrics(address, group: group, render: metrics.render)
+                cleanup.append { await server.stop() }
+                metricsHTTP = server
+                logger.info("metrics listening", metadata: ["addr": "\(server.boundAddress)"])
+            }
+
+            if let fd = inheritedSocketFD, let path = UnixSocketServer.boundPath(ofInherited: fd) {
+                socketRef.withLock { $0 = path }
+            }
             let socket = try await UnixSocketServer.start(
                 options: UnixSocketOptions(path: config.socketPath, mode: config.socketMode, group: config.socketGroup,
                                            maxConnections: maxConnections, maxLineBytes: config.maxLineBytes,
@@ -152,26 +178,6 @@ package final class Daemon: Sendable {
                 })
             cleanup.append { await socket.stop() }
             socketRef.withLock { $0 = socket.path }
-
-            var debugHTTP: DebugHTTPServer?
-            if let debug = config.debugHTTP {
-                let (dHost, dPort) = try listenAddress(debug)
-                do {
-                    debugHTTP = try await DebugHTTPServer.start(node: node, host: dHost, port: dPort, group: group)
-                } catch {
-                    throw DaemonError("cannot serve debug HTTP on \(debug): \(ListenFailure.reason(error))")
-                }
-                logger.info("debug HTTP listening", metadata: ["addr": "\(debug)"])
-            }
-
-            var metricsHTTP: MetricsHTTPServer?
-            if let address = config.metrics, let recorder {
-                let metrics = DaemonMetrics(node: node, status: status, recorder: recorder)
-                let server = try await startMetrics(address, group: group, render: metrics.render)
-                cleanup.append { await server.stop() }
-                metricsHTTP = server
-                logger.info("metrics listening", metadata: ["addr": "\(server.boundAddress)"])
-            }
 
             let keeper = PeerCacheKeeper(node: node, cache: cache, clock: clock)
             let background = BackgroundTasks()

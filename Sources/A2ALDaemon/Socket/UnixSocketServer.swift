@@ -110,6 +110,20 @@ package final class UnixSocketServer: Sendable {
         return UnixSocketServer(path: path, serverChannel: channel, connections: connections, boundFile: boundFile)
     }
 
+    /// The path an inherited socket is bound to, read before the daemon accepts on it: systemd's
+    /// socket has listened since boot, so a client's first call may be served the moment accepting
+    /// starts and must already see this path (nil for an unnamed, abstract or non-Unix socket).
+    package static func boundPath(ofInherited descriptor: CInt) -> String? {
+        var address = sockaddr_un()
+        var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard named, address.sun_family == sa_family_t(AF_UNIX) else { return nil }
+        let path = withUnsafeBytes(of: address.sun_path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return path.isEmpty ? nil : path
+    }
+
     /// A descriptor from systemd must at least be a socket; NIO makes it listen if it is not yet.
     private static func checkInherited(_ descriptor: CInt, path: String) throws(SocketServerError) {
         var info = stat()

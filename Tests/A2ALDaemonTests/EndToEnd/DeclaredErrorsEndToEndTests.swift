@@ -239,11 +239,6 @@ import Testing
 
     /// Declared errors nothing here produces yet, each a gap to close with a producer.
     static let notYetProduced: Set<String> = [
-        // Only DHTError.unexpectedReply maps to peer_error, and no peer can cause it: a reply of
-        // the wrong kind is dropped as unsolicited before it reaches the method that would throw
-        // it, so the request times out instead (docs/node-behaviour.md §3.2).
-        "node.find_node/peer_error", "node.find_value/peer_error",
-        "node.ping/peer_error", "node.store_at/peer_error",
         // Lookups and the NAT probe answer at their own deadline, just inside the call's: the
         // call's `timeout` wins only on a daemon too loaded to answer in time (docs/jsonrpc.md).
         "mailbox.read/timeout", "mailbox.send/timeout", "node.nat_probe/timeout", "query.aggregate_records/timeout",
