@@ -1,4 +1,6 @@
 import A2ALRPC
+// Only test builds have swift-testing; a plain `swift build` compiles this target too.
+#if canImport(Testing)
 import Testing
 
 extension DaemonProcess {
@@ -25,3 +27,4 @@ extension DaemonProcess {
         throw ContractFailure(description: "\(what): not within \(timeout)")
     }
 }
+#endif

@@ -1,3 +1,5 @@
+// Only test builds have swift-testing; a plain `swift build` compiles this target too.
+#if canImport(Testing)
 import Testing
 
 /// Polls state (never a fixed sleep) until `condition` holds; false when it still does not
@@ -14,3 +16,4 @@ package func waitUntil(seconds: Int = 10, _ condition: () -> Bool,
     try #require(try await eventually(seconds: seconds, condition), "condition not met within \(seconds) s",
                  sourceLocation: sourceLocation)
 }
+#endif

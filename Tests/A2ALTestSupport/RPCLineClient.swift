@@ -1,6 +1,8 @@
 import A2ALRPC
 import Foundation
+#if canImport(Testing)  // test builds only; a plain `swift build` compiles this target too
 import Testing
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -170,7 +172,9 @@ package final class RPCLineClient: @unchecked Sendable {
     /// so a caller that discards the thrown error (`try?`) still fails.
     private static func checkDeclared(_ method: String, _ response: JSONValue) throws {
         guard let error = response["error"], let violation = try SchemaCatalog.shared().errorViolation(method, error) else { return }
+        #if canImport(Testing)
         Issue.record(Comment(rawValue: violation))
+        #endif
         throw RPCClientError(kind: .protocolViolation, description: violation)
     }
 
