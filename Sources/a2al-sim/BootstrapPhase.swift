@@ -6,8 +6,10 @@ struct BootstrapResult: Sendable {
     var coreNodes = 0
     var corePingsOK = 0
     var joined = 0
-    /// Nodes whose first bootstrap found no live seed and needed a second try.
+    /// Nodes whose first bootstrap found no live seed and needed another try.
     var retried = 0
+    /// The most tries any node needed (or was allowed, if it failed).
+    var maxAttempts = 0
     /// Nodes that could not join at all (they stay up and may still be found by others).
     var failed = 0
     var meanRoutingTableSize = 0.0
@@ -15,8 +17,9 @@ struct BootstrapResult: Sendable {
 
 /// Joins the network as a real deployment grows: a core of up to 8 nodes ping one another, then
 /// every other node bootstraps through 1–3 random nodes that have already joined, with at most
-/// `concurrency` joins in flight (an unbounded burst would measure the scheduler, not the DHT).
-func bootstrapAll(_ cluster: SimCluster, concurrency: Int, rng: inout SplitMix64) async -> BootstrapResult {
+/// `concurrency` joins in flight (an unbounded burst would measure the scheduler, not the DHT)
+/// and up to `attempts` tries per node.
+func bootstrapAll(_ cluster: SimCluster, concurrency: Int, attempts: Int, rng: inout SplitMix64) async -> BootstrapResult {
     var result = BootstrapResult()
     let n = cluster.nodes.count
     let core = min(8, n)
@@ -35,8 +38,8 @@ func bootstrapAll(_ cluster: SimCluster, concurrency: Int, rng: inout SplitMix64
     var joined = Array(0..<core)
     result.joined = core
 
-    struct Job: Sendable { let index: Int; let seeds: [PeerAddress]; let fallback: [PeerAddress] }
-    struct Done: Sendable { let index: Int; let ok: Bool; let retried: Bool }
+    struct Job: Sendable { let index: Int; let seedSets: [[PeerAddress]] }
+    struct Done: Sendable { let index: Int; let ok: Bool; let attempts: Int }
     func pickSeeds(excluding index: Int) -> [PeerAddress] {
         let want = Int.random(in: 1...3, using: &rng)
         var picked = Set<Int>()
@@ -49,14 +52,18 @@ func bootstrapAll(_ cluster: SimCluster, concurrency: Int, rng: inout SplitMix64
     let started = ContinuousClock.now
     await boundedForEach(n - core, limit: concurrency, prepare: { k -> Job in
         let index = core + k
-        return Job(index: index, seeds: pickSeeds(excluding: index), fallback: pickSeeds(excluding: index))
+        return Job(index: index, seedSets: (0..<max(1, attempts)).map { _ in pickSeeds(excluding: index) })
     }, work: { job in
+        // A join fails only when every seed's ping was lost; fresh seeds each time, as an
+        // operator would retry with another bootstrap list.
         let node = nodes[job.index]
-        if (try? await node.bootstrap(addresses: job.seeds)) != nil { return Done(index: job.index, ok: true, retried: false) }
-        let ok = (try? await node.bootstrap(addresses: job.fallback)) != nil
-        return Done(index: job.index, ok: ok, retried: true)
+        for (attempt, seeds) in job.seedSets.enumerated() {
+            if (try? await node.bootstrap(addresses: seeds)) != nil { return Done(index: job.index, ok: true, attempts: attempt + 1) }
+        }
+        return Done(index: job.index, ok: false, attempts: job.seedSets.count)
     }, finish: { done in
-        if done.retried { result.retried += 1 }
+        if done.attempts > 1 { result.retried += 1 }
+        result.maxAttempts = max(result.maxAttempts, done.attempts)
         if done.ok {
             joined.append(done.index)
             result.joined += 1

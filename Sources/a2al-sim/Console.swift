@@ -20,22 +20,34 @@ func writeStderr(_ text: String) {
     }
 }
 
-/// Wall-clock and process CPU time of one phase. CPU time next to wall time shows whether a
-/// slow phase is busy (both cores working) or waiting (latency, timeouts).
+/// Wall-clock, process CPU and simulated time of one phase. CPU time next to wall time shows
+/// whether a slow phase is busy (both cores working) or waiting (latency, timeouts); simulated
+/// time is what the nodes lived through (equal to wall time on the real clock).
 struct PhaseTimer {
+    private let clock: SimClock
     private let wallStart = ContinuousClock.now
     private let cpuStart = processCPUSeconds()
+    private let simStart: Double
+
+    init(_ clock: SimClock) {
+        self.clock = clock
+        simStart = clock.seconds
+    }
 
     struct Elapsed: Sendable {
         let wall: Double
         let cpu: Double
-        var json: JSON { .object([("wall_s", .double(wall)), ("cpu_s", .double(cpu))]) }
+        let simulated: Double
+        var json: JSON {
+            .object([("wall_s", .double(wall)), ("cpu_s", .double(cpu)), ("simulated_s", .double(simulated))])
+        }
     }
 
     func elapsed() -> Elapsed {
         let d = ContinuousClock.now - wallStart
         let (s, a) = d.components
-        return Elapsed(wall: Double(s) + Double(a) / 1e18, cpu: processCPUSeconds() - cpuStart)
+        return Elapsed(wall: Double(s) + Double(a) / 1e18, cpu: processCPUSeconds() - cpuStart,
+                       simulated: clock.seconds - simStart)
     }
 }
 

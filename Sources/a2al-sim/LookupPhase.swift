@@ -38,7 +38,7 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         let target = cluster.nodes[t].address
         let tx0 = querier.debugStats().txPackets
         let net0 = cluster.network.stats.sent
-        let t0 = ContinuousClock.now
+        let t0 = cluster.clock.now()
         var ok = false
         do {
             let found = try await querier.resolve(target, timeout: timeout)
@@ -46,7 +46,7 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         } catch {
             r.errors["\(error)", default: 0] += 1
         }
-        let ms = (ContinuousClock.now - t0).seconds * 1000
+        let ms = (cluster.clock.now() - t0).seconds * 1000
         let tx = querier.debugStats().txPackets - tx0
         r.attempted += 1
         r.packets.append(Double(tx))

@@ -25,3 +25,18 @@ func trimHeap() {
     _ = unsafeBitCast(symbol, to: Trim.self)(0)
     #endif
 }
+
+/// Peak resident set size of this process in bytes (VmHWM in /proc/self/status), nil where
+/// /proc is unavailable.
+func peakResidentBytes() -> Int? {
+    guard let f = fopen("/proc/self/status", "r") else { return nil }
+    defer { fclose(f) }
+    var buffer = [CChar](repeating: 0, count: 512)
+    while fgets(&buffer, Int32(buffer.count), f) != nil {
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard line.hasPrefix("VmHWM:") else { continue }
+        let kilobytes = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
+        return kilobytes.map { $0 * 1024 }
+    }
+    return nil
+}

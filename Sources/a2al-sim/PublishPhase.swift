@@ -36,10 +36,11 @@ func publishAll(_ cluster: SimCluster, concurrency: Int, replicaWait: Duration =
         guard let record = try? endpointRecord(cluster, i), (try? node.publish(record)) != nil else {
             return Done(ok: false, replicas: 0)
         }
-        let deadline = ContinuousClock.now + replicaWait
+        let clock = cluster.clock
+        let deadline = clock.now() + replicaWait
         var replicas = node.replicationSummary.replicas
-        while replicas < target && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        while replicas < target && clock.now() < deadline {
+            try? await clock.sleep(for: .milliseconds(20))
             replicas = node.replicationSummary.replicas
         }
         return Done(ok: true, replicas: replicas)
@@ -59,19 +60,20 @@ func publishAll(_ cluster: SimCluster, concurrency: Int, replicaWait: Duration =
 /// `limit` passes, so replication still in flight finishes before lookups are timed. (Network
 /// silence is no criterion: the 15 s maintenance pass keeps every node talking.)
 func settle(_ cluster: SimCluster, quiet: Duration = .seconds(1), limit: Duration) async -> (seconds: Double, quiet: Bool, replicas: Int) {
-    let start = ContinuousClock.now
+    let clock = cluster.clock
+    let start = clock.now()
     func total() -> Int { cluster.nodes.reduce(0) { $0 + $1.replicationSummary.replicas } }
     var last = total()
-    var lastChange = ContinuousClock.now
-    while ContinuousClock.now - start < limit {
-        try? await Task.sleep(for: .milliseconds(250))
+    var lastChange = clock.now()
+    while clock.now() - start < limit {
+        try? await clock.sleep(for: .milliseconds(250))
         let now = total()
         if now != last {
             last = now
-            lastChange = ContinuousClock.now
-        } else if ContinuousClock.now - lastChange >= quiet {
-            return ((ContinuousClock.now - start).seconds, true, now)
+            lastChange = clock.now()
+        } else if clock.now() - lastChange >= quiet {
+            return ((clock.now() - start).seconds, true, now)
         }
     }
-    return ((ContinuousClock.now - start).seconds, false, last)
+    return ((clock.now() - start).seconds, false, last)
 }

@@ -8,7 +8,9 @@ import Logging
 /// `10.x.y.z:4000` endpoint. Private 10/8 addresses are exempt from the routing table's Sybil
 /// (per-subnet) limits, so a whole simulated network can share one /8 like a LAN would not.
 final class SimCluster: Sendable {
-    let clock: SystemClock
+    /// The nodes' and the network's clock (`time.node`).
+    let clock: any NodeClock
+    let time: SimClock
     let network: MemoryNetwork
     let nodes: [DHTNode]
     let keys: [Ed25519.KeyPair]
@@ -20,10 +22,11 @@ final class SimCluster: Sendable {
         WireEndpoint(ip: IPAddress(ipv4: 0x0a00_0001 + UInt32(i)), port: 4000)
     }
 
-    /// Creates the nodes (not started). Real time with real latency: the network's single
-    /// scheduler delivers everything, so no virtual clock needs to be driven.
-    init(options: SimOptions, logger: Logger) throws {
-        clock = SystemClock()
+    /// Creates the nodes (not started). Nodes and network share `time`'s clock: on the virtual
+    /// clock the executor moves it, on the real one nothing needs driving.
+    init(options: SimOptions, time: SimClock, logger: Logger) throws {
+        self.time = time
+        clock = time.node
         network = MemoryNetwork(clock: clock, config: .init(
             oneWayLatency: .microseconds(Int64((options.latencyMs * 1000).rounded())),
             jitter: .microseconds(Int64((options.jitterMs * 1000).rounded())),
@@ -54,11 +57,11 @@ final class SimCluster: Sendable {
     /// Starts node i at i/N of `spread`: nodes started in one burst run their periodic
     /// maintenance in lockstep forever after, which turns every pass into a network-wide storm.
     func startAll(spread: Duration) async throws {
-        let begin = ContinuousClock.now
+        let begin = clock.now()
         for (i, n) in nodes.enumerated() {
             if spread > .zero {
                 let due = begin + spread * (Double(i) / Double(nodes.count))
-                if due > ContinuousClock.now { try await Task.sleep(until: due, clock: .continuous) }
+                if due > clock.now() { try await clock.sleep(until: due) }
             }
             try await n.start()
         }

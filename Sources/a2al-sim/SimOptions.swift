@@ -21,6 +21,12 @@ struct SimOptions: Sendable {
     /// Trials per ordered profile pair in the version phase; nil = 10 on a mixed network, none
     /// otherwise.
     var versionTrials: Int?
+    /// Which clock nodes, network and phases share (docs/benchmarks.md, "Virtual clock").
+    var clock = SimClock.Kind.virtual
+    /// Iterative FIND_NODE lookups after the resolves (scored for recall against the truth).
+    var findNodeLookups = 200
+    /// Bootstrap tries per node, each through fresh seeds, before it counts as failed.
+    var joinAttempts = 4
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -45,6 +51,11 @@ struct SimOptions: Sendable {
                                  the two fractions together at most 1, the rest run ours
       --version-trials K         resolves and topic searches per ordered pair of wire profiles
                                  (default 10 when a fraction is set, else no version phase)
+      --clock virtual|real       virtual (default): discrete-event time that jumps to the next
+                                 timer when nothing can run, so a busy CPU delays nothing;
+                                 real: SystemClock
+      --find-node-lookups K      iterative FIND_NODE lookups after the resolves (default 200)
+      --join-attempts A          bootstrap tries per node, fresh seeds each (default 4)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -105,6 +116,12 @@ struct SimOptions: Sendable {
             case "--legacy-fraction": o.legacyFraction = try double(flag, 0...1)
             case "--go029-fraction": o.go029Fraction = try double(flag, 0...1)
             case "--version-trials": o.versionTrials = try int(flag, 0...10_000)
+            case "--find-node-lookups": o.findNodeLookups = try int(flag, 0...1_000_000)
+            case "--join-attempts": o.joinAttempts = try int(flag, 1...100)
+            case "--clock":
+                let v = try value(flag)
+                guard let kind = SimClock.Kind(rawValue: v) else { throw .badValue(flag, v, "must be virtual or real") }
+                o.clock = kind
             case "--seed":
                 let v = try value(flag)
                 guard let s = UInt64(v) else { throw .badValue(flag, v, "not an unsigned 64-bit integer") }

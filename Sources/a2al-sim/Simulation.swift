@@ -10,20 +10,20 @@ import Logging
 /// daemon's default lookup deadline, so the figures are what a client would see.
 let resolveTimeout = LookupConstants.defaultDeadline
 
-func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
+func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throws -> JSON {
     var rng = makeSimRandom(seed: options.seed)
-    let totalTimer = PhaseTimer()
+    let totalTimer = PhaseTimer(time)
 
     // Phase 1: create and start. RSS growth over N is the memory of an idle, empty node.
     trimHeap()
     let rssBefore = residentBytes()
-    let createTimer = PhaseTimer()
-    let cluster = try SimCluster(options: options, logger: logger)
+    let createTimer = PhaseTimer(time)
+    let cluster = try SimCluster(options: options, time: time, logger: logger)
     try await cluster.startAll(spread: .milliseconds(Int64(options.staggerSeconds * 1000)))
     let createTime = createTimer.elapsed()
     trimHeap()
     let rssIdle = residentBytes()
-    let monitor = startMonitor(cluster.network)
+    let monitor = startMonitor(cluster.network, time: time)
     defer { monitor.cancel() }
     progress("created and started \(options.nodes) nodes in \(Int(createTime.wall)) s")
 
@@ -34,9 +34,9 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
     }
 
     // Phase 2: bootstrap.
-    let bootTimer = PhaseTimer()
+    let bootTimer = PhaseTimer(time)
     let sentBeforeBoot = cluster.network.stats.sent
-    let boot = await bootstrapAll(cluster, concurrency: options.bootstrapConcurrency, rng: &rng)
+    let boot = await bootstrapAll(cluster, concurrency: options.bootstrapConcurrency, attempts: options.joinAttempts, rng: &rng)
     let bootTime = bootTimer.elapsed()
     let bootDatagrams = cluster.network.stats.sent - sentBeforeBoot
     trimHeap()
@@ -44,7 +44,7 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
     progress("bootstrap: \(boot.joined) joined, \(boot.failed) failed in \(Int(bootTime.wall)) s")
 
     // Phase 3: publish, then let replication fall quiet.
-    let pubTimer = PhaseTimer()
+    let pubTimer = PhaseTimer(time)
     let sentBeforePub = cluster.network.stats.sent
     let pub = await publishAll(cluster, concurrency: options.bootstrapConcurrency)
     let pubTime = pubTimer.elapsed()
@@ -56,29 +56,35 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
     progress("publish: \(pub.published) published in \(Int(pubTime.wall)) s, settled in \(Int(settled.seconds)) s")
 
     // Phase 4: churn.
-    let churnTimer = PhaseTimer()
+    let churnTimer = PhaseTimer(time)
     let closed = await churn(cluster, fraction: options.churn, rng: &rng)
     let churnTime = churnTimer.elapsed()
 
     // Background load before lookups: the maintenance passes of every live node. Measured over
     // an idle window so resolve figures can be read against it.
     let idleSent0 = cluster.network.stats.sent
-    let idleTimer = PhaseTimer()
-    try? await Task.sleep(for: .seconds(3))
+    let idleTimer = PhaseTimer(time)
+    try? await cluster.clock.sleep(for: .seconds(3))
     let idle = idleTimer.elapsed()
-    let idleRate = Double(cluster.network.stats.sent - idleSent0) / idle.wall
+    // Per simulated second: on the virtual clock wall time says nothing about the network.
+    let idleRate = Double(cluster.network.stats.sent - idleSent0) / max(idle.simulated, 1e-9)
 
     // Phase 5: sequential resolves.
-    let lookupTimer = PhaseTimer()
+    let lookupTimer = PhaseTimer(time)
     let sentBeforeLookups = cluster.network.stats.sent
     let lookups = await runLookups(cluster, count: options.lookups, closed: closed, timeout: resolveTimeout, rng: &rng)
     let lookupTime = lookupTimer.elapsed()
     let lookupDatagrams = cluster.network.stats.sent - sentBeforeLookups
 
+    // Phase 5b: iterative FIND_NODE lookups, scored against the true closest live nodes.
+    let findNodeTimer = PhaseTimer(time)
+    let findNodes = await runFindNodes(cluster, count: options.findNodeLookups, closed: closed, rng: &rng)
+    let findNodeTime = findNodeTimer.elapsed()
+
     // Phase 6 (mixed networks): what each wire profile achieves against each other one.
     var versions: (result: VersionResult, time: PhaseTimer.Elapsed)?
     if options.versionPhaseTrials > 0 {
-        let versionTimer = PhaseTimer()
+        let versionTimer = PhaseTimer(time)
         let result = await runVersionPhase(cluster, trials: options.versionPhaseTrials, closed: closed,
                                            concurrency: min(options.bootstrapConcurrency, 16), rng: &rng)
         versions = (result, versionTimer.elapsed())
@@ -100,7 +106,8 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
         ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
         ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
         ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
-        ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string("SystemClock (real time)")),
+        ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string(time.label)),
+        ("find_node_lookups", .int(options.findNodeLookups)), ("join_attempts", .int(options.joinAttempts)),
     ]
     if versions != nil || options.mixed {
         parameters += [("legacy_fraction", .double(options.legacyFraction, places: 4)),
@@ -110,6 +117,7 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
     var phases: [(String, JSON)] = [
         ("create_start", createTime.json), ("bootstrap", bootTime.json), ("publish", pubTime.json),
         ("settle_s", .double(settled.seconds)), ("churn", churnTime.json), ("lookups", lookupTime.json),
+        ("find_node", findNodeTime.json),
     ]
     if let versions { phases.append(("versions", versions.time.json)) }
     phases.append(("total", total.json))
@@ -119,17 +127,18 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
         ("bootstrap_seconds", .double(bootTime.wall)),
         ("bootstrap", .object([
             ("core_nodes", .int(boot.coreNodes)), ("core_pings_ok", .int(boot.corePingsOK)),
-            ("joined", .int(boot.joined)), ("retried", .int(boot.retried)), ("failed", .int(boot.failed)),
+            ("joined", .int(boot.joined)), ("retried", .int(boot.retried)), ("failed", .int(boot.failed)), ("max_attempts", .int(boot.maxAttempts)),
             ("mean_routing_table_size", .double(boot.meanRoutingTableSize, places: 1)),
             ("datagrams", .int(Int(bootDatagrams))),
         ])),
-        ("memory_per_node_bytes", perNode(rssIdle)),
+        ("memory_per_node_bytes", perNode(rssPublished)),
+        ("peak_rss_bytes", peakResidentBytes().map(JSON.int) ?? .null),
         ("memory", .object([
             ("rss_before_bytes", rssBefore.map(JSON.int) ?? .null),
             ("per_idle_node_bytes", perNode(rssIdle)),
             ("per_node_after_bootstrap_bytes", perNode(rssJoined)),
             ("per_node_after_publish_bytes", perNode(rssPublished)),
-            ("note", .string("resident growth since before node creation / N; idle = created and started, empty tables")),
+            ("note", .string("resident growth since before node creation / N. memory_per_node_bytes = per_node_after_publish_bytes: a joined node with its routing table, its share of the records and its replica sets, after publish and settle; idle = created and started, empty tables")),
         ])),
         ("publish", .object([
             ("method", .string(pub.method)), ("published", .int(pub.published)), ("failed", .int(pub.failed)),
@@ -162,8 +171,14 @@ func simulate(_ options: SimOptions, logger: Logger) async throws -> JSON {
             ("dropped_unreachable", .int(Int(net.droppedUnreachable))), ("queued", .int(Int(net.queued))),
             ("lookup_phase_datagrams", .int(Int(lookupDatagrams))),
             ("idle_background_datagrams_per_s", .double(idleRate, places: 1)),
-            ("idle_background_cpu_fraction", .double(idle.cpu / idle.wall, places: 3)),
+            // CPU seconds per simulated second: the cores a real-time network of this size
+            // would keep busy with maintenance alone (on the real clock, simulated = wall).
+            ("idle_background_cpu_fraction", .double(idle.cpu / max(idle.simulated, 1e-9), places: 3)),
+            ("idle_background_datagrams_per_node_s", .double(idleRate / Double(max(options.nodes - closed.count, 1)), places: 3)),
+            ("idle_background_cpu_us_per_node_s", .double(idle.cpu / max(idle.simulated, 1e-9) / Double(max(options.nodes - closed.count, 1)) * 1e6, places: 1)),
         ])),
+        ("find_node", findNodeReport(findNodes, summary: summary)),
+        ("clock", clockReport(time)),
         ("phases", .object(phases)),
     ]
     if let versions { report.append(("versions", versions.result.json)) }

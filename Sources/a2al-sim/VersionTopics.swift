@@ -27,10 +27,11 @@ func publishTopics(_ cluster: SimCluster, index: ProfileIndex, perProfile: Int, 
         guard let record = try? topicRecord(cluster, i, topic: versionTopic(i)), (try? node.publish(record, at: key)) != nil else {
             return nil
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let clock = cluster.clock
+        let deadline = clock.now() + .seconds(10)
         while node.replicaHolders(key: key, publisher: node.nodeID, recType: RecordType.topic).count < ReplicationConstants.target,
-              ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+              clock.now() < deadline {
+            try? await clock.sleep(for: .milliseconds(20))
         }
         return i
     }, finish: { i in
