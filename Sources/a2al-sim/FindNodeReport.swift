@@ -9,7 +9,7 @@ func findNodeReport(_ r: FindNodeResult, summary: ([Double], Int) -> JSON) -> JS
         ("latency_ms", summary(r.latenciesMs, 3)),
         ("recall", summary(r.recalls, 4)),
         ("recall_exact_fraction", r.attempted > 0 ? .double(Double(exact) / Double(r.attempted), places: 4) : .null),
-        ("note", .string("DHTNode.lookup of random targets from random live queriers, one at a time; packets = datagrams the querier sent; recall = |found ∩ the 16 live nodes truly closest to the target (querier excluded)| / 16")),
+        ("note", .string("DHTNode.lookup of random targets from random live queriers, up to find_node_concurrency at once from distinct queriers; packets = datagrams the querier sent; recall = |found ∩ the 16 live nodes truly closest to the target (querier excluded)| / 16")),
     ])
 }
 

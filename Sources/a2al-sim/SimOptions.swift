@@ -25,6 +25,8 @@ struct SimOptions: Sendable {
     var clock = SimClock.Kind.virtual
     /// Iterative FIND_NODE lookups after the resolves (scored for recall against the truth).
     var findNodeLookups = 200
+    /// FIND_NODE lookups in flight at once (from distinct queriers).
+    var findNodeConcurrency = 8
     /// Bootstrap tries per node, each through fresh seeds, before it counts as failed.
     var joinAttempts = 4
 
@@ -55,6 +57,7 @@ struct SimOptions: Sendable {
                                  timer when nothing can run, so a busy CPU delays nothing;
                                  real: SystemClock
       --find-node-lookups K      iterative FIND_NODE lookups after the resolves (default 200)
+      --find-node-concurrency C  FIND_NODE lookups in flight, distinct queriers (default 8)
       --join-attempts A          bootstrap tries per node, fresh seeds each (default 4)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
@@ -117,6 +120,7 @@ struct SimOptions: Sendable {
             case "--go029-fraction": o.go029Fraction = try double(flag, 0...1)
             case "--version-trials": o.versionTrials = try int(flag, 0...10_000)
             case "--find-node-lookups": o.findNodeLookups = try int(flag, 0...1_000_000)
+            case "--find-node-concurrency": o.findNodeConcurrency = try int(flag, 1...1_000)
             case "--join-attempts": o.joinAttempts = try int(flag, 1...100)
             case "--clock":
                 let v = try value(flag)

@@ -78,7 +78,8 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
 
     // Phase 5b: iterative FIND_NODE lookups, scored against the true closest live nodes.
     let findNodeTimer = PhaseTimer(time)
-    let findNodes = await runFindNodes(cluster, count: options.findNodeLookups, closed: closed, rng: &rng)
+    let findNodes = await runFindNodes(cluster, count: options.findNodeLookups, concurrency: options.findNodeConcurrency,
+                                       closed: closed, rng: &rng)
     let findNodeTime = findNodeTimer.elapsed()
 
     // Phase 6 (mixed networks): what each wire profile achieves against each other one.
@@ -107,7 +108,7 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
         ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
         ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
         ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string(time.label)),
-        ("find_node_lookups", .int(options.findNodeLookups)), ("join_attempts", .int(options.joinAttempts)),
+        ("find_node_lookups", .int(options.findNodeLookups)), ("find_node_concurrency", .int(options.findNodeConcurrency)), ("join_attempts", .int(options.joinAttempts)),
     ]
     if versions != nil || options.mixed {
         parameters += [("legacy_fraction", .double(options.legacyFraction, places: 4)),
