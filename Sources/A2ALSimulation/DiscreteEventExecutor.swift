@@ -4,7 +4,7 @@ import Glibc
 
 /// Runs every job of Swift's global concurrent executor on its own worker threads and, whenever
 /// none is running and none is queued, moves a `VirtualClock` to its next deadline
-/// (docs/testing.md §5). That makes the clock a discrete-event one: a simulated 10 ms link costs
+/// (docs/benchmarks.md, "Virtual clock"). That makes the clock a discrete-event one: a simulated 10 ms link costs
 /// no wall time, and a saturated CPU delays nothing in virtual time, so no request times out
 /// because the simulator was busy.
 ///

@@ -2,7 +2,7 @@ import A2ALDHT
 import HeapModule
 import Synchronization
 
-/// The clock of a discrete-event simulation (docs/testing.md §5): time stands still while
+/// The clock of a discrete-event simulation (docs/benchmarks.md, "Virtual clock"): time stands still while
 /// anything can run and jumps to the earliest sleeper's deadline when nothing can. Whoever
 /// knows that nothing can run (`DiscreteEventExecutor`) calls `advanceToNextDeadline`; the
 /// clock itself only keeps the sleepers in deadline order. Unlike `ManualClock`, cancelling a

@@ -1,8 +1,9 @@
 // a2al-sim: N DHT nodes in one process on the in-memory transport with simulated latency, loss
-// and churn, on a discrete-event virtual clock (or, with --clock real, real time). Creates and starts the nodes, bootstraps them, publishes every
-// node's endpoint record, closes a fraction of them, resolves random records and prints one
-// JSON report on stdout (progress on stderr). With reference wire profiles mixed in
-// (--legacy-fraction, --go029-fraction) a version phase measures every pair of generations.
+// and churn, on a discrete-event virtual clock (or, with --clock real, real time). Creates and
+// starts the nodes, bootstraps them, publishes every node's endpoint record, closes a fraction
+// of them, resolves random records, runs FIND_NODE lookups and prints one JSON report on stdout
+// (progress on stderr). With reference wire profiles mixed in (--legacy-fraction,
+// --go029-fraction) a version phase measures every pair of generations.
 // Build with -c release; `--help` lists options.
 #if canImport(Glibc)
 import Glibc
