@@ -11,17 +11,37 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Slot: Sendable {
         var key: Key
         var value: Value
+        // Links as 32-bit indices: tables hold at most a few hundred thousand entries, and
+        // every peer record saves 8 bytes (docs/routing.md §8.1).
+        private var olderLink: Int32
+        private var newerLink: Int32
+
+        init(key: Key, value: Value, older: Int, newer: Int) {
+            self.key = key
+            self.value = value
+            olderLink = Int32(older)
+            newerLink = Int32(newer)
+        }
+
         /// Index of the next-older slot, or `RecencyTable.none`.
-        var older: Int
+        var older: Int {
+            get { Int(olderLink) }
+            set { olderLink = Int32(newValue) }
+        }
+
         /// Index of the next-newer slot, or `RecencyTable.none`.
-        var newer: Int
+        var newer: Int {
+            get { Int(newerLink) }
+            set { newerLink = Int32(newValue) }
+        }
     }
 
     /// Marks the end of the recency list.
     private static var none: Int { -1 }
 
     private var slots: [Slot] = []
-    private var indexOfKey: [Key: Int] = [:]
+    // 32-bit slot indices for the same reason as the links.
+    private var indexOfKey: [Key: Int32] = [:]
     private var oldestIndex = RecencyTable.none
     private var newestIndex = RecencyTable.none
 
@@ -31,11 +51,13 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     var isEmpty: Bool { slots.isEmpty }
 
     func value(for key: Key) -> Value? {
-        guard let index = indexOfKey[key] else { return nil }
+        guard let index = slotIndex(of: key) else { return nil }
         return slots[index].value
     }
 
     func contains(_ key: Key) -> Bool { indexOfKey[key] != nil }
+
+    private func slotIndex(of key: Key) -> Int? { indexOfKey[key].map { Int($0) } }
 
     /// The least recently touched entry.
     var oldest: (key: Key, value: Value)? {
@@ -46,7 +68,7 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// Inserts or replaces the value for `key` and makes it the most recently touched.
     mutating func setNewest(_ value: Value, for key: Key) {
-        if let index = indexOfKey[key] {
+        if let index = slotIndex(of: key) {
             slots[index].value = value
             moveToNewest(index)
             return
@@ -54,14 +76,14 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         let index = slots.count
         slots.append(Slot(key: key, value: value, older: newestIndex, newer: Self.none))
         linkNewestEnd(index)
-        indexOfKey[key] = index
+        indexOfKey[key] = Int32(index)
     }
 
     /// Edits the value for `key` in place (no copy of the value), optionally marking it as the
     /// most recently touched. Returns nil, without calling `body`, when `key` is absent.
     @discardableResult
     mutating func modify<R>(_ key: Key, touch: Bool, _ body: (inout Value) -> R) -> R? {
-        guard let index = indexOfKey[key] else { return nil }
+        guard let index = slotIndex(of: key) else { return nil }
         let result = body(&slots[index].value)
         if touch { moveToNewest(index) }
         return result
@@ -69,7 +91,7 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     @discardableResult
     mutating func removeValue(for key: Key) -> Value? {
-        guard let index = indexOfKey[key] else { return nil }
+        guard let index = slotIndex(of: key) else { return nil }
         return remove(at: index).value
     }
 
@@ -152,7 +174,7 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             slots[index] = moved
             if moved.older != Self.none { slots[moved.older].newer = index } else { oldestIndex = index }
             if moved.newer != Self.none { slots[moved.newer].older = index } else { newestIndex = index }
-            indexOfKey[moved.key] = index
+            indexOfKey[moved.key] = Int32(index)
         }
         slots.removeLast()
         return (removed.key, removed.value)
