@@ -40,8 +40,11 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private static var none: Int { -1 }
 
     private var slots: [Slot] = []
-    // 32-bit slot indices for the same reason as the links.
-    private var indexOfKey: [Key: Int32] = [:]
+    /// Key → slot, open addressing with linear probing: each bucket holds a slot index or
+    /// `RecencyTable.emptyBucket`, and the key itself is read from its slot. A `Dictionary`
+    /// would store every 32-byte key a second time; this costs 8 bytes per entry at most
+    /// (docs/routing.md §8.1). Buckets are found from the key's seeded `hashValue`.
+    private var buckets: [Int32] = []
     private var oldestIndex = RecencyTable.none
     private var newestIndex = RecencyTable.none
 
@@ -55,9 +58,9 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return slots[index].value
     }
 
-    func contains(_ key: Key) -> Bool { indexOfKey[key] != nil }
+    func contains(_ key: Key) -> Bool { bucket(of: key) != nil }
 
-    private func slotIndex(of key: Key) -> Int? { indexOfKey[key].map { Int($0) } }
+    private func slotIndex(of key: Key) -> Int? { bucket(of: key).map { Int(buckets[$0]) } }
 
     /// The least recently touched entry.
     var oldest: (key: Key, value: Value)? {
@@ -76,7 +79,7 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         let index = slots.count
         slots.append(Slot(key: key, value: value, older: newestIndex, newer: Self.none))
         linkNewestEnd(index)
-        indexOfKey[key] = Int32(index)
+        indexSlot(index)
     }
 
     /// Edits the value for `key` in place (no copy of the value), optionally marking it as the
@@ -166,7 +169,7 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private mutating func remove(at index: Int) -> (key: Key, value: Value) {
         unlink(index)
         let removed = slots[index]
-        indexOfKey[removed.key] = nil
+        if let b = bucket(of: removed.key) { clearBucket(b) }
         let lastIndex = slots.count - 1
         if index != lastIndex {
             // Fill the hole with the last slot and repoint everything that referred to it.
@@ -174,9 +177,64 @@ struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             slots[index] = moved
             if moved.older != Self.none { slots[moved.older].newer = index } else { oldestIndex = index }
             if moved.newer != Self.none { slots[moved.newer].older = index } else { newestIndex = index }
-            indexOfKey[moved.key] = Int32(index)
+            if let b = bucket(of: moved.key) { buckets[b] = Int32(index) }
         }
         slots.removeLast()
         return (removed.key, removed.value)
+    }
+
+    // MARK: - Hash index plumbing
+
+    private static var emptyBucket: Int32 { -1 }
+
+    private func home(of key: Key) -> Int { key.hashValue & (buckets.count - 1) }
+
+    /// The bucket pointing at `key`'s slot.
+    private func bucket(of key: Key) -> Int? {
+        guard !buckets.isEmpty else { return nil }
+        var b = home(of: key)
+        while buckets[b] != Self.emptyBucket {
+            if slots[Int(buckets[b])].key == key { return b }
+            b = (b + 1) & (buckets.count - 1)
+        }
+        return nil
+    }
+
+    /// Indexes the slot at `index` (its key not yet indexed), growing the buckets to keep them
+    /// at most half full so probes stay short.
+    private mutating func indexSlot(_ index: Int) {
+        if slots.count * 2 > buckets.count {
+            var size = max(8, buckets.count)
+            while slots.count * 2 > size { size *= 2 }
+            buckets = [Int32](repeating: Self.emptyBucket, count: size)
+            for i in slots.indices { place(i) }
+        } else {
+            place(index)
+        }
+    }
+
+    private mutating func place(_ index: Int) {
+        var b = home(of: slots[index].key)
+        while buckets[b] != Self.emptyBucket { b = (b + 1) & (buckets.count - 1) }
+        buckets[b] = Int32(index)
+    }
+
+    /// Empties bucket `b` and shifts later members of its probe run back, so every key stays
+    /// reachable from its home bucket without tombstones.
+    private mutating func clearBucket(_ b: Int) {
+        let mask = buckets.count - 1
+        var hole = b
+        buckets[hole] = Self.emptyBucket
+        var next = (hole + 1) & mask
+        while buckets[next] != Self.emptyBucket {
+            let homeOfNext = home(of: slots[Int(buckets[next])].key)
+            // `next` may fill the hole when its home is not cyclically within (hole, next].
+            if (next - homeOfNext) & mask >= (next - hole) & mask {
+                buckets[hole] = buckets[next]
+                buckets[next] = Self.emptyBucket
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
     }
 }
