@@ -78,6 +78,36 @@ import Testing
         }
     }
 
+    /// Keys whose hashes collide in threes: long probe runs in the open-addressing index, so
+    /// removals must shift later keys back (docs/routing.md §8.1).
+    private struct Clumped: Hashable, Sendable {
+        let n: Int
+        func hash(into hasher: inout Hasher) { hasher.combine(n % 3) }
+    }
+
+    @Test func everyKeyStaysReachableThroughCollidingProbeRuns() {
+        var rng = Generator(state: 0x2545_f491_4f6c_dd1d)
+        var table = RecencyTable<Clumped, Int>()
+        var model: [Int: Int] = [:]
+        for step in 0..<3_000 {
+            let key = Int.random(in: 0..<40, using: &rng)
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0, 1:
+                table.setNewest(step, for: Clumped(n: key))
+                model[key] = step
+            case 2:
+                #expect(table.removeValue(for: Clumped(n: key)) == model.removeValue(forKey: key))
+            default:
+                if let oldest = table.removeOldest() { #expect(model.removeValue(forKey: oldest.key.n) == oldest.value) }
+            }
+            #expect(table.count == model.count)
+            for k in 0..<40 {
+                #expect(table.value(for: Clumped(n: k)) == model[k])
+                #expect(table.contains(Clumped(n: k)) == (model[k] != nil))
+            }
+        }
+    }
+
     @Test func removeOldestWhileStopsAtTheFirstKeptEntry() {
         var table = RecencyTable<Int, Int>()
         for (key, value) in [(1, 10), (2, 50), (3, 20)] { table.setNewest(value, for: key) }

@@ -13,9 +13,11 @@ public struct Address: Hashable, Sendable, Comparable {
         case ethereum = 0xA3
     }
 
-    public let version: UInt8
-    // hash20 as big-endian words: 8 + 8 + 4 bytes.
+    // hash20 as big-endian words: 8 + 8 + 4 bytes. The version byte comes last so it packs
+    // after h2 (21 bytes, stride 24) instead of padding a word before h0 (stride 32): every
+    // routing entry holds one (docs/routing.md §8.1).
     @usableFromInline let h0: UInt64, h1: UInt64, h2: UInt32
+    public let version: UInt8
 
     /// Wraps exactly 21 bytes; nil otherwise. The version byte is not range-checked here:
     /// wire data may carry any byte and must round-trip (use `isValidVersion` when parsing text).

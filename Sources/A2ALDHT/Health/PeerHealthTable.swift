@@ -31,7 +31,8 @@ public struct PeerHealthTable: Sendable {
 
     /// Most peers remembered at once (at least 1).
     public let maxEntries: Int
-    private var records = RecencyTable<NodeID, PeerHealthRecord>()
+    /// Packed (docs/routing.md §8.1); `snapshot(of:)` unpacks.
+    private var records = RecencyTable<NodeID, PackedHealthRecord>()
 
     public init(maxEntries: Int = PeerHealthTable.defaultMaxEntries) {
         self.maxEntries = max(1, maxEntries)
@@ -92,13 +93,15 @@ public struct PeerHealthTable: Sendable {
     @discardableResult
     public mutating func recordProbeFailure(_ id: NodeID, now: Tick) -> HealthTransition? {
         let old = health(of: id)
-        let existed = records.modify(id, touch: true) { record -> Bool in
-            if record.failCount > 0 { record.failCount -= 1 }
-            if let retryAt = record.nextRetryAt {
-                let remaining = retryAt.nanoseconds &- now.nanoseconds
-                record.nextRetryAt = remaining <= 0 ? nil : Tick(nanoseconds: now.nanoseconds &+ remaining / 2)
+        let existed = records.modify(id, touch: true) { packed -> Bool in
+            packed.update { record in
+                if record.failCount > 0 { record.failCount -= 1 }
+                if let retryAt = record.nextRetryAt {
+                    let remaining = retryAt.nanoseconds &- now.nanoseconds
+                    record.nextRetryAt = remaining <= 0 ? nil : Tick(nanoseconds: now.nanoseconds &+ remaining / 2)
+                }
+                record.lastTouched = now
             }
-            record.lastTouched = now
             return true
         }
         guard existed != nil else { return nil }
@@ -128,25 +131,25 @@ public struct PeerHealthTable: Sendable {
     /// instead): true with no record, no back-off, or once `now` is strictly after the
     /// back-off's end.
     public func allowContact(_ id: NodeID, now: Tick) -> Bool {
-        guard let retryAt = records.value(for: id)?.nextRetryAt else { return true }
+        guard let retryAt = records.value(for: id)?.nextRetryTick else { return true }
         return now > retryAt
     }
 
     /// The last positive RTT measured by a successful RPC; failures never clear it.
     public func rtt(of id: NodeID) -> Duration? {
-        records.value(for: id)?.rtt
+        records.value(for: id)?.measuredRTT
     }
 
     /// Ordering data for the query engine's Bad track: older failures and fewer attempts
     /// first. `(nil, 0)` without a record.
     public func sortKey(of id: NodeID) -> (lastFailure: Tick?, totalAttempts: UInt64) {
         guard let record = records.value(for: id) else { return (nil, 0) }
-        return (record.lastFailure, record.totalAttempts)
+        return (record.lastFailureTick, record.attempts)
     }
 
     /// Everything remembered about `id`, or nil.
     public func snapshot(of id: NodeID) -> PeerHealthRecord? {
-        records.value(for: id)
+        records.value(for: id)?.record
     }
 
     // MARK: - Bounding
@@ -158,7 +161,7 @@ public struct PeerHealthTable: Sendable {
     @discardableResult
     public mutating func prune(now: Tick) -> Int {
         let cutoff = now - Self.entryTTL
-        return records.removeOldest(while: { _, record in record.lastTouched < cutoff })
+        return records.removeOldest(while: { _, record in record.lastTouchedTick < cutoff })
     }
 
     // MARK: - Helpers
@@ -166,16 +169,18 @@ public struct PeerHealthTable: Sendable {
     /// Applies `update` to the record for `id`, creating it if needed (evicting the least
     /// recently touched record when full), and marks it touched at `now`.
     private mutating func upsert(_ id: NodeID, now: Tick, _ update: (inout PeerHealthRecord) -> Void) {
-        let existed = records.modify(id, touch: true) { record -> Bool in
-            update(&record)
-            record.lastTouched = now
+        let existed = records.modify(id, touch: true) { packed -> Bool in
+            packed.update { record in
+                update(&record)
+                record.lastTouched = now
+            }
             return true
         }
         guard existed == nil else { return }
         if records.count >= maxEntries { records.removeOldest() }
         var record = PeerHealthRecord(lastTouched: now)
         update(&record)
-        records.setNewest(record, for: id)
+        records.setNewest(PackedHealthRecord(record), for: id)
     }
 
     private func transition(of id: NodeID, from old: PeerHealth) -> HealthTransition? {

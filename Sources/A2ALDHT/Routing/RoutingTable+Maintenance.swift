@@ -49,7 +49,7 @@ extension RoutingTable {
     /// Reports whether the refill of `bucket` found anything new: an improving refill resets
     /// the cooldown, a futile one lengthens it.
     public mutating func recordRefillOutcome(bucket: Int, improved: Bool) {
-        guard buckets.indices.contains(bucket) else { return }
+        guard RoutingTable.isBucketIndex(bucket) else { return }
         if improved {
             buckets[bucket].futileRefills = 0
         } else {

@@ -13,7 +13,8 @@ import A2ALProtocol
 public struct RoutingTable: Sendable {
     public let selfID: NodeID
     public let limits: RoutingLimits
-    var buckets: [RoutingBucket]
+    /// Allocated only down to the deepest bucket in use (docs/routing.md §8.1).
+    var buckets = BucketList()
     /// Main-list entries in the whole table.
     public private(set) var count = 0
     /// Main-list entries per counted prefix, for the table-wide Sybil limit.
@@ -22,7 +23,14 @@ public struct RoutingTable: Sendable {
     public init(selfID: NodeID, limits: RoutingLimits = .default) {
         self.selfID = selfID
         self.limits = limits
-        buckets = Array(repeating: RoutingBucket(), count: RoutingTable.bucketCount)
+    }
+
+    /// Buckets holding storage (memory accounting; docs/routing.md §8.1).
+    public var allocatedBuckets: Int { buckets.allocatedCount }
+
+    /// True for a bucket index the table has (0…255), allocated or not.
+    static func isBucketIndex(_ bucket: Int) -> Bool {
+        (0..<bucketCount).contains(bucket)
     }
 
     /// Bucket of `id` (its common prefix length with us), or nil for our own ID.
@@ -50,19 +58,19 @@ public struct RoutingTable: Sendable {
 
     /// Main-list size of `bucket` (0 when out of range).
     public func bucketLength(_ bucket: Int) -> Int {
-        guard buckets.indices.contains(bucket) else { return 0 }
+        guard RoutingTable.isBucketIndex(bucket) else { return 0 }
         return buckets[bucket].entries.count
     }
 
     /// Main list plus replacement cache of `bucket`: what a refill tries to grow.
     public func discoveryCount(bucket: Int) -> Int {
-        guard buckets.indices.contains(bucket) else { return 0 }
+        guard RoutingTable.isBucketIndex(bucket) else { return 0 }
         return buckets[bucket].entries.count + buckets[bucket].cache.count
     }
 
     /// The least-recently-seen entry of `bucket`.
     public func leastRecentlySeen(inBucket bucket: Int) -> RoutingEntry? {
-        guard buckets.indices.contains(bucket) else { return nil }
+        guard RoutingTable.isBucketIndex(bucket) else { return nil }
         return buckets[bucket].entries.first
     }
 
@@ -84,7 +92,7 @@ public struct RoutingTable: Sendable {
 
     /// The replacement-cache candidates of `bucket`, oldest first.
     public func cachedContacts(bucket: Int) -> [CachedContact] {
-        guard buckets.indices.contains(bucket) else { return [] }
+        guard RoutingTable.isBucketIndex(bucket) else { return [] }
         return buckets[bucket].cache
     }
 

@@ -7,9 +7,10 @@ import Darwin
 
 /// An IPv4 (4 bytes) or IPv6 (16 bytes) address as carried on the wire, stored inline.
 public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
-    public let isIPv4: Bool
-    // The address as big-endian words; IPv4 lives in the low 32 bits of `lo`.
+    // The address as big-endian words; IPv4 lives in the low 32 bits of `lo`. The flag comes
+    // after the words so an endpoint packs into 24 bytes instead of 32 (docs/routing.md §8.1).
     let hi: UInt64, lo: UInt64
+    public let isIPv4: Bool
 
     public init?<C: RandomAccessCollection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         let s = bytes.startIndex
