@@ -1,3 +1,5 @@
+import A2ALSimulation
+
 /// Command-line settings of one simulation run. Parsed by hand (no dependency) and validated
 /// up front, because a bad value found after creating thousands of nodes wastes minutes.
 struct SimOptions: Sendable {
@@ -21,6 +23,10 @@ struct SimOptions: Sendable {
     /// Trials per ordered profile pair in the version phase; nil = 10 on a mixed network, none
     /// otherwise.
     var versionTrials: Int?
+    /// Fraction of the nodes that are adversaries of `adversaryBehaviour` (docs/benchmarks.md,
+    /// "Adversaries in the simulator"); 0 runs the ordinary phases instead.
+    var adversaryFraction = 0.0
+    var adversaryBehaviour = AdversaryBehaviour.lie
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -45,6 +51,9 @@ struct SimOptions: Sendable {
                                  the two fractions together at most 1, the rest run ours
       --version-trials K         resolves and topic searches per ordered pair of wire profiles
                                  (default 10 when a fraction is set, else no version phase)
+      --adversaries F            fraction 0...0.5 of the nodes that are adversaries (default 0);
+                                 runs the adversary scenario instead of the ordinary phases
+      --behaviour B              what adversaries do: drop, lie, stale, sybil, eclipse (default lie)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -105,6 +114,13 @@ struct SimOptions: Sendable {
             case "--legacy-fraction": o.legacyFraction = try double(flag, 0...1)
             case "--go029-fraction": o.go029Fraction = try double(flag, 0...1)
             case "--version-trials": o.versionTrials = try int(flag, 0...10_000)
+            case "--adversaries": o.adversaryFraction = try double(flag, 0...0.5)
+            case "--behaviour":
+                let v = try value(flag)
+                guard let b = AdversaryBehaviour(rawValue: v) else {
+                    throw .badValue(flag, v, "must be one of \(AdversaryBehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                o.adversaryBehaviour = b
             case "--seed":
                 let v = try value(flag)
                 guard let s = UInt64(v) else { throw .badValue(flag, v, "not an unsigned 64-bit integer") }
