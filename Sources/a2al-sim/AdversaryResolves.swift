@@ -50,17 +50,18 @@ func republishNewer(_ cluster: SimCluster, publishers: [Int], concurrency: Int) 
     return acknowledged
 }
 
-/// `count` sequential resolves, each from a random honest querier of a random target in
-/// `targets` (never itself); one counts only with exactly `expected(target)` as the endpoint.
-func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], count: Int, expected: (Int) -> String,
-                          rng: inout SplitMix64) async -> AdversaryResolveResult {
+/// `count` sequential resolves, each from a random live honest querier (never the target, never
+/// one of `offline`) of a random target in `targets`; one counts only with exactly
+/// `expected(target)` as the endpoint.
+func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<Int> = [], count: Int,
+                          expected: (Int) -> String, rng: inout SplitMix64) async -> AdversaryResolveResult {
     var r = AdversaryResolveResult()
-    let h = cluster.nodes.count
-    guard h >= 2, !targets.isEmpty else { return r }
+    let live = (0..<cluster.nodes.count).filter { !offline.contains($0) }
+    guard !targets.isEmpty, live.count >= 2 else { return r }
     for m in 0..<count {
         let t = targets[Int.random(in: 0..<targets.count, using: &rng)]
-        var q = Int.random(in: 0..<(h - 1), using: &rng)
-        if q >= t { q += 1 }
+        var q = t
+        while q == t { q = live[Int.random(in: 0..<live.count, using: &rng)] }
         let querier = cluster.nodes[q]
         let tx0 = querier.debugStats().txPackets
         let t0 = ContinuousClock.now

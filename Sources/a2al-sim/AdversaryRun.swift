@@ -3,7 +3,7 @@ import A2ALSimulation
 import Logging
 
 /// A run with adversaries (docs/benchmarks.md, "Adversaries in the simulator"): honest nodes
-/// start and bootstrap, the adversaries join through them, every honest node publishes, then
+/// start and bootstrap with the adversaries joining among them, every honest node publishes, then
 /// honest queriers resolve honest targets (eclipse: the victims) and the report gives success,
 /// querier packets and how far the adversaries got into honest routing tables. Lookups are
 /// single-path; the report keys the figures by strategy so others can sit beside them.
@@ -26,8 +26,9 @@ func simulateWithAdversaries(_ options: SimOptions, logger: Logger) async throws
     progress("created \(h) honest nodes and \(adversaryCount) \(behaviour) adversaries in \(Int(createTime.wall)) s")
 
     let bootTimer = PhaseTimer()
+    async let joined = adversaries.joinAlongside(cluster, concurrency: options.bootstrapConcurrency, seed: options.seed)
     let boot = await bootstrapAll(cluster, concurrency: options.bootstrapConcurrency, rng: &rng)
-    let join = await adversaries.joinAll(cluster, concurrency: options.bootstrapConcurrency, rng: &rng)
+    let join = await joined
     let bootTime = bootTimer.elapsed()
     progress("bootstrap: \(boot.joined) honest joined, \(boot.failed) failed; adversaries joined in \(Int(bootTime.wall)) s")
 
@@ -46,9 +47,13 @@ func simulateWithAdversaries(_ options: SimOptions, logger: Logger) async throws
     progress("publish: \(pub.published) published, settled in \(Int(settled.seconds)) s")
 
     if behaviour == .drop { for a in adversaries.nodes { a.goSilent() } }
+    // Eclipse victims leave once published: a live victim answers for its own key (its node ID
+    // is the key) and any lookup that reaches it succeeds; the attack is on the record kept by
+    // replicas while its publisher is away.
+    if behaviour == .eclipse { for v in adversaries.victims { await cluster.nodes[v].close() } }
 
     let lookupTimer = PhaseTimer()
-    let single = await runAdversaryResolves(cluster, targets: targets, count: options.lookups,
+    let single = await runAdversaryResolves(cluster, targets: targets, offline: Set(adversaries.victims), count: options.lookups,
                                             expected: behaviour == .stale ? newerEndpoint : SimCluster.publishedEndpoint,
                                             rng: &rng)
     let lookupTime = lookupTimer.elapsed()
@@ -74,7 +79,7 @@ func simulateWithAdversaries(_ options: SimOptions, logger: Logger) async throws
     ]
     if behaviour == .eclipse {
         adversary += [("victims", .int(adversaries.victims.count)), ("victim_prefix_bits", .int(adversaries.victimPrefixBits)),
-                      ("grind_s", .double(adversaries.grindSeconds))]
+                      ("grind_s", .double(adversaries.grindSeconds)), ("victims_offline_during_resolves", .bool(true))]
     }
     if behaviour == .stale { adversary.append(("newer_record_stores_acknowledged", .int(newerStored))) }
     return .object([

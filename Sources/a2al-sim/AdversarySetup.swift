@@ -63,22 +63,35 @@ struct AdversarySet: Sendable {
         return AdversarySet(behaviour: behaviour, nodes: nodes, victims: victims, victimPrefixBits: bits, grindSeconds: grind)
     }
 
-    /// Every adversary joins through 3 random honest seeds, at most `concurrency` at once; Sybils
-    /// then PING `sybilAnnounces` random honest nodes each to push into more routing tables.
-    func joinAll(_ cluster: SimCluster, concurrency: Int, sybilAnnounces: Int = 64,
-                 rng: inout SplitMix64) async -> AdversaryNode.JoinOutcome {
+    /// Every adversary joins while the honest nodes bootstrap (run this beside `bootstrapAll`):
+    /// adversary k waits until honest node k·H/A has joined (`bootstrapAll` joins in index order)
+    /// and joins through 3 random honest nodes that already have, so adversaries are as old and as
+    /// well known as the honest nodes of their rank, a fraction F of the routing population and
+    /// not latecomers that full buckets keep out. Sybils then PING `sybilAnnounces` random honest
+    /// nodes each to push into more tables. At most `concurrency` joins at once; choices follow
+    /// from `seed`.
+    func joinAlongside(_ cluster: SimCluster, concurrency: Int, seed: UInt64,
+                       sybilAnnounces: Int = 64) async -> AdversaryNode.JoinOutcome {
         let h = cluster.nodes.count
-        struct Job: Sendable { let node: AdversaryNode; let seeds: [PeerAddress]; let announce: [PeerAddress] }
+        var rng = SplitMix64(seed: seed ^ 0x501A_ADFE_0000_0003)
+        struct Job: Sendable { let node: AdversaryNode; let rank: Int; let seeds: [PeerAddress]; let announce: [PeerAddress] }
         var total = AdversaryNode.JoinOutcome()
         let announces = behaviour == .sybil ? min(sybilAnnounces, h) : 0
-        await boundedForEach(nodes.count, limit: concurrency, prepare: { k -> Job in
-            func pick(_ c: Int) -> [PeerAddress] {
+        let count = nodes.count
+        await boundedForEach(count, limit: concurrency, prepare: { k -> Job in
+            let rank = min(h - 1, k * h / max(count, 1))
+            func pick(_ c: Int, below limit: Int) -> [PeerAddress] {
                 var picked = Set<Int>()
-                while picked.count < min(c, h) { picked.insert(Int.random(in: 0..<h, using: &rng)) }
+                while picked.count < min(c, limit) { picked.insert(Int.random(in: 0..<limit, using: &rng)) }
                 return picked.sorted().map(cluster.address)
             }
-            return Job(node: nodes[k], seeds: pick(3), announce: pick(announces))
+            return Job(node: nodes[k], rank: rank, seeds: pick(3, below: max(rank, min(h, 8))),
+                       announce: pick(announces, below: h))
         }, work: { job in
+            let deadline = ContinuousClock.now + .seconds(300)
+            while cluster.nodes[job.rank].routingTableSize == 0, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
             var outcome = await job.node.join(seeds: job.seeds)
             if !job.announce.isEmpty { outcome.announced = await job.node.announce(to: job.announce) }
             return outcome

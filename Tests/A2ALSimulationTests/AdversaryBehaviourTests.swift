@@ -132,6 +132,17 @@ import Testing
         }
     }
 
+    @Test func theDirectoryPicksTheClosestContactsInOrder() {
+        let ids = AdversaryIdentities.make(count: 40, seed: 3)
+        let infos = ids.enumerated().map { NodeInfo(address: $1.address, endpoint: SimAddressPlan.adversary($0)) }
+        let directory = AdversaryDirectory(adversaries: Array(infos.prefix(10)), honest: Array(infos.dropFirst(10)))
+        let target = NodeID.random()
+        let byDistance = infos.sorted { target.isCloser($0.nodeID, than: $1.nodeID) }
+        #expect(directory.closestOfAll(to: target, count: 16) == Array(byDistance.prefix(16)))
+        #expect(directory.closestAdversaries(to: target, count: 4)
+                == Array(infos.prefix(10).sorted { target.isCloser($0.nodeID, than: $1.nodeID) }.prefix(4)))
+    }
+
     @Test func simulatedNodesSitInPublicSubnetsOfTheirOwn() {
         let honest = (0..<300).map(SimAddressPlan.honest)
         #expect(honest.allSatisfy { $0.ip.isPublic })
