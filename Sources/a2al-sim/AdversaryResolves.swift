@@ -50,10 +50,17 @@ func republishNewer(_ cluster: SimCluster, publishers: [Int], concurrency: Int) 
     return acknowledged
 }
 
+/// How a querier resolves an address: single-path `DHTNode.resolve` by default; another lookup
+/// strategy (disjoint paths, say) is another closure, run on the same network beside it.
+typealias ResolveStrategy = @Sendable (DHTNode, Address) async throws -> ResolvedEndpoint
+
+let singlePathResolve: ResolveStrategy = { node, address in try await node.resolve(address, timeout: resolveTimeout) }
+
 /// `count` sequential resolves, each from a random live honest querier (never the target, never
 /// one of `offline`) of a random target in `targets`; one counts only with exactly
 /// `expected(target)` as the endpoint.
 func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<Int> = [], count: Int,
+                          strategy: ResolveStrategy = singlePathResolve,
                           expected: (Int) -> String, rng: inout SplitMix64) async -> AdversaryResolveResult {
     var r = AdversaryResolveResult()
     let live = (0..<cluster.nodes.count).filter { !offline.contains($0) }
@@ -67,7 +74,7 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         let t0 = ContinuousClock.now
         var ok = false
         do {
-            let found = try await querier.resolve(cluster.nodes[t].address, timeout: resolveTimeout)
+            let found = try await strategy(querier, cluster.nodes[t].address)
             if found.payload.endpoints == [expected(t)] { ok = true } else { r.outdated += 1 }
         } catch {
             r.errors["\(error)", default: 0] += 1
