@@ -5,8 +5,7 @@ import A2ALSimulation
 import Logging
 
 /// N nodes on one in-memory network, each with its own Ed25519 identity and a synthetic
-/// `10.x.y.z:4000` endpoint. Private 10/8 addresses are exempt from the routing table's Sybil
-/// (per-subnet) limits, so a whole simulated network can share one /8 like a LAN would not.
+/// `11.a.b.1:4000` endpoint in a /24 of its own (`SimAddressPlan.honest`).
 final class SimCluster: Sendable {
     /// The nodes' and the network's clock (`time.node`).
     let clock: any NodeClock
@@ -17,10 +16,9 @@ final class SimCluster: Sendable {
     /// The wire profile node `i` runs (all `.current` unless reference fractions were given).
     let profiles: [WireProfile]
 
-    /// The endpoint of node `i` (10.0.0.1 upwards; .0 is skipped so no node sits on a network address).
-    static func endpoint(_ i: Int) -> WireEndpoint {
-        WireEndpoint(ip: IPAddress(ipv4: 0x0a00_0001 + UInt32(i)), port: 4000)
-    }
+    /// The endpoint of node `i`: a public-looking /24 of its own, so the routing table's
+    /// per-/24 Sybil limits apply as on the Internet (docs/benchmarks.md, "Adversaries in the simulator").
+    static func endpoint(_ i: Int) -> WireEndpoint { SimAddressPlan.honest(i) }
 
     /// Creates the nodes (not started). Nodes and network share `time`'s clock: on the virtual
     /// clock the executor moves it, on the real one nothing needs driving.

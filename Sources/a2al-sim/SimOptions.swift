@@ -1,3 +1,5 @@
+import A2ALSimulation
+
 /// Command-line settings of one simulation run. Parsed by hand (no dependency) and validated
 /// up front, because a bad value found after creating thousands of nodes wastes minutes.
 struct SimOptions: Sendable {
@@ -29,6 +31,10 @@ struct SimOptions: Sendable {
     var findNodeConcurrency = 8
     /// Bootstrap tries per node, each through fresh seeds, before it counts as failed.
     var joinAttempts = 4
+    /// Fraction of the nodes that are adversaries of `adversaryBehaviour` (docs/benchmarks.md,
+    /// "Adversaries in the simulator"); 0 runs the ordinary phases instead.
+    var adversaryFraction = 0.0
+    var adversaryBehaviour = AdversaryBehaviour.lie
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -59,6 +65,9 @@ struct SimOptions: Sendable {
       --find-node-lookups K      iterative FIND_NODE lookups after the resolves (default 200)
       --find-node-concurrency C  FIND_NODE lookups in flight, distinct queriers (default 8)
       --join-attempts A          bootstrap tries per node, fresh seeds each (default 4)
+      --adversaries F            fraction 0...0.5 of the nodes that are adversaries (default 0);
+                                 runs the adversary scenario instead of the ordinary phases
+      --behaviour B              what adversaries do: drop, lie, stale, sybil, eclipse (default lie)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -126,6 +135,13 @@ struct SimOptions: Sendable {
                 let v = try value(flag)
                 guard let kind = SimClock.Kind(rawValue: v) else { throw .badValue(flag, v, "must be virtual or real") }
                 o.clock = kind
+            case "--adversaries": o.adversaryFraction = try double(flag, 0...0.5)
+            case "--behaviour":
+                let v = try value(flag)
+                guard let b = AdversaryBehaviour(rawValue: v) else {
+                    throw .badValue(flag, v, "must be one of \(AdversaryBehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                o.adversaryBehaviour = b
             case "--seed":
                 let v = try value(flag)
                 guard let s = UInt64(v) else { throw .badValue(flag, v, "not an unsigned 64-bit integer") }

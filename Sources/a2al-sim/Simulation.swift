@@ -11,6 +11,7 @@ import Logging
 let resolveTimeout = LookupConstants.defaultDeadline
 
 func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throws -> JSON {
+    if options.adversaryFraction > 0 { return try await simulateWithAdversaries(options, time: time, logger: logger) }
     var rng = makeSimRandom(seed: options.seed)
     let totalTimer = PhaseTimer(time)
 

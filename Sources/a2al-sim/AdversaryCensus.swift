@@ -1,0 +1,45 @@
+import A2ALCore
+import A2ALDHT
+import A2ALSimulation
+
+/// How far adversaries got into honest routing tables (docs/benchmarks.md, "Adversaries in the
+/// simulator"), read from every honest node's table after the run.
+struct AdversaryCensus: Sendable {
+    /// Honest routing entries in total, and those that are adversaries.
+    var entries = 0
+    var adversaryEntries = 0
+    /// Honest nodes holding at least one adversary.
+    var nodesWithAdversaries = 0
+    /// Most adversaries any one honest table holds, and most of them sharing one /24.
+    var maxAdversariesPerTable = 0
+    var maxPerSubnetPerTable = 0
+
+    init(_ cluster: SimCluster, adversaries: [AdversaryNode]) {
+        let ids = Set(adversaries.map(\.nodeID))
+        for node in cluster.nodes {
+            var count = 0
+            var perSubnet: [UInt32: Int] = [:]
+            let table = node.routingEntries()
+            entries += table.count
+            for e in table where ids.contains(e.contact.nodeID) {
+                count += 1
+                if let s = e.contact.endpoint.flatMap(SimAddressPlan.subnet24) { perSubnet[s, default: 0] += 1 }
+            }
+            adversaryEntries += count
+            if count > 0 { nodesWithAdversaries += 1 }
+            maxAdversariesPerTable = max(maxAdversariesPerTable, count)
+            maxPerSubnetPerTable = max(maxPerSubnetPerTable, perSubnet.values.max() ?? 0)
+        }
+    }
+
+    var json: JSON {
+        .object([
+            ("honest_entries", .int(entries)), ("adversary_entries", .int(adversaryEntries)),
+            ("adversary_share", .double(entries > 0 ? Double(adversaryEntries) / Double(entries) : 0, places: 4)),
+            ("honest_nodes_holding_adversaries", .int(nodesWithAdversaries)),
+            ("max_adversaries_per_table", .int(maxAdversariesPerTable)),
+            ("max_adversaries_per_24_per_table", .int(maxPerSubnetPerTable)),
+            ("per_24_cap", .int(RoutingLimits.defaultMaxPerSubnet)),
+        ])
+    }
+}
