@@ -182,7 +182,9 @@ struct IterativeLookup {
     /// width in flight); Bad ones only when no other candidate is pending (up to β).
     private func nextToAsk(_ path: Int) -> [LookupPeer] {
         var out: [LookupPeer] = []
-        var slots = laneWidth - lanes[path].inFlight
+        // Late RPCs give up their slots, but at most the width again may be late at once: a
+        // table full of silent peers must not turn a lookup into a flood (docs/routing.md §3.8).
+        var slots = min(laneWidth - lanes[path].inFlight, 2 * laneWidth - lanes[path].outstanding)
         guard slots > 0 else { return out }
         var anyGoodPending = false
         for id in order {
