@@ -3,7 +3,8 @@ import A2ALProtocol
 
 extension DHTNode {
     /// Sends `body` and waits for the matching reply (docs/node-behaviour.md §5.1) — up to
-    /// `attempts` attempts, `attemptTimeout` apart, all within `timeout`, each with a fresh tx_id.
+    /// `attempts` attempts, `attemptTimeout` apart, each with a fresh tx_id, all open until
+    /// `timeout` (a single attempt until the sooner of `timeout` and `attemptTimeout`).
     /// An attempt that is late is hedged, not abandoned (docs/routing.md §3.6): the earlier
     /// requests stay open, so a slow reply still counts, and the RTT credited is the answered
     /// attempt's own. Replies must come from `expectedID` when given, else from `address`.
@@ -18,7 +19,8 @@ extension DHTNode {
         }
         let start = clock.now()
         let attempts = max(1, attempts)
-        let deadline = min(start + timeout, start + attemptTimeout * attempts)
+        // One attempt ends at its own deadline; hedged attempts all stay open until `timeout`.
+        let deadline = attempts == 1 ? min(start + timeout, start + attemptTimeout) : start + timeout
         let outcome = await withTaskGroup(of: AttemptOutcome.self) { group -> AttemptOutcome in
             for attempt in 0..<attempts {
                 let sendAt = start + attemptTimeout * attempt

@@ -147,8 +147,7 @@ struct IterativeLookup {
     }
 
     /// The K closest candidates of `path` that have not failed have all answered. A late one
-    /// still blocks: its hedges are out, and it fails at its last attempt's deadline, a few
-    /// RTTs — not a fixed 2 s (docs/routing.md §3.8).
+    /// still blocks: its hedges are out, and it fails at its RPC's deadline (docs/routing.md §3.8).
     private func converged(_ path: Int) -> Bool {
         var seen = 0
         for id in order {

@@ -13,10 +13,13 @@ public enum LookupConstants {
     /// earlier ones still open), one attempt deadline apart (docs/routing.md §3.6): a lost
     /// datagram costs one attempt deadline — a few RTTs — instead of the whole RPC.
     public static let attemptsPerPeer = 3
+    /// The least a lookup RPC stays open (docs/routing.md §3.6): the lookup stops waiting for a
+    /// straggler sooner, but a slow peer's answer still counts and it is not charged a failure.
+    public static let minRPCTimeout: Duration = .milliseconds(400)
     /// An attempt's deadline before the node has measured any round trip (docs/routing.md §3.6).
     public static let unmeasuredAttemptTimeout: Duration = .seconds(1)
     /// Bounds of an attempt's deadline from measured round trips.
-    public static let minAttemptTimeout: Duration = .milliseconds(10)
+    public static let minAttemptTimeout: Duration = .milliseconds(20)
     public static let maxAttemptTimeout: Duration = .seconds(2)
     /// Added to every measured deadline: scheduling noise that the RTT spread does not show.
     public static let attemptTimeoutMargin: Duration = .milliseconds(5)

@@ -45,6 +45,8 @@ struct LookupReply: Sendable {
 }
 
 extension LookupPeer {
-    /// The whole RPC's deadline: every hedge gets its own attempt deadline (docs/routing.md §3.6).
-    var rpcTimeout: Duration { attemptTimeout * LookupConstants.attemptsPerPeer }
+    /// The RPC's deadline: every hedge gets its attempt deadline, and the whole RPC at least
+    /// 400 ms, so a peer that is slow rather than lost is neither dropped from the lookup nor
+    /// charged a failure (docs/routing.md §3.6).
+    var rpcTimeout: Duration { max(attemptTimeout * LookupConstants.attemptsPerPeer, LookupConstants.minRPCTimeout) }
 }
