@@ -22,7 +22,7 @@ extension DHTNode: LookupNetwork {
                     return nil
                 }
                 return LookupPeer(id: c.id, info: c.info, address: address, bad: s.health.health(of: c.id) == .bad,
-                                  timeout: Self.lookupTimeout(rtt: s.health.rtt(of: c.id)))
+                                  attemptTimeout: s.roundTrips.attemptTimeout(peerRTT: s.health.rtt(of: c.id)))
             }
         }
         if junk > 0 { counters.droppedJunkContacts.wrappingAdd(UInt64(junk), ordering: .relaxed) }
@@ -35,11 +35,13 @@ extension DHTNode: LookupNetwork {
             switch mode {
             case .nodes:
                 let nodes = try await findNode(at: peer.address, expectedID: peer.id, lookingFor: target,
-                                               timeout: peer.timeout, attempts: 1)
+                                               timeout: peer.rpcTimeout, attempts: LookupConstants.attemptsPerPeer,
+                                               attemptTimeout: peer.attemptTimeout)
                 return LookupReply(nodes: nodes, records: [])
             case .records(let recType, let threshold):
                 let r = try await findValue(at: peer.address, expectedID: peer.id, key: target, recType: recType,
-                                            timeout: peer.timeout, attempts: 1)
+                                            timeout: peer.rpcTimeout, attempts: LookupConstants.attemptsPerPeer,
+                                            attemptTimeout: peer.attemptTimeout)
                 var all = r.records
                 // Aggregating: a holder with more records than fit one answer pages through
                 // them on repeated requests; ask again while new records keep coming.
@@ -47,7 +49,9 @@ extension DHTNode: LookupNetwork {
                     var seen = Set(r.records.map(RecordDedupeKey.init))
                     for _ in 1..<LookupConstants.maxPagesPerPeer {
                         guard let page = try? await findValue(at: peer.address, expectedID: peer.id, key: target,
-                                                              recType: recType, timeout: peer.timeout, attempts: 1) else { break }
+                                                              recType: recType, timeout: peer.rpcTimeout,
+                                                              attempts: LookupConstants.attemptsPerPeer,
+                                                              attemptTimeout: peer.attemptTimeout) else { break }
                         let fresh = page.records.filter { seen.insert(RecordDedupeKey($0)).inserted }
                         if fresh.isEmpty { break }
                         all += fresh
@@ -60,11 +64,5 @@ extension DHTNode: LookupNetwork {
         } catch {
             return nil
         }
-    }
-
-    /// A lookup RPC's deadline: a few of the peer's last round trips when known, else 2 s.
-    static func lookupTimeout(rtt: Duration?) -> Duration {
-        guard let rtt else { return LookupConstants.peerTimeout }
-        return min(LookupConstants.peerTimeout, max(LookupConstants.minAdaptiveTimeout, rtt * Int(LookupConstants.rttTimeoutFactor)))
     }
 }

@@ -35,9 +35,10 @@ extension DHTNode {
     /// One FIND_NODE to one peer (not iterative, docs/node-behaviour.md §5.2.3). Contacts are
     /// returned as received; the caller decides whether to absorb them.
     public func findNode(at target: PeerAddress, expectedID: NodeID? = nil, lookingFor key: NodeID,
-                         timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> [NodeInfo] {
+                         timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts,
+                         attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> [NodeInfo] {
         let reply = try await request(.findNode(FindNode(target: key)), to: target, expectedID: expectedID, timeout: timeout,
-                                      attempts: attempts)
+                                      attempts: attempts, attemptTimeout: attemptTimeout)
         guard case .findNodeResp(let resp) = reply.packet.body else { throw .unexpectedReply("expected FIND_NODE_RESP") }
         events.observedAddress?(reply.senderID, resp.observedAddr)
         return resp.nodes ?? []
@@ -50,12 +51,14 @@ extension DHTNode {
     /// record stored there when the peer has shown it understands that (docs/protocol.md,
     /// "One-shot push subscriptions"); the caller never sets the flag itself.
     public func findValue(at target: PeerAddress, expectedID: NodeID? = nil, key: NodeID, recType: UInt8 = 0,
-                          timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts) async throws(DHTError) -> FindValueResult {
+                          timeout: Duration = NodeConstants.rpcDeadline, attempts: Int = NodeConstants.rpcMaxAttempts,
+                          attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout) async throws(DHTError) -> FindValueResult {
         let subscribe = expectedID.map { asksForPush(at: key, from: $0) } ?? false
         let reply: Reply
         do {
             reply = try await request(.findValue(FindValue(target: key, recType: recType, oneShotSubscribe: subscribe)),
-                                      to: target, expectedID: expectedID, timeout: timeout, attempts: attempts)
+                                      to: target, expectedID: expectedID, timeout: timeout, attempts: attempts,
+                                      attemptTimeout: attemptTimeout)
         } catch {
             if subscribe, case .timeout = error, let id = expectedID { noteSubscribeOutcome(key: key, peer: id, answeredWithRecords: nil) }
             throw error

@@ -9,39 +9,45 @@ public struct ResolvedEndpoint: Sendable {
 }
 
 extension DHTNode {
-    /// The K nodes closest to `target` that answered, closest first (iterative FIND_NODE).
-    public func lookup(_ target: NodeID, timeout: Duration = LookupConstants.defaultDeadline) async -> [NodeInfo] {
-        await runLookup(target, mode: .nodes, timeout: timeout).nodes
+    /// The K nodes closest to `target` that answered, closest first (iterative FIND_NODE), over
+    /// `disjointPaths` disjoint paths (nil: the node's `Config.lookupDisjointPaths`;
+    /// docs/routing.md §3.13).
+    public func lookup(_ target: NodeID, timeout: Duration = LookupConstants.defaultDeadline,
+                       disjointPaths: Int? = nil) async -> [NodeInfo] {
+        await runLookup(target, mode: .nodes, timeout: timeout, paths: disjointPaths).nodes
     }
 
     /// Records at `key`: the local copy if we hold valid ones, else the first network answer
     /// that carries any (docs/routing.md §3.10 FindRecords).
-    public func findRecords(_ key: NodeID, recType: UInt8 = 0,
-                            timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [VerifiedRecord] {
+    public func findRecords(_ key: NodeID, recType: UInt8 = 0, timeout: Duration = LookupConstants.defaultDeadline,
+                            disjointPaths: Int? = nil) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)
         if !local.isEmpty { return local }
-        let found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 1), timeout: timeout).records
+        let found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 1), timeout: timeout,
+                                    paths: disjointPaths).records
         guard !found.isEmpty else { throw .noMatchingRecords }
         return found
     }
 
     /// Every distinct record at `key` from the nodes closest to it, merged with our own copies
     /// (newest per publisher slot).
-    public func aggregateRecords(_ key: NodeID, recType: UInt8 = 0,
-                                 timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> [VerifiedRecord] {
+    public func aggregateRecords(_ key: NodeID, recType: UInt8 = 0, timeout: Duration = LookupConstants.defaultDeadline,
+                                 disjointPaths: Int? = nil) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)
         var found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 0), timeout: timeout,
-                                    local: local).records
+                                    paths: disjointPaths, local: local).records
         found = found.filter { recType == 0 || $0.recType == recType }
         guard !found.isEmpty else { throw .noMatchingRecords }
         return found.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.seq < $1.seq }
     }
 
     /// The endpoint record of `address`: the newest one found, as it was verified on arrival.
-    public func resolve(_ address: Address, timeout: Duration = LookupConstants.defaultDeadline) async throws(DHTError) -> ResolvedEndpoint {
+    public func resolve(_ address: Address, timeout: Duration = LookupConstants.defaultDeadline,
+                        disjointPaths: Int? = nil) async throws(DHTError) -> ResolvedEndpoint {
         let records: [VerifiedRecord]
         do {
-            records = try await findRecords(address.nodeID, recType: RecordType.endpoint, timeout: timeout)
+            records = try await findRecords(address.nodeID, recType: RecordType.endpoint, timeout: timeout,
+                                            disjointPaths: disjointPaths)
         } catch .noMatchingRecords {
             throw .noEndpoint
         }
@@ -60,11 +66,12 @@ extension DHTNode {
         return localGet(key, recType: recType).filter { $0.isValid(now: now) }
     }
 
-    func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration,
+    func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration, paths: Int? = nil,
                    local: [VerifiedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
-        var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout)
+        var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout,
+                                     paths: paths ?? lookupDisjointPaths)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
         if let latencyObserver {
             let kind: LookupKind

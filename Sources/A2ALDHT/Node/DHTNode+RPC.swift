@@ -3,10 +3,13 @@ import A2ALProtocol
 
 extension DHTNode {
     /// Sends `body` and waits for the matching reply (docs/node-behaviour.md §5.1) — up to
-    /// `attempts` attempts of at most 5 s each, all within `timeout`, each with a fresh tx_id.
-    /// Replies must come from `expectedID` when given, else from `address`. Health bookkeeping:
-    /// success is credited to the responder; only network outcomes (timeout, unexpected reply)
-    /// count as a failure of the peer (docs/deviations.md §3).
+    /// `attempts` attempts, `attemptTimeout` apart, each with a fresh tx_id, all open until
+    /// `timeout` (a single attempt until the sooner of `timeout` and `attemptTimeout`).
+    /// An attempt that is late is hedged, not abandoned (docs/routing.md §3.6): the earlier
+    /// requests stay open, so a slow reply still counts, and the RTT credited is the answered
+    /// attempt's own. Replies must come from `expectedID` when given, else from `address`.
+    /// Health bookkeeping: success is credited to the responder; only network outcomes
+    /// (timeout, unexpected reply) count as a failure of the peer (docs/deviations.md §3).
     func request(_ body: MessageBody, to address: PeerAddress, expectedID: NodeID?, timeout: Duration,
                  attempts: Int = NodeConstants.rpcMaxAttempts,
                  attemptTimeout: Duration = NodeConstants.rpcAttemptTimeout,
@@ -15,31 +18,66 @@ extension DHTNode {
             throw .local("\(body.type) is not a request")
         }
         let start = clock.now()
-        let deadline = start + timeout
-        var attempt = 0
-        while true {
-            attempt += 1
-            let attemptDeadline = min(deadline, clock.now() + attemptTimeout)
-            do {
-                let reply = try await exchange(body, expecting: expectedType, to: address, expectedID: expectedID,
-                                               deadline: attemptDeadline)
-                counters.bump(counters.rpcCompleted)
-                let rtt = clock.now() - start
-                credit(reply.senderID, rtt: rtt)
-                latencyObserver?.requestAnswered(body.type, after: rtt)
-                return reply
-            } catch .timeout where attempt < attempts && clock.now() < deadline {
-                logger.debug("dht rpc timeout, retrying", metadata: ["to": "\(address)", "msg_type": "\(body.type)",
-                                                                     "attempt": "\(attempt)"])
-                continue
-            } catch {
-                if error.isNetworkOutcome && chargeFailures {
-                    let id = expectedID ?? state.withLock { $0.dial.node(at: address) }
-                    if let id { debit(id) }
+        let attempts = max(1, attempts)
+        // One attempt ends at its own deadline; hedged attempts all stay open until `timeout`.
+        let deadline = attempts == 1 ? min(start + timeout, start + attemptTimeout) : start + timeout
+        let outcome = await withTaskGroup(of: AttemptOutcome.self) { group -> AttemptOutcome in
+            for attempt in 0..<attempts {
+                let sendAt = start + attemptTimeout * attempt
+                guard attempt == 0 || sendAt < deadline else { break }
+                group.addTask {
+                    do throws(DHTError) {
+                        if attempt > 0 {
+                            do { try await self.clock.sleep(until: sendAt) } catch { return .failed(.cancelled) }
+                        }
+                        let sent = self.clock.now()
+                        let reply = try await self.exchange(body, expecting: expectedType, to: address,
+                                                            expectedID: expectedID, deadline: deadline)
+                        return .answered(reply, rtt: self.clock.now() - sent)
+                    } catch {
+                        return .failed(error)
+                    }
                 }
-                throw error
             }
+            // The first answer wins; a timeout waits for the other attempts; any other failure
+            // (closed, transport) ends the request at once, as the sequential retries did.
+            var last = AttemptOutcome.failed(.timeout)
+            while let next = await group.next() {
+                switch next {
+                case .answered:
+                    group.cancelAll()
+                    return next
+                case .failed(.timeout):
+                    continue
+                case .failed(.cancelled):
+                    // Only our caller's cancellation cancels an attempt before we return.
+                    last = next
+                case .failed:
+                    group.cancelAll()
+                    return next
+                }
+            }
+            return last
         }
+        switch outcome {
+        case .answered(let reply, let rtt):
+            counters.bump(counters.rpcCompleted)
+            credit(reply.senderID, rtt: rtt)
+            latencyObserver?.requestAnswered(body.type, after: clock.now() - start)
+            return reply
+        case .failed(let error):
+            if error.isNetworkOutcome && chargeFailures {
+                let id = expectedID ?? state.withLock { $0.dial.node(at: address) }
+                if let id { debit(id) }
+            }
+            throw error
+        }
+    }
+
+    /// How one attempt of `request` ended.
+    private enum AttemptOutcome: Sendable {
+        case answered(Reply, rtt: Duration)
+        case failed(DHTError)
     }
 
     /// One attempt: register a waiter, send, and race the reply against the deadline.
@@ -103,6 +141,7 @@ extension DHTNode {
         let now = clock.now()
         let transition = state.withLock { s -> HealthTransition? in
             s.routing.updateVerifiedAt(id, now)
+            s.roundTrips.add(rtt)
             return s.health.recordSuccess(id, rtt: rtt, now: now)
         }
         if let transition { events.peerHealthChanged?(transition) }

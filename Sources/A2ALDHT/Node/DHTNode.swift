@@ -35,6 +35,9 @@ public final class DHTNode: Sendable {
         public var wireProfile: WireProfile
         /// Told request and lookup latencies (the daemon's metrics); nil records nothing.
         public var latencyObserver: (any DHTLatencyObserver)?
+        /// Disjoint paths of a lookup whose caller names none (docs/routing.md §3.13), clamped
+        /// to 1...`LookupConstants.maxDisjointPaths`.
+        public var lookupDisjointPaths: Int = LookupConstants.defaultDisjointPaths
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
@@ -88,6 +91,8 @@ public final class DHTNode: Sendable {
     let replication = Mutex<[ReplicaKey: ReplicaSet]>([:])
     let counters = NodeCounters()
     let latencyObserver: (any DHTLatencyObserver)?
+    /// Disjoint paths of lookups that name none.
+    let lookupDisjointPaths: Int
     /// Background workers started by `start`, cancelled by `close`.
     let workers = Mutex(WorkerRegistry())
 
@@ -113,6 +118,7 @@ public final class DHTNode: Sendable {
         seenPeersPath = config.seenPeersPath
         wireProfile = config.wireProfile
         latencyObserver = config.latencyObserver
+        lookupDisjointPaths = min(max(config.lookupDisjointPaths, 1), LookupConstants.maxDisjointPaths)
         verifier = RecordVerifier(authority: config.authority)
 
         var seen = SeenPeers(selfID: id.nodeID)

@@ -30,6 +30,8 @@ struct NodeState {
     /// through every record at a busy key (bounded; see `DHTNode.findValueAnswer`).
     var answerCursors: [NodeID: Int] = [:]
     var recentLookups = RecentLookups()
+    /// Round trips of every answered request: lookup RPC deadlines (docs/routing.md §3.6).
+    var roundTrips = RoundTripEstimator()
     var passiveRouting = false
     var selfExternalIP: IPAddress?
     /// The port peers see us at on `selfExternalIP`, when the host knows it (its agreed public

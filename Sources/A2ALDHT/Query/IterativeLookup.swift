@@ -7,7 +7,13 @@ import A2ALProtocol
 /// asking every peer it ever hears of (docs/deviations.md §4).
 ///
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
-/// Unknown candidate is left to try. Every reported contact is absorbed as hearsay.
+/// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
+/// whose first request is late (past its attempt deadline) is hedged by the RPC layer and
+/// frees its slot here, so one lost datagram never stalls the walk (docs/routing.md §3.8).
+///
+/// With d > 1 the lookup runs d disjoint paths (S/Kademlia; docs/routing.md §3.13): the seeds
+/// are dealt out among them, a contact belongs to the path that first heard of it, so no node
+/// is asked by two paths, and each path converges on its own; the results are merged.
 struct IterativeLookup {
     enum Mode: Sendable {
         case nodes
@@ -16,68 +22,102 @@ struct IterativeLookup {
     }
 
     struct Outcome {
-        /// The closest nodes that answered, closest first (at most K).
+        /// The closest nodes that answered on any path, closest first (at most K).
         var nodes: [NodeInfo]
         var records: [VerifiedRecord]
         var queried: Int
         var answered: Int
     }
 
-    private enum State { case pending, inFlight, answered, failed }
+    private enum State { case pending, inFlight, late, answered, failed }
 
     private struct Candidate {
         let peer: LookupPeer
+        let path: Int
         var state: State
     }
 
-    private struct SlotResult: Sendable {
-        let id: NodeID
+    /// What a lookup's task group reports.
+    private enum Event: Sendable {
         /// nil when the peer failed.
-        let reply: LookupReply?
+        case reply(NodeID, LookupReply?)
+        /// The candidate's first request passed its attempt deadline.
+        case late(NodeID)
+        case deadline
+    }
+
+    /// One path's RPC accounting.
+    private struct Lane {
+        /// RPCs holding a slot: in flight and not yet late.
+        var inFlight = 0
+        var badInFlight = 0
+        /// RPCs not yet finished, late ones included.
+        var outstanding = 0
     }
 
     let network: any LookupNetwork
     let target: NodeID
     let mode: Mode
     let deadline: Tick
+    /// Disjoint paths, within 1...LookupConstants.maxDisjointPaths.
+    let paths: Int
 
     private var order: [NodeID] = []              // by distance to target
     private var candidates: [NodeID: Candidate] = [:]
     private var hits: [RecordDedupeKey: VerifiedRecord] = [:]
-    private var inFlight = 0
-    private var badInFlight = 0
+    private var lanes: [Lane]
     private var queried = 0
     private var answered = 0
 
-    init(network: any LookupNetwork, target: NodeID, mode: Mode, deadline: Tick) {
+    init(network: any LookupNetwork, target: NodeID, mode: Mode, deadline: Tick, paths: Int = 1) {
         self.network = network
         self.target = target
         self.mode = mode
         self.deadline = deadline
+        self.paths = min(max(paths, 1), LookupConstants.maxDisjointPaths)
+        lanes = Array(repeating: Lane(), count: self.paths)
     }
 
     mutating func run(seeds: [Contact], localRecords: [VerifiedRecord]) async -> Outcome {
         for r in localRecords { hits[RecordDedupeKey(r.record)] = r }
         let seedContacts = seeds.map { LookupContact(id: $0.nodeID, info: $0.nodeInfo, endpoint: $0.endpoint) }
-        insert(network.report(hearsay: [], from: nil, admitting: seedContacts))
+        // Seeds are dealt out closest first, so every path starts near the target.
+        let seedTarget = self.target
+        let admitted = network.report(hearsay: [], from: nil, admitting: seedContacts)
+            .sorted { $0.id.distance(to: seedTarget) < $1.id.distance(to: seedTarget) }
+        for (i, peer) in admitted.enumerated() { insert([peer], path: i % paths) }
         let network = self.network, target = self.target, mode = self.mode, deadline = self.deadline
-        await withTaskGroup(of: SlotResult?.self) { group in
+        let clock = network.clock
+        await withTaskGroup(of: Event.self) { group in
             group.addTask {
-                try? await network.clock.sleep(until: deadline)
-                return nil  // the deadline
+                try? await clock.sleep(until: deadline)
+                return .deadline
             }
-            while true {
-                if hitReached || converged { break }
-                for c in nextToAsk() {
-                    candidates[c.id]?.state = .inFlight
-                    inFlight += 1
-                    if c.bad { badInFlight += 1 }
-                    queried += 1
-                    group.addTask { SlotResult(id: c.id, reply: await network.ask(c, target: target, mode: mode)) }
+            walk: while true {
+                if hitReached { break }
+                for path in 0..<paths where !converged(path) {
+                    for c in nextToAsk(path) {
+                        candidates[c.id]?.state = .inFlight
+                        lanes[path].inFlight += 1
+                        lanes[path].outstanding += 1
+                        if c.bad { lanes[path].badInFlight += 1 }
+                        queried += 1
+                        group.addTask { .reply(c.id, await network.ask(c, target: target, mode: mode)) }
+                        let lateAt = clock.now() + c.attemptTimeout
+                        group.addTask {
+                            try? await clock.sleep(until: lateAt)
+                            return .late(c.id)
+                        }
+                    }
                 }
-                if inFlight == 0 { break }
-                guard let next = await group.next(), let result = next else { break }
-                complete(result)
+                // A path is done once converged or when nothing on it is left to ask or to wait for.
+                if (0..<paths).allSatisfy({ converged($0) || lanes[$0].outstanding == 0 }) { break }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .deadline: break walk
+                case .late(let id): markLate(id)
+                case .reply(let id, let reply): complete(id, reply)
+                }
             }
             group.cancelAll()
         }
@@ -91,10 +131,11 @@ struct IterativeLookup {
 
     // MARK: Candidates
 
-    /// Adds peers the node admitted (dialable, not us, not a hairpin address), each once.
-    private mutating func insert(_ peers: [LookupPeer]) {
+    /// Adds peers the node admitted (dialable, not us, not a hairpin address), each once and on
+    /// one path only: the first that heard of it (docs/routing.md §3.13).
+    private mutating func insert(_ peers: [LookupPeer], path: Int) {
         for peer in peers where candidates[peer.id] == nil {
-            candidates[peer.id] = Candidate(peer: peer, state: .pending)
+            candidates[peer.id] = Candidate(peer: peer, path: path, state: .pending)
             let d = peer.id.distance(to: target)
             var lo = 0, hi = order.count
             while lo < hi {
@@ -105,24 +146,30 @@ struct IterativeLookup {
         }
     }
 
-    /// The K closest candidates that have not failed have all answered.
-    private var converged: Bool {
+    /// The K closest candidates of `path` that have not failed have all answered. A late one
+    /// still blocks: its hedges are out, and it fails at its RPC's deadline (docs/routing.md §3.8).
+    private func converged(_ path: Int) -> Bool {
         var seen = 0
         for id in order {
-            guard let c = candidates[id] else { continue }
+            guard let c = candidates[id], c.path == path else { continue }
             if c.state == .failed { continue }
             if c.state != .answered { return false }
             seen += 1
             if seen == NodeConstants.k { return true }
         }
-        // Fewer than K live candidates: the loop ends when nothing is left to ask.
+        // Fewer than K live candidates: the path ends when nothing is left to ask.
         return false
     }
 
-    /// Good/Unknown RPCs in flight at once.
-    private var width: Int {
-        if case .records(_, let threshold) = mode, threshold > 0 { return LookupConstants.firstHitAlpha }
-        return LookupConstants.alpha
+    /// Good/Unknown RPCs in flight at once on one path: the lookup's width shared by its paths.
+    private var laneWidth: Int {
+        let width: Int
+        if case .records(_, let threshold) = mode, threshold > 0 {
+            width = LookupConstants.firstHitAlpha
+        } else {
+            width = LookupConstants.alpha
+        }
+        return max(1, (width + paths - 1) / paths)
     }
 
     private var hitReached: Bool {
@@ -130,23 +177,26 @@ struct IterativeLookup {
         return false
     }
 
-    /// Closest pending candidates to launch now: Good/Unknown first (up to α in flight); Bad
-    /// ones only when no other candidate is pending (up to β).
-    private func nextToAsk() -> [LookupPeer] {
+    /// Closest pending candidates of `path` to launch now: Good/Unknown first (up to the lane's
+    /// width in flight); Bad ones only when no other candidate is pending (up to β).
+    private func nextToAsk(_ path: Int) -> [LookupPeer] {
         var out: [LookupPeer] = []
-        var slots = width - inFlight
+        // Late RPCs give up their slots, but at most the width again may be late at once: a
+        // table full of silent peers must not turn a lookup into a flood (docs/routing.md §3.8).
+        var slots = min(laneWidth - lanes[path].inFlight, 2 * laneWidth - lanes[path].outstanding)
         guard slots > 0 else { return out }
         var anyGoodPending = false
         for id in order {
-            guard slots > 0, let c = candidates[id], c.state == .pending, !c.peer.bad else { continue }
+            guard slots > 0, let c = candidates[id], c.path == path, c.state == .pending, !c.peer.bad else { continue }
             anyGoodPending = true
             out.append(c.peer)
             slots -= 1
         }
         if !anyGoodPending {
-            var badSlots = LookupConstants.beta - badInFlight
+            var badSlots = LookupConstants.beta - lanes[path].badInFlight
             for id in order {
-                guard badSlots > 0, slots > 0, let c = candidates[id], c.state == .pending, c.peer.bad else { continue }
+                guard badSlots > 0, slots > 0, let c = candidates[id], c.path == path, c.state == .pending,
+                      c.peer.bad else { continue }
                 out.append(c.peer)
                 badSlots -= 1
                 slots -= 1
@@ -155,20 +205,34 @@ struct IterativeLookup {
         return out
     }
 
-    private mutating func complete(_ r: SlotResult) {
-        inFlight -= 1
-        if candidates[r.id]?.peer.bad == true { badInFlight -= 1 }
-        guard let reply = r.reply else {
-            candidates[r.id]?.state = .failed
+    /// A late candidate gives its slot to the next one: a hedge of it is already out, and the
+    /// walk (or, in a record search, a second holder) goes on beside it (docs/routing.md §3.8).
+    private mutating func markLate(_ id: NodeID) {
+        guard let c = candidates[id], c.state == .inFlight else { return }
+        candidates[id]?.state = .late
+        releaseSlot(of: c)
+    }
+
+    private mutating func releaseSlot(of c: Candidate) {
+        lanes[c.path].inFlight -= 1
+        if c.peer.bad { lanes[c.path].badInFlight -= 1 }
+    }
+
+    private mutating func complete(_ id: NodeID, _ reply: LookupReply?) {
+        guard let c = candidates[id] else { return }
+        if c.state == .inFlight { releaseSlot(of: c) }
+        lanes[c.path].outstanding -= 1
+        guard let reply else {
+            candidates[id]?.state = .failed
             return
         }
-        candidates[r.id]?.state = .answered
+        candidates[id]?.state = .answered
         answered += 1
-        // Every contact is hearsay; the new ones may become candidates. One call, one lock.
+        // Every contact is hearsay; the new ones may become candidates of this path. One call, one lock.
         let fresh = reply.nodes.filter { $0.isConsistent && candidates[$0.nodeID] == nil }.map {
             LookupContact(id: $0.nodeID, info: $0, endpoint: $0.endpoint.port == 0 ? nil : $0.endpoint)
         }
-        insert(network.report(hearsay: reply.nodes, from: r.id, admitting: fresh))
+        insert(network.report(hearsay: reply.nodes, from: id, admitting: fresh), path: c.path)
         for rec in reply.records {
             let k = RecordDedupeKey(rec.record)
             if let old = hits[k], !rec.isNewer(than: old) { continue }

@@ -9,13 +9,24 @@ public enum LookupConstants {
     public static let firstHitAlpha = 3
     /// Concurrent RPCs to Bad candidates; they are tried only when nothing better is left.
     public static let beta = 3
-    /// Deadline of each RPC (one attempt) when nothing is known about the peer's round trip.
-    public static let peerTimeout: Duration = .seconds(2)
-    /// With a measured round trip, a peer gets this many round trips (within the bounds below)
-    /// before it counts as failed: a lost datagram then costs a few RTTs, not 2 s, which keeps
-    /// lookups fast on lossy paths.
-    public static let rttTimeoutFactor: Int64 = 4
-    public static let minAdaptiveTimeout: Duration = .milliseconds(400)
+    /// Requests sent to one candidate, each a hedge of the ones before (fresh tx_id, the
+    /// earlier ones still open), one attempt deadline apart (docs/routing.md §3.6): a lost
+    /// datagram costs one attempt deadline — a few RTTs — instead of the whole RPC.
+    public static let attemptsPerPeer = 3
+    /// The least a lookup RPC stays open (docs/routing.md §3.6): the lookup stops waiting for a
+    /// straggler sooner, but a slow peer's answer still counts and it is not charged a failure.
+    public static let minRPCTimeout: Duration = .milliseconds(400)
+    /// An attempt's deadline before the node has measured any round trip (docs/routing.md §3.6).
+    public static let unmeasuredAttemptTimeout: Duration = .seconds(1)
+    /// Bounds of an attempt's deadline from measured round trips.
+    public static let minAttemptTimeout: Duration = .milliseconds(20)
+    public static let maxAttemptTimeout: Duration = .seconds(2)
+    /// Added to every measured deadline: scheduling noise that the RTT spread does not show.
+    public static let attemptTimeoutMargin: Duration = .milliseconds(5)
+    /// Disjoint paths of a lookup (S/Kademlia; docs/routing.md §3.13): the most a caller may ask for.
+    public static let maxDisjointPaths = 8
+    /// Disjoint paths when neither the caller nor the node's config says otherwise.
+    public static let defaultDisjointPaths = 1
     /// FIND_VALUE pages asked of one holder while aggregating (answers are limited to a datagram).
     public static let maxPagesPerPeer = 30
     /// Default deadline of a whole lookup.

@@ -34,12 +34,13 @@ extension QueryMethods {
                                      tags: try p.stringArray("tags", maxCount: 64) ?? [],
                                      nameContains: try p.optionalString("name_contains"))
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
+            let paths = try p.disjointPaths()
             try p.finish()
             let key = TopicKey.key(for: topic)
             let records = try await withCallTimeout(timeout, "query.topic \"\(topic)\"") { () async throws -> [VerifiedRecord] in
                 do throws(DHTError) {
                     return try await node.aggregateRecords(key, recType: RecordType.topic,
-                                                           timeout: lookupDeadline(within: timeout))
+                                                           timeout: lookupDeadline(within: timeout), disjointPaths: paths)
                 } catch .noMatchingRecords {
                     // Nobody announcing the topic is an empty directory, not a failure.
                     return []

@@ -13,9 +13,10 @@ package enum QueryMethods {
             let p = call.params
             let target = try p.nodeID("target")
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
+            let paths = try p.disjointPaths()
             try p.finish()
             let nodes = try await withCallTimeout(timeout, "query.find_node") {
-                await node.lookup(target, timeout: lookupDeadline(within: timeout))
+                await node.lookup(target, timeout: lookupDeadline(within: timeout), disjointPaths: paths)
             }
             return ["nodes": NodeJSON.render(nodes)]
         }
@@ -25,9 +26,10 @@ package enum QueryMethods {
             let key = try p.nodeID("key")
             let type = try p.recordType("type", default: nil)
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
+            let paths = try p.disjointPaths()
             try p.finish()
             let records = try await withCallTimeout(timeout, "query.find_records") {
-                try await node.findRecords(key, recType: type, timeout: lookupDeadline(within: timeout))
+                try await node.findRecords(key, recType: type, timeout: lookupDeadline(within: timeout), disjointPaths: paths)
             }
             return ["records": RecordJSON.render(records, key: key)]
         }
@@ -37,9 +39,11 @@ package enum QueryMethods {
             let key = try p.nodeID("key")
             let type = try p.recordType("type", default: nil)
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
+            let paths = try p.disjointPaths()
             try p.finish()
             let records = try await withCallTimeout(timeout, "query.aggregate_records") {
-                try await node.aggregateRecords(key, recType: type, timeout: lookupDeadline(within: timeout))
+                try await node.aggregateRecords(key, recType: type, timeout: lookupDeadline(within: timeout),
+                                                disjointPaths: paths)
             }
             return ["records": RecordJSON.render(records, key: key)]
         }
@@ -48,9 +52,10 @@ package enum QueryMethods {
             let p = call.params
             let address = try p.address("address")
             let timeout = try p.timeout(defaultMs: defaultTimeoutMs)
+            let paths = try p.disjointPaths()
             try p.finish()
             let resolved = try await withCallTimeout(timeout, "query.resolve \(address)") {
-                try await node.resolve(address, timeout: lookupDeadline(within: timeout))
+                try await node.resolve(address, timeout: lookupDeadline(within: timeout), disjointPaths: paths)
             }
             return [
                 "address": .string(address.text),

@@ -40,6 +40,26 @@ import Testing
             expectInvalidParams(await c.failure("query.find_records", ["key": .string(key)]), field: "type")
             expectInvalidParams(await c.failure("query.find_node", ["target": .string(key), "timeout_ms": 600_001]), field: "timeout_ms")
             expectInvalidParams(await c.failure("query.resolve", ["address": .string(key)]), field: "address")
+
+            // Disjoint paths (docs/routing.md §3.13): the same answers over two paths; out of range is invalid.
+            let twoPaths = try await c.call("query.resolve", ["address": .string(c.nodes[3].address.text), "disjoint_paths": 2])
+            #expect(twoPaths["record"]?["raw"] == raw(rec))
+            let closest = try await c.call("query.find_node", ["target": .string(c.nodes[3].nodeID.description), "disjoint_paths": 3])
+            #expect(closest["nodes"]?.arrayValue?.count == 4)
+            for method in ["query.find_node", "query.find_records", "query.aggregate_records", "query.resolve", "query.topic"] {
+                let base: JSONObject
+                switch method {
+                case "query.find_node": base = ["target": .string(key)]
+                case "query.resolve": base = ["address": .string(c.nodes[3].address.text)]
+                case "query.topic": base = ["topic": "lang.translate"]
+                default: base = ["key": .string(key), "type": 0]
+                }
+                for bad: JSONValue in [0, .int(Int64(LookupConstants.maxDisjointPaths) + 1), "2"] {
+                    var params = base
+                    params["disjoint_paths"] = bad
+                    expectInvalidParams(await c.failure(method, params), field: "disjoint_paths")
+                }
+            }
         }
     }
 

@@ -1,0 +1,61 @@
+import A2ALCore
+import A2ALProtocol
+import Testing
+@testable import A2ALDHT
+
+/// Disjoint-path lookups (docs/routing.md §3.13) on scripted networks: no node is asked by two
+/// paths, and a path fed only by liars cannot hide the record another path finds.
+@Suite(.serialized) struct LookupDisjointTests {
+    func seeds(_ infos: [NodeInfo]) -> [Contact] {
+        infos.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+    }
+
+    @Test func noNodeIsAskedByTwoPaths() async {
+        // 60 honest nodes, each reporting the 12 it is closest to: paths overlap everywhere.
+        let infos = (0..<60).map(scriptedInfo)
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        for me in infos {
+            let near = infos.filter { $0.nodeID != me.nodeID }
+                .sorted { $0.nodeID.distance(to: me.nodeID) < $1.nodeID.distance(to: me.nodeID) }
+            table[me.nodeID] = .init(contacts: Array(near.prefix(12)))
+        }
+        let network = ScriptedLookupNetwork(nodes: table)
+        let target = NodeID.random()
+        var lookup = IterativeLookup(network: network, target: target, mode: .nodes,
+                                     deadline: network.clock.now() + .seconds(10), paths: 3)
+        let outcome = await lookup.run(seeds: seeds(Array(infos.prefix(9))), localRecords: [])
+        #expect(outcome.queried > 9, "the paths walked beyond their seeds")
+        #expect(network.maxAsksOfOneNode == 1)
+        #expect(outcome.nodes.count == NodeConstants.k)
+    }
+
+    /// 20 liars closest to the key answer with one another and never with a record; the holder
+    /// sits just beyond them, known only to an honest seed. One path converges on the liars;
+    /// with two, the honest seed's path reaches the holder.
+    @Test func aPathOfLiarsCannotHideTheRecordFromAnotherPath() async throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let record = try RecordVerifier(authority: nil).verify(
+            endpointRecord(owner, now: SystemClock().unixSeconds()), at: target, now: SystemClock().unixSeconds())
+        let infos = (0..<40).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let liars = Array(infos.prefix(20)), holder = infos[20], honestSeed = infos[35]
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
+        table[honestSeed.nodeID] = .init(contacts: [holder])
+        table[holder.nodeID] = .init(contacts: [], records: [record])
+        // Honest answers come later than lies, so one path fills with liars first.
+        let mode = IterativeLookup.Mode.records(recType: RecordType.endpoint, hitThreshold: 1)
+
+        func run(paths: Int) async -> (IterativeLookup.Outcome, ScriptedLookupNetwork) {
+            let network = ScriptedLookupNetwork(nodes: table, honestDelay: .milliseconds(50))
+            var lookup = IterativeLookup(network: network, target: target, mode: mode,
+                                         deadline: network.clock.now() + .seconds(10), paths: paths)
+            return (await lookup.run(seeds: seeds([liars[19], honestSeed]), localRecords: []), network)
+        }
+        let (single, _) = await run(paths: 1)
+        #expect(single.records.isEmpty, "one path converges on the liars")
+        let (disjoint, network) = await run(paths: 2)
+        #expect(disjoint.records.map(\.record) == [record.record])
+        #expect(network.maxAsksOfOneNode == 1)
+    }
+}
