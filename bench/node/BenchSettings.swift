@@ -42,7 +42,7 @@ struct BenchSettings {
             "cpus_allowed_list":"\(affinity)",\
             "inbound_workers":\(workers),"inbound_workers_note":"0: the socket's reader thread answers inline",\
             "seconds_per_load":\(seconds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
-            "requests_in_flight":\(window),"generator":"one thread in this process, poll() over one socket per source",\
+            "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
             "rate_limits":{"production_defaults":true,\
             "per_ip_per_s":\(NodeConstants.inboundRatePerIP),"per_ip_burst":\(NodeConstants.inboundBurstPerIP),\
             "global_per_s":\(NodeConstants.inboundRateGlobal),"global_burst":\(NodeConstants.inboundBurstGlobal)},\
