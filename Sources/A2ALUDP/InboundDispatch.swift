@@ -11,8 +11,8 @@ import Synchronization
 /// The socket's reader thread only reads; each datagram goes to one of `workers.count` threads,
 /// which runs the node's handler (decode, signature check, state update, signed reply). A
 /// source's datagrams always go to the same worker, so they are handled in the order they
-/// arrived. With one worker (one usable core) there is no thread hop: the reader runs the
-/// handler itself, as it did before workers existed.
+/// arrived. With no workers (`inboundWorkers: 0`) the reader runs the handler itself, as it did
+/// before workers existed.
 final class InboundDispatch: Sendable {
     typealias Deliver = @Sendable ([UInt8], PeerAddress) -> Void
 
@@ -21,14 +21,14 @@ final class InboundDispatch: Sendable {
     private let counters: UDPCounters
     /// Set until `stop`, so a handler that holds the transport is let go at close.
     private let deliver: Mutex<Deliver?>
-    /// The inline path's count (one worker: the reader thread delivers).
+    /// The inline path's count (no workers: the reader thread delivers).
     private let inlineDelivered = Atomic<UInt64>(0)
 
-    /// Starts `workerCount` threads (none when it is 1: the reader delivers inline).
+    /// Starts `workerCount` threads (none when it is 0: the reader delivers inline).
     init(workerCount: Int, queueCapacity: Int, counters: UDPCounters, deliver: @escaping Deliver) {
         self.counters = counters
         self.deliver = Mutex(deliver)
-        workers = workerCount > 1 ? (0..<workerCount).map { _ in InboundWorker(capacity: queueCapacity) } : []
+        workers = workerCount > 0 ? (0..<workerCount).map { _ in InboundWorker(capacity: queueCapacity) } : []
         var started: [pthread_t] = []
         for worker in workers {
             let body: @Sendable () -> Void = { [counters] in

@@ -31,7 +31,7 @@ public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertib
 ///
 /// Inbound datagrams are read on the channel's event loop thread and handed to the start
 /// handler, with their source as `.udp` (IPv4-mapped sources as IPv4), by one of the inbound
-/// workers (one thread per usable core, or the reader itself on one core; docs/architecture.md,
+/// workers (one thread per usable core; docs/architecture.md,
 /// "Inbound workers"), so the handler runs on several threads at once. Datagrams over 1200 bytes
 /// are dropped and counted, never truncated. `send` hands the datagram to the kernel at once and throws if
 /// the kernel refuses it; a refusal concerns that datagram alone and never closes the socket
@@ -117,12 +117,12 @@ public final class UDPTransport: Transport {
     /// if the host has no IPv6 it falls back to `0.0.0.0`. Any other host is bound as given.
     /// Port 0 picks a free port; `localAddress` tells which. Reading starts with `start`.
     /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
-    /// `inboundWorkers` threads run the handler (nil: one per usable core; 1: the reader runs it
+    /// `inboundWorkers` threads run the handler (nil: one per usable core; 0: the reader runs it
     /// itself), each with a queue of `inboundQueueCapacity` datagrams.
     public static func bind(host: String = "::", port: Int = 0, group: (any EventLoopGroup)? = nil,
                             inboundWorkers: Int? = nil, inboundQueueCapacity: Int = defaultInboundQueueCapacity,
                             logger: Logger = DHTNode.silentLogger) async throws -> UDPTransport {
-        let workerCount = min(max(1, inboundWorkers ?? UsableCores.count), maxInboundWorkers)
+        let workerCount = min(max(0, inboundWorkers ?? UsableCores.count), maxInboundWorkers)
         let choice = EventLoopChoice(group)
         do {
             let socket = try await open(host: host, port: port, on: choice.loops.next())

@@ -9,7 +9,7 @@ extension UDPTransport {
         /// Datagrams read but dropped because their worker's queue was full (or still queued
         /// when the transport closed): the node was busier than its cores.
         public var queueDropped: UInt64 = 0
-        /// Threads handing datagrams to the handler; 0 when the reader does it itself (one core).
+        /// Threads handing datagrams to the handler; 0 when the reader does it itself.
         public var inboundWorkers: Int = 0
         /// Datagrams each worker handed to the handler (one entry when the reader does it).
         public var deliveredPerWorker: [UInt64] = []

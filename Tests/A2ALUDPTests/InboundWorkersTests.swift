@@ -31,7 +31,7 @@ import Testing
             try await node.start()
             let pongs = Atomic<Int>(0)
             for _ in 0..<16 {
-                let client = try await UDPTransport.bind(host: "127.0.0.1", group: group, inboundWorkers: 1)
+                let client = try await UDPTransport.bind(host: "127.0.0.1", group: group, inboundWorkers: 0)
                 try await client.start { datagram, _ in
                     if case .pong = try? Packet.decode(datagram).body { pongs.add(1, ordering: .relaxed) }
                 }
@@ -97,10 +97,10 @@ import Testing
         }
     }
 
-    /// On one worker there is no thread hop: the reader hands datagrams to the handler itself.
-    @Test func oneWorkerDeliversOnTheReaderThread() async throws {
-        let receiver = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 1)
-        let sender = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 1)
+    /// With no workers there is no thread hop: the reader hands datagrams to the handler itself.
+    @Test func noWorkersDeliverOnTheReaderThread() async throws {
+        let receiver = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 0)
+        let sender = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 0)
         try await withClosing([receiver, sender], close: { for t in $0 { await t.close() } }) { _ in
             let delivered = Atomic<Int>(0)
             try await receiver.start { _, _ in delivered.add(1, ordering: .relaxed) }

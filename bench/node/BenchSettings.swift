@@ -26,7 +26,9 @@ struct BenchSettings {
         s.records = value("--records").map { Int($0) } ?? s.records
         s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
         s.window = max(1, value("--window").map { Int($0) } ?? s.window)
-        s.inboundWorkers = value("--inbound-workers").map { Int($0) }
+        if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 {
+            s.inboundWorkers = n
+        }
         return s
     }
 

@@ -7,7 +7,7 @@
 // source stays within the per-IP limit; the report prints the limits and what they refused.
 // Prints one JSON object. Usage:
 //   a2al-bench-node [--seconds S] [--records N] [--sources N] [--window W] [--inbound-workers N]
-// (--inbound-workers 1: the reader thread answers everything, as before workers existed).
+// (--inbound-workers 0: the reader thread answers everything, as before workers existed).
 // Run pinned with `taskset -c 0` for the one-core figure. Build with -c release.
 import A2ALSimulation
 #if canImport(Glibc)
