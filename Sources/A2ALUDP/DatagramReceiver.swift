@@ -2,7 +2,8 @@ import A2ALDHT
 import A2ALProtocol
 import NIOCore
 
-/// The channel handler that turns inbound envelopes into `(bytes, .udp(source))` calls.
+/// The channel handler that turns inbound envelopes into `(bytes, .udp(source))` calls to the
+/// inbound dispatch, which counts them as received when it hands them to the node.
 ///
 /// It is created on, and only ever called from, its channel's event loop (NIO's threading rule
 /// for handlers), so it is neither Sendable nor locked; what it shares with other threads is the
@@ -32,7 +33,6 @@ final class DatagramReceiver: ChannelInboundHandler {
             counters.unreadableDropped.add(1, ordering: .relaxed)
             return
         }
-        counters.received.add(1, ordering: .relaxed)
         deliver(bytes, .udp(source))
     }
 

@@ -29,9 +29,11 @@ public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertib
 /// The node's UDP socket (docs/node-behaviour.md §15.2, docs/protocol.md §3.1): sent to with
 /// `sendto`, read through SwiftNIO (docs/architecture.md, "A2ALUDP").
 ///
-/// Inbound datagrams are handed to the start handler on the channel's event loop thread, with
-/// their source as `.udp` (IPv4-mapped sources as IPv4). Datagrams over 1200 bytes are dropped
-/// and counted, never truncated. `send` hands the datagram to the kernel at once and throws if
+/// Inbound datagrams are read on the channel's event loop thread and handed to the start
+/// handler, with their source as `.udp` (IPv4-mapped sources as IPv4), by one of the inbound
+/// workers (one thread per usable core; docs/architecture.md,
+/// "Inbound workers"), so the handler runs on several threads at once. Datagrams over 1200 bytes
+/// are dropped and counted, never truncated. `send` hands the datagram to the kernel at once and throws if
 /// the kernel refuses it; a refusal concerns that datagram alone and never closes the socket
 /// (`UDPSocket` says why NIO's own writes could not promise that).
 public final class UDPTransport: Transport {
@@ -47,6 +49,11 @@ public final class UDPTransport: Transport {
     /// The dual-stack wildcard, and the IPv4 wildcard used when the host has no IPv6.
     static let dualStackWildcard = "::"
     static let ipv4Wildcard = "0.0.0.0"
+    /// Datagrams waiting per inbound worker before further ones are dropped and counted: about
+    /// 1.2 MB at most per worker, and at the node's rate a few tens of milliseconds of work.
+    public static let defaultInboundQueueCapacity = 1024
+    /// The most inbound workers a transport starts, however many cores the machine has.
+    public static let maxInboundWorkers = 16
 
     public let localAddress: PeerAddress
 
@@ -57,14 +64,20 @@ public final class UDPTransport: Transport {
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let isClosed = Atomic<Bool>(false)
     private let isStarted = Atomic<Bool>(false)
+    private let workerCount: Int
+    private let queueCapacity: Int
+    /// Made by `start`, let go by `close` (it holds the handler, which may hold this transport).
+    private let dispatch = Mutex<InboundDispatch?>(nil)
 
     private init(socket: UDPSocket, endpoint: WireEndpoint, reader: SocketReader, counters: UDPCounters,
-                 ownedGroup: MultiThreadedEventLoopGroup?) {
+                 ownedGroup: MultiThreadedEventLoopGroup?, workerCount: Int, queueCapacity: Int) {
         self.socket = socket
         self.localAddress = .udp(endpoint)
         self.reader = reader
         self.counters = counters
         self.ownedGroup = ownedGroup
+        self.workerCount = workerCount
+        self.queueCapacity = queueCapacity
     }
 
     /// Counters, kernel drops and the socket's state.
@@ -75,6 +88,9 @@ public final class UDPTransport: Transport {
         s.state = isClosed.load(ordering: .relaxed) ? .closed : r.state
         s.rebinds = r.rebinds
         s.lastError = r.lastError
+        let d = dispatch.withLock { $0 }
+        s.inboundWorkers = d?.workerCount ?? 0
+        s.deliveredPerWorker = d?.deliveredPerWorker ?? []
         return s
     }
 
@@ -101,8 +117,12 @@ public final class UDPTransport: Transport {
     /// if the host has no IPv6 it falls back to `0.0.0.0`. Any other host is bound as given.
     /// Port 0 picks a free port; `localAddress` tells which. Reading starts with `start`.
     /// Without a `group`, the transport runs its own one-thread group and shuts it down on `close`.
+    /// `inboundWorkers` threads run the handler (nil: one per usable core; 0: the reader runs it
+    /// itself), each with a queue of `inboundQueueCapacity` datagrams.
     public static func bind(host: String = "::", port: Int = 0, group: (any EventLoopGroup)? = nil,
+                            inboundWorkers: Int? = nil, inboundQueueCapacity: Int = defaultInboundQueueCapacity,
                             logger: Logger = DHTNode.silentLogger) async throws -> UDPTransport {
+        let workerCount = min(max(0, inboundWorkers ?? UsableCores.count), maxInboundWorkers)
         let choice = EventLoopChoice(group)
         do {
             let socket = try await open(host: host, port: port, on: choice.loops.next())
@@ -119,7 +139,8 @@ public final class UDPTransport: Transport {
                 throw error
             }
             return UDPTransport(socket: socket, endpoint: endpoint, reader: reader, counters: counters,
-                                ownedGroup: choice.owned)
+                                ownedGroup: choice.owned, workerCount: workerCount,
+                                queueCapacity: max(1, inboundQueueCapacity))
         } catch {
             try? await choice.owned?.shutdownGracefully()
             throw error
@@ -144,14 +165,17 @@ public final class UDPTransport: Transport {
         }.get()
     }
 
-    /// Installs the handler and starts reading. The handler runs on the event loop thread and
-    /// must not block.
+    /// Installs the handler and starts reading. The handler runs on the inbound workers' threads,
+    /// several at once, and must not block.
     public func start(_ deliver: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws {
         guard !isClosed.load(ordering: .acquiring) else { throw TransportError.closed }
         guard isStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw UDPTransportError.alreadyStarted
         }
-        try await reader.start(deliver)
+        let fanOut = InboundDispatch(workerCount: workerCount, queueCapacity: queueCapacity,
+                                     counters: counters, deliver: deliver)
+        dispatch.withLock { $0 = fanOut }
+        try await reader.start { datagram, from in fanOut.submit(datagram, from: from) }
     }
 
     /// Hands one datagram to the kernel. A refusal throws (`.unreachable` for the destination's
@@ -204,6 +228,11 @@ public final class UDPTransport: Transport {
     public func close() async {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         await reader.close()
+        // Nothing reads any more; the workers finish the datagram in hand and stop.
+        dispatch.withLock { d -> InboundDispatch? in
+            defer { d = nil }
+            return d
+        }?.stop(wait: true)
         socket.close()
         try? await ownedGroup?.shutdownGracefully()
     }
@@ -212,6 +241,7 @@ public final class UDPTransport: Transport {
     deinit {
         guard !isClosed.load(ordering: .acquiring) else { return }
         reader.closeNow()
+        dispatch.withLock { $0 }?.stop(wait: false)
         socket.close()
         ownedGroup?.shutdownGracefully { _ in }
     }

@@ -6,6 +6,13 @@ extension UDPTransport {
     public struct Stats: Sendable, Equatable {
         /// Datagrams handed to the start handler.
         public var received: UInt64 = 0
+        /// Datagrams read but dropped because their worker's queue was full (or still queued
+        /// when the transport closed): the node was busier than its cores.
+        public var queueDropped: UInt64 = 0
+        /// Threads handing datagrams to the handler; 0 when the reader does it itself.
+        public var inboundWorkers: Int = 0
+        /// Datagrams each worker handed to the handler (one entry when the reader does it).
+        public var deliveredPerWorker: [UInt64] = []
         /// Inbound datagrams over 1200 bytes, dropped whole (never truncated and passed on).
         public var oversizeDropped: UInt64 = 0
         /// Inbound datagrams without a usable source address, dropped.
@@ -35,7 +42,8 @@ extension UDPTransport {
             t.state = state
             t.rebinds = rebinds
             t.lastError = lastError
-            t.datagramsReceived = received + oversizeDropped + unreadableDropped
+            t.datagramsReceived = received + oversizeDropped + unreadableDropped + queueDropped
+            t.droppedQueueFull = queueDropped
             t.droppedKernel = kernelDrops
             t.droppedOversize = oversizeDropped
             t.droppedUnreadable = unreadableDropped
@@ -62,10 +70,12 @@ extension UDPTransport {
     }
 }
 
-/// The live counters, shared by the transport (send side) and its channel handler (receive side,
-/// on the event loop). Atomics because both sides touch them from different threads.
+/// The live counters, shared by the transport (send side), its channel handler (receive side,
+/// on the event loop) and the inbound workers. Atomics because all touch them from different
+/// threads.
 final class UDPCounters: Sendable {
     let received = Atomic<UInt64>(0)
+    let queueDropped = Atomic<UInt64>(0)
     let oversizeDropped = Atomic<UInt64>(0)
     let unreadableDropped = Atomic<UInt64>(0)
     let sent = Atomic<UInt64>(0)
@@ -77,6 +87,7 @@ final class UDPCounters: Sendable {
     var snapshot: UDPTransport.Stats {
         var s = UDPTransport.Stats()
         s.received = received.load(ordering: .relaxed)
+        s.queueDropped = queueDropped.load(ordering: .relaxed)
         s.oversizeDropped = oversizeDropped.load(ordering: .relaxed)
         s.unreadableDropped = unreadableDropped.load(ordering: .relaxed)
         s.sent = sent.load(ordering: .relaxed)

@@ -34,7 +34,7 @@ import Testing
         let stats = try await Self.awaitAccounting(receiver, sent: sent, backlog: backlog)
         let drops = try #require(stats.kernelDrops)
         #expect(drops > 0, "the flood overflowed nothing")
-        let accounted = stats.received + stats.oversizeDropped + stats.unreadableDropped + drops
+        let accounted = stats.received + stats.oversizeDropped + stats.unreadableDropped + stats.queueDropped + drops
         #expect(Int(stats.received) == delivered.load(ordering: .relaxed))
         #expect(stats.statistics.datagramsReceived + drops == accounted)
         // The kernel's own table agrees.
@@ -72,14 +72,17 @@ import Testing
 
     /// Datagrams dropped from the per-CPU input backlogs since boot (column 2 of
     /// /proc/net/softnet_stat): these never reached any socket.
-    /// Waits until every datagram of `sent` is accounted for — read, dropped by the transport,
+    /// Waits until every datagram of `sent` is accounted for — read, dropped by the transport
+    /// (oversize, unreadable, or at a full inbound worker queue),
     /// dropped on the socket's queue (kernel drops), or dropped before reaching the socket (the
     /// machine's loopback backlog drops, `backlog`, which other traffic can also cause) — and
     /// returns the receiver's figures then. Fails the test when that never happens, or when the
     /// socket accounts for more than was sent.
     static func awaitAccounting(_ receiver: UDPTransport, sent: Int, backlog: Int,
                                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> UDPTransport.Stats {
-        func accounted(_ s: UDPTransport.Stats) -> UInt64 { s.received + s.oversizeDropped + s.unreadableDropped + (s.kernelDrops ?? 0) }
+        func accounted(_ s: UDPTransport.Stats) -> UInt64 {
+            s.received + s.oversizeDropped + s.unreadableDropped + s.queueDropped + (s.kernelDrops ?? 0)
+        }
         let deadline = ContinuousClock.now + .seconds(20)
         while accounted(receiver.stats) + UInt64(backlog) < UInt64(sent), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
@@ -87,7 +90,7 @@ import Testing
         let stats = receiver.stats
         let total = accounted(stats)
         try #require(total <= UInt64(sent) && total + UInt64(backlog) >= UInt64(sent),
-                     "sent \(sent), read \(stats.received), kernel drops \(String(describing: stats.kernelDrops)), backlog drops \(backlog)",
+                     "sent \(sent), read \(stats.received), queue drops \(stats.queueDropped), kernel drops \(String(describing: stats.kernelDrops)), backlog drops \(backlog)",
                      sourceLocation: sourceLocation)
         return stats
     }

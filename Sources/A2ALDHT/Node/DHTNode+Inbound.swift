@@ -2,9 +2,10 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Handles one inbound datagram (docs/node-behaviour.md §3.2 / §4). Runs on the transport's
-    /// delivery thread; it decodes, verifies, updates state and replies, and never waits on the
-    /// network.
+    /// Handles one inbound datagram (docs/node-behaviour.md §3.2 / §4). Runs on one of the
+    /// transport's delivery threads, several at once over UDP (docs/architecture.md, "Inbound
+    /// workers"): decoding, signature checks and signing the reply take no lock, and node state is
+    /// touched only in short steps under `state`. It never waits on the network.
     func receive(_ datagram: [UInt8], from: PeerAddress) {
         let now = clock.now()
         counters.bump(counters.rxDatagrams)

@@ -30,6 +30,9 @@ public struct TransportStatistics: Sendable, Equatable {
     public var droppedOversize: UInt64 = 0
     /// Datagrams read without a usable source address.
     public var droppedUnreadable: UInt64 = 0
+    /// Datagrams read but dropped because the inbound worker queue they belonged to was full
+    /// (docs/architecture.md, "Inbound workers").
+    public var droppedQueueFull: UInt64 = 0
     /// Errors the socket reported while reading (not datagrams).
     public var receiveErrors: UInt64 = 0
     /// Datagrams the kernel accepted for sending.

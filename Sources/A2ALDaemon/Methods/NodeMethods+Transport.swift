@@ -5,8 +5,9 @@ extension NodeMethods {
     /// `node.stats.transport`: the node's packet counters and its socket's, which together
     /// account for every datagram (docs/jsonrpc.md, "node.stats"; docs/architecture.md,
     /// "Datagram accounting"): `datagrams_received` + `dropped_kernel` reached the socket;
-    /// `datagrams_received` = `dropped_oversize` + `dropped_unreadable` + `rx_packets_verified`
-    /// + `dropped_malformed` + `dropped_rate_limited` + `dropped_unknown_type`.
+    /// `datagrams_received` = `dropped_oversize` + `dropped_unreadable` + `dropped_queue_full`
+    /// + `rx_packets_verified` + `dropped_malformed` + `dropped_rate_limited`
+    /// + `dropped_global_rate_limited` + `dropped_unknown_type`.
     static func transportStats(node: DHTNode, debug s: DebugStats) -> JSONObject {
         let t = node.transportStatistics
         return [
@@ -18,6 +19,7 @@ extension NodeMethods {
             "dropped_kernel": t.droppedKernel.map { .integer($0) } ?? .null,
             "dropped_oversize": .integer(t.droppedOversize),
             "dropped_unreadable": .integer(t.droppedUnreadable),
+            "dropped_queue_full": .integer(t.droppedQueueFull),
             "receive_errors": .integer(t.receiveErrors),
             "rx_packets_verified": .integer(s.rxPacketsVerified),
             "dropped_malformed": .integer(s.droppedMalformed),

@@ -32,7 +32,7 @@ enum ScrapeWriter {
         out.family("a2al_udp_socket_up", .gauge, help: "1 while the UDP socket is bound and reading, else 0.",
                    t.state == .up ? 1 : 0)
         var drops: [(String, UInt64)] = [
-            ("oversize", t.droppedOversize), ("unreadable", t.droppedUnreadable),
+            ("oversize", t.droppedOversize), ("unreadable", t.droppedUnreadable), ("queue_full", t.droppedQueueFull),
             ("malformed", s.droppedMalformed), ("rate_limited", s.droppedRateLimited),
             ("global_rate_limited", s.droppedGlobalRateLimited), ("unknown_type", s.droppedUnknownType),
             ("unsolicited", s.droppedUnsolicited),

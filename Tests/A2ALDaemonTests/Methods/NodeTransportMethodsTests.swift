@@ -19,7 +19,7 @@ import Testing
             #expect(info["transport_state"] == "up" && info["socket_rebinds"] == 0)
             let transport = try #require(try await c.call("node.stats")["transport"]?.objectValue)
             #expect(transport["state"] == "up" && transport["socket_rebinds"] == 0 && transport["last_error"] == .null)
-            for key in ["datagrams_received", "dropped_oversize", "dropped_unreadable", "receive_errors", "datagrams_sent",
+            for key in ["datagrams_received", "dropped_oversize", "dropped_unreadable", "dropped_queue_full", "receive_errors", "datagrams_sent",
                         "send_errors", "rx_packets_verified", "dropped_malformed", "dropped_rate_limited", "dropped_unknown_type"] {
                 #expect(transport[key]?.intValue != nil, "\(key) missing: \(transport)")
             }

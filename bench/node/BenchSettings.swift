@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import A2ALDHT
+
+/// The benchmark's command line, and the configuration it prints with its figures: build mode,
+/// cores and affinity, the node's inbound limits, the load's shape.
+struct BenchSettings {
+    var seconds = 3.0
+    var records = 100_000
+    /// Loopback source addresses (127.0.0.2 on), one identity and one socket each.
+    var sources = 128
+    /// Requests in flight over all sources.
+    var window = 256
+    var requestsPerSource = 64
+    /// Inbound workers of the node's transport; nil: the transport's default (one per usable core).
+    var inboundWorkers: Int?
+
+    static func parse(_ args: [String]) -> BenchSettings {
+        func value(_ name: String) -> Double? {
+            guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Double(args[i + 1]), v > 0 else { return nil }
+            return v
+        }
+        var s = BenchSettings()
+        s.seconds = value("--seconds") ?? s.seconds
+        s.records = value("--records").map { Int($0) } ?? s.records
+        s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
+        s.window = max(1, value("--window").map { Int($0) } ?? s.window)
+        if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 {
+            s.inboundWorkers = n
+        }
+        return s
+    }
+
+    func json(inboundWorkers workers: Int) -> String {
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        let affinity = Self.affinity()
+        return """
+            {"build":"\(build)","cpus_online":\(sysconf(Int32(_SC_NPROCESSORS_ONLN))),\
+            "cpus_allowed_list":"\(affinity)",\
+            "inbound_workers":\(workers),"inbound_workers_note":"0: the socket's reader thread answers inline",\
+            "seconds_per_load":\(seconds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
+            "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
+            "rate_limits":{"production_defaults":true,\
+            "per_ip_per_s":\(NodeConstants.inboundRatePerIP),"per_ip_burst":\(NodeConstants.inboundBurstPerIP),\
+            "global_per_s":\(NodeConstants.inboundRateGlobal),"global_burst":\(NodeConstants.inboundBurstGlobal)},\
+            "routing_limits":"unlimited (200 made-up contacts in one /24 for FIND_NODE answers)",\
+            "records":\(records)}
+            """
+    }
+
+    /// The CPUs this process may run on, as /proc/self/status lists them (`taskset -c 0`: "0").
+    static func affinity() -> String {
+        guard let file = fopen("/proc/self/status", "r") else { return "unknown" }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 1024)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard text.hasPrefix("Cpus_allowed_list:") else { continue }
+            return String(text.dropFirst("Cpus_allowed_list:".count).filter { !$0.isWhitespace })
+        }
+        return "unknown"
+    }
+}
+
+func elapsedSeconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).seconds }
+
+/// CPU seconds consumed by the calling thread, or by the whole process. CPU time excludes the
+/// time a shared VM steals, so CPU-normalised ratios stay steady where wall-clock ones drift.
+func cpuSeconds(_ clock: clockid_t) -> Double {
+    var ts = timespec()
+    clock_gettime(clock, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Resident set size of this process in bytes (/proc/self/statm).
+func residentBytes() -> Int {
+    guard let f = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(f) }
+    var size = 0, resident = 0
+    guard withUnsafeMutablePointer(to: &size, { s in
+        withUnsafeMutablePointer(to: &resident) { r in
+            withVaList([s, r]) { vfscanf(f, "%ld %ld", $0) }
+        }
+    }) == 2 else { return 0 }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
