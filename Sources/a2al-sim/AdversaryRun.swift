@@ -21,7 +21,7 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
     let adversaries = try await AdversarySet.make(cluster, count: adversaryCount, behaviour: behaviour, seed: options.seed)
     try await cluster.startAll(spread: .milliseconds(Int64(options.staggerSeconds * 1000)))
     let createTime = createTimer.elapsed()
-    let monitor = startMonitor(cluster.network)
+    let monitor = startMonitor(cluster.network, time: time)
     defer { monitor.cancel() }
     progress("created \(h) honest nodes and \(adversaryCount) \(behaviour) adversaries in \(Int(createTime.wall)) s")
 
