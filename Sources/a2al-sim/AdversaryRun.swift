@@ -5,8 +5,8 @@ import Logging
 /// A run with adversaries (docs/benchmarks.md, "Adversaries in the simulator"): honest nodes
 /// start and bootstrap with the adversaries joining among them, every honest node publishes, then
 /// honest queriers resolve honest targets (eclipse: the victims) and the report gives success,
-/// querier packets and how far the adversaries got into honest routing tables. Lookups are
-/// single-path; the report keys the figures by strategy so others can sit beside them.
+/// querier packets and how far the adversaries got into honest routing tables, for single-path
+/// and for disjoint-path resolves of the same targets (docs/routing.md §3.13).
 func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logger) async throws -> JSON {
     var rng = makeSimRandom(seed: options.seed)
     let totalTimer = PhaseTimer(time)
@@ -52,10 +52,18 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
     // replicas while its publisher is away.
     if behaviour == .eclipse { for v in adversaries.victims { await cluster.nodes[v].close() } }
 
+    // The same queriers and targets twice (one generator state, copied): one path, then d
+    // disjoint paths, so the two figures differ only by the lookup.
     let lookupTimer = PhaseTimer(time)
+    let expected = behaviour == .stale ? newerEndpoint : SimCluster.publishedEndpoint
+    var disjointRng = rng
     let single = await runAdversaryResolves(cluster, targets: targets, offline: Set(adversaries.victims), count: options.lookups,
-                                            expected: behaviour == .stale ? newerEndpoint : SimCluster.publishedEndpoint,
-                                            rng: &rng)
+                                            expected: expected, rng: &rng)
+    let paths = options.disjointPaths
+    let disjoint = await runAdversaryResolves(cluster, targets: targets, offline: Set(adversaries.victims), count: options.lookups,
+                                              strategy: { node, address in
+                                                  try await node.resolve(address, timeout: resolveTimeout, disjointPaths: paths)
+                                              }, expected: expected, rng: &disjointRng)
     let lookupTime = lookupTimer.elapsed()
     let census = AdversaryCensus(cluster, adversaries: adversaries.nodes)
     let counters = adversaries.nodes.map(\.counters)
@@ -64,7 +72,7 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
         ("nodes", .int(options.nodes)), ("honest_nodes", .int(h)), ("adversaries", .int(adversaryCount)),
         ("adversary_fraction", .double(options.adversaryFraction, places: 4)), ("behaviour", .string(behaviour.rawValue)),
         ("latency_ms", .double(options.latencyMs)), ("loss", .double(options.loss, places: 4)),
-        ("lookups", .int(options.lookups)), ("seed", .string(String(options.seed))),
+        ("lookups", .int(options.lookups)), ("disjoint_paths", .int(options.disjointPaths)), ("seed", .string(String(options.seed))),
         ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("clock", .string(time.label)),
         ("addressing", .string("honest node i at 11.a.b.1 (own /24), adversaries at 12.a.b.1 (own /24), "
                                + "sybils in \(SimAddressPlan.sybilSubnets) /24s of 45.67.0.0/16; all public, so per-/24 limits apply")),
@@ -91,7 +99,8 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
                              ("settle_seconds", .double(settled.seconds))])),
         ("adversary", .object(adversary)),
         ("routing_census", census.json),
-        ("resolve", .object([("single_path", single.json)])),
+        ("resolve", .object([("single_path", single.json), ("disjoint_paths", disjoint.json),
+                             ("disjoint_path_count", .int(paths))])),
         ("phases", .object([("create_start", createTime.json), ("bootstrap_and_join", bootTime.json),
                             ("publish", pubTime.json), ("lookups", lookupTime.json), ("total", totalTimer.elapsed().json)])),
         ("note", .string("queriers and targets are honest nodes only; a resolve succeeds only with the target's newest "

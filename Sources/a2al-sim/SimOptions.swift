@@ -1,4 +1,5 @@
 import A2ALSimulation
+import A2ALDHT
 
 /// Command-line settings of one simulation run. Parsed by hand (no dependency) and validated
 /// up front, because a bad value found after creating thousands of nodes wastes minutes.
@@ -35,6 +36,9 @@ struct SimOptions: Sendable {
     /// "Adversaries in the simulator"); 0 runs the ordinary phases instead.
     var adversaryFraction = 0.0
     var adversaryBehaviour = AdversaryBehaviour.lie
+    /// Disjoint paths of the second resolve pass of an adversary run, beside the single-path
+    /// one over the same queriers and targets (docs/routing.md §3.13).
+    var disjointPaths = 3
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -68,6 +72,8 @@ struct SimOptions: Sendable {
       --adversaries F            fraction 0...0.5 of the nodes that are adversaries (default 0);
                                  runs the adversary scenario instead of the ordinary phases
       --behaviour B              what adversaries do: drop, lie, stale, sybil, eclipse (default lie)
+      --disjoint-paths D         an adversary run resolves the same targets twice: one path, then
+                                 D disjoint paths (2...\(LookupConstants.maxDisjointPaths), default 3)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -136,6 +142,7 @@ struct SimOptions: Sendable {
                 guard let kind = SimClock.Kind(rawValue: v) else { throw .badValue(flag, v, "must be virtual or real") }
                 o.clock = kind
             case "--adversaries": o.adversaryFraction = try double(flag, 0...0.5)
+            case "--disjoint-paths": o.disjointPaths = try int(flag, 2...LookupConstants.maxDisjointPaths)
             case "--behaviour":
                 let v = try value(flag)
                 guard let b = AdversaryBehaviour(rawValue: v) else {
