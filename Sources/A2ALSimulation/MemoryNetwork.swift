@@ -122,6 +122,11 @@ public final class MemoryNetwork: Sendable {
 
     public var stats: Stats { scheduler.stats }
 
+    /// Datagrams lost to the link's `lossRate` that `name` sent or was sent, since the network
+    /// was created (a transport's name; `PeerAddress.udp(endpoint).description` for one made from
+    /// an endpoint).
+    public func lost(involving name: String) -> UInt64 { scheduler.lost(involving: name) }
+
     /// Returns once no datagram is due: everything whose deadline is at or before the clock's
     /// current time has been delivered or dropped and no handler is running. The way tests on a
     /// `ManualClock` wait after `advance(by:)`.

@@ -69,6 +69,9 @@ final class MemoryNetworkScheduler: Sendable {
         var nextRegistrationID: UInt64 = 0
         var blocked: Set<NamePair> = []
         var stats = MemoryNetwork.Stats()
+        /// Datagrams lost to `lossRate` that were sent by or to each name (a lost datagram
+        /// counts for both ends), so a run can tell which of its exchanges met a loss.
+        var lostInvolving: [String: UInt64] = [:]
         var phase = Phase.running
         /// Bumped whenever the scheduler task is replaced; an older task exits at its next step.
         var generation: UInt64 = 0
@@ -225,6 +228,8 @@ final class MemoryNetworkScheduler: Sendable {
         }
     }
 
+    func lost(involving name: String) -> UInt64 { state.withLock { $0.lostInvolving[name] ?? 0 } }
+
     // MARK: Sending
 
     /// Applies loss and delay, then queues the datagram. Never calls a handler.
@@ -236,6 +241,8 @@ final class MemoryNetworkScheduler: Sendable {
             let config = s.config
             if config.lossRate > 0, s.rng.nextUnitInterval() < config.lossRate {
                 s.stats.dropped &+= 1
+                s.lostInvolving[from, default: 0] &+= 1
+                s.lostInvolving[to, default: 0] &+= 1
                 return (nil, nil)
             }
             var delay = config.oneWayLatency.nanosecondsClamped

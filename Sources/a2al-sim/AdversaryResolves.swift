@@ -15,6 +15,11 @@ struct AdversaryResolveResult: Sendable {
     var latenciesMs: [Double] = []
     /// Datagrams the querier sent during each resolve, failed ones included.
     var packets: [Double] = []
+    /// Latency of the successful resolves that lost at least one datagram to or from the
+    /// querier on the way: what a lost datagram costs a resolve.
+    var latenciesWithLossMs: [Double] = []
+    /// Resolves (failed ones included) that lost at least one such datagram.
+    var withLoss = 0
 }
 
 /// The endpoint honest node `i` publishes in its second, newer record (the `stale` scenario).
@@ -71,6 +76,8 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         while q == t { q = live[Int.random(in: 0..<live.count, using: &rng)] }
         let querier = cluster.nodes[q]
         let tx0 = querier.debugStats().txPackets
+        let querierName = PeerAddress.udp(SimCluster.endpoint(q)).description
+        let lost0 = cluster.network.lost(involving: querierName)
         let t0 = cluster.clock.now()
         var ok = false
         do {
@@ -80,11 +87,15 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
             r.errors["\(error)", default: 0] += 1
         }
         let tx = querier.debugStats().txPackets - tx0
+        let metLoss = cluster.network.lost(involving: querierName) > lost0
+        if metLoss { r.withLoss += 1 }
         r.attempted += 1
         r.packets.append(Double(tx))
         if ok {
             r.succeeded += 1
-            r.latenciesMs.append((cluster.clock.now() - t0).seconds * 1000)
+            let ms = (cluster.clock.now() - t0).seconds * 1000
+            r.latenciesMs.append(ms)
+            if metLoss { r.latenciesWithLossMs.append(ms) }
             if tx == 0 { r.answeredLocally += 1 }
         }
         if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.succeeded) ok") }

@@ -16,6 +16,11 @@ struct LookupResult: Sendable {
     var networkDatagrams: [Double] = []
     /// Resolves answered from the querier's own store (it was a replica holder): zero packets.
     var answeredLocally = 0
+    /// Latency of the successful resolves that lost at least one datagram to or from the
+    /// querier on the way: what a lost datagram costs a resolve.
+    var latenciesWithLossMs: [Double] = []
+    /// Resolves (failed ones included) that lost at least one such datagram.
+    var withLoss = 0
     var targetsClosed = 0
     var succeededClosedTargets = 0
 }
@@ -38,6 +43,8 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         let target = cluster.nodes[t].address
         let tx0 = querier.debugStats().txPackets
         let net0 = cluster.network.stats.sent
+        let querierName = PeerAddress.udp(SimCluster.endpoint(q)).description
+        let lost0 = cluster.network.lost(involving: querierName)
         let t0 = cluster.clock.now()
         var ok = false
         do {
@@ -48,6 +55,8 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         }
         let ms = (cluster.clock.now() - t0).seconds * 1000
         let tx = querier.debugStats().txPackets - tx0
+        let metLoss = cluster.network.lost(involving: querierName) > lost0
+        if metLoss { r.withLoss += 1 }
         r.attempted += 1
         r.packets.append(Double(tx))
         r.networkDatagrams.append(Double(cluster.network.stats.sent - net0))
@@ -55,6 +64,7 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         if ok {
             r.succeeded += 1
             r.latenciesMs.append(ms)
+            if metLoss { r.latenciesWithLossMs.append(ms) }
             if tx == 0 { r.answeredLocally += 1 }
             if closed.contains(t) { r.succeededClosedTargets += 1 }
         }

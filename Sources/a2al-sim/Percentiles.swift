@@ -24,3 +24,11 @@ struct Summary: Sendable {
         mean = sorted.reduce(0, +) / Double(sorted.count)
     }
 }
+
+/// What lost datagrams cost the resolves that met one: how many there were and their latency
+/// (p50, p99, max) in ms; null figures when none met a loss.
+func lossSummaryJSON(_ latenciesMs: [Double]) -> JSON {
+    guard let s = Summary(latenciesMs) else { return .object([("samples", .int(0))]) }
+    return .object([("samples", .int(s.count)), ("p50", .double(s.p50, places: 3)), ("p99", .double(s.p99, places: 3)),
+                    ("max", .double(s.max, places: 3))])
+}

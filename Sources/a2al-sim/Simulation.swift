@@ -160,6 +160,8 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
             ("errors", .object(lookups.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
         ])),
         ("latency_ms", summary(lookups.latenciesMs)),
+        ("resolves_with_loss", .int(lookups.withLoss)),
+        ("latency_with_loss_ms", lossSummaryJSON(lookups.latenciesWithLossMs)),
         ("packets_per_resolve", .object([
             ("mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
             ("max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
