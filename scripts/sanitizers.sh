@@ -57,7 +57,11 @@ for s in "${sanitizers[@]}"; do
     status=0
     # One test at a time for the reasons scripts/test.sh gives; more so here, as the
     # sanitizers slow every thread down.
-    "${preload[@]}" swift test --skip-build "${args[@]}" --disable-xctest --no-parallel --filter "$suites" || status=$?
+    # The simulator tests run the a2al-sim binary in a process of its own (its virtual clock
+    # takes over the process-wide executor hook); they check its report, not this process, and
+    # the sanitized simulator takes minutes where the test suite takes seconds.
+    "${preload[@]}" swift test --skip-build "${args[@]}" --disable-xctest --no-parallel --filter "$suites" \
+        --skip '(SimulatorRunTests|LossyAdversarialNetworkTests)' || status=$?
     ran=$((SECONDS - start))
     if ((status != 0)); then
         failed=1
