@@ -59,7 +59,9 @@ func republishNewer(_ cluster: SimCluster, publishers: [Int], concurrency: Int) 
 /// strategy (disjoint paths, say) is another closure, run on the same network beside it.
 typealias ResolveStrategy = @Sendable (DHTNode, Address) async throws -> ResolvedEndpoint
 
-let singlePathResolve: ResolveStrategy = { node, address in try await node.resolve(address, timeout: resolveTimeout) }
+let singlePathResolve: ResolveStrategy = { node, address in
+    try await node.resolve(address, timeout: resolveTimeout, disjointPaths: 1)
+}
 
 /// `count` sequential resolves, each from a random live honest querier (never the target, never
 /// one of `offline`) of a random target in `targets`; one counts only with exactly

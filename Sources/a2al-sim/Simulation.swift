@@ -108,7 +108,7 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
         ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
         ("churn", .double(options.churn, places: 4)), ("lookups", .int(options.lookups)),
         ("seed", .string(String(options.seed))), ("bootstrap_concurrency", .int(options.bootstrapConcurrency)),
-        ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string(time.label)),
+        ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("resolve_disjoint_paths", .int(LookupConstants.defaultFirstHitDisjointPaths)), ("stagger_start_s", .double(options.staggerSeconds)), ("clock", .string(time.label)),
         ("find_node_lookups", .int(options.findNodeLookups)), ("find_node_concurrency", .int(options.findNodeConcurrency)), ("join_attempts", .int(options.joinAttempts)),
     ]
     if versions != nil || options.mixed {

@@ -18,7 +18,8 @@ extension DHTNode {
     }
 
     /// Records at `key`: the local copy if we hold valid ones, else the first network answer
-    /// that carries any (docs/routing.md §3.10 FindRecords).
+    /// that carries any (docs/routing.md §3.10 FindRecords), over `disjointPaths` disjoint paths
+    /// (nil: the node's `Config.firstHitDisjointPaths`, 3 unless set; docs/routing.md §3.13).
     public func findRecords(_ key: NodeID, recType: UInt8 = 0, timeout: Duration = LookupConstants.defaultDeadline,
                             disjointPaths: Int? = nil) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)
@@ -66,12 +67,18 @@ extension DHTNode {
         return localGet(key, recType: recType).filter { $0.isValid(now: now) }
     }
 
+    /// The configured disjoint paths of a lookup whose caller names none (docs/routing.md §3.13).
+    func defaultPaths(for mode: IterativeLookup.Mode) -> Int {
+        if case .records(_, let threshold) = mode, threshold > 0 { return firstHitDisjointPaths }
+        return lookupDisjointPaths
+    }
+
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration, paths: Int? = nil,
                    local: [VerifiedRecord] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
         var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout,
-                                     paths: paths ?? lookupDisjointPaths)
+                                     paths: paths ?? defaultPaths(for: mode))
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
         if let latencyObserver {
             let kind: LookupKind

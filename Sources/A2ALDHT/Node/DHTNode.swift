@@ -38,6 +38,9 @@ public final class DHTNode: Sendable {
         /// Disjoint paths of a lookup whose caller names none (docs/routing.md §3.13), clamped
         /// to 1...`LookupConstants.maxDisjointPaths`.
         public var lookupDisjointPaths: Int = LookupConstants.defaultDisjointPaths
+        /// Disjoint paths of a first-record search (resolve, findRecords) whose caller names
+        /// none (docs/routing.md §3.13), clamped like `lookupDisjointPaths`.
+        public var firstHitDisjointPaths: Int = LookupConstants.defaultFirstHitDisjointPaths
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
@@ -93,6 +96,7 @@ public final class DHTNode: Sendable {
     let latencyObserver: (any DHTLatencyObserver)?
     /// Disjoint paths of lookups that name none.
     let lookupDisjointPaths: Int
+    let firstHitDisjointPaths: Int
     /// Background workers started by `start`, cancelled by `close`.
     let workers = Mutex(WorkerRegistry())
 
@@ -119,6 +123,7 @@ public final class DHTNode: Sendable {
         wireProfile = config.wireProfile
         latencyObserver = config.latencyObserver
         lookupDisjointPaths = min(max(config.lookupDisjointPaths, 1), LookupConstants.maxDisjointPaths)
+        firstHitDisjointPaths = min(max(config.firstHitDisjointPaths, 1), LookupConstants.maxDisjointPaths)
         verifier = RecordVerifier(authority: config.authority)
 
         var seen = SeenPeers(selfID: id.nodeID)

@@ -25,8 +25,15 @@ public enum LookupConstants {
     public static let attemptTimeoutMargin: Duration = .milliseconds(5)
     /// Disjoint paths of a lookup (S/Kademlia; docs/routing.md §3.13): the most a caller may ask for.
     public static let maxDisjointPaths = 8
-    /// Disjoint paths when neither the caller nor the node's config says otherwise.
+    /// Disjoint paths of a FIND_NODE or aggregating lookup when neither the caller nor the
+    /// node's config says otherwise: each path converges on its own K, so d paths cost about d
+    /// times the packets (docs/routing.md §3.13).
     public static let defaultDisjointPaths = 1
+    /// Disjoint paths of a search that ends at its first record (resolve, findRecords) when
+    /// neither the caller nor the config says otherwise: the paths share its width (one RPC each
+    /// at a time), so three cost no more packets than one and survive lying peers far better
+    /// (docs/routing.md §3.13).
+    public static let defaultFirstHitDisjointPaths = 3
     /// FIND_VALUE pages asked of one holder while aggregating (answers are limited to a datagram).
     public static let maxPagesPerPeer = 30
     /// Default deadline of a whole lookup.
