@@ -69,6 +69,21 @@ public final class VirtualClock: NodeClock, Sendable {
         }
     }
 
+    /// Moves time forward by `duration` and wakes, in deadline order, every sleeper whose
+    /// deadline is reached: the clock driven by hand, as tests do (`ManualClock`).
+    public func advance(by duration: Duration) {
+        let due = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
+            s.now = s.now + duration
+            var woken: [CheckedContinuation<Void, any Error>] = []
+            while let top = s.heap.min, top.deadline <= s.now {
+                s.heap.removeMin()
+                if let c = s.waiting.removeValue(forKey: top.id) { woken.append(c) }
+            }
+            return woken
+        }
+        for c in due { c.resume() }
+    }
+
     /// Moves time to the earliest live deadline (plus up to `resolution`, so sleepers a hair
     /// apart wake together instead of costing one idle round each) and wakes every sleeper due
     /// by then, in deadline order. Returns false, leaving time alone, when nobody sleeps.
