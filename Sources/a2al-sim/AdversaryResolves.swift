@@ -15,11 +15,8 @@ struct AdversaryResolveResult: Sendable {
     var latenciesMs: [Double] = []
     /// Datagrams the querier sent during each resolve, failed ones included.
     var packets: [Double] = []
-    /// Latency of the successful resolves that lost at least one datagram to or from the
-    /// querier on the way: what a lost datagram costs a resolve.
-    var latenciesWithLossMs: [Double] = []
-    /// Resolves (failed ones included) that lost at least one such datagram.
-    var withLoss = 0
+    /// The resolves that lost a datagram to or from the querier, and what it cost them.
+    var loss = LossTally()
 }
 
 /// The endpoint honest node `i` publishes in its second, newer record (the `stale` scenario).
@@ -77,29 +74,19 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         var q = t
         while q == t { q = live[Int.random(in: 0..<live.count, using: &rng)] }
         let querier = cluster.nodes[q]
-        let tx0 = querier.debugStats().txPackets
-        let querierName = PeerAddress.udp(SimCluster.endpoint(q)).description
-        let lost0 = cluster.network.lost(involving: querierName)
-        let t0 = cluster.clock.now()
-        var ok = false
-        do {
-            let found = try await strategy(querier, cluster.nodes[t].address)
-            if found.payload.endpoints == [expected(t)] { ok = true } else { r.outdated += 1 }
-        } catch {
-            r.errors["\(error)", default: 0] += 1
-        }
-        let tx = querier.debugStats().txPackets - tx0
-        let metLoss = cluster.network.lost(involving: querierName) > lost0
-        if metLoss { r.withLoss += 1 }
+        let target = cluster.nodes[t].address
+        let resolve = { try await strategy(querier, target) }
+        let measured = await measureResolve(cluster, querier: q, resolve)
+        let ok = measured.found?.payload.endpoints == [expected(t)]
+        if let error = measured.error { r.errors[error, default: 0] += 1 } else if !ok { r.outdated += 1 }
         r.attempted += 1
-        r.packets.append(Double(tx))
+        r.packets.append(Double(measured.packets))
         if ok {
             r.succeeded += 1
-            let ms = (cluster.clock.now() - t0).seconds * 1000
-            r.latenciesMs.append(ms)
-            if metLoss { r.latenciesWithLossMs.append(ms) }
-            if tx == 0 { r.answeredLocally += 1 }
+            r.latenciesMs.append(measured.ms)
+            if measured.packets == 0 { r.answeredLocally += 1 }
         }
+        await r.loss.add(measured, succeeded: ok, cluster: cluster, querier: q, repeating: resolve)
         if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.succeeded) ok") }
     }
     return r

@@ -122,8 +122,6 @@ extension AdversaryResolveResult {
             ("packets_max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
             ("latency_ms_p50", latency.map { .double($0.p50) } ?? .null),
             ("latency_ms_p99", latency.map { .double($0.p99) } ?? .null),
-            ("resolves_with_loss", .int(withLoss)),
-            ("latency_with_loss_ms", lossSummaryJSON(latenciesWithLossMs)),
-        ])
+        ] + loss.jsonFields)
     }
 }

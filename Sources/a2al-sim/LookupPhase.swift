@@ -16,11 +16,8 @@ struct LookupResult: Sendable {
     var networkDatagrams: [Double] = []
     /// Resolves answered from the querier's own store (it was a replica holder): zero packets.
     var answeredLocally = 0
-    /// Latency of the successful resolves that lost at least one datagram to or from the
-    /// querier on the way: what a lost datagram costs a resolve.
-    var latenciesWithLossMs: [Double] = []
-    /// Resolves (failed ones included) that lost at least one such datagram.
-    var withLoss = 0
+    /// The resolves that lost a datagram to or from the querier, and what it cost them.
+    var loss = LossTally()
     var targetsClosed = 0
     var succeededClosedTargets = 0
 }
@@ -41,33 +38,22 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         if t >= q { t += 1 }
         let querier = cluster.nodes[q]
         let target = cluster.nodes[t].address
-        let tx0 = querier.debugStats().txPackets
         let net0 = cluster.network.stats.sent
-        let querierName = PeerAddress.udp(SimCluster.endpoint(q)).description
-        let lost0 = cluster.network.lost(involving: querierName)
-        let t0 = cluster.clock.now()
-        var ok = false
-        do {
-            let found = try await querier.resolve(target, timeout: timeout)
-            if found.payload.endpoints == [SimCluster.publishedEndpoint(t)] { ok = true } else { r.wrongAnswer += 1 }
-        } catch {
-            r.errors["\(error)", default: 0] += 1
-        }
-        let ms = (cluster.clock.now() - t0).seconds * 1000
-        let tx = querier.debugStats().txPackets - tx0
-        let metLoss = cluster.network.lost(involving: querierName) > lost0
-        if metLoss { r.withLoss += 1 }
+        let resolve = { try await querier.resolve(target, timeout: timeout) }
+        let measured = await measureResolve(cluster, querier: q, resolve)
+        let ok = measured.found?.payload.endpoints == [SimCluster.publishedEndpoint(t)]
+        if let error = measured.error { r.errors[error, default: 0] += 1 } else if !ok { r.wrongAnswer += 1 }
         r.attempted += 1
-        r.packets.append(Double(tx))
+        r.packets.append(Double(measured.packets))
         r.networkDatagrams.append(Double(cluster.network.stats.sent - net0))
         if closed.contains(t) { r.targetsClosed += 1 }
         if ok {
             r.succeeded += 1
-            r.latenciesMs.append(ms)
-            if metLoss { r.latenciesWithLossMs.append(ms) }
-            if tx == 0 { r.answeredLocally += 1 }
+            r.latenciesMs.append(measured.ms)
+            if measured.packets == 0 { r.answeredLocally += 1 }
             if closed.contains(t) { r.succeededClosedTargets += 1 }
         }
+        await r.loss.add(measured, succeeded: ok, cluster: cluster, querier: q, repeating: resolve)
         if (m + 1) % 100 == 0 {
             progress("lookups: \(m + 1)/\(count), \(r.succeeded) ok (\((ContinuousClock.now - started).components.seconds) s)")
         }

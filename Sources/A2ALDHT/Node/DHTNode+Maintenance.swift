@@ -60,7 +60,10 @@ extension DHTNode {
             for await rk in group { if let rk { keys.insert(rk) } }
             return keys
         }
-        for rk in needRefill { await refill(rk) }
+        for rk in needRefill {
+            await refill(rk)
+            scheduleTopUpIfShort(rk)
+        }
     }
 
     /// Probes one replica; returns true when its set needs a refill (docs/routing.md §5.7).

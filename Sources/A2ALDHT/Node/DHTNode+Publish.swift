@@ -72,8 +72,9 @@ extension DHTNode {
         return replication.withLock { $0[rk].map { Array($0.members.keys) } ?? [] }
     }
 
-    /// Starts a background renewal of `rk` unless one is running.
-    func scheduleRenewal(_ rk: ReplicaKey) {
+    /// Starts a background renewal of `rk` unless one is running. A top-up round (`fresh`) looks
+    /// the key up anew instead of reusing a recent lookup: that answer already fell short.
+    func scheduleRenewal(_ rk: ReplicaKey, fresh: Bool = false) {
         let start = replication.withLock { sets -> Bool in
             guard sets[rk] != nil else { return false }
             guard sets[rk]?.renewing == false else {
@@ -85,8 +86,10 @@ extension DHTNode {
         }
         guard start else { return }
         spawnTracked { [weak self] in
+            var fresh = fresh
             while let self {
-                await self.renew(rk)
+                await self.renew(rk, freshLookup: fresh)
+                fresh = false
                 let again = self.replication.withLock { sets -> Bool in
                     guard sets[rk]?.renewAgain == true, !Task.isCancelled else {
                         sets[rk]?.renewing = false
@@ -95,14 +98,41 @@ extension DHTNode {
                     sets[rk]?.renewAgain = false
                     return true
                 }
-                if !again { return }
+                if !again { break }
             }
+            self?.scheduleTopUpIfShort(rk)
+        }
+    }
+
+    /// A set left with fewer than `target` members — a lookup cut short by an overloaded node or
+    /// network, STOREs that went unanswered — is renewed again after a back-off that doubles per
+    /// short round; a full set resets it (docs/routing.md §5.6). Without this a short set waits
+    /// for its half-life renewal, since its members answer their probes and nothing else refills.
+    func scheduleTopUpIfShort(_ rk: ReplicaKey) {
+        let delay = replication.withLock { sets -> Duration? in
+            guard let set = sets[rk] else { return nil }
+            guard set.members.count < ReplicationConstants.target else {
+                sets[rk]?.topUpDelay = ReplicationConstants.topUpInitialDelay
+                return nil
+            }
+            guard !set.topUpPending else { return nil }
+            sets[rk]?.topUpPending = true
+            sets[rk]?.topUpDelay = min(set.topUpDelay * 2, ReplicationConstants.topUpMaxDelay)
+            return set.topUpDelay
+        }
+        guard let delay else { return }
+        spawnTracked { [weak self] in
+            guard let clock = self?.clock else { return }
+            let slept: Void? = try? await clock.sleep(for: delay)
+            guard let self else { return }
+            self.replication.withLock { $0[rk]?.topUpPending = false }
+            if slept != nil, !self.isClosed { self.scheduleRenewal(rk, fresh: true) }
         }
     }
 
     /// Finds the closest peers for the key and stores the record at existing and new replicas
     /// (docs/routing.md §5.4, with Bad peers skipped).
-    func renew(_ rk: ReplicaKey) async {
+    func renew(_ rk: ReplicaKey, freshLookup: Bool = false) async {
         guard let record = replication.withLock({ $0[rk]?.record }) else { return }
         if record.isExpired(now: clock.unixSeconds()) {
             replication.withLock { _ = $0.removeValue(forKey: rk) }
@@ -114,7 +144,9 @@ extension DHTNode {
                 dialAddress(of: c.nodeID).map { (c.nodeID, $0) }
             }
         } else {
-            found = await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
+            let nodes = freshLookup ? await lookup(rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline)
+                                    : await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline)
+            found = nodes.compactMap { n in
                 (dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint))).map { (n.nodeID, $0) }
             }
         }

@@ -15,7 +15,7 @@ public enum LookupConstants {
     public static let attemptsPerPeer = 3
     /// The least a lookup RPC stays open (docs/routing.md §3.6): the lookup stops waiting for a
     /// straggler sooner, but a slow peer's answer still counts and it is not charged a failure.
-    public static let minRPCTimeout: Duration = .milliseconds(400)
+    public static let minRPCTimeout: Duration = .seconds(1)
     /// An attempt's deadline before the node has measured any round trip (docs/routing.md §3.6).
     public static let unmeasuredAttemptTimeout: Duration = .seconds(1)
     /// Bounds of an attempt's deadline from measured round trips.

@@ -22,6 +22,10 @@ public enum ReplicationConstants {
     public static let maxAddresslessProbes = 3
     /// Lookup deadline of a renewal.
     public static let renewalLookupDeadline: Duration = .seconds(15)
+    /// A set still short of `target` after a renewal or refill is renewed again after this
+    /// delay, doubling per short round up to `topUpMaxDelay` (docs/routing.md §5.6).
+    public static let topUpInitialDelay: Duration = .seconds(2)
+    public static let topUpMaxDelay: Duration = .seconds(600)
 }
 
 /// Identifies a replica set: one per (key, publisher, record type) (docs/deviations.md §5).
@@ -58,6 +62,9 @@ struct ReplicaSet: Sendable {
     var renewAgain = false
     /// Consecutive half-life renewals whose renewer threw (the key is gone, say).
     var renewFailures = 0
+    /// A top-up round is waiting to run (at most one per set), and the wait before the next one.
+    var topUpPending = false
+    var topUpDelay = ReplicationConstants.topUpInitialDelay
 
     /// The member farthest from the key.
     func farthest(from key: NodeID) -> NodeID? {
