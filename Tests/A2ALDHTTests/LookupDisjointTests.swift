@@ -59,3 +59,32 @@ import Testing
         #expect(network.maxAsksOfOneNode == 1)
     }
 }
+
+/// A search that ends at its first record still takes the answers already on their way
+/// (docs/routing.md §3.8): a stale holder that answers first is not the last word.
+@Suite struct FirstHitDrainTests {
+    @Test func theNewerRecordOfAnAnswerInFlightWins() async throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let now = SystemClock().unixSeconds()
+        let verifier = RecordVerifier(authority: nil)
+        let old = try verifier.verify(endpointRecord(owner, seq: 1, now: now, endpoint: "quic://10.0.0.1:1"), at: target, now: now)
+        let new = try verifier.verify(endpointRecord(owner, seq: 2, now: now, endpoint: "quic://10.0.0.1:2"), at: target, now: now)
+        let stale = scriptedInfo(1), fresh = scriptedInfo(2)
+        // The stale holder answers at once, the fresh one 50 ms later; both are asked together.
+        let network = ScriptedLookupNetwork(nodes: [
+            stale.nodeID: .init(contacts: [], records: [old], delay: .zero),
+            fresh.nodeID: .init(contacts: [], records: [new], delay: .milliseconds(50)),
+        ])
+        for paths in [1, 2] {
+            var lookup = IterativeLookup(network: network, target: target,
+                                         mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
+                                         deadline: network.clock.now() + .seconds(10), paths: paths)
+            let contacts = [stale, fresh].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+            let outcome = await lookup.run(seeds: contacts, localRecords: [])
+            let newest = outcome.records.max { $1.isNewer(than: $0) }
+            #expect(newest?.record.seq == 2, "\(paths) path(s): \(outcome.records.map(\.record.seq))")
+            #expect(outcome.queried == 2, "no one new is asked after the hit")
+        }
+    }
+}

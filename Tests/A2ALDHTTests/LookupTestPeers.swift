@@ -59,6 +59,8 @@ final class ScriptedLookupNetwork: LookupNetwork, Sendable {
         var contacts: [NodeInfo]
         var records: [VerifiedRecord] = []
         var liar = false
+        /// This node's answer delay, instead of the network's `honestDelay`.
+        var delay: Duration? = nil
     }
 
     let clock: any NodeClock = SystemClock()
@@ -82,7 +84,8 @@ final class ScriptedLookupNetwork: LookupNetwork, Sendable {
         asked.withLock { $0[peer.id, default: 0] += 1 }
         guard let node = nodes[peer.id] else { return nil }
         if node.liar { return LookupReply(nodes: node.contacts, records: []) }
-        if honestDelay > .zero { try? await clock.sleep(until: clock.now() + honestDelay) }
+        let delay = node.delay ?? honestDelay
+        if delay > .zero { try? await clock.sleep(until: clock.now() + delay) }
         if case .records = mode { return LookupReply(nodes: node.contacts, records: node.records) }
         return LookupReply(nodes: node.contacts, records: [])
     }

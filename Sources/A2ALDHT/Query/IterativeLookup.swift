@@ -3,7 +3,8 @@ import A2ALProtocol
 
 /// One iterative lookup towards `target` (docs/routing.md §3) with a convergence rule:
 /// it ends once the K closest candidates seen (failed ones excluded) have all answered, when a
-/// record search has its hit, when nothing is left to ask, or at the deadline — instead of
+/// record search has its hit (and the answers already on their way), when nothing is left to
+/// ask, or at the deadline — instead of
 /// asking every peer it ever hears of (docs/deviations.md §4).
 ///
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
@@ -94,8 +95,12 @@ struct IterativeLookup {
                 return .deadline
             }
             walk: while true {
-                if hitReached { break }
-                for path in 0..<paths where !converged(path) {
+                // A search that has its record takes the answers already on their way and asks no
+                // one new: their records cost no packet more, and the newest of them wins (a
+                // stale holder's answer is not the last word; docs/routing.md §3.8).
+                let draining = hitReached
+                if draining && lanes.allSatisfy({ $0.inFlight == 0 }) { break }
+                for path in 0..<paths where !draining && !converged(path) {
                     for c in nextToAsk(path) {
                         candidates[c.id]?.state = .inFlight
                         lanes[path].inFlight += 1
@@ -111,7 +116,7 @@ struct IterativeLookup {
                     }
                 }
                 // A path is done once converged or when nothing on it is left to ask or to wait for.
-                if (0..<paths).allSatisfy({ converged($0) || lanes[$0].outstanding == 0 }) { break }
+                if !draining && (0..<paths).allSatisfy({ converged($0) || lanes[$0].outstanding == 0 }) { break }
                 guard let event = await group.next() else { break }
                 switch event {
                 case .deadline: break walk
