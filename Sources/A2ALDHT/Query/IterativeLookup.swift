@@ -36,6 +36,8 @@ struct IterativeLookup {
         let peer: LookupPeer
         let path: Int
         var state: State
+        /// When its first request turns late (and the RPC layer sends a hedge).
+        var lateAt: Tick?
     }
 
     /// What a lookup's task group reports.
@@ -45,6 +47,8 @@ struct IterativeLookup {
         /// The candidate's first request passed its attempt deadline.
         case late(NodeID)
         case deadline
+        /// A search with its record stops waiting for the answers still on their way.
+        case drained
     }
 
     /// One path's RPC accounting.
@@ -89,6 +93,7 @@ struct IterativeLookup {
         for (i, peer) in admitted.enumerated() { insert([peer], path: i % paths) }
         let network = self.network, target = self.target, mode = self.mode, deadline = self.deadline
         let clock = network.clock
+        var drainUntil: Tick?
         await withTaskGroup(of: Event.self) { group in
             group.addTask {
                 try? await clock.sleep(until: deadline)
@@ -100,15 +105,27 @@ struct IterativeLookup {
                 // stale holder's answer is not the last word; docs/routing.md §3.8).
                 let draining = hitReached
                 if draining && lanes.allSatisfy({ $0.inFlight == 0 }) { break }
+                // It waits until just before the first of them would be hedged: a hedge would be
+                // a packet more for an answer the search no longer needs.
+                if draining, drainUntil == nil {
+                    let first = candidates.values.filter { $0.state == .inFlight }.compactMap(\.lateAt).min() ?? clock.now()
+                    let until = first - .milliseconds(1)
+                    drainUntil = until
+                    group.addTask {
+                        try? await clock.sleep(until: until)
+                        return .drained
+                    }
+                }
                 for path in 0..<paths where !draining && !converged(path) {
                     for c in nextToAsk(path) {
+                        let lateAt = clock.now() + c.attemptTimeout
                         candidates[c.id]?.state = .inFlight
+                        candidates[c.id]?.lateAt = lateAt
                         lanes[path].inFlight += 1
                         lanes[path].outstanding += 1
                         if c.bad { lanes[path].badInFlight += 1 }
                         queried += 1
                         group.addTask { .reply(c.id, await network.ask(c, target: target, mode: mode)) }
-                        let lateAt = clock.now() + c.attemptTimeout
                         group.addTask {
                             try? await clock.sleep(until: lateAt)
                             return .late(c.id)
@@ -119,7 +136,7 @@ struct IterativeLookup {
                 if !draining && (0..<paths).allSatisfy({ converged($0) || lanes[$0].outstanding == 0 }) { break }
                 guard let event = await group.next() else { break }
                 switch event {
-                case .deadline: break walk
+                case .deadline, .drained: break walk
                 case .late(let id): markLate(id)
                 case .reply(let id, let reply): complete(id, reply)
                 }
