@@ -87,4 +87,29 @@ import Testing
             #expect(outcome.queried == 2, "no one new is asked after the hit")
         }
     }
+
+    @Test func anAnswerThatWouldNeedAHedgeIsNotAwaited() async throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let now = SystemClock().unixSeconds()
+        let verifier = RecordVerifier(authority: nil)
+        let old = try verifier.verify(endpointRecord(owner, seq: 1, now: now), at: target, now: now)
+        let new = try verifier.verify(endpointRecord(owner, seq: 2, now: now), at: target, now: now)
+        let quick = scriptedInfo(3), slow = scriptedInfo(4)
+        // The scripted attempt deadline is 1 s; the slow holder answers after 3 s.
+        let network = ScriptedLookupNetwork(nodes: [
+            quick.nodeID: .init(contacts: [], records: [old], delay: .zero),
+            slow.nodeID: .init(contacts: [], records: [new], delay: .seconds(3)),
+        ])
+        var lookup = IterativeLookup(network: network, target: target,
+                                     mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
+                                     deadline: network.clock.now() + .seconds(10), paths: 1)
+        let start = network.clock.now()
+        let contacts = [quick, slow].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let outcome = await lookup.run(seeds: contacts, localRecords: [])
+        let took = network.clock.now() - start
+        #expect(outcome.records.map(\.record.seq) == [1])
+        #expect(took < .seconds(2), "waited \(took) for an answer past its attempt deadline")
+        #expect(took >= .milliseconds(900), "gave up after \(took), before the attempt deadline")
+    }
 }
