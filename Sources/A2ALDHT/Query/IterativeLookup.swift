@@ -10,7 +10,8 @@ import A2ALProtocol
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
 /// whose first request is late (past its attempt deadline) is hedged by the RPC layer and
-/// frees its slot here, so one lost datagram never stalls the walk (docs/routing.md §3.8).
+/// frees its slot here, so one lost datagram never stalls the walk; one whose every hedge went
+/// unanswered turns overdue and no longer holds convergence (docs/routing.md §3.8).
 ///
 /// With d > 1 the lookup runs d disjoint paths (S/Kademlia; docs/routing.md §3.13): the seeds
 /// are dealt out among them, a contact belongs to the path that first heard of it, so no node
@@ -30,7 +31,9 @@ struct IterativeLookup {
         var answered: Int
     }
 
-    private enum State { case pending, inFlight, late, answered, failed }
+    /// `overdue`: every hedge is out and the last had its deadline too; the RPC stays open (a
+    /// slow peer's answer still counts) but convergence no longer waits for it.
+    private enum State { case pending, inFlight, late, overdue, answered, failed }
 
     private struct Candidate {
         let peer: LookupPeer
@@ -46,6 +49,8 @@ struct IterativeLookup {
         case reply(NodeID, LookupReply?)
         /// The candidate's first request passed its attempt deadline.
         case late(NodeID)
+        /// The candidate's last hedge passed its attempt deadline too.
+        case overdue(NodeID)
         case deadline
         /// A search with its record stops waiting for the answers still on their way.
         case drained
@@ -130,6 +135,11 @@ struct IterativeLookup {
                             try? await clock.sleep(until: lateAt)
                             return .late(c.id)
                         }
+                        let overdueAt = lateAt + c.attemptTimeout * (LookupConstants.attemptsPerPeer - 1)
+                        group.addTask {
+                            try? await clock.sleep(until: overdueAt)
+                            return .overdue(c.id)
+                        }
                     }
                 }
                 // A path is done once converged or when nothing on it is left to ask or to wait for.
@@ -138,6 +148,7 @@ struct IterativeLookup {
                 switch event {
                 case .deadline, .drained: break walk
                 case .late(let id): markLate(id)
+                case .overdue(let id): markOverdue(id)
                 case .reply(let id, let reply): complete(id, reply)
                 }
             }
@@ -169,12 +180,13 @@ struct IterativeLookup {
     }
 
     /// The K closest candidates of `path` that have not failed have all answered. A late one
-    /// still blocks: its hedges are out, and it fails at its RPC's deadline (docs/routing.md §3.8).
+    /// still blocks while its hedges may answer; an overdue one no longer does (docs/routing.md
+    /// §3.8): a silent peer among the closest costs three attempt deadlines, not the RPC's.
     private func converged(_ path: Int) -> Bool {
         var seen = 0
         for id in order {
             guard let c = candidates[id], c.path == path else { continue }
-            if c.state == .failed { continue }
+            if c.state == .failed || c.state == .overdue { continue }
             if c.state != .answered { return false }
             seen += 1
             if seen == NodeConstants.k { return true }
@@ -207,18 +219,26 @@ struct IterativeLookup {
         // table full of silent peers must not turn a lookup into a flood (docs/routing.md §3.8).
         var slots = min(laneWidth - lanes[path].inFlight, 2 * laneWidth - lanes[path].outstanding)
         guard slots > 0 else { return out }
+        // Only the K closest candidates of the path that have neither failed nor turned overdue
+        // may be asked (docs/routing.md §3.8). One beyond them cannot change the answer while
+        // they stand; asking it anyway while a late one among them is awaited walked a lookup
+        // outward for the whole wait.
+        var window: [Candidate] = []
+        for id in order where window.count < NodeConstants.k {
+            guard let c = candidates[id], c.path == path, c.state != .failed, c.state != .overdue else { continue }
+            window.append(c)
+        }
         var anyGoodPending = false
-        for id in order {
-            guard slots > 0, let c = candidates[id], c.path == path, c.state == .pending, !c.peer.bad else { continue }
+        for c in window {
+            guard slots > 0, c.state == .pending, !c.peer.bad else { continue }
             anyGoodPending = true
             out.append(c.peer)
             slots -= 1
         }
         if !anyGoodPending {
             var badSlots = LookupConstants.beta - lanes[path].badInFlight
-            for id in order {
-                guard badSlots > 0, slots > 0, let c = candidates[id], c.path == path, c.state == .pending,
-                      c.peer.bad else { continue }
+            for c in window {
+                guard badSlots > 0, slots > 0, c.state == .pending, c.peer.bad else { continue }
                 out.append(c.peer)
                 badSlots -= 1
                 slots -= 1
@@ -233,6 +253,14 @@ struct IterativeLookup {
         guard let c = candidates[id], c.state == .inFlight else { return }
         candidates[id]?.state = .late
         releaseSlot(of: c)
+    }
+
+    /// An overdue candidate stops holding convergence and the window of candidates to ask; its
+    /// answer, if it comes while the lookup runs, still counts.
+    private mutating func markOverdue(_ id: NodeID) {
+        guard let c = candidates[id], c.state == .inFlight || c.state == .late else { return }
+        if c.state == .inFlight { releaseSlot(of: c) }
+        candidates[id]?.state = .overdue
     }
 
     private mutating func releaseSlot(of c: Candidate) {
