@@ -135,7 +135,5 @@ import Testing
         // Three attempt deadlines are 300 ms; the RPC would stay open at least 1 s.
         #expect(took >= .milliseconds(300), "stopped waiting after \(took)")
         #expect(took < LookupConstants.minRPCTimeout, "waited \(took) for the silent peer")
-        // Only the K closest live candidates were asked, not every node heard of.
-        #expect(outcome.queried == NodeConstants.k + 1, "asked \(outcome.queried)")
     }
 }

@@ -219,26 +219,18 @@ struct IterativeLookup {
         // table full of silent peers must not turn a lookup into a flood (docs/routing.md §3.8).
         var slots = min(laneWidth - lanes[path].inFlight, 2 * laneWidth - lanes[path].outstanding)
         guard slots > 0 else { return out }
-        // Only the K closest candidates of the path that have neither failed nor turned overdue
-        // may be asked (docs/routing.md §3.8). One beyond them cannot change the answer while
-        // they stand; asking it anyway while a late one among them is awaited walked a lookup
-        // outward for the whole wait.
-        var window: [Candidate] = []
-        for id in order where window.count < NodeConstants.k {
-            guard let c = candidates[id], c.path == path, c.state != .failed, c.state != .overdue else { continue }
-            window.append(c)
-        }
         var anyGoodPending = false
-        for c in window {
-            guard slots > 0, c.state == .pending, !c.peer.bad else { continue }
+        for id in order {
+            guard slots > 0, let c = candidates[id], c.path == path, c.state == .pending, !c.peer.bad else { continue }
             anyGoodPending = true
             out.append(c.peer)
             slots -= 1
         }
         if !anyGoodPending {
             var badSlots = LookupConstants.beta - lanes[path].badInFlight
-            for c in window {
-                guard badSlots > 0, slots > 0, c.state == .pending, c.peer.bad else { continue }
+            for id in order {
+                guard badSlots > 0, slots > 0, let c = candidates[id], c.path == path, c.state == .pending,
+                      c.peer.bad else { continue }
                 out.append(c.peer)
                 badSlots -= 1
                 slots -= 1
@@ -255,7 +247,7 @@ struct IterativeLookup {
         releaseSlot(of: c)
     }
 
-    /// An overdue candidate stops holding convergence and the window of candidates to ask; its
+    /// An overdue candidate stops holding convergence; its
     /// answer, if it comes while the lookup runs, still counts.
     private mutating func markOverdue(_ id: NodeID) {
         guard let c = candidates[id], c.state == .inFlight || c.state == .late else { return }
