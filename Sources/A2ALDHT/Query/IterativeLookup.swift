@@ -135,7 +135,8 @@ struct IterativeLookup {
                             try? await clock.sleep(until: lateAt)
                             return .late(c.id)
                         }
-                        let overdueAt = lateAt + c.attemptTimeout * (LookupConstants.attemptsPerPeer - 1)
+                        let overdueAt = max(lateAt + c.attemptTimeout * (LookupConstants.attemptsPerPeer - 1),
+                                            lateAt - c.attemptTimeout + LookupConstants.minConvergenceWait)
                         group.addTask {
                             try? await clock.sleep(until: overdueAt)
                             return .overdue(c.id)
