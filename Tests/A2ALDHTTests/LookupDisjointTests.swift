@@ -113,27 +113,3 @@ import Testing
         #expect(took >= .milliseconds(900), "gave up after \(took), before the attempt deadline")
     }
 }
-
-/// A candidate whose every hedge went unanswered stops holding the lookup (docs/routing.md §3.8).
-@Suite struct OverdueCandidateTests {
-    @Test func aSilentPeerAmongTheClosestCostsThreeAttemptDeadlinesNotTheRPC() async {
-        let target = NodeID.random()
-        let infos = (0..<30).map { scriptedInfo(100 + $0) }
-            .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
-        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
-        for info in infos { table[info.nodeID] = .init(contacts: infos) }
-        // The closest node answers only after 30 s: far past any deadline of the lookup.
-        table[infos[0].nodeID]?.delay = .seconds(30)
-        let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(100))
-        var lookup = IterativeLookup(network: network, target: target, mode: .nodes,
-                                     deadline: network.clock.now() + .seconds(10))
-        let start = network.clock.now()
-        let seeds = infos.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
-        let outcome = await lookup.run(seeds: seeds, localRecords: [])
-        let took = network.clock.now() - start
-        #expect(outcome.nodes.map(\.nodeID) == Array(infos[1...NodeConstants.k].map(\.nodeID)))
-        // Three attempt deadlines are 300 ms; the RPC would stay open at least 1 s.
-        #expect(took >= .milliseconds(300), "stopped waiting after \(took)")
-        #expect(took < LookupConstants.minRPCTimeout, "waited \(took) for the silent peer")
-    }
-}

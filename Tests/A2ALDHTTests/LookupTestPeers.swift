@@ -66,20 +66,17 @@ final class ScriptedLookupNetwork: LookupNetwork, Sendable {
     let clock: any NodeClock = SystemClock()
     let nodes: [NodeID: Node]
     let honestDelay: Duration
-    /// Every peer's attempt deadline (docs/routing.md §3.6).
-    let attemptTimeout: Duration
     let asked = Mutex<[NodeID: Int]>([:])
 
-    init(nodes: [NodeID: Node], honestDelay: Duration = .zero, attemptTimeout: Duration = .seconds(1)) {
+    init(nodes: [NodeID: Node], honestDelay: Duration = .zero) {
         self.nodes = nodes
         self.honestDelay = honestDelay
-        self.attemptTimeout = attemptTimeout
     }
 
     func report(hearsay: [NodeInfo], from reporter: NodeID?, admitting: [LookupContact]) -> [LookupPeer] {
         admitting.compactMap { c in
             guard let endpoint = c.endpoint ?? c.info?.endpoint else { return nil }
-            return LookupPeer(id: c.id, info: c.info, address: .udp(endpoint), bad: false, attemptTimeout: attemptTimeout)
+            return LookupPeer(id: c.id, info: c.info, address: .udp(endpoint), bad: false, attemptTimeout: .seconds(1))
         }
     }
 

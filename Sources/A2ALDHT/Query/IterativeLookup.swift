@@ -10,8 +10,7 @@ import A2ALProtocol
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
 /// whose first request is late (past its attempt deadline) is hedged by the RPC layer and
-/// frees its slot here, so one lost datagram never stalls the walk; one whose every hedge went
-/// unanswered turns overdue and no longer holds convergence (docs/routing.md §3.8).
+/// frees its slot here, so one lost datagram never stalls the walk (docs/routing.md §3.8).
 ///
 /// With d > 1 the lookup runs d disjoint paths (S/Kademlia; docs/routing.md §3.13): the seeds
 /// are dealt out among them, a contact belongs to the path that first heard of it, so no node
@@ -31,9 +30,7 @@ struct IterativeLookup {
         var answered: Int
     }
 
-    /// `overdue`: every hedge is out and the last had its deadline too; the RPC stays open (a
-    /// slow peer's answer still counts) but convergence no longer waits for it.
-    private enum State { case pending, inFlight, late, overdue, answered, failed }
+    private enum State { case pending, inFlight, late, answered, failed }
 
     private struct Candidate {
         let peer: LookupPeer
@@ -49,8 +46,6 @@ struct IterativeLookup {
         case reply(NodeID, LookupReply?)
         /// The candidate's first request passed its attempt deadline.
         case late(NodeID)
-        /// The candidate's last hedge passed its attempt deadline too.
-        case overdue(NodeID)
         case deadline
         /// A search with its record stops waiting for the answers still on their way.
         case drained
@@ -135,12 +130,6 @@ struct IterativeLookup {
                             try? await clock.sleep(until: lateAt)
                             return .late(c.id)
                         }
-                        let overdueAt = max(lateAt + c.attemptTimeout * (LookupConstants.attemptsPerPeer - 1),
-                                            lateAt - c.attemptTimeout + LookupConstants.minConvergenceWait)
-                        group.addTask {
-                            try? await clock.sleep(until: overdueAt)
-                            return .overdue(c.id)
-                        }
                     }
                 }
                 // A path is done once converged or when nothing on it is left to ask or to wait for.
@@ -149,7 +138,6 @@ struct IterativeLookup {
                 switch event {
                 case .deadline, .drained: break walk
                 case .late(let id): markLate(id)
-                case .overdue(let id): markOverdue(id)
                 case .reply(let id, let reply): complete(id, reply)
                 }
             }
@@ -181,13 +169,12 @@ struct IterativeLookup {
     }
 
     /// The K closest candidates of `path` that have not failed have all answered. A late one
-    /// still blocks while its hedges may answer; an overdue one no longer does (docs/routing.md
-    /// §3.8): a silent peer among the closest costs three attempt deadlines, not the RPC's.
+    /// still blocks: its hedges are out, and it fails at its RPC's deadline (docs/routing.md §3.8).
     private func converged(_ path: Int) -> Bool {
         var seen = 0
         for id in order {
             guard let c = candidates[id], c.path == path else { continue }
-            if c.state == .failed || c.state == .overdue { continue }
+            if c.state == .failed { continue }
             if c.state != .answered { return false }
             seen += 1
             if seen == NodeConstants.k { return true }
@@ -246,14 +233,6 @@ struct IterativeLookup {
         guard let c = candidates[id], c.state == .inFlight else { return }
         candidates[id]?.state = .late
         releaseSlot(of: c)
-    }
-
-    /// An overdue candidate stops holding convergence; its
-    /// answer, if it comes while the lookup runs, still counts.
-    private mutating func markOverdue(_ id: NodeID) {
-        guard let c = candidates[id], c.state == .inFlight || c.state == .late else { return }
-        if c.state == .inFlight { releaseSlot(of: c) }
-        candidates[id]?.state = .overdue
     }
 
     private mutating func releaseSlot(of c: Candidate) {

@@ -16,11 +16,6 @@ public enum LookupConstants {
     /// The least a lookup RPC stays open (docs/routing.md §3.6): the lookup stops waiting for a
     /// straggler sooner, but a slow peer's answer still counts and it is not charged a failure.
     public static let minRPCTimeout: Duration = .seconds(1)
-    /// The least a lookup waits on a candidate before it turns overdue and stops holding
-    /// convergence (docs/routing.md §3.8); past three attempt deadlines otherwise. While it
-    /// waits, the walk goes on beyond the closest, which is what finds holders ringed by peers
-    /// that never answer with the record.
-    public static let minConvergenceWait: Duration = .milliseconds(400)
     /// An attempt's deadline before the node has measured any round trip (docs/routing.md §3.6).
     public static let unmeasuredAttemptTimeout: Duration = .seconds(1)
     /// Bounds of an attempt's deadline from measured round trips.
