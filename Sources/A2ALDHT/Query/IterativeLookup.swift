@@ -4,8 +4,8 @@ import A2ALProtocol
 /// One iterative lookup towards `target` (docs/routing.md §3) with a convergence rule:
 /// it ends once the K closest candidates seen (failed ones excluded) have all answered, when a
 /// record search has its hit (and the answers already on their way), when nothing is left to
-/// ask, or at the deadline — instead of
-/// asking every peer it ever hears of (docs/deviations.md §4).
+/// ask, or at the deadline — instead of asking every peer it ever hears of
+/// (docs/deviations.md §4).
 ///
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
