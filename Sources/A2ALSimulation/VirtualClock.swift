@@ -74,12 +74,7 @@ public final class VirtualClock: NodeClock, Sendable {
     public func advance(by duration: Duration) {
         let due = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
             s.now = s.now + duration
-            var woken: [CheckedContinuation<Void, any Error>] = []
-            while let top = s.heap.min, top.deadline <= s.now {
-                s.heap.removeMin()
-                if let c = s.waiting.removeValue(forKey: top.id) { woken.append(c) }
-            }
-            return woken
+            return Self.takeDue(through: s.now, from: &s).woken
         }
         for c in due { c.resume() }
     }
@@ -93,20 +88,27 @@ public final class VirtualClock: NodeClock, Sendable {
             // Drop cancelled entries from the top so the earliest deadline is a live one.
             while let top = s.heap.min, s.waiting[top.id] == nil { s.heap.removeMin() }
             guard let first = s.heap.min else { return [] }
-            let horizon = first.deadline + resolution
-            var woken: [CheckedContinuation<Void, any Error>] = []
-            var latest = first.deadline
-            while let top = s.heap.min, top.deadline <= horizon {
-                s.heap.removeMin()
-                guard let c = s.waiting.removeValue(forKey: top.id) else { continue }
-                woken.append(c)
-                latest = top.deadline
-            }
-            if latest > s.now { s.now = latest }
+            let (woken, latest) = Self.takeDue(through: first.deadline + resolution, from: &s)
+            if let latest, latest > s.now { s.now = latest }
             s.advances &+= 1
             return woken
         }
         for c in due { c.resume() }
         return !due.isEmpty
+    }
+
+    /// Removes every sleeper due by `horizon` from the heap, in deadline order, and returns the
+    /// live ones' continuations with the latest of their deadlines (cancelled entries are skipped).
+    private static func takeDue(through horizon: Tick, from s: inout State)
+        -> (woken: [CheckedContinuation<Void, any Error>], latest: Tick?) {
+        var woken: [CheckedContinuation<Void, any Error>] = []
+        var latest: Tick?
+        while let top = s.heap.min, top.deadline <= horizon {
+            s.heap.removeMin()
+            guard let c = s.waiting.removeValue(forKey: top.id) else { continue }
+            woken.append(c)
+            latest = top.deadline
+        }
+        return (woken, latest)
     }
 }

@@ -4,20 +4,9 @@ import A2ALProtocol
 import A2ALSimulation
 
 /// Resolves of an adversary run: queriers and targets are honest nodes only (docs/benchmarks.md,
-/// "Adversaries in the simulator").
-struct AdversaryResolveResult: Sendable {
-    var attempted = 0
-    var succeeded = 0
-    /// Resolves that returned a verified record other than the newest one (a `stale` win).
-    var outdated = 0
-    var answeredLocally = 0
-    var errors: [String: Int] = [:]
-    var latenciesMs: [Double] = []
-    /// Datagrams the querier sent during each resolve, failed ones included.
-    var packets: [Double] = []
-    /// The resolves that lost a datagram to or from the querier, and what it cost them.
-    var loss = LossTally()
-}
+/// "Adversaries in the simulator"). `unexpected` counts verified records other than the newest
+/// one (a `stale` win).
+typealias AdversaryResolveResult = ResolveTally
 
 /// The endpoint honest node `i` publishes in its second, newer record (the `stale` scenario).
 func newerEndpoint(_ i: Int) -> String { "quic://\(SimCluster.endpoint(i).ip):4434" }
@@ -78,15 +67,7 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         let resolve = { try await strategy(querier, target) }
         let measured = await measureResolve(cluster, querier: q, resolve)
         let ok = measured.found?.payload.endpoints == [expected(t)]
-        if let error = measured.error { r.errors[error, default: 0] += 1 } else if !ok { r.outdated += 1 }
-        r.attempted += 1
-        r.packets.append(Double(measured.packets))
-        if ok {
-            r.succeeded += 1
-            r.latenciesMs.append(measured.ms)
-            if measured.packets == 0 { r.answeredLocally += 1 }
-        }
-        await r.loss.add(measured, succeeded: ok, cluster: cluster, querier: q, repeating: resolve)
+        await r.add(measured, ok: ok, cluster: cluster, querier: q, repeating: resolve)
         if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.succeeded) ok") }
     }
     return r

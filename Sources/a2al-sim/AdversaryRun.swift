@@ -115,7 +115,7 @@ extension AdversaryResolveResult {
         return .object([
             ("attempted", .int(attempted)), ("succeeded", .int(succeeded)),
             ("success_rate", attempted > 0 ? .double(Double(succeeded) / Double(attempted), places: 4) : .null),
-            ("outdated_answers", .int(outdated)), ("answered_locally", .int(answeredLocally)),
+            ("outdated_answers", .int(unexpected)), ("answered_locally", .int(answeredLocally)),
             ("errors", .object(errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
             ("packets_mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
             ("packets_p95", packetSummary.map { .double($0.p95, places: 0) } ?? .null),

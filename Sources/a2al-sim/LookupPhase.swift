@@ -3,21 +3,10 @@ import A2ALSimulation
 
 /// Per-resolve measurements, collected in order.
 struct LookupResult: Sendable {
-    var attempted = 0
-    var succeeded = 0
-    /// Resolves that returned a record whose endpoint was not the one published (must stay 0).
-    var wrongAnswer = 0
-    var errors: [String: Int] = [:]
-    /// Latency in ms of successful resolves only (a timeout's latency is the timeout).
-    var latenciesMs: [Double] = []
-    /// Datagrams the querying node sent during each resolve (all resolves, failed included).
-    var packets: [Double] = []
+    /// Success, wrong answers (`unexpected`, must stay 0), errors, latency, querier packets, loss.
+    var tally = ResolveTally()
     /// Datagrams the whole network carried during each resolve (requests and replies).
     var networkDatagrams: [Double] = []
-    /// Resolves answered from the querier's own store (it was a replica holder): zero packets.
-    var answeredLocally = 0
-    /// The resolves that lost a datagram to or from the querier, and what it cost them.
-    var loss = LossTally()
     var targetsClosed = 0
     var succeededClosedTargets = 0
 }
@@ -42,20 +31,14 @@ func runLookups(_ cluster: SimCluster, count: Int, closed: Set<Int>, timeout: Du
         let resolve = { try await querier.resolve(target, timeout: timeout) }
         let measured = await measureResolve(cluster, querier: q, resolve)
         let ok = measured.found?.payload.endpoints == [SimCluster.publishedEndpoint(t)]
-        if let error = measured.error { r.errors[error, default: 0] += 1 } else if !ok { r.wrongAnswer += 1 }
-        r.attempted += 1
-        r.packets.append(Double(measured.packets))
         r.networkDatagrams.append(Double(cluster.network.stats.sent - net0))
-        if closed.contains(t) { r.targetsClosed += 1 }
-        if ok {
-            r.succeeded += 1
-            r.latenciesMs.append(measured.ms)
-            if measured.packets == 0 { r.answeredLocally += 1 }
-            if closed.contains(t) { r.succeededClosedTargets += 1 }
+        if closed.contains(t) {
+            r.targetsClosed += 1
+            if ok { r.succeededClosedTargets += 1 }
         }
-        await r.loss.add(measured, succeeded: ok, cluster: cluster, querier: q, repeating: resolve)
+        await r.tally.add(measured, ok: ok, cluster: cluster, querier: q, repeating: resolve)
         if (m + 1) % 100 == 0 {
-            progress("lookups: \(m + 1)/\(count), \(r.succeeded) ok (\((ContinuousClock.now - started).components.seconds) s)")
+            progress("lookups: \(m + 1)/\(count), \(r.tally.succeeded) ok (\((ContinuousClock.now - started).components.seconds) s)")
         }
     }
     return r

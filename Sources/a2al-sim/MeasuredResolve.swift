@@ -66,3 +66,36 @@ struct LossTally: Sendable {
          ("loss_cost_ms", lossSummaryJSON(costsMs))]
     }
 }
+
+/// What every resolve phase counts of its resolves, one `add` per measured resolve.
+struct ResolveTally: Sendable {
+    var attempted = 0
+    var succeeded = 0
+    /// Resolves that answered without error but not with the expected endpoint: a wrong answer
+    /// in an ordinary run (must stay 0), an outdated one (a `stale` win) in an adversary run.
+    var unexpected = 0
+    var errors: [String: Int] = [:]
+    /// Latency in ms of successful resolves only (a timeout's latency is the timeout).
+    var latenciesMs: [Double] = []
+    /// Datagrams the querier sent during each resolve, failed ones included.
+    var packets: [Double] = []
+    /// Resolves answered from the querier's own store (it was a replica holder): zero packets.
+    var answeredLocally = 0
+    /// The resolves that lost a datagram to or from the querier, and what it cost them.
+    var loss = LossTally()
+
+    /// Counts `m`, which succeeded when it returned the expected endpoint (`ok`); a successful
+    /// resolve that met a loss is repeated without it for its cost (`LossTally.add`).
+    mutating func add(_ m: MeasuredResolve, ok: Bool, cluster: SimCluster, querier q: Int,
+                      repeating resolve: () async throws -> ResolvedEndpoint) async {
+        if let error = m.error { errors[error, default: 0] += 1 } else if !ok { unexpected += 1 }
+        attempted += 1
+        packets.append(Double(m.packets))
+        if ok {
+            succeeded += 1
+            latenciesMs.append(m.ms)
+            if m.packets == 0 { answeredLocally += 1 }
+        }
+        await loss.add(m, succeeded: ok, cluster: cluster, querier: q, repeating: resolve)
+    }
+}

@@ -102,7 +102,8 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
                         ("mean", .double(s.mean, places: places)), ("samples", .int(s.count))])
     }
 
-    let packetSummary = Summary(lookups.packets)
+    let resolves = lookups.tally
+    let packetSummary = Summary(resolves.packets)
     var parameters: [(String, JSON)] = [
         ("nodes", .int(options.nodes)), ("latency_ms", .double(options.latencyMs)),
         ("jitter_ms", .double(options.jitterMs)), ("loss", .double(options.loss, places: 4)),
@@ -152,14 +153,18 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
             ("datagrams", .int(Int(pubDatagrams))),
         ])),
         ("churn", .object([("closed_nodes", .int(closed.count))])),
-        ("resolve_success_rate", lookups.attempted > 0 ? .double(Double(lookups.succeeded) / Double(lookups.attempted), places: 4) : .null),
+        ("resolve_success_rate", resolves.attempted > 0 ? .double(Double(resolves.succeeded) / Double(resolves.attempted), places: 4) : .null),
         ("resolve", .object([
-            ("attempted", .int(lookups.attempted)), ("succeeded", .int(lookups.succeeded)),
-            ("wrong_answer", .int(lookups.wrongAnswer)), ("answered_locally", .int(lookups.answeredLocally)),
+            ("attempted", .int(resolves.attempted)), ("succeeded", .int(resolves.succeeded)),
+            ("wrong_answer", .int(resolves.unexpected)), ("answered_locally", .int(resolves.answeredLocally)),
             ("targets_closed", .int(lookups.targetsClosed)), ("succeeded_closed_targets", .int(lookups.succeededClosedTargets)),
-            ("errors", .object(lookups.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
+            ("errors", .object(resolves.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
         ])),
-        ("latency_ms", summary(lookups.latenciesMs)),
+        ("latency_ms", summary(resolves.latenciesMs)),
+    ]
+    // The loss figures sit beside the resolve latency they qualify.
+    report += resolves.loss.jsonFields
+    report += [
         ("packets_per_resolve", .object([
             ("mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
             ("max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
@@ -183,10 +188,6 @@ func simulate(_ options: SimOptions, time: SimClock, logger: Logger) async throw
         ("clock", clockReport(time)),
         ("phases", .object(phases)),
     ]
-    // Beside the resolve latency it qualifies (one literal with them does not type-check in time).
-    if let at = report.firstIndex(where: { $0.0 == "latency_ms" }) {
-        report.insert(contentsOf: lookups.loss.jsonFields, at: at + 1)
-    }
     if let versions { report.append(("versions", versions.result.json)) }
     return .object(report)
 }

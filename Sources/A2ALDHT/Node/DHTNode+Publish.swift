@@ -72,9 +72,8 @@ extension DHTNode {
         return replication.withLock { $0[rk].map { Array($0.members.keys) } ?? [] }
     }
 
-    /// Starts a background renewal of `rk` unless one is running. A top-up round (`fresh`) looks
-    /// the key up anew instead of reusing a recent lookup: that answer already fell short.
-    func scheduleRenewal(_ rk: ReplicaKey, fresh: Bool = false) {
+    /// Starts a background renewal of `rk` unless one is running.
+    func scheduleRenewal(_ rk: ReplicaKey) {
         let start = replication.withLock { sets -> Bool in
             guard sets[rk] != nil else { return false }
             guard sets[rk]?.renewing == false else {
@@ -86,10 +85,8 @@ extension DHTNode {
         }
         guard start else { return }
         spawnTracked { [weak self] in
-            var fresh = fresh
             while let self {
-                await self.renew(rk, freshLookup: fresh)
-                fresh = false
+                await self.renew(rk)
                 let again = self.replication.withLock { sets -> Bool in
                     guard sets[rk]?.renewAgain == true, !Task.isCancelled else {
                         sets[rk]?.renewing = false
@@ -126,13 +123,16 @@ extension DHTNode {
             let slept: Void? = try? await clock.sleep(for: delay)
             guard let self else { return }
             self.replication.withLock { $0[rk]?.topUpPending = false }
-            if slept != nil, !self.isClosed { self.scheduleRenewal(rk, fresh: true) }
+            guard slept != nil, !self.isClosed else { return }
+            // The key's recent lookup answer is what fell short: the top-up looks it up anew.
+            self.state.withLock { $0.recentLookups.forget(rk.storeKey) }
+            self.scheduleRenewal(rk)
         }
     }
 
     /// Finds the closest peers for the key and stores the record at existing and new replicas
     /// (docs/routing.md §5.4, with Bad peers skipped).
-    func renew(_ rk: ReplicaKey, freshLookup: Bool = false) async {
+    func renew(_ rk: ReplicaKey) async {
         guard let record = replication.withLock({ $0[rk]?.record }) else { return }
         if record.isExpired(now: clock.unixSeconds()) {
             replication.withLock { _ = $0.removeValue(forKey: rk) }
@@ -144,9 +144,7 @@ extension DHTNode {
                 dialAddress(of: c.nodeID).map { (c.nodeID, $0) }
             }
         } else {
-            let nodes = freshLookup ? await lookup(rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline)
-                                    : await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline)
-            found = nodes.compactMap { n in
+            found = await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
                 (dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint))).map { (n.nodeID, $0) }
             }
         }

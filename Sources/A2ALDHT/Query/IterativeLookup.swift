@@ -93,7 +93,7 @@ struct IterativeLookup {
         for (i, peer) in admitted.enumerated() { insert([peer], path: i % paths) }
         let network = self.network, target = self.target, mode = self.mode, deadline = self.deadline
         let clock = network.clock
-        var drainUntil: Tick?
+        var drainTimerStarted = false
         await withTaskGroup(of: Event.self) { group in
             group.addTask {
                 try? await clock.sleep(until: deadline)
@@ -107,10 +107,10 @@ struct IterativeLookup {
                 if draining && lanes.allSatisfy({ $0.inFlight == 0 }) { break }
                 // It waits until just before the first of them would be hedged: a hedge would be
                 // a packet more for an answer the search no longer needs.
-                if draining, drainUntil == nil {
-                    let first = candidates.values.filter { $0.state == .inFlight }.compactMap(\.lateAt).min() ?? clock.now()
+                if draining, !drainTimerStarted,
+                   let first = candidates.values.filter({ $0.state == .inFlight }).compactMap(\.lateAt).min() {
                     let until = first - .milliseconds(1)
-                    drainUntil = until
+                    drainTimerStarted = true
                     group.addTask {
                         try? await clock.sleep(until: until)
                         return .drained

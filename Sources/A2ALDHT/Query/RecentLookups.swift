@@ -22,6 +22,12 @@ struct RecentLookups {
         entries[target] = (now, nodes)
     }
 
+    /// Drops the answer for `target`: the caller found it fell short (a replica set it could
+    /// not fill), so the next use looks the key up anew.
+    mutating func forget(_ target: NodeID) {
+        entries[target] = nil
+    }
+
     func fresh(_ target: NodeID, now: Tick) -> [NodeInfo]? {
         guard let e = entries[target], now - e.at <= Self.maxAge else { return nil }
         return e.nodes
