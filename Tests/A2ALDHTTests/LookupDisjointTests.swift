@@ -113,3 +113,36 @@ import Testing
         #expect(took >= .milliseconds(900), "gave up after \(took), before the attempt deadline")
     }
 }
+
+/// A search over several paths that ends at its first record keeps a late candidate's slot for
+/// one attempt deadline past its hedge (docs/routing.md §3.8): a lost datagram is answered by the
+/// hedge, and the other paths race the slow one anyway. One path frees the slot at once.
+@Suite struct SlotHeldPastHedgeTests {
+    @Test func aHedgedAnswerOnThreePathsCostsNoFurtherCandidate() async throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let now = SystemClock().unixSeconds()
+        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
+        let seeds = (0..<4).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
+            .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        // The two closest answer 75 ms in, after their 50 ms attempt deadline (as a hedge
+        // would after a lost datagram); the closest holds the record. The others answer at once.
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        table[seeds[0].nodeID] = .init(contacts: [], records: [record], delay: .milliseconds(75))
+        table[seeds[1].nodeID] = .init(contacts: [], delay: .milliseconds(75))
+        for s in seeds[2...] { table[s.nodeID] = .init(contacts: []) }
+        let contacts = seeds.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let mode = IterativeLookup.Mode.records(recType: RecordType.endpoint, hitThreshold: 1)
+        for (paths, expectedQueried) in [(3, 3), (1, 4)] {
+            let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
+            var lookup = IterativeLookup(network: network, target: target, mode: mode,
+                                         deadline: network.clock.now() + .seconds(10), paths: paths)
+            let outcome = await lookup.run(seeds: contacts, localRecords: [])
+            #expect(outcome.records.map(\.record) == [record.record], "\(paths) path(s)")
+            // Three paths of width one ask the three closest (seeds are dealt closest first,
+            // so the fourth waits on the closest's path); one path of width three asks three,
+            // and the fourth once the closest turns late.
+            #expect(outcome.queried == expectedQueried, "\(paths) path(s): asked \(outcome.queried)")
+        }
+    }
+}

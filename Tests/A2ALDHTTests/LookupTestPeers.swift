@@ -66,17 +66,20 @@ final class ScriptedLookupNetwork: LookupNetwork, Sendable {
     let clock: any NodeClock = SystemClock()
     let nodes: [NodeID: Node]
     let honestDelay: Duration
+    /// Every peer's attempt deadline, as if measured from its round trips.
+    let attemptTimeout: Duration
     let asked = Mutex<[NodeID: Int]>([:])
 
-    init(nodes: [NodeID: Node], honestDelay: Duration = .zero) {
+    init(nodes: [NodeID: Node], honestDelay: Duration = .zero, attemptTimeout: Duration = .seconds(1)) {
         self.nodes = nodes
         self.honestDelay = honestDelay
+        self.attemptTimeout = attemptTimeout
     }
 
     func report(hearsay: [NodeInfo], from reporter: NodeID?, admitting: [LookupContact]) -> [LookupPeer] {
         admitting.compactMap { c in
             guard let endpoint = c.endpoint ?? c.info?.endpoint else { return nil }
-            return LookupPeer(id: c.id, info: c.info, address: .udp(endpoint), bad: false, attemptTimeout: .seconds(1))
+            return LookupPeer(id: c.id, info: c.info, address: .udp(endpoint), bad: false, attemptTimeout: attemptTimeout)
         }
     }
 

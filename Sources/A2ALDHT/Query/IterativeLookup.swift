@@ -10,7 +10,8 @@ import A2ALProtocol
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
 /// whose first request is late (past its attempt deadline) is hedged by the RPC layer and
-/// frees its slot here, so one lost datagram never stalls the walk (docs/routing.md §3.8).
+/// frees its slot here, so one lost datagram never stalls the walk. In a node lookup, one whose
+/// every hedge went unanswered turns overdue and no longer holds convergence (docs/routing.md §3.8).
 ///
 /// With d > 1 the lookup runs d disjoint paths (S/Kademlia; docs/routing.md §3.13): the seeds
 /// are dealt out among them, a contact belongs to the path that first heard of it, so no node
@@ -30,7 +31,10 @@ struct IterativeLookup {
         var answered: Int
     }
 
-    private enum State { case pending, inFlight, late, answered, failed }
+    /// `overdue` (node lookups only): every hedge is out, the last one's deadline has passed and
+    /// the lookup has waited at least `LookupConstants.minOverdueWait`; the RPC stays open (a
+    /// slow peer's answer still counts) but convergence no longer waits for it.
+    private enum State { case pending, inFlight, late, overdue, answered, failed }
 
     private struct Candidate {
         let peer: LookupPeer
@@ -46,6 +50,8 @@ struct IterativeLookup {
         case reply(NodeID, LookupReply?)
         /// The candidate's first request passed its attempt deadline.
         case late(NodeID)
+        /// The candidate's last hedge passed its attempt deadline too (node lookups only).
+        case overdue(NodeID)
         case deadline
         /// A search with its record stops waiting for the answers still on their way.
         case drained
@@ -126,9 +132,17 @@ struct IterativeLookup {
                         if c.bad { lanes[path].badInFlight += 1 }
                         queried += 1
                         group.addTask { .reply(c.id, await network.ask(c, target: target, mode: mode)) }
+                        let releaseAt = lateAt + slotHeldPastHedge(c)
                         group.addTask {
-                            try? await clock.sleep(until: lateAt)
+                            try? await clock.sleep(until: releaseAt)
                             return .late(c.id)
+                        }
+                        if case .nodes = mode {
+                            let overdueAt = Self.overdueAt(sentAt: lateAt - c.attemptTimeout, attemptTimeout: c.attemptTimeout)
+                            group.addTask {
+                                try? await clock.sleep(until: overdueAt)
+                                return .overdue(c.id)
+                            }
                         }
                     }
                 }
@@ -138,6 +152,7 @@ struct IterativeLookup {
                 switch event {
                 case .deadline, .drained: break walk
                 case .late(let id): markLate(id)
+                case .overdue(let id): markOverdue(id)
                 case .reply(let id, let reply): complete(id, reply)
                 }
             }
@@ -168,13 +183,13 @@ struct IterativeLookup {
         }
     }
 
-    /// The K closest candidates of `path` that have not failed have all answered. A late one
-    /// still blocks: its hedges are out, and it fails at its RPC's deadline (docs/routing.md §3.8).
+    /// The K closest candidates of `path` that have neither failed nor turned overdue have all
+    /// answered. A late one still blocks while its hedges may answer (docs/routing.md §3.8).
     private func converged(_ path: Int) -> Bool {
         var seen = 0
         for id in order {
             guard let c = candidates[id], c.path == path else { continue }
-            if c.state == .failed { continue }
+            if c.state == .failed || c.state == .overdue { continue }
             if c.state != .answered { return false }
             seen += 1
             if seen == NodeConstants.k { return true }
@@ -192,6 +207,16 @@ struct IterativeLookup {
             width = LookupConstants.alpha
         }
         return max(1, (width + paths - 1) / paths)
+    }
+
+    /// How long a candidate keeps its slot after its first hedge goes out. A search over
+    /// several paths that ends at its first record keeps it one attempt deadline more: its
+    /// other paths already race the slow one, and the hedge usually answers (a lost datagram),
+    /// so asking the next candidate at once as well was a packet spent for nothing
+    /// (docs/routing.md §3.8).
+    private func slotHeldPastHedge(_ c: LookupPeer) -> Duration {
+        if paths > 1, case .records(_, let threshold) = mode, threshold > 0 { return c.attemptTimeout }
+        return .zero
     }
 
     private var hitReached: Bool {
@@ -233,6 +258,20 @@ struct IterativeLookup {
         guard let c = candidates[id], c.state == .inFlight else { return }
         candidates[id]?.state = .late
         releaseSlot(of: c)
+    }
+
+    /// When a node lookup stops waiting on a candidate first asked at `sentAt`: at its last
+    /// hedge's deadline, but never before `LookupConstants.minOverdueWait` (docs/routing.md §3.8).
+    static func overdueAt(sentAt: Tick, attemptTimeout: Duration) -> Tick {
+        max(sentAt + attemptTimeout * LookupConstants.attemptsPerPeer, sentAt + LookupConstants.minOverdueWait)
+    }
+
+    /// An overdue candidate stops holding convergence; its answer, if it comes while the lookup
+    /// runs, still counts, and its RPC still holds a place among the outstanding ones.
+    private mutating func markOverdue(_ id: NodeID) {
+        guard let c = candidates[id], c.state == .inFlight || c.state == .late else { return }
+        if c.state == .inFlight { releaseSlot(of: c) }
+        candidates[id]?.state = .overdue
     }
 
     private mutating func releaseSlot(of c: Candidate) {

@@ -16,6 +16,11 @@ public enum LookupConstants {
     /// The least a lookup RPC stays open (docs/routing.md §3.6): the lookup stops waiting for a
     /// straggler sooner, but a slow peer's answer still counts and it is not charged a failure.
     public static let minRPCTimeout: Duration = .seconds(1)
+    /// The least a node lookup waits on a candidate before it turns overdue and stops holding
+    /// convergence (docs/routing.md §3.8); past its last hedge's deadline otherwise. A loaded
+    /// host answers late without losing anything: the lookup then still converges on the
+    /// closest peers, not on the next ones out.
+    public static let minOverdueWait: Duration = .milliseconds(400)
     /// An attempt's deadline before the node has measured any round trip (docs/routing.md §3.6).
     public static let unmeasuredAttemptTimeout: Duration = .seconds(1)
     /// Bounds of an attempt's deadline from measured round trips.
