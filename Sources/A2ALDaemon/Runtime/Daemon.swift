@@ -53,10 +53,16 @@ package final class Daemon: Sendable {
         self.seeds = Mutex(config.bootstrap)
     }
 
+    /// Threads of the daemon's event loop group: the UDP reader, the JSON-RPC connections (NIO
+    /// spreads them over the loops) and their handlers, which start on their connection's loop.
+    /// One per core, at most four: on 2 cores, two loops answered 16 connections 1.1–1.5× as
+    /// fast as one (docs/benchmarks.md, "JSON-RPC").
+    static let eventLoopThreads = max(1, min(System.coreCount, 4))
+
     /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);
     /// whatever was already started is stopped again before the error is thrown.
     package static func start(config: DaemonConfig, logger: Logger, inheritedSocketFD: CInt? = nil) async throws -> Daemon {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads)
         var cleanup: [@Sendable () async -> Void] = [{ try? await group.shutdownGracefully() }]
         func unwind() async { for step in cleanup.reversed() { await step() } }
         do {
