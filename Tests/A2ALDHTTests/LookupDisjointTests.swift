@@ -29,16 +29,17 @@ import Testing
         #expect(outcome.nodes.count == NodeConstants.k)
     }
 
-    /// 20 liars closest to the key answer with one another and never with a record; the holder
-    /// sits just beyond them, known only to an honest seed. One path converges on the liars;
-    /// with two, the honest seed's path reaches the holder.
+    /// 40 liars closest to the key answer with one another and never with a record; the holder
+    /// sits just beyond them, known only to an honest seed. One path converges on the liars
+    /// (they fill even the wider window of a first-record search); with two, the honest seed's
+    /// path reaches the holder.
     @Test func aPathOfLiarsCannotHideTheRecordFromAnotherPath() async throws {
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
         let record = try RecordVerifier(authority: nil).verify(
             endpointRecord(owner, now: SystemClock().unixSeconds()), at: target, now: SystemClock().unixSeconds())
-        let infos = (0..<40).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
-        let liars = Array(infos.prefix(20)), holder = infos[20], honestSeed = infos[35]
+        let infos = (0..<60).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let liars = Array(infos.prefix(40)), holder = infos[40], honestSeed = infos[55]
         var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
         for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
         table[honestSeed.nodeID] = .init(contacts: [holder])
@@ -50,7 +51,7 @@ import Testing
             let network = ScriptedLookupNetwork(nodes: table, honestDelay: .milliseconds(50))
             var lookup = IterativeLookup(network: network, target: target, mode: mode,
                                          deadline: network.clock.now() + .seconds(10), paths: paths)
-            return (await lookup.run(seeds: seeds([liars[19], honestSeed]), localRecords: []), network)
+            return (await lookup.run(seeds: seeds([liars[39], honestSeed]), localRecords: []), network)
         }
         let (single, _) = await run(paths: 1)
         #expect(single.records.isEmpty, "one path converges on the liars")
@@ -144,5 +145,37 @@ import Testing
             // and the fourth once the closest turns late.
             #expect(outcome.queried == expectedQueried, "\(paths) path(s): asked \(outcome.queried)")
         }
+    }
+}
+
+/// A path of a first-record search that has no record yet converges only once K + 8 of its
+/// closest candidates have answered (docs/routing.md §3.8): liars that push the honest holder a
+/// path knows out of its K closest do not hide it.
+@Suite struct FirstHitWindowTests {
+    @Test func aHolderJustBeyondTheKClosestLiarsIsStillAsked() async throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let now = SystemClock().unixSeconds()
+        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
+        let infos = (0..<40).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        // 20 liars, the holder right behind them (one of the K + 8 closest the path knows), and an
+        // honest seed far out that knows the holder and answers after the liars have.
+        let liars = Array(infos.prefix(20)), holder = infos[20], honestSeed = infos[35]
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
+        table[honestSeed.nodeID] = .init(contacts: [holder])
+        table[holder.nodeID] = .init(contacts: [], records: [record])
+        let network = ScriptedLookupNetwork(nodes: table, honestDelay: .milliseconds(50))
+        var lookup = IterativeLookup(network: network, target: target,
+                                     mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
+                                     deadline: network.clock.now() + .seconds(10), paths: 1)
+        let contacts = [liars[19], honestSeed].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let outcome = await lookup.run(seeds: contacts, localRecords: [])
+        #expect(outcome.records.map(\.record) == [record.record])
+        // A node lookup over the same network converges on the 16 closest liars and stops.
+        var nodes = IterativeLookup(network: network, target: target, mode: .nodes,
+                                    deadline: network.clock.now() + .seconds(10), paths: 1)
+        let found = await nodes.run(seeds: contacts, localRecords: [])
+        #expect(found.nodes.map(\.nodeID) == liars.prefix(NodeConstants.k).map(\.nodeID))
     }
 }

@@ -192,10 +192,22 @@ struct IterativeLookup {
             if c.state == .failed || c.state == .overdue { continue }
             if c.state != .answered { return false }
             seen += 1
-            if seen == NodeConstants.k { return true }
+            if seen == convergenceWindow { return true }
         }
         // Fewer than K live candidates: the path ends when nothing is left to ask.
         return false
+    }
+
+    /// How many of a path's closest live candidates must have answered for it to converge: K,
+    /// and for a search that ends at its first record and has none yet, K plus
+    /// `LookupConstants.firstHitExtraCandidates`. Liars answering with colluders closer to the key
+    /// push the honest holders a path already knows out of its K closest; the wider window still
+    /// asks them, at a cost only to searches that have found nothing (docs/routing.md §3.8).
+    private var convergenceWindow: Int {
+        if case .records(_, let threshold) = mode, threshold > 0 {
+            return NodeConstants.k + LookupConstants.firstHitExtraCandidates
+        }
+        return NodeConstants.k
     }
 
     /// Good/Unknown RPCs in flight at once on one path: the lookup's width shared by its paths.

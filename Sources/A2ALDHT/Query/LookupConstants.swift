@@ -28,6 +28,9 @@ public enum LookupConstants {
     public static let maxAttemptTimeout: Duration = .seconds(2)
     /// Added to every measured deadline: scheduling noise that the RTT spread does not show.
     public static let attemptTimeoutMargin: Duration = .milliseconds(5)
+    /// Candidates beyond the K closest that a path of a first-record search must also have heard
+    /// from before it gives up without a record (docs/routing.md §3.8).
+    public static let firstHitExtraCandidates = 8
     /// Disjoint paths of a lookup (S/Kademlia; docs/routing.md §3.13): the most a caller may ask for.
     public static let maxDisjointPaths = 8
     /// Disjoint paths of a FIND_NODE or aggregating lookup when neither the caller nor the
