@@ -179,3 +179,46 @@ import Testing
         #expect(found.nodes.map(\.nodeID) == liars.prefix(NodeConstants.k).map(\.nodeID))
     }
 }
+
+/// A path of a multi-path first-record search waits, once, while another path's request to a
+/// closer candidate is in flight and not yet due for a hedge (docs/routing.md §3.8).
+@Suite struct PathDeferralTests {
+    /// Three seeds, one per path. The closest seed answers first with `lead`; the others answer
+    /// later with `second` and `third`, both farther from the key than `lead`.
+    func search(leadHolds: Bool) async throws -> (outcome: IterativeLookup.Outcome, network: ScriptedLookupNetwork,
+                                                   record: SignedRecord) {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let now = SystemClock().unixSeconds()
+        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
+        let infos = (0..<6).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
+            .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let lead = infos[0], second = infos[1], third = infos[2], seeds = Array(infos[3...])
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        table[seeds[0].nodeID] = .init(contacts: [lead], delay: .milliseconds(10))
+        table[seeds[1].nodeID] = .init(contacts: [second], delay: .milliseconds(30))
+        table[seeds[2].nodeID] = .init(contacts: [third], delay: .milliseconds(30))
+        // Asked at about 10 ms, the lead answers at about 50 ms, before its 60 ms attempt deadline.
+        table[lead.nodeID] = .init(contacts: [], records: leadHolds ? [record] : [], delay: .milliseconds(40))
+        table[second.nodeID] = .init(contacts: [], records: [record])
+        table[third.nodeID] = .init(contacts: [], records: [record])
+        let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
+        var lookup = IterativeLookup(network: network, target: target,
+                                     mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
+                                     deadline: network.clock.now() + .seconds(10), paths: 3)
+        let contacts = seeds.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        return (await lookup.run(seeds: contacts, localRecords: []), network, record.record)
+    }
+
+    @Test func pathsWaitForACloserRequestThatEndsTheSearch() async throws {
+        let (outcome, network, record) = try await search(leadHolds: true)
+        #expect(outcome.records.map(\.record) == [record])
+        #expect(outcome.queried == 4, "the seeds and the lead only; asked: \(network.asked.withLock { $0.count })")
+    }
+
+    @Test func pathsGoOnOnceTheCloserRequestAnswersWithoutTheRecord() async throws {
+        let (outcome, _, record) = try await search(leadHolds: false)
+        #expect(outcome.records.map(\.record) == [record])
+        #expect(outcome.queried >= 5, "a waiting path went on after the lead answered empty-handed")
+    }
+}

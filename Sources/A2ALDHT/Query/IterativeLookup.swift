@@ -2,7 +2,8 @@ import A2ALCore
 import A2ALProtocol
 
 /// One iterative lookup towards `target` (docs/routing.md §3) with a convergence rule:
-/// it ends once the K closest candidates seen (failed ones excluded) have all answered, when a
+/// it ends once the K closest candidates seen (failed ones excluded; K + 8 in a first-record
+/// search without its record) have all answered, when a
 /// record search has its hit (and the answers already on their way), when nothing is left to
 /// ask, or at the deadline — instead of asking every peer it ever hears of
 /// (docs/deviations.md §4).
@@ -15,7 +16,8 @@ import A2ALProtocol
 ///
 /// With d > 1 the lookup runs d disjoint paths (S/Kademlia; docs/routing.md §3.13): the seeds
 /// are dealt out among them, a contact belongs to the path that first heard of it, so no node
-/// is asked by two paths, and each path converges on its own; the results are merged.
+/// is asked by two paths, and each path converges on its own; the results are merged. In a
+/// first-record search a path waits once for a closer request of another path (`deferral`).
 struct IterativeLookup {
     enum Mode: Sendable {
         case nodes
@@ -55,6 +57,8 @@ struct IterativeLookup {
         case deadline
         /// A search with its record stops waiting for the answers still on their way.
         case drained
+        /// A request a path deferred to reached its attempt deadline.
+        case deferralOver
     }
 
     /// One path's RPC accounting.
@@ -64,6 +68,13 @@ struct IterativeLookup {
         var badInFlight = 0
         /// RPCs not yet finished, late ones included.
         var outstanding = 0
+        /// Requests this path has sent.
+        var launched = 0
+        /// The closer request on another path this path waits for, if it waits (first-record
+        /// searches over several paths; `mayLaunch`).
+        var deferredTo: NodeID?
+        /// A path waits for another path's request at most once.
+        var deferralUsed = false
     }
 
     let network: any LookupNetwork
@@ -123,12 +134,29 @@ struct IterativeLookup {
                     }
                 }
                 for path in 0..<paths where !draining && !converged(path) {
-                    for c in nextToAsk(path) {
+                    let next = nextToAsk(path)
+                    guard let first = next.first else { continue }
+                    if let wait = deferral(of: path, before: first) {
+                        if lanes[path].deferredTo == nil {
+                            lanes[path].deferredTo = wait.id
+                            group.addTask {
+                                try? await clock.sleep(until: wait.until)
+                                return .deferralOver
+                            }
+                        }
+                        continue
+                    }
+                    if lanes[path].deferredTo != nil {
+                        lanes[path].deferredTo = nil
+                        lanes[path].deferralUsed = true
+                    }
+                    for c in next {
                         let lateAt = clock.now() + c.attemptTimeout
                         candidates[c.id]?.state = .inFlight
                         candidates[c.id]?.lateAt = lateAt
                         lanes[path].inFlight += 1
                         lanes[path].outstanding += 1
+                        lanes[path].launched += 1
                         if c.bad { lanes[path].badInFlight += 1 }
                         queried += 1
                         group.addTask { .reply(c.id, await network.ask(c, target: target, mode: mode)) }
@@ -151,6 +179,7 @@ struct IterativeLookup {
                 guard let event = await group.next() else { break }
                 switch event {
                 case .deadline, .drained: break walk
+                case .deferralOver: break
                 case .late(let id): markLate(id)
                 case .overdue(let id): markOverdue(id)
                 case .reply(let id, let reply): complete(id, reply)
@@ -219,6 +248,34 @@ struct IterativeLookup {
             width = LookupConstants.alpha
         }
         return max(1, (width + paths - 1) / paths)
+    }
+
+    /// Whether `path` should hold back `next` for a moment, and on which request: in a search
+    /// over several paths that ends at its first record, a path that has sent its first request
+    /// waits, once, while another path's request to a closer candidate is in flight and not yet
+    /// due to be hedged. That answer is the likeliest to end the search; when it does, the
+    /// waiting paths have spent nothing on it, and when it does not, they go on at once. Honest
+    /// networks spend their first round on every path and then mostly one request more; a path
+    /// led astray by liars holds the others back by one round trip at most (docs/routing.md §3.8).
+    private func deferral(of path: Int, before next: LookupPeer) -> (id: NodeID, until: Tick)? {
+        guard paths > 1, case .records(_, let threshold) = mode, threshold > 0 else { return nil }
+        let lane = lanes[path]
+        guard lane.launched > 0, !lane.deferralUsed else { return nil }
+        let now = network.clock.now()
+        if let id = lane.deferredTo {
+            // Waiting already: until that request answers, fails or reaches its attempt deadline.
+            guard let c = candidates[id], c.state == .inFlight, let due = c.lateAt, due > now else { return nil }
+            return (id, due)
+        }
+        let distance = next.id.distance(to: target)
+        var best: (id: NodeID, until: Tick, distance: Distance)?
+        for (id, c) in candidates where c.path != path && c.state == .inFlight {
+            guard let due = c.lateAt, due > now else { continue }
+            let d = id.distance(to: target)
+            guard d < distance, best.map({ d < $0.distance }) ?? true else { continue }
+            best = (id, due, d)
+        }
+        return best.map { ($0.id, $0.until) }
     }
 
     /// How long a candidate keeps its slot after its first hedge goes out. A search over
