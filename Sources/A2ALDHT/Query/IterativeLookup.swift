@@ -3,7 +3,7 @@ import A2ALProtocol
 
 /// One iterative lookup towards `target` (docs/routing.md §3) with a convergence rule:
 /// it ends once the K closest candidates seen (failed ones excluded; K + 8 in a first-record
-/// search without its record) have all answered, when a
+/// search) have all answered, when a
 /// record search has its hit (and the answers already on their way), when nothing is left to
 /// ask, or at the deadline — instead of asking every peer it ever hears of
 /// (docs/deviations.md §4).
@@ -71,7 +71,7 @@ struct IterativeLookup {
         /// Requests this path has sent.
         var launched = 0
         /// The closer request on another path this path waits for, if it waits (first-record
-        /// searches over several paths; `mayLaunch`).
+        /// searches over several paths; `deferral(of:before:)`).
         var deferredTo: NodeID?
         /// A path waits for another path's request at most once.
         var deferralUsed = false
@@ -228,8 +228,8 @@ struct IterativeLookup {
     }
 
     /// How many of a path's closest live candidates must have answered for it to converge: K,
-    /// and for a search that ends at its first record and has none yet, K plus
-    /// `LookupConstants.firstHitExtraCandidates`. Liars answering with colluders closer to the key
+    /// and for a search that ends at its first record (which stops at that record anyway), K
+    /// plus `LookupConstants.firstHitExtraCandidates`. Liars answering with colluders closer to the key
     /// push the honest holders a path already knows out of its K closest; the wider window still
     /// asks them, at a cost only to searches that have found nothing (docs/routing.md §3.8).
     private var convergenceWindow: Int {
