@@ -6,10 +6,6 @@ import Testing
 /// Disjoint-path lookups (docs/routing.md §3.13) on scripted networks: no node is asked by two
 /// paths, and a path fed only by liars cannot hide the record another path finds.
 @Suite(.serialized) struct LookupDisjointTests {
-    func seeds(_ infos: [NodeInfo]) -> [Contact] {
-        infos.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
-    }
-
     @Test func noNodeIsAskedByTwoPaths() async {
         // 60 honest nodes, each reporting the 12 it is closest to: paths overlap everywhere.
         let infos = (0..<60).map(scriptedInfo)
@@ -23,7 +19,7 @@ import Testing
         let target = NodeID.random()
         var lookup = IterativeLookup(network: network, target: target, mode: .nodes,
                                      deadline: network.clock.now() + .seconds(10), paths: 3)
-        let outcome = await lookup.run(seeds: seeds(Array(infos.prefix(9))), localRecords: [])
+        let outcome = await lookup.run(seeds: scriptedContacts(Array(infos.prefix(9))), localRecords: [])
         #expect(outcome.queried > 9, "the paths walked beyond their seeds")
         #expect(network.maxAsksOfOneNode == 1)
         #expect(outcome.nodes.count == NodeConstants.k)
@@ -34,24 +30,16 @@ import Testing
     /// (they fill even the wider window of a first-record search); with two, the honest seed's
     /// path reaches the holder.
     @Test func aPathOfLiarsCannotHideTheRecordFromAnotherPath() async throws {
-        let owner = Ed25519.KeyPair.generate()
-        let target = owner.address.nodeID
-        let record = try RecordVerifier(authority: nil).verify(
-            endpointRecord(owner, now: SystemClock().unixSeconds()), at: target, now: SystemClock().unixSeconds())
-        let infos = (0..<60).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
-        let liars = Array(infos.prefix(40)), holder = infos[40], honestSeed = infos[55]
-        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
-        for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
-        table[honestSeed.nodeID] = .init(contacts: [holder])
-        table[holder.nodeID] = .init(contacts: [], records: [record])
+        let ring = try LiarRing(nodes: 60, liarCount: 40, honestSeedRank: 55)
+        let target = ring.target, record = ring.record
         // Honest answers come later than lies, so one path fills with liars first.
         let mode = IterativeLookup.Mode.records(recType: RecordType.endpoint, hitThreshold: 1)
 
         func run(paths: Int) async -> (IterativeLookup.Outcome, ScriptedLookupNetwork) {
-            let network = ScriptedLookupNetwork(nodes: table, honestDelay: .milliseconds(50))
+            let network = ScriptedLookupNetwork(nodes: ring.table, honestDelay: .milliseconds(50))
             var lookup = IterativeLookup(network: network, target: target, mode: mode,
                                          deadline: network.clock.now() + .seconds(10), paths: paths)
-            return (await lookup.run(seeds: seeds([liars[39], honestSeed]), localRecords: []), network)
+            return (await lookup.run(seeds: scriptedContacts([ring.liars[39], ring.honestSeed]), localRecords: []), network)
         }
         let (single, _) = await run(paths: 1)
         #expect(single.records.isEmpty, "one path converges on the liars")
@@ -81,7 +69,7 @@ import Testing
             var lookup = IterativeLookup(network: network, target: target,
                                          mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                          deadline: network.clock.now() + .seconds(10), paths: paths)
-            let contacts = [stale, fresh].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+            let contacts = scriptedContacts([stale, fresh])
             let outcome = await lookup.run(seeds: contacts, localRecords: [])
             let newest = outcome.records.max { $1.isNewer(than: $0) }
             #expect(newest?.record.seq == 2, "\(paths) path(s): \(outcome.records.map(\.record.seq))")
@@ -106,7 +94,7 @@ import Testing
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 1)
         let start = network.clock.now()
-        let contacts = [quick, slow].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let contacts = scriptedContacts([quick, slow])
         let outcome = await lookup.run(seeds: contacts, localRecords: [])
         let took = network.clock.now() - start
         #expect(outcome.records.map(\.record.seq) == [1])
@@ -122,8 +110,7 @@ import Testing
     @Test func aHedgedAnswerOnThreePathsCostsNoFurtherCandidate() async throws {
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
-        let now = SystemClock().unixSeconds()
-        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
+        let record = try verifiedEndpointRecord(owner)
         let seeds = (0..<4).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
             .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
         // The two closest answer 75 ms in, after their 50 ms attempt deadline (as a hedge
@@ -132,7 +119,7 @@ import Testing
         table[seeds[0].nodeID] = .init(contacts: [], records: [record], delay: .milliseconds(75))
         table[seeds[1].nodeID] = .init(contacts: [], delay: .milliseconds(75))
         for s in seeds[2...] { table[s.nodeID] = .init(contacts: []) }
-        let contacts = seeds.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let contacts = scriptedContacts(seeds)
         let mode = IterativeLookup.Mode.records(recType: RecordType.endpoint, hitThreshold: 1)
         for (paths, expectedQueried) in [(3, 3), (1, 4)] {
             let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
@@ -153,23 +140,15 @@ import Testing
 /// path knows out of its K closest do not hide it.
 @Suite struct FirstHitWindowTests {
     @Test func aHolderJustBeyondTheKClosestLiarsIsStillAsked() async throws {
-        let owner = Ed25519.KeyPair.generate()
-        let target = owner.address.nodeID
-        let now = SystemClock().unixSeconds()
-        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
-        let infos = (0..<40).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
         // 20 liars, the holder right behind them (one of the K + 8 closest the path knows), and an
         // honest seed far out that knows the holder and answers after the liars have.
-        let liars = Array(infos.prefix(20)), holder = infos[20], honestSeed = infos[35]
-        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
-        for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
-        table[honestSeed.nodeID] = .init(contacts: [holder])
-        table[holder.nodeID] = .init(contacts: [], records: [record])
-        let network = ScriptedLookupNetwork(nodes: table, honestDelay: .milliseconds(50))
+        let ring = try LiarRing(nodes: 40, liarCount: 20, honestSeedRank: 35)
+        let target = ring.target, record = ring.record, liars = ring.liars
+        let network = ScriptedLookupNetwork(nodes: ring.table, honestDelay: .milliseconds(50))
         var lookup = IterativeLookup(network: network, target: target,
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 1)
-        let contacts = [liars[19], honestSeed].map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let contacts = scriptedContacts([liars[19], ring.honestSeed])
         let outcome = await lookup.run(seeds: contacts, localRecords: [])
         #expect(outcome.records.map(\.record) == [record.record])
         // A node lookup over the same network converges on the 16 closest liars and stops.
@@ -189,8 +168,7 @@ import Testing
                                                    record: SignedRecord) {
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
-        let now = SystemClock().unixSeconds()
-        let record = try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: target, now: now)
+        let record = try verifiedEndpointRecord(owner)
         let infos = (0..<6).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
             .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
         let lead = infos[0], second = infos[1], third = infos[2], seeds = Array(infos[3...])
@@ -206,7 +184,7 @@ import Testing
         var lookup = IterativeLookup(network: network, target: target,
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 3)
-        let contacts = seeds.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let contacts = scriptedContacts(seeds)
         return (await lookup.run(seeds: contacts, localRecords: []), network, record.record)
     }
 

@@ -18,7 +18,7 @@ import Testing
         let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
         var lookup = IterativeLookup(network: network, target: target, mode: mode,
                                      deadline: network.clock.now() + .seconds(10))
-        let seeds = infos.suffix(3).map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+        let seeds = scriptedContacts(Array(infos.suffix(3)))
         let start = network.clock.now()
         let outcome = await lookup.run(seeds: seeds, localRecords: [])
         return (outcome, network.clock.now() - start, infos[0].nodeID)

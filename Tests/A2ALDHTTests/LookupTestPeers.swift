@@ -101,3 +101,42 @@ func scriptedInfo(_ i: Int) -> NodeInfo {
     NodeInfo(address: Ed25519.KeyPair.generate().address,
              endpoint: WireEndpoint(ip: IPAddress(ipv4: 0x0a30_0000 + UInt32(i)), port: 4000))
 }
+
+/// Lookup seeds for scripted nodes.
+func scriptedContacts(_ infos: [NodeInfo]) -> [Contact] {
+    infos.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+}
+
+/// An endpoint record of `owner`, verified at its own key.
+func verifiedEndpointRecord(_ owner: Ed25519.KeyPair) throws -> VerifiedRecord {
+    let now = SystemClock().unixSeconds()
+    return try RecordVerifier(authority: nil).verify(endpointRecord(owner, now: now), at: owner.address.nodeID, now: now)
+}
+
+/// `liarCount` liars closest to a key answer with one another and never with the record; the
+/// holder sits right behind them, known only to an honest seed farther out (`nodes` in all).
+struct LiarRing {
+    let target: NodeID
+    let record: VerifiedRecord
+    let liars: [NodeInfo]
+    let holder: NodeInfo
+    let honestSeed: NodeInfo
+    let table: [NodeID: ScriptedLookupNetwork.Node]
+
+    init(nodes: Int, liarCount: Int, honestSeedRank: Int) throws {
+        let owner = Ed25519.KeyPair.generate()
+        let target = owner.address.nodeID
+        let record = try verifiedEndpointRecord(owner)
+        let infos = (0..<nodes).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        liars = Array(infos.prefix(liarCount))
+        holder = infos[liarCount]
+        honestSeed = infos[honestSeedRank]
+        var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
+        for l in liars { table[l.nodeID] = .init(contacts: liars, liar: true) }
+        table[honestSeed.nodeID] = .init(contacts: [holder])
+        table[holder.nodeID] = .init(contacts: [], records: [record])
+        self.target = target
+        self.record = record
+        self.table = table
+    }
+}

@@ -50,7 +50,8 @@ struct IterativeLookup {
     private enum Event: Sendable {
         /// nil when the peer failed.
         case reply(NodeID, LookupReply?)
-        /// The candidate's first request passed its attempt deadline.
+        /// The candidate gives up its slot: its first request passed its attempt deadline (one
+        /// deadline more in a multi-path first-record search, `slotHeldPastHedge`).
         case late(NodeID)
         /// The candidate's last hedge passed its attempt deadline too (node lookups only).
         case overdue(NodeID)
@@ -233,20 +234,12 @@ struct IterativeLookup {
     /// push the honest holders a path already knows out of its K closest; the wider window still
     /// asks them, at a cost only to searches that have found nothing (docs/routing.md §3.8).
     private var convergenceWindow: Int {
-        if case .records(_, let threshold) = mode, threshold > 0 {
-            return NodeConstants.k + LookupConstants.firstHitExtraCandidates
-        }
-        return NodeConstants.k
+        endsAtFirstRecord ? NodeConstants.k + LookupConstants.firstHitExtraCandidates : NodeConstants.k
     }
 
     /// Good/Unknown RPCs in flight at once on one path: the lookup's width shared by its paths.
     private var laneWidth: Int {
-        let width: Int
-        if case .records(_, let threshold) = mode, threshold > 0 {
-            width = LookupConstants.firstHitAlpha
-        } else {
-            width = LookupConstants.alpha
-        }
+        let width = endsAtFirstRecord ? LookupConstants.firstHitAlpha : LookupConstants.alpha
         return max(1, (width + paths - 1) / paths)
     }
 
@@ -258,7 +251,7 @@ struct IterativeLookup {
     /// networks spend their first round on every path and then mostly one request more; a path
     /// led astray by liars holds the others back by one round trip at most (docs/routing.md §3.8).
     private func deferral(of path: Int, before next: LookupPeer) -> (id: NodeID, until: Tick)? {
-        guard paths > 1, case .records(_, let threshold) = mode, threshold > 0 else { return nil }
+        guard paths > 1, endsAtFirstRecord else { return nil }
         let lane = lanes[path]
         guard lane.launched > 0, !lane.deferralUsed else { return nil }
         let now = network.clock.now()
@@ -284,8 +277,13 @@ struct IterativeLookup {
     /// so asking the next candidate at once as well was a packet spent for nothing
     /// (docs/routing.md §3.8).
     private func slotHeldPastHedge(_ c: LookupPeer) -> Duration {
-        if paths > 1, case .records(_, let threshold) = mode, threshold > 0 { return c.attemptTimeout }
-        return .zero
+        paths > 1 && endsAtFirstRecord ? c.attemptTimeout : .zero
+    }
+
+    /// A record search with a hit threshold: resolve and find-records, not aggregation.
+    private var endsAtFirstRecord: Bool {
+        if case .records(_, let threshold) = mode { return threshold > 0 }
+        return false
     }
 
     private var hitReached: Bool {
