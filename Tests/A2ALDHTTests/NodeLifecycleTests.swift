@@ -57,8 +57,10 @@ import Testing
     }
 
     @Test func deadLRUInAFullBucketMakesRoomForAVerifiedNewcomer() async throws {
-        // Enough nodes that node 0's bucket 0 (half the ID space) overflows.
-        try await withCluster(TestCluster(size: 64)) { c in
+        // Node 0's bucket 0 (half the ID space) overflows: 20 of the other 63 keys are drawn in it,
+        // so the test does not rest on luck: random keys left it short about once in 6,000 runs.
+        let keys = Self.keysWithBucketZero(holding: 20, of: 64)
+        try await withCluster(TestCluster(size: 64, key: { keys[$0] })) { c in
             let selfID = c.nodes[0].nodeID
             let bucket0 = (1..<64).filter { selfID.bucketIndex(of: c.nodes[$0].nodeID) == 0 }
             try #require(bucket0.count >= 18)
@@ -86,6 +88,20 @@ import Testing
             #expect(entries.contains(c.nodes[seventeenth].nodeID) || entries.contains(c.nodes[eighteenth].nodeID))
             #expect(entries.filter { selfID.bucketIndex(of: $0) == 0 }.count == 16)
         }
+    }
+
+    /// `count` keys whose first is the node under test and of which at least `inBucketZero` others
+    /// fall in its bucket 0 (node IDs differing in the first bit); the rest are drawn freely.
+    static func keysWithBucketZero(holding inBucketZero: Int, of count: Int) -> [Ed25519.KeyPair] {
+        let first = Ed25519.KeyPair.generate()
+        let selfID = first.address.nodeID
+        var keys = [first]
+        while keys.count <= inBucketZero {
+            let k = Ed25519.KeyPair.generate()
+            if selfID.bucketIndex(of: k.address.nodeID) == 0 { keys.append(k) }
+        }
+        while keys.count < count { keys.append(.generate()) }
+        return keys
     }
 }
 

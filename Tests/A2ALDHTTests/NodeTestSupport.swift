@@ -32,13 +32,14 @@ final class TestCluster: Sendable {
     init(size: Int, clock: any NodeClock = SystemClock(), config: MemoryNetwork.Config = .init(),
          limits: RoutingLimits = .default, ipBase: UInt32 = 0x0a00_0001, authority: StoreAuthority? = DHTNode.referenceAuthority,
          rateLimit: (perSecond: Double, burst: Double)? = (NodeConstants.inboundRatePerIP, NodeConstants.inboundBurstPerIP),
-         profiles: (Int) -> WireProfile = { _ in .current }) throws {
+         profiles: (Int) -> WireProfile = { _ in .current },
+         key: (Int) -> Ed25519.KeyPair = { _ in .generate() }) throws {
         self.clock = clock
         network = MemoryNetwork(clock: clock, config: config)
         var nodes: [DHTNode] = []
         var keys: [Ed25519.KeyPair] = []
         for i in 0..<size {
-            let kp = Ed25519.KeyPair.generate()
+            let kp = key(i)
             let store = MemoryKeyStore()
             _ = try store.add(kp)
             let endpoint = WireEndpoint(ip: IPAddress(ipv4: ipBase + UInt32(i)), port: 4000)
