@@ -15,6 +15,10 @@ struct BenchSettings {
     var requestsPerSource = 64
     /// Inbound workers of the node's transport; nil: the transport's default (one per usable core).
     var inboundWorkers: Int?
+    /// The generator sends and receives in batches (`LoadGenerator.runBatched`), pausing this
+    /// long between them; false: one datagram per system call, woken by every answer.
+    var batched = true
+    var pauseSeconds = 0.001
 
     static func parse(_ args: [String]) -> BenchSettings {
         func value(_ name: String) -> Double? {
@@ -26,6 +30,8 @@ struct BenchSettings {
         s.records = value("--records").map { Int($0) } ?? s.records
         s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
         s.window = max(1, value("--window").map { Int($0) } ?? s.window)
+        if let i = args.firstIndex(of: "--generator"), i + 1 < args.count { s.batched = args[i + 1] != "single" }
+        s.pauseSeconds = value("--pause-us").map { $0 / 1e6 } ?? s.pauseSeconds
         if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 {
             s.inboundWorkers = n
         }
@@ -45,6 +51,7 @@ struct BenchSettings {
             "inbound_workers":\(workers),"inbound_workers_note":"0: the socket's reader thread answers inline",\
             "seconds_per_load":\(seconds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
             "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
+            "generator_mode":"\(batched ? "batched: recvmmsg takes every answer waiting, sendmmsg sends as many requests, then a \(Int(pauseSeconds * 1e6)) us pause" : "single: one recv and one sendmsg per answer")",\
             "rate_limits":{"production_defaults":true,\
             "per_ip_per_s":\(NodeConstants.inboundRatePerIP),"per_ip_burst":\(NodeConstants.inboundBurstPerIP),\
             "global_per_s":\(NodeConstants.inboundRateGlobal),"global_burst":\(NodeConstants.inboundBurstGlobal)},\

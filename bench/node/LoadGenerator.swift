@@ -13,7 +13,7 @@ import A2ALProtocol
 final class LoadGenerator {
     let fd: Int32
     let keys: [Ed25519.KeyPair]
-    private var destination = sockaddr_in()
+    private(set) var destination = sockaddr_in()
 
     init(sources: Int, nodePort: UInt16) throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
@@ -50,6 +50,8 @@ final class LoadGenerator {
         var perNodeCPUSecond: Double
         /// Times 200 ms passed without an answer and the window was topped up (drops somewhere).
         var resends: Int
+        /// CPU the generator thread used, in cores (its CPU-seconds per second of the load).
+        var generatorCores: Double
     }
 
     /// Keeps about `window` requests in flight, the sources taking turns, for `seconds`.
@@ -79,11 +81,12 @@ final class LoadGenerator {
             }
         }
         let elapsed = elapsedSeconds(since: start)
-        let nodeCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) - (cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0)
+        let generatorCPU = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0
+        let nodeCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) - generatorCPU
         // Drain what is still in flight, so the next load starts from an empty queue.
         while (buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
         return Result(perSecond: Double(answered) / elapsed, perNodeCPUSecond: Double(answered) / max(nodeCPU, 1e-9),
-                      resends: resends)
+                      resends: resends, generatorCores: generatorCPU / elapsed)
     }
 }
 

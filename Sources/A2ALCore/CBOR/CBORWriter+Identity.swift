@@ -2,13 +2,14 @@ extension CBORWriter {
     /// Appends `v` as 8 big-endian bytes.
     @inlinable
     public mutating func appendBigEndian(_ v: UInt64) {
-        for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
+        // One append of 8 bytes, not 8 appends: a contact list is mostly these words.
+        withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends `v` as 4 big-endian bytes.
     @inlinable
     public mutating func appendBigEndian(_ v: UInt32) {
-        for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) }
+        withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// An address as a 21-byte string, written straight from its inline words (encoding a

@@ -23,10 +23,10 @@ public struct CBORWriter: Sendable {
             bytes.append(UInt8(value >> 8)); bytes.append(UInt8(truncatingIfNeeded: value))
         case 0x1_0000...0xffff_ffff:
             bytes.append(m | 26)
-            for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(s))) }
+            appendBigEndian(UInt32(truncatingIfNeeded: value))
         default:
             bytes.append(m | 27)
-            for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(s))) }
+            appendBigEndian(value)
         }
     }
 
