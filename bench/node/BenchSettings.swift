@@ -6,7 +6,9 @@ import A2ALDHT
 /// The benchmark's command line, and the configuration it prints with its figures: build mode,
 /// cores and affinity, the node's inbound limits, the load's shape.
 struct BenchSettings {
+    /// Seconds of load per message type, split over `rounds` rounds (AlternatingRounds).
     var seconds = 3.0
+    var rounds = 6
     var records = 100_000
     /// Loopback source addresses (127.0.0.2 on), one identity and one socket each.
     var sources = 128
@@ -27,6 +29,7 @@ struct BenchSettings {
         }
         var s = BenchSettings()
         s.seconds = value("--seconds") ?? s.seconds
+        s.rounds = value("--rounds").map { max(1, Int($0)) } ?? s.rounds
         s.records = value("--records").map { Int($0) } ?? s.records
         s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
         s.window = max(1, value("--window").map { Int($0) } ?? s.window)
@@ -49,7 +52,7 @@ struct BenchSettings {
             {"build":"\(build)","cpus_online":\(sysconf(Int32(_SC_NPROCESSORS_ONLN))),\
             "cpus_allowed_list":"\(affinity)",\
             "inbound_workers":\(workers),"inbound_workers_note":"0: the socket's reader thread answers inline",\
-            "seconds_per_load":\(seconds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
+            "seconds_per_load":\(seconds),"rounds_per_load":\(rounds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
             "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
             "generator_mode":"\(batched ? "batched: recvmmsg takes every answer waiting, sendmmsg sends as many requests, then a \(Int(pauseSeconds * 1e6)) us pause" : "single: one recv and one sendmsg per answer")",\
             "rate_limits":{"production_defaults":true,\

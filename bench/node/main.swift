@@ -6,7 +6,8 @@
 // from many loopback source addresses (127.0.0.2, 127.0.0.3, ...), one identity each, so every
 // source stays within the per-IP limit; the report prints the limits and what they refused.
 // Prints one JSON object. Usage:
-//   a2al-bench-node [--seconds S] [--records N] [--sources N] [--window W] [--inbound-workers N]
+//   a2al-bench-node [--seconds S] [--rounds R] [--records N] [--sources N] [--window W] [--inbound-workers N]
+//                   [--generator batched|single] [--pause-us U]
 // (--inbound-workers 0: the reader thread answers everything, as before workers existed).
 // Run pinned with `taskset -c 0` for the one-core figure. Build with -c release.
 import A2ALSimulation
@@ -27,24 +28,24 @@ let seconds = settings.seconds
 let probe = Ed25519.KeyPair.generate()
 nonisolated(unsafe) var sink = 0  // a sink the optimiser cannot see through; single-threaded use
 /// Operations per wall-clock second and per CPU second of this thread.
-func opsPerSecond(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+func opsPerSecond(for duration: Double, _ body: () -> Void) -> (wall: Double, cpu: Double) {
     let start = ContinuousClock.now
     let cpu0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
     var n = 0
     repeat {
         for _ in 0..<100 { body() }
         n += 100
-    } while elapsedSeconds(since: start) < seconds / 2
+    } while elapsedSeconds(since: start) < duration
     return (Double(n) / elapsedSeconds(since: start), Double(n) / (cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu0))
 }
 func preimage(_ body: MessageBody) -> [UInt8] {
     ProtocolConstants.messageSignPrefix + Header(msgType: body.type, txID: Header.randomTxID()).encoded + body.encoded
 }
 /// Verify of the request's preimage plus sign of the reply's, sized like the real exchange.
-func physicalLimit(request: MessageBody, reply: MessageBody) -> (wall: Double, cpu: Double) {
+func physicalLimit(request: MessageBody, reply: MessageBody, for duration: Double) -> (wall: Double, cpu: Double) {
     let req = preimage(request), rep = preimage(reply)
     let sig = probe.sign(req)
-    return opsPerSecond {
+    return opsPerSecond(for: duration) {
         sink &+= Ed25519.verify(signature: sig, message: req, publicKey: probe.publicKey) ? 1 : 0
         sink &+= Int(probe.sign(rep)[0])
     }
@@ -52,12 +53,13 @@ func physicalLimit(request: MessageBody, reply: MessageBody) -> (wall: Double, c
 let someEndpoint = WireEndpoint(ip: IPAddress(ipv4: 0x7f00_0001), port: 40000)
 // A full FIND_NODE answer: 15 IPv4 contacts (16 would exceed the 1050-byte body budget).
 let fifteen = (0..<15).map { _ in NodeInfo(address: Ed25519.KeyPair.generate().address, endpoint: someEndpoint) }
-func pingLimit() -> (wall: Double, cpu: Double) {
-    physicalLimit(request: .ping(Ping(address: probe.address)), reply: .pong(Pong(address: probe.address, observed: someEndpoint)))
+func pingLimit(for duration: Double) -> (wall: Double, cpu: Double) {
+    physicalLimit(request: .ping(Ping(address: probe.address)), reply: .pong(Pong(address: probe.address, observed: someEndpoint)),
+                  for: duration)
 }
-func findNodeLimit() -> (wall: Double, cpu: Double) {
+func findNodeLimit(for duration: Double) -> (wall: Double, cpu: Double) {
     physicalLimit(request: .findNode(FindNode(target: NodeID.random())),
-                  reply: .findNodeResp(FindNodeResp(nodes: fifteen, observed: someEndpoint)))
+                  reply: .findNodeResp(FindNodeResp(nodes: fifteen, observed: someEndpoint)), for: duration)
 }
 
 // MARK: - The node under load, in its production configuration
@@ -81,27 +83,23 @@ for i in 0..<200 {
 let generator = try LoadGenerator(sources: settings.sources, nodePort: nodeEndpoint.port)
 let pings = try generator.presign(perSource: settings.requestsPerSource) { .ping(Ping(address: $0.address)) }
 let findNodes = try generator.presign(perSource: settings.requestsPerSource) { _ in .findNode(FindNode(target: NodeID.random())) }
-func load(_ requests: [[[UInt8]]], on generator: LoadGenerator, settings: BenchSettings) -> LoadGenerator.Result {
+func load(_ requests: [[[UInt8]]], on generator: LoadGenerator, settings: BenchSettings, for duration: Double) -> LoadGenerator.Result {
     if settings.batched {
-        guard let result = generator.runBatched(requests, window: settings.window, seconds: settings.seconds, pause: settings.pauseSeconds) else {
+        guard let result = generator.runBatched(requests, window: settings.window, seconds: duration, pause: settings.pauseSeconds) else {
             fatalError("sendmmsg/recvmmsg unavailable; run with --generator single")
         }
         return result
     }
-    return generator.run(requests, window: settings.window, seconds: settings.seconds)
+    return generator.run(requests, window: settings.window, seconds: duration)
 }
-// Each load is bracketed by limit measurements (their mean is the limit), so machine drift
-// during the run affects both sides of the ratio alike.
-let pingLimitBefore = pingLimit()
-let pingLoad = load(pings, on: generator, settings: settings)
-let pingLimitAfter = pingLimit()
-let pingLimitMean = (pingLimitBefore.wall + pingLimitAfter.wall) / 2
-let pingLimitCPU = (pingLimitBefore.cpu + pingLimitAfter.cpu) / 2
-let findLimitBefore = findNodeLimit()
-let findLoad = load(findNodes, on: generator, settings: settings)
-let findLimitAfter = findNodeLimit()
-let findNodeLimitMean = (findLimitBefore.wall + findLimitAfter.wall) / 2
-let findNodeLimitCPU = (findLimitBefore.cpu + findLimitAfter.cpu) / 2
+// Each load runs in rounds alternating with limit measurements (AlternatingRounds), so machine
+// drift during the run affects both sides of each round's ratio alike.
+let pingRounds = AlternatingRounds.measure(rounds: settings.rounds, seconds: seconds, limit: pingLimit(for:)) {
+    load(pings, on: generator, settings: settings, for: $0)
+}
+let findRounds = AlternatingRounds.measure(rounds: settings.rounds, seconds: seconds, limit: findNodeLimit(for:)) {
+    load(findNodes, on: generator, settings: settings, for: $0)
+}
 let stats = node.debugStats()
 let udp = transport.stats
 await node.close()
@@ -131,17 +129,17 @@ func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 print("""
 {"benchmark":"node",\
 "config":\(settings.json(inboundWorkers: udp.inboundWorkers)),\
-"ping_physical_limit_per_s":\(round1(pingLimitMean)),"ping_answered_per_s":\(round1(pingLoad.perSecond)),\
-"ping_vs_physical_limit":\(round3(pingLoad.perSecond / pingLimitMean)),\
-"find_node_physical_limit_per_s":\(round1(findNodeLimitMean)),"find_node_answered_per_s":\(round1(findLoad.perSecond)),\
-"find_node_vs_physical_limit":\(round3(findLoad.perSecond / findNodeLimitMean)),\
-"ping_cpu_efficiency":\(round3(pingLoad.perNodeCPUSecond / pingLimitCPU)),\
-"find_node_cpu_efficiency":\(round3(findLoad.perNodeCPUSecond / findNodeLimitCPU)),\
+"ping_physical_limit_per_s":\(round1(pingRounds.meanLimit)),"ping_answered_per_s":\(round1(pingRounds.answeredPerSecond)),\
+"ping_vs_physical_limit":\(round3(pingRounds.medianRatio)),"ping_round_ratios":\(pingRounds.ratiosJSON),\
+"find_node_physical_limit_per_s":\(round1(findRounds.meanLimit)),"find_node_answered_per_s":\(round1(findRounds.answeredPerSecond)),\
+"find_node_vs_physical_limit":\(round3(findRounds.medianRatio)),"find_node_round_ratios":\(findRounds.ratiosJSON),\
+"ping_cpu_efficiency":\(round3(pingRounds.medianEfficiency)),\
+"find_node_cpu_efficiency":\(round3(findRounds.medianEfficiency)),\
 "goal":"answered >= 1.5 x physical limit on 2 cores, >= 0.8 x pinned to one core (taskset -c 0)",\
-"physical_limit_note":"one Ed25519 verify + one sign per request, one thread, measured before and after each load",\
+"physical_limit_note":"one Ed25519 verify + one sign per request, one thread, measured before and after each round of load; a ratio is the median of the rounds' ratios",\
 "cpu_efficiency_note":"requests answered per node CPU-second (process CPU minus the generator thread) / verify+sign per CPU-second; immune to VM steal",\
-"ping_generator_cores":\(round3(pingLoad.generatorCores)),"find_node_generator_cores":\(round3(findLoad.generatorCores)),\
-"generator_resends_after_loss":\(pingLoad.resends + findLoad.resends),\
+"ping_generator_cores":\(round3(pingRounds.generatorCores)),"find_node_generator_cores":\(round3(findRounds.generatorCores)),\
+"generator_resends_after_loss":\(pingRounds.resends + findRounds.resends),\
 "node_rx_verified":\(stats.rxPacketsVerified),"node_dropped_malformed":\(stats.droppedMalformed),\
 "node_dropped_rate_limited":\(stats.droppedRateLimited),"node_dropped_global_rate_limited":\(stats.droppedGlobalRateLimited),\
 "udp_received":\(udp.received),"udp_queue_dropped":\(udp.queueDropped),"udp_kernel_drops":\(udp.kernelDrops ?? 0),\
