@@ -33,7 +33,16 @@ struct BenchSettings {
         s.records = value("--records").map { Int($0) } ?? s.records
         s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
         s.window = max(1, value("--window").map { Int($0) } ?? s.window)
-        if let i = args.firstIndex(of: "--generator"), i + 1 < args.count { s.batched = args[i + 1] != "single" }
+        if let i = args.firstIndex(of: "--generator") {
+            switch i + 1 < args.count ? args[i + 1] : "" {
+            case "batched": s.batched = true
+            case "single": s.batched = false
+            default:
+                let message = "a2al-bench-node: --generator takes batched or single\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                exit(2)
+            }
+        }
         s.pauseSeconds = value("--pause-us").map { $0 / 1e6 } ?? s.pauseSeconds
         if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 {
             s.inboundWorkers = n
