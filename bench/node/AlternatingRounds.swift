@@ -24,8 +24,8 @@ struct AlternatingRounds {
         var m = AlternatingRounds()
         let perLoad = seconds / Double(count)
         let perLimit = seconds / Double(count + 1)
-        // A discarded warm-up: the first round ran 10–25% below the others (threads, caches and
-        // the kernel's socket buffers starting cold).
+        // A discarded warm-up: the first round often ran 10–25% below the others (threads,
+        // caches and the kernel's socket buffers starting cold).
         _ = load(perLoad / 2)
         var before = limit(perLimit)
         m.limitWall.append(before.wall)
