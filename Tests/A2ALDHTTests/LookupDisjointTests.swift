@@ -11,15 +11,14 @@ import Testing
         let infos = (0..<60).map(scriptedInfo)
         var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
         for me in infos {
-            let near = infos.filter { $0.nodeID != me.nodeID }
-                .sorted { $0.nodeID.distance(to: me.nodeID) < $1.nodeID.distance(to: me.nodeID) }
+            let near = byDistance(infos.filter { $0.nodeID != me.nodeID }, to: me.nodeID)
             table[me.nodeID] = .init(contacts: Array(near.prefix(12)))
         }
         let network = ScriptedLookupNetwork(nodes: table)
         let target = NodeID.random()
         var lookup = IterativeLookup(network: network, target: target, mode: .nodes,
                                      deadline: network.clock.now() + .seconds(10), paths: 3)
-        let outcome = await lookup.run(seeds: scriptedContacts(Array(infos.prefix(9))), localRecords: [])
+        let outcome = await lookup.run(seeds: infos.prefix(9).map(Contact.init(nodeInfo:)), localRecords: [])
         #expect(outcome.queried > 9, "the paths walked beyond their seeds")
         #expect(network.maxAsksOfOneNode == 1)
         #expect(outcome.nodes.count == NodeConstants.k)
@@ -39,7 +38,7 @@ import Testing
             let network = ScriptedLookupNetwork(nodes: ring.table, honestDelay: .milliseconds(50))
             var lookup = IterativeLookup(network: network, target: target, mode: mode,
                                          deadline: network.clock.now() + .seconds(10), paths: paths)
-            return (await lookup.run(seeds: scriptedContacts([ring.liars[39], ring.honestSeed]), localRecords: []), network)
+            return (await lookup.run(seeds: [ring.liars[39], ring.honestSeed].map(Contact.init(nodeInfo:)), localRecords: []), network)
         }
         let (single, _) = await run(paths: 1)
         #expect(single.records.isEmpty, "one path converges on the liars")
@@ -69,7 +68,7 @@ import Testing
             var lookup = IterativeLookup(network: network, target: target,
                                          mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                          deadline: network.clock.now() + .seconds(10), paths: paths)
-            let contacts = scriptedContacts([stale, fresh])
+            let contacts = [stale, fresh].map(Contact.init(nodeInfo:))
             let outcome = await lookup.run(seeds: contacts, localRecords: [])
             let newest = outcome.records.max { $1.isNewer(than: $0) }
             #expect(newest?.record.seq == 2, "\(paths) path(s): \(outcome.records.map(\.record.seq))")
@@ -94,7 +93,7 @@ import Testing
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 1)
         let start = network.clock.now()
-        let contacts = scriptedContacts([quick, slow])
+        let contacts = [quick, slow].map(Contact.init(nodeInfo:))
         let outcome = await lookup.run(seeds: contacts, localRecords: [])
         let took = network.clock.now() - start
         #expect(outcome.records.map(\.record.seq) == [1])
@@ -111,15 +110,14 @@ import Testing
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
         let record = try verifiedEndpointRecord(owner)
-        let seeds = (0..<4).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
-            .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let seeds = byDistance((0..<4).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }, to: target)
         // The two closest answer 75 ms in, after their 50 ms attempt deadline (as a hedge
         // would after a lost datagram); the closest holds the record. The others answer at once.
         var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
         table[seeds[0].nodeID] = .init(contacts: [], records: [record], delay: .milliseconds(75))
         table[seeds[1].nodeID] = .init(contacts: [], delay: .milliseconds(75))
         for s in seeds[2...] { table[s.nodeID] = .init(contacts: []) }
-        let contacts = scriptedContacts(seeds)
+        let contacts = seeds.map(Contact.init(nodeInfo:))
         let mode = IterativeLookup.Mode.records(recType: RecordType.endpoint, hitThreshold: 1)
         for (paths, expectedQueried) in [(3, 3), (1, 4)] {
             let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
@@ -148,7 +146,7 @@ import Testing
         var lookup = IterativeLookup(network: network, target: target,
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 1)
-        let contacts = scriptedContacts([liars[19], ring.honestSeed])
+        let contacts = [liars[19], ring.honestSeed].map(Contact.init(nodeInfo:))
         let outcome = await lookup.run(seeds: contacts, localRecords: [])
         #expect(outcome.records.map(\.record) == [record.record])
         // A node lookup over the same network converges on the 16 closest liars and stops.
@@ -169,8 +167,7 @@ import Testing
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
         let record = try verifiedEndpointRecord(owner)
-        let infos = (0..<6).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }
-            .sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let infos = byDistance((0..<6).map { _ in scriptedInfo(Int.random(in: 1..<60_000)) }, to: target)
         let lead = infos[0], second = infos[1], third = infos[2], seeds = Array(infos[3...])
         var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
         table[seeds[0].nodeID] = .init(contacts: [lead], delay: .milliseconds(10))
@@ -184,7 +181,7 @@ import Testing
         var lookup = IterativeLookup(network: network, target: target,
                                      mode: .records(recType: RecordType.endpoint, hitThreshold: 1),
                                      deadline: network.clock.now() + .seconds(10), paths: 3)
-        let contacts = scriptedContacts(seeds)
+        let contacts = seeds.map(Contact.init(nodeInfo:))
         return (await lookup.run(seeds: contacts, localRecords: []), network, record.record)
     }
 

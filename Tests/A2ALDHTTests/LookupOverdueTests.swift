@@ -11,14 +11,14 @@ import Testing
     func lookUp(closestDelay: Duration, mode: IterativeLookup.Mode = .nodes) async
         -> (outcome: IterativeLookup.Outcome, took: Duration, closest: NodeID) {
         let target = NodeID.random()
-        let infos = (0..<24).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let infos = byDistance((0..<24).map(scriptedInfo), to: target)
         var table: [NodeID: ScriptedLookupNetwork.Node] = [:]
         for info in infos { table[info.nodeID] = .init(contacts: infos) }
         table[infos[0].nodeID]?.delay = closestDelay
         let network = ScriptedLookupNetwork(nodes: table, attemptTimeout: .milliseconds(50))
         var lookup = IterativeLookup(network: network, target: target, mode: mode,
                                      deadline: network.clock.now() + .seconds(10))
-        let seeds = scriptedContacts(Array(infos.suffix(3)))
+        let seeds = infos.suffix(3).map(Contact.init(nodeInfo:))
         let start = network.clock.now()
         let outcome = await lookup.run(seeds: seeds, localRecords: [])
         return (outcome, network.clock.now() - start, infos[0].nodeID)

@@ -102,9 +102,9 @@ func scriptedInfo(_ i: Int) -> NodeInfo {
              endpoint: WireEndpoint(ip: IPAddress(ipv4: 0x0a30_0000 + UInt32(i)), port: 4000))
 }
 
-/// Lookup seeds for scripted nodes.
-func scriptedContacts(_ infos: [NodeInfo]) -> [Contact] {
-    infos.map { Contact(nodeID: $0.nodeID, address: $0.address, endpoint: $0.endpoint) }
+/// `infos` closest to `target` first.
+func byDistance(_ infos: [NodeInfo], to target: NodeID) -> [NodeInfo] {
+    infos.sorted { target.isCloser($0.nodeID, than: $1.nodeID) }
 }
 
 /// An endpoint record of `owner`, verified at its own key.
@@ -127,7 +127,7 @@ struct LiarRing {
         let owner = Ed25519.KeyPair.generate()
         let target = owner.address.nodeID
         let record = try verifiedEndpointRecord(owner)
-        let infos = (0..<nodes).map(scriptedInfo).sorted { $0.nodeID.distance(to: target) < $1.nodeID.distance(to: target) }
+        let infos = byDistance((0..<nodes).map(scriptedInfo), to: target)
         liars = Array(infos.prefix(liarCount))
         holder = infos[liarCount]
         honestSeed = infos[honestSeedRank]

@@ -49,10 +49,9 @@ extension LoadGenerator {
             var left = count
             while left > 0 {
                 let batch = (0..<min(left, socket.capacity)).map { _ -> (bytes: UnsafeRawBufferPointer, source: UInt32) in
-                    let source = turn % requests.count
-                    let index = (turn / requests.count) % requests[source].count
+                    let (source, index) = Self.request(turn, of: requests)
                     turn += 1
-                    return (flat.bytes(source: source, index: index), UInt32(0x7f00_0002) + UInt32(source))
+                    return (flat.bytes(source: source, index: index), Self.sourceAddress(source))
                 }
                 _ = socket.send(batch)
                 left -= batch.count
@@ -61,9 +60,8 @@ extension LoadGenerator {
         send(window)
         var answered = 0, resends = 0
         var sleep = timespec(tv_sec: 0, tv_nsec: Int(pause * 1e9))
-        let start = ContinuousClock.now
-        let process0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
-        while elapsedSeconds(since: start) < seconds {
+        let clock = Stopwatch()
+        while clock.elapsed < seconds {
             var got = 0
             while true {
                 let n = socket.receiveWaiting()
@@ -83,13 +81,10 @@ extension LoadGenerator {
                 resends += 1
             }
         }
-        let elapsed = elapsedSeconds(since: start)
-        let generatorCPU = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0
-        let nodeCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) - generatorCPU
+        let result = clock.result(answered: answered, resends: resends)
         // Drain what is still in flight, so the next load starts from an empty queue.
         var tail = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while socket.receiveWaiting() > 0 || poll(&tail, 1, 200) > 0 {}
-        return Result(perSecond: Double(answered) / elapsed, perNodeCPUSecond: Double(answered) / max(nodeCPU, 1e-9),
-                      resends: resends, generatorCores: generatorCPU / elapsed)
+        return result
     }
 }

@@ -54,22 +54,47 @@ final class LoadGenerator {
         var generatorCores: Double
     }
 
+    /// Wall time and CPU from the start of a load, on the generator's thread; `result` splits
+    /// the process's CPU into the generator's and the node's.
+    struct Stopwatch {
+        let start = ContinuousClock.now
+        let process0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID)
+        let thread0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
+
+        var elapsed: Double { elapsedSeconds(since: start) }
+
+        func result(answered: Int, resends: Int) -> Result {
+            let elapsed = self.elapsed
+            let generatorCPU = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0
+            let nodeCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) - generatorCPU
+            return Result(perSecond: Double(answered) / elapsed, perNodeCPUSecond: Double(answered) / max(nodeCPU, 1e-9),
+                          resends: resends, generatorCores: generatorCPU / elapsed)
+        }
+    }
+
+    /// The request sent at `turn`: the sources take turns, each cycling through its own list.
+    static func request(_ turn: Int, of requests: [[[UInt8]]]) -> (source: Int, index: Int) {
+        let source = turn % requests.count
+        return (source, (turn / requests.count) % requests[source].count)
+    }
+
+    /// Source `i`'s loopback address: 127.0.0.2 and up.
+    static func sourceAddress(_ source: Int) -> UInt32 { 0x7f00_0002 + UInt32(source) }
+
     /// Keeps about `window` requests in flight, the sources taking turns, for `seconds`.
     func run(_ requests: [[[UInt8]]], window: Int, seconds: Double) -> Result {
         var sender = PacketInfoSender(fd: fd, destination: destination)
         var turn = 0
         func send() {
-            let source = turn % requests.count
-            let list = requests[source]
-            sender.send(list[(turn / requests.count) % list.count], from: UInt32(0x7f00_0002) + UInt32(source))
+            let (source, index) = Self.request(turn, of: requests)
+            sender.send(requests[source][index], from: Self.sourceAddress(source))
             turn += 1
         }
         for _ in 0..<window { send() }
         var buffer = [UInt8](repeating: 0, count: 2048)
         var answered = 0, resends = 0
-        let start = ContinuousClock.now
-        let process0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), thread0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
-        while elapsedSeconds(since: start) < seconds {
+        let clock = Stopwatch()
+        while clock.elapsed < seconds {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
                 answered += 1
@@ -80,45 +105,54 @@ final class LoadGenerator {
                 resends += 1
             }
         }
-        let elapsed = elapsedSeconds(since: start)
-        let generatorCPU = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread0
-        let nodeCPU = (cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process0) - generatorCPU
+        let result = clock.result(answered: answered, resends: resends)
         // Drain what is still in flight, so the next load starts from an empty queue.
         while (buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }) > 0 {}
-        return Result(perSecond: Double(answered) / elapsed, perNodeCPUSecond: Double(answered) / max(nodeCPU, 1e-9),
-                      resends: resends, generatorCores: generatorCPU / elapsed)
+        return result
     }
 }
 
-/// sendmsg with an IP_PKTINFO control message naming the source address. The control message
-/// is laid out by hand (cmsghdr, then struct in_pktinfo { ifindex; spec_dst; addr }) because
-/// Glibc's Swift module lacks the CMSG_* macros and in_pktinfo.
+/// The IP_PKTINFO control message that names a datagram's source address, laid out by hand
+/// (cmsghdr, then struct in_pktinfo { ifindex; spec_dst; addr }) because Glibc's Swift module
+/// lacks the CMSG_* macros and in_pktinfo. Shared by `PacketInfoSender` and `MultiMessageSocket`.
+enum PacketInfoControl {
+    /// CMSG_SPACE(12) on LP64: a 16-byte header and 12 bytes of data padded to 16.
+    static let space = MemoryLayout<cmsghdr>.size + 16
+    static let length = MemoryLayout<cmsghdr>.size + 12
+
+    /// Writes the header into `space` bytes at `control`.
+    static func initialize(_ control: UnsafeMutableRawPointer) {
+        var header = cmsghdr()
+        header.cmsg_len = length
+        header.cmsg_level = Int32(IPPROTO_IP)
+        header.cmsg_type = Int32(IP_PKTINFO)
+        control.storeBytes(of: header, as: cmsghdr.self)
+    }
+
+    /// Sets in_pktinfo.ipi_spec_dst, the source address to send from (network order).
+    static func setSource(_ ipv4: UInt32, in control: UnsafeMutableRawPointer) {
+        control.storeBytes(of: ipv4.bigEndian, toByteOffset: MemoryLayout<cmsghdr>.size + 4, as: UInt32.self)
+    }
+}
+
+/// sendmsg with an IP_PKTINFO control message naming the source address.
 struct PacketInfoSender {
     let fd: Int32
     var destination: sockaddr_in
-    private var control = [UInt8](repeating: 0, count: PacketInfoSender.controlSpace)
+    private var control = [UInt8](repeating: 0, count: PacketInfoControl.space)
     var errors = 0
-
-    /// CMSG_SPACE(12) on LP64: a 16-byte header and 12 bytes of data padded to 16.
-    static let controlSpace = MemoryLayout<cmsghdr>.size + 16
-    static let controlLength = MemoryLayout<cmsghdr>.size + 12
 
     init(fd: Int32, destination: sockaddr_in) {
         self.fd = fd
         self.destination = destination
         control.withUnsafeMutableBytes { raw in
-            var header = cmsghdr()
-            header.cmsg_len = Int(Self.controlLength)
-            header.cmsg_level = Int32(IPPROTO_IP)
-            header.cmsg_type = Int32(IP_PKTINFO)
-            raw.storeBytes(of: header, as: cmsghdr.self)
+            if let base = raw.baseAddress { PacketInfoControl.initialize(base) }
         }
     }
 
     mutating func send(_ datagram: [UInt8], from ipv4: UInt32) {
         control.withUnsafeMutableBytes { raw in
-            // in_pktinfo.ipi_spec_dst: the source address to send from (network order).
-            raw.storeBytes(of: ipv4.bigEndian, toByteOffset: MemoryLayout<cmsghdr>.size + 4, as: UInt32.self)
+            if let base = raw.baseAddress { PacketInfoControl.setSource(ipv4, in: base) }
         }
         let fd = self.fd
         let rc = datagram.withUnsafeBytes { bytes in

@@ -52,25 +52,21 @@ final class MultiMessageSocket {
         sendMessages.initialize(repeating: MultiMessage(), count: capacity)
         sendVectors = .allocate(capacity: capacity)
         sendVectors.initialize(repeating: iovec(), count: capacity)
-        controls = .allocate(byteCount: capacity * PacketInfoSender.controlSpace, alignment: 8)
-        controls.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * PacketInfoSender.controlSpace)
+        controls = .allocate(byteCount: capacity * PacketInfoControl.space, alignment: 8)
+        controls.initializeMemory(as: UInt8.self, repeating: 0, count: capacity * PacketInfoControl.space)
         receiveMessages = .allocate(capacity: capacity)
         receiveMessages.initialize(repeating: MultiMessage(), count: capacity)
         receiveVectors = .allocate(capacity: capacity)
         receiveSlots = .allocate(byteCount: capacity * Self.slotBytes, alignment: 16)
         for i in 0..<capacity {
-            let control = controls + i * PacketInfoSender.controlSpace
-            var cmsg = cmsghdr()
-            cmsg.cmsg_len = PacketInfoSender.controlLength
-            cmsg.cmsg_level = Int32(IPPROTO_IP)
-            cmsg.cmsg_type = Int32(IP_PKTINFO)
-            control.storeBytes(of: cmsg, as: cmsghdr.self)
+            let control = controls + i * PacketInfoControl.space
+            PacketInfoControl.initialize(control)
             sendMessages[i].header.msg_name = UnsafeMutableRawPointer(self.destination)
             sendMessages[i].header.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
             sendMessages[i].header.msg_iov = sendVectors + i
             sendMessages[i].header.msg_iovlen = 1
             sendMessages[i].header.msg_control = control
-            sendMessages[i].header.msg_controllen = PacketInfoSender.controlSpace
+            sendMessages[i].header.msg_controllen = PacketInfoControl.space
             receiveVectors.advanced(by: i).initialize(to: iovec(iov_base: receiveSlots + i * Self.slotBytes, iov_len: Self.slotBytes))
             receiveMessages[i].header.msg_iov = receiveVectors + i
             receiveMessages[i].header.msg_iovlen = 1
@@ -94,9 +90,7 @@ final class MultiMessageSocket {
         for i in 0..<count {
             let d = datagrams[i]
             sendVectors[i] = iovec(iov_base: UnsafeMutableRawPointer(mutating: d.bytes.baseAddress), iov_len: d.bytes.count)
-            // in_pktinfo.ipi_spec_dst: the source address to send from (network order).
-            (controls + i * PacketInfoSender.controlSpace).storeBytes(
-                of: d.source.bigEndian, toByteOffset: MemoryLayout<cmsghdr>.size + 4, as: UInt32.self)
+            PacketInfoControl.setSource(d.source, in: controls + i * PacketInfoControl.space)
         }
         var sent = 0
         while sent < count {
@@ -109,7 +103,7 @@ final class MultiMessageSocket {
 
     /// Reads up to `capacity` waiting datagrams without blocking; returns how many (0 if none).
     func receiveWaiting() -> Int {
-        for i in 0..<capacity { receiveMessages[i].header.msg_controllen = 0 }
+        // No control buffer is given, so the kernel leaves each msg_controllen at 0.
         let n = calls.receive(fd, UnsafeMutableRawPointer(receiveMessages), UInt32(capacity), Int32(MSG_DONTWAIT), nil)
         return max(0, Int(n))
     }

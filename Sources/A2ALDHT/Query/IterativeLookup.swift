@@ -3,10 +3,9 @@ import A2ALProtocol
 
 /// One iterative lookup towards `target` (docs/routing.md §3) with a convergence rule:
 /// it ends once the K closest candidates seen (failed ones excluded; K + 8 in a first-record
-/// search) have all answered, when a
-/// record search has its hit (and the answers already on their way), when nothing is left to
-/// ask, or at the deadline — instead of asking every peer it ever hears of
-/// (docs/deviations.md §4).
+/// search) have all answered, when a record search has its hit (and the answers already on
+/// their way), when nothing is left to ask, or at the deadline — instead of asking every peer
+/// it ever hears of (docs/deviations.md §4).
 ///
 /// Candidates are asked closest first, up to α at a time; Bad peers only when no Good or
 /// Unknown candidate is left to try. Every reported contact is absorbed as hearsay. A candidate
@@ -230,9 +229,10 @@ struct IterativeLookup {
 
     /// How many of a path's closest live candidates must have answered for it to converge: K,
     /// and for a search that ends at its first record (which stops at that record anyway), K
-    /// plus `LookupConstants.firstHitExtraCandidates`. Liars answering with colluders closer to the key
-    /// push the honest holders a path already knows out of its K closest; the wider window still
-    /// asks them, at a cost only to searches that have found nothing (docs/routing.md §3.8).
+    /// plus `LookupConstants.firstHitExtraCandidates`. Liars answering with colluders closer to
+    /// the key push the honest holders a path already knows out of its K closest; the wider
+    /// window still asks them, at a cost only to searches that have found nothing
+    /// (docs/routing.md §3.8).
     private var convergenceWindow: Int {
         endsAtFirstRecord ? NodeConstants.k + LookupConstants.firstHitExtraCandidates : NodeConstants.k
     }
