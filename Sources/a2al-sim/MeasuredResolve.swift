@@ -9,7 +9,9 @@ struct MeasuredResolve: Sendable {
     var ms: Double
     /// Datagrams the querier sent during the resolve, failed attempts included.
     var packets: UInt64
-    var metLoss: Bool
+    /// Datagrams to or from the querier that the network dropped during the resolve.
+    var lostDatagrams: UInt64
+    var metLoss: Bool { lostDatagrams > 0 }
 }
 
 /// Runs `resolve` from node `q`. Sequential use only: the querier's transmit counter delta is
@@ -21,11 +23,11 @@ func measureResolve(_ cluster: SimCluster, querier q: Int,
     let querierName = PeerAddress.udp(SimCluster.endpoint(q)).description
     let lost0 = cluster.network.lost(involving: querierName)
     let t0 = cluster.clock.now()
-    var m = MeasuredResolve(found: nil, error: nil, ms: 0, packets: 0, metLoss: false)
+    var m = MeasuredResolve(found: nil, error: nil, ms: 0, packets: 0, lostDatagrams: 0)
     do { m.found = try await resolve() } catch { m.error = "\(error)" }
     m.ms = (cluster.clock.now() - t0).seconds * 1000
     m.packets = querier.debugStats().txPackets - tx0
-    m.metLoss = cluster.network.lost(involving: querierName) > lost0
+    m.lostDatagrams = cluster.network.lost(involving: querierName) - lost0
     return m
 }
 
@@ -40,6 +42,10 @@ struct LossTally: Sendable {
     /// switched off. A resolve's latency alone also holds the time its path took anyway — the
     /// liars it met, say — which is not the loss's doing.
     var costsMs: [Double] = []
+    /// Each cost divided by the datagrams that resolve lost: what one lost datagram cost. A
+    /// resolve that walks far through liars meets several losses, each paid for by a hedge one
+    /// attempt deadline later (docs/routing.md §3.6), and its cost is their sum.
+    var costsPerLostDatagramMs: [Double] = []
 
     /// Counts `m`; a successful resolve that met a loss is repeated without loss for its cost.
     /// The repeat's traffic is not `m`'s, and the network's loss settings are restored after it.
@@ -56,14 +62,19 @@ struct LossTally: Sendable {
         let control = await measureResolve(cluster, querier: q, resolve)
         cluster.network.setConfig(config)
         // A repeat that fails (an adversary's path this time) gives no baseline.
-        if control.found != nil { costsMs.append(m.ms - control.ms) }
+        if control.found != nil {
+            costsMs.append(m.ms - control.ms)
+            costsPerLostDatagramMs.append((m.ms - control.ms) / Double(m.lostDatagrams))
+        }
     }
 
-    /// The report's fields: `resolves_with_loss`, `latency_with_loss_ms` and `loss_cost_ms`.
+    /// The report's fields: `resolves_with_loss`, `latency_with_loss_ms`, `loss_cost_ms` and
+    /// `loss_cost_per_lost_datagram_ms`.
     var jsonFields: [(String, JSON)] {
         [("resolves_with_loss", .int(resolves)),
          ("latency_with_loss_ms", lossSummaryJSON(latenciesMs)),
-         ("loss_cost_ms", lossSummaryJSON(costsMs))]
+         ("loss_cost_ms", lossSummaryJSON(costsMs)),
+         ("loss_cost_per_lost_datagram_ms", lossSummaryJSON(costsPerLostDatagramMs))]
     }
 }
 
