@@ -59,9 +59,8 @@ let package = Package(
         ]),
         // UDP transport on SwiftNIO.
         .target(name: "A2ALUDP", dependencies: [
-            "A2ALDHT", "A2ALNIOSupport",
+            "A2ALDHT",
             .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The debug HTTP listener (--debug-http): the node's internals as the Go reference writes them.

@@ -13,8 +13,8 @@ import Synchronization
 /// and EHOSTUNREACH, and has no option to keep it open. One datagram to a contact at an
 /// unroutable address (ENETUNREACH), or one a firewall refuses (EPERM, EACCES), then took the
 /// node off the network. So the transport sends here, one `sendto` per datagram, and an error
-/// concerns that datagram alone; NIO only reads, from a duplicate of this descriptor
-/// (docs/architecture.md, "A2ALUDP").
+/// concerns that datagram alone; the reader threads read, each from a duplicate of this
+/// descriptor (docs/architecture.md, "A2ALUDP").
 ///
 /// The descriptor is only used and closed under the lock, so a send racing `close` can never
 /// reach a descriptor number the process has since reused for something else.
@@ -61,7 +61,8 @@ final class UDPSocket: Sendable {
         }
     }
 
-    /// A new descriptor for the same socket, for NIO to read from and close as it pleases.
+    /// A new descriptor for the same socket, for a reader thread to read from and close when its
+    /// reads fail.
     func duplicate() throws -> CInt {
         try fd.withLock { fd in
             guard fd >= 0 else { throw UDPSocketError(call: "dup", errno: EBADF) }
@@ -99,7 +100,7 @@ final class UDPSocket: Sendable {
         }
     }
 
-    /// Closes the transport's descriptor; the socket itself lives on while NIO holds its copy.
+    /// Closes the transport's descriptor; the socket itself lives on while a reader holds a copy.
     func close() {
         fd.withLock { fd in
             guard fd >= 0 else { return }

@@ -6,12 +6,10 @@ extension UDPTransport {
     public struct Stats: Sendable, Equatable {
         /// Datagrams handed to the start handler.
         public var received: UInt64 = 0
-        /// Datagrams read but dropped because their worker's queue was full (or still queued
-        /// when the transport closed): the node was busier than its cores.
-        public var queueDropped: UInt64 = 0
-        /// Threads handing datagrams to the handler; 0 when the reader does it itself.
+        /// Threads reading the socket and handing what they read to the handler (0 before
+        /// `start` and after `close`).
         public var inboundWorkers: Int = 0
-        /// Datagrams each worker handed to the handler (one entry when the reader does it).
+        /// Datagrams each of those threads handed to the handler.
         public var deliveredPerWorker: [UInt64] = []
         /// Inbound datagrams over 1200 bytes, dropped whole (never truncated and passed on).
         public var oversizeDropped: UInt64 = 0
@@ -28,7 +26,7 @@ extension UDPTransport {
         /// Datagrams the kernel dropped before we read them (receive queue full); nil where the
         /// platform does not say.
         public var kernelDrops: UInt64?
-        /// Times reading was re-established after NIO's channel over the socket closed.
+        /// Times reading was re-established after the readers lost their descriptors.
         public var rebinds: UInt64 = 0
         public var state: TransportStatistics.SocketState = .up
         /// Why the reader last died or could not be re-established.
@@ -42,8 +40,9 @@ extension UDPTransport {
             t.state = state
             t.rebinds = rebinds
             t.lastError = lastError
-            t.datagramsReceived = received + oversizeDropped + unreadableDropped + queueDropped
-            t.droppedQueueFull = queueDropped
+            // No queue between the socket and the handler: the kernel's receive buffer is the
+            // only one, and what overflows it is `kernelDrops`. `droppedQueueFull` stays 0.
+            t.datagramsReceived = received + oversizeDropped + unreadableDropped
             t.droppedKernel = kernelDrops
             t.droppedOversize = oversizeDropped
             t.droppedUnreadable = unreadableDropped
@@ -70,12 +69,10 @@ extension UDPTransport {
     }
 }
 
-/// The live counters, shared by the transport (send side), its channel handler (receive side,
-/// on the event loop) and the inbound workers. Atomics because all touch them from different
-/// threads.
+/// The live counters, shared by the transport (send side) and its reader threads (receive
+/// side). Atomics because all touch them from different threads.
 final class UDPCounters: Sendable {
     let received = Atomic<UInt64>(0)
-    let queueDropped = Atomic<UInt64>(0)
     let oversizeDropped = Atomic<UInt64>(0)
     let unreadableDropped = Atomic<UInt64>(0)
     let sent = Atomic<UInt64>(0)
@@ -87,7 +84,6 @@ final class UDPCounters: Sendable {
     var snapshot: UDPTransport.Stats {
         var s = UDPTransport.Stats()
         s.received = received.load(ordering: .relaxed)
-        s.queueDropped = queueDropped.load(ordering: .relaxed)
         s.oversizeDropped = oversizeDropped.load(ordering: .relaxed)
         s.unreadableDropped = unreadableDropped.load(ordering: .relaxed)
         s.sent = sent.load(ordering: .relaxed)

@@ -44,7 +44,7 @@ struct BenchSettings {
             }
         }
         s.pauseSeconds = value("--pause-us").map { $0 / 1e6 } ?? s.pauseSeconds
-        if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 0 {
+        if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 1 {
             s.inboundWorkers = n
         }
         return s
@@ -60,7 +60,7 @@ struct BenchSettings {
         return """
             {"build":"\(build)","cpus_online":\(sysconf(Int32(_SC_NPROCESSORS_ONLN))),\
             "cpus_allowed_list":"\(affinity)",\
-            "inbound_workers":\(workers),"inbound_workers_note":"0: the socket's reader thread answers inline",\
+            "inbound_workers":\(workers),"inbound_workers_note":"threads that each read the node's socket and answer what they read",\
             "seconds_per_load":\(seconds),"rounds_per_load":\(rounds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
             "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
             "generator_mode":"\(batched ? "batched: recvmmsg takes every answer waiting, sendmmsg sends as many requests, then a \(Int(pauseSeconds * 1e6)) us pause" : "single: one recv and one sendmsg per answer")",\

@@ -2,13 +2,13 @@
 // FIND_NODE), next to the physical limit measured in the same run — one Ed25519 verify plus one
 // sign per request on one core — and the memory of a node holding 100,000 stored records.
 // The node runs in its production configuration: per-IP and global inbound rate limits on,
-// one inbound worker per usable core (docs/architecture.md, "Inbound workers"). The load comes
+// one socket reader per usable core (docs/architecture.md, "Inbound workers"). The load comes
 // from many loopback source addresses (127.0.0.2, 127.0.0.3, ...), one identity each, so every
 // source stays within the per-IP limit; the report prints the limits and what they refused.
 // Prints one JSON object. Usage:
 //   a2al-bench-node [--seconds S] [--rounds R] [--records N] [--sources N] [--window W] [--inbound-workers N]
 //                   [--generator batched|single] [--pause-us U]
-// (--inbound-workers 0: the reader thread answers everything, as before workers existed).
+// (--inbound-workers N: N threads read the socket and answer, default one per usable core).
 // Run pinned with `taskset -c 0` for the one-core figure. Build with -c release.
 import A2ALSimulation
 #if canImport(Glibc)
@@ -142,7 +142,7 @@ print("""
 "generator_resends_after_loss":\(pingRounds.resends + findRounds.resends),\
 "node_rx_verified":\(stats.rxPacketsVerified),"node_dropped_malformed":\(stats.droppedMalformed),\
 "node_dropped_rate_limited":\(stats.droppedRateLimited),"node_dropped_global_rate_limited":\(stats.droppedGlobalRateLimited),\
-"udp_received":\(udp.received),"udp_queue_dropped":\(udp.queueDropped),"udp_kernel_drops":\(udp.kernelDrops ?? 0),\
+"udp_received":\(udp.received),"udp_kernel_drops":\(udp.kernelDrops ?? 0),\
 "udp_delivered_per_worker":[\(udp.deliveredPerWorker.map(String.init).joined(separator: ","))],\
 "store_records":\(memNode.storeKeyCount),"store_resident_bytes_for_records":\(heldBytes),\
 "store_bytes_per_record":\(round1(perRecord)),\

@@ -30,8 +30,8 @@ public struct TransportStatistics: Sendable, Equatable {
     public var droppedOversize: UInt64 = 0
     /// Datagrams read without a usable source address.
     public var droppedUnreadable: UInt64 = 0
-    /// Datagrams read but dropped because the inbound worker queue they belonged to was full
-    /// (docs/architecture.md, "Inbound workers").
+    /// Datagrams read but dropped at a full queue of the transport's own. The UDP transport has
+    /// none (docs/architecture.md, "Inbound workers"), so it reports 0; kept in `node.stats`.
     public var droppedQueueFull: UInt64 = 0
     /// Errors the socket reported while reading (not datagrams).
     public var receiveErrors: UInt64 = 0
