@@ -16,16 +16,31 @@ import Synchronization
 /// concerns that datagram alone; the reader threads read, each from a duplicate of this
 /// descriptor (docs/architecture.md, "A2ALUDP").
 ///
-/// The descriptor is only used and closed under the lock, so a send racing `close` can never
-/// reach a descriptor number the process has since reused for something else.
-final class UDPSocket: Sendable {
+/// The descriptor is used under a read lock and closed under the write lock, so a send racing
+/// `close` can never reach a descriptor number the process has since reused for something
+/// else, while the reader threads, each sending its replies, never wait for one another.
+///
+/// `@unchecked Sendable`: `descriptor` is read only under the read lock and written only under
+/// the write lock.
+final class UDPSocket: @unchecked Sendable {
     /// -1 once closed.
-    private let fd: Mutex<CInt>
+    private var descriptor: CInt
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
     let local: SocketAddress
 
     private init(fd: CInt, local: SocketAddress) {
-        self.fd = Mutex(fd)
+        descriptor = fd
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(lock, nil)
         self.local = local
+    }
+
+    /// Runs `body` with the descriptor (-1 once closed) under the read lock.
+    private func withDescriptor<T, E: Error>(_ body: (CInt) throws(E) -> T) throws(E) -> T {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(descriptor)
     }
 
     var isIPv6: Bool { local.protocol == .inet6 }
@@ -52,7 +67,7 @@ final class UDPSocket: Sendable {
 
     /// Sends one datagram now; nil when the kernel took it, else the errno it refused it with.
     func send(_ datagram: [UInt8], to destination: SocketAddress) -> CInt? {
-        fd.withLock { fd -> CInt? in
+        withDescriptor { fd -> CInt? in
             guard fd >= 0 else { return EBADF }
             let n = datagram.withUnsafeBytes { bytes in
                 destination.withSockAddr { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, socklen_t($1)) }
@@ -64,7 +79,7 @@ final class UDPSocket: Sendable {
     /// A new descriptor for the same socket, for a reader thread to read from and close when its
     /// reads fail.
     func duplicate() throws -> CInt {
-        try fd.withLock { fd in
+        try withDescriptor { fd throws(UDPSocketError) -> CInt in
             guard fd >= 0 else { throw UDPSocketError(call: "dup", errno: EBADF) }
             let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
             guard copy >= 0 else { throw UDPSocketError(call: "dup", errno: errno) }
@@ -76,7 +91,7 @@ final class UDPSocket: Sendable {
     /// `drops` column of /proc/net/udp, read through SO_MEMINFO. Nil where unsupported.
     var kernelDrops: UInt64? {
         #if os(Linux)
-        fd.withLock { fd -> UInt64? in
+        withDescriptor { fd -> UInt64? in
             guard fd >= 0 else { return nil }
             // SO_MEMINFO (asm-generic/socket.h) fills SK_MEMINFO_VARS (9) u32 counters; the
             // last, SK_MEMINFO_DROPS, is the socket's sk_drops (linux/sock_diag.h).
@@ -93,7 +108,7 @@ final class UDPSocket: Sendable {
 
     /// The socket's inode (what /proc/net/udp and /proc/PID/fd name it by).
     var inode: UInt64? {
-        fd.withLock { fd -> UInt64? in
+        withDescriptor { fd -> UInt64? in
             var st = stat()
             guard fd >= 0, fstat(fd, &st) == 0 else { return nil }
             return UInt64(st.st_ino)
@@ -102,14 +117,18 @@ final class UDPSocket: Sendable {
 
     /// Closes the transport's descriptor; the socket itself lives on while a reader holds a copy.
     func close() {
-        fd.withLock { fd in
-            guard fd >= 0 else { return }
-            _ = systemClose(fd)
-            fd = -1
-        }
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        guard descriptor >= 0 else { return }
+        _ = systemClose(descriptor)
+        descriptor = -1
     }
 
-    deinit { close() }
+    deinit {
+        close()
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
 
     private static func setOption(_ fd: CInt, _ level: CInt, _ name: CInt, _ value: CInt) throws {
         var v = value

@@ -8,9 +8,8 @@ extension WireEndpoint {
     var isNeverAPeer: Bool {
         if port == 0 { return true }
         let ip = self.ip.normalized
-        let b = ip.bytes
-        if ip.isIPv4 { return b[0] == 0 || b[0] >= 224 }
-        return b.allSatisfy { $0 == 0 } || b[0] == 0xff
+        if ip.isIPv4 { return ip.firstByte == 0 || ip.firstByte >= 224 }
+        return ip.isUnspecified || ip.firstByte == 0xff
     }
 }
 

@@ -24,11 +24,11 @@ extension IPAddress {
         return true
     }
 
-    /// Loopback (127/8, ::1).
+    /// Loopback (127/8, ::1). Without building `bytes`: a FIND_NODE answer asks it of every
+    /// contact it considers.
     public var isLoopback: Bool {
         let ip = normalized
-        let b = ip.bytes
-        if ip.isIPv4 { return b[0] == 127 }
-        return b[0..<15].allSatisfy { $0 == 0 } && b[15] == 1
+        if ip.isIPv4 { return ip.firstByte == 127 }
+        return ip.isIPv6Loopback
     }
 }

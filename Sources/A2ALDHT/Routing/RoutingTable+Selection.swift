@@ -35,20 +35,36 @@ extension RoutingTable {
 
     /// Appends the entries `include` accepts, closest to `target` first, until `result` holds
     /// `limit` entries or the table is exhausted.
+    ///
+    /// Each bucket's accepted entries are ordered by insertion sort of (distance, index) pairs
+    /// on the stack, and only as many entries as still fit are copied out: a FIND_NODE answer
+    /// runs this under the node's lock for every request (docs/benchmarks.md, "Both cores for
+    /// inbound work"), and sorting the entries themselves moved whole routing entries around.
     func appendNearest(to target: NodeID, upTo limit: Int, into result: inout [RoutingEntry],
                        where include: (RoutingEntry) -> Bool) {
         guard result.count < limit else { return }
         forEachBucketByDistance(to: target) { b in
-            let start = result.count
-            for entry in buckets[b].entries where include(entry) { result.append(entry) }
-            if result.count - start > 1 {
-                result[start...].sort { target.distance(to: $0.contact.nodeID) < target.distance(to: $1.contact.nodeID) }
+            let entries = buckets[b].entries
+            guard !entries.isEmpty else { return true }
+            withUnsafeTemporaryAllocation(of: Distance.self, capacity: entries.count) { distances in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: entries.count) { order in
+                    var accepted = 0
+                    for (index, entry) in entries.enumerated() where include(entry) {
+                        let distance = target.distance(to: entry.contact.nodeID)
+                        var slot = accepted
+                        while slot > 0, distance < distances[slot - 1] {
+                            distances[slot] = distances[slot - 1]
+                            order[slot] = order[slot - 1]
+                            slot -= 1
+                        }
+                        distances[slot] = distance
+                        order[slot] = index
+                        accepted += 1
+                    }
+                    for k in 0..<Swift.min(accepted, limit - result.count) { result.append(entries[order[k]]) }
+                }
             }
-            if result.count >= limit {
-                result.removeLast(result.count - limit)
-                return false
-            }
-            return true
+            return result.count < limit
         }
     }
 

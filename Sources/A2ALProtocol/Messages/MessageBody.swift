@@ -49,8 +49,9 @@ public enum MessageBody: Hashable, Sendable, CBOREncodable {
         }
     }
 
-    /// Canonical body bytes (what is signed and sent).
-    public var encodedSizeHint: Int { 256 }
+    /// Canonical body bytes (what is signed and sent): room for the largest body a datagram
+    /// carries, so a full FIND_NODE or FIND_VALUE answer is written without growing the buffer.
+    public var encodedSizeHint: Int { ProtocolConstants.maxDatagramSize }
 
     /// Decodes a body of the given type with the per-type length rules of docs/protocol.md.
     public init(type: MessageType, cbor: CBOR) throws(CBORError) {

@@ -53,12 +53,33 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// 4 bytes for IPv4, 16 for IPv6.
+    /// 4 bytes for IPv4, 16 for IPv6, in one allocation (answers encode one per contact).
     public var bytes: [UInt8] {
-        if isIPv4 { return (0..<4).map { UInt8(truncatingIfNeeded: lo >> UInt64(24 - 8 * $0)) } }
-        return (0..<8).map { UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * $0)) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * $0)) }
+        if isIPv4 {
+            return [UInt8](unsafeUninitializedCapacity: 4) { out, count in
+                for i in 0..<4 { out[i] = UInt8(truncatingIfNeeded: lo >> UInt64(24 - 8 * i)) }
+                count = 4
+            }
+        }
+        return [UInt8](unsafeUninitializedCapacity: 16) { out, count in
+            for i in 0..<8 {
+                out[i] = UInt8(truncatingIfNeeded: hi >> UInt64(56 - 8 * i))
+                out[8 + i] = UInt8(truncatingIfNeeded: lo >> UInt64(56 - 8 * i))
+            }
+            count = 16
+        }
     }
+
+    /// The first byte (of 4 or 16), without building `bytes`.
+    public var firstByte: UInt8 {
+        UInt8(truncatingIfNeeded: isIPv4 ? lo >> 24 : hi >> 56)
+    }
+
+    /// True for the all-zero address (0.0.0.0, ::).
+    public var isUnspecified: Bool { hi == 0 && lo == 0 }
+
+    /// True for ::1.
+    public var isIPv6Loopback: Bool { !isIPv4 && hi == 0 && lo == 1 }
 
     /// True for ::ffff:a.b.c.d.
     public var isIPv4Mapped: Bool { !isIPv4 && hi == 0 && lo >> 32 == 0xffff }
@@ -72,8 +93,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// IPv4-mapped addresses collapsed to 4 bytes, as the reference writes them on the wire.
     public var normalized: IPAddress {
-        if isIPv4Mapped, let v4 = IPAddress(bytes: Array(bytes[12..<16])) { return v4 }
-        return self
+        isIPv4Mapped ? IPAddress(ipv4: UInt32(truncatingIfNeeded: lo)) : self
     }
 
     public var description: String {
