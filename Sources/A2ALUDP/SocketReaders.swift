@@ -96,7 +96,7 @@ final class SocketReaders: Sendable {
     func killAll() {
         let reason = "simulated fatal read error"
         let (readers, change) = state.withLock { s -> ([ReaderThread], UDPTransport.StateChange?) in
-            guard !s.closed, s.socketState == .up, s.dead == 0 else { return ([], nil) }
+            guard !s.closed, !s.readers.isEmpty, s.socketState == .up, s.dead == 0 else { return ([], nil) }
             s.dead = s.readers.count
             s.lastError = reason
             s.socketState = .rebinding

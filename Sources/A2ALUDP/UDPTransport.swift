@@ -30,9 +30,10 @@ public enum UDPTransportError: Error, Equatable, Sendable, CustomStringConvertib
 /// Inbound datagrams are read by one thread per usable core, each reading the socket itself
 /// and running the start handler on what it read, with the source as `.udp` (IPv4-mapped
 /// sources as IPv4; docs/architecture.md, "Inbound workers"), so the handler runs on several
-/// threads at once. Datagrams over 1200 bytes are dropped and counted, never truncated. `send` hands the datagram to the kernel at once and throws if
-/// the kernel refuses it; a refusal concerns that datagram alone and never closes the socket
-/// (`UDPSocket` says why NIO's own writes could not promise that).
+/// threads at once. Datagrams over 1200 bytes are dropped and counted, never truncated.
+/// `send` hands the datagram to the kernel at once and throws if the kernel refuses it; a
+/// refusal concerns that datagram alone and never closes the socket (`UDPSocket` says why
+/// NIO's own writes could not promise that).
 public final class UDPTransport: Transport {
     /// The datagram limit in both directions.
     public static let maxDatagramSize = ProtocolConstants.maxDatagramSize
