@@ -32,8 +32,14 @@ import Testing
                     return (r["error"], clock.now - started)
                 }
             }
-            // Let the four lookups start and take whatever threads they take.
-            try await Task.sleep(for: .milliseconds(500))
+            // The four lookups are under way, holding whatever threads they hold, once each
+            // name's query has reached the silent server.
+            let names = Set((0..<4).map { "seed-\($0).a2al.test" })
+            var asked = Set<String>()
+            try await waitUntil(seconds: 10) {
+                asked = dns.queriedNames(adding: asked)
+                return names.isSubset(of: asked)
+            }
             let pingStart = clock.now
             let ping = try await daemon.call("node.ping", ["addr": "127.0.0.1:9", "timeout_ms": 500], timeout: .seconds(60))
             let pingTook = clock.now - pingStart

@@ -39,6 +39,34 @@ final class NamespaceUDPSink: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// The names asked of this "DNS server" so far: every query waiting in the socket is read
+    /// (without blocking) and its first question's name kept. Names already read stay in
+    /// `seen`, which the caller passes back in.
+    func queriedNames(adding seen: Set<String>) -> Set<String> {
+        var names = seen
+        var buffer = [UInt8](repeating: 0, count: 1500)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            guard n > 0 else { return names }
+            if let name = Self.questionName(Array(buffer[0..<n])) { names.insert(name) }
+        }
+    }
+
+    /// The first question's name of a DNS query (RFC 1035 §4.1.2: after the 12-byte header,
+    /// labels each prefixed by its length, ended by a zero byte); nil when malformed.
+    static func questionName(_ message: [UInt8]) -> String? {
+        var i = 12
+        var labels: [String] = []
+        while i < message.count {
+            let length = Int(message[i])
+            if length == 0 { return labels.joined(separator: ".") }
+            guard length < 64, i + 1 + length <= message.count else { return nil }
+            labels.append(String(decoding: message[(i + 1)...(i + length)], as: UTF8.self))
+            i += 1 + length
+        }
+        return nil
+    }
+
     /// glibc declares setns(2) only under _GNU_SOURCE, which Swift's Glibc module does not set.
     private typealias SetNS = @convention(c) (Int32, Int32) -> Int32
     private static let setns: SetNS? = dlsym(nil, "setns").map { unsafeBitCast($0, to: SetNS.self) }
