@@ -102,7 +102,12 @@ import Testing
             try await waitForReplication(c, 0..<1)
             let key = c.nodes[0].nodeID
             let holders = c.nodes[0].replicaHolders(key: key, publisher: key, recType: RecordType.endpoint)
-            // Every holder just answered a STORE: a due probe is settled without a PING.
+            // The first probe of each asks for the record itself (a STORE's acknowledgement does
+            // not show it was kept); every honest holder shows it.
+            c.nodes[0].makeReplicaProbesDue(forcePing: false)
+            await c.nodes[0].runMaintenancePass()
+            #expect(c.nodes[0].replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).count == holders.count)
+            // Every holder just answered: a due probe is settled without a PING.
             c.nodes[0].makeReplicaProbesDue(forcePing: false)
             let quiet0 = c.network.stats.sent
             await c.nodes[0].runMaintenancePass()

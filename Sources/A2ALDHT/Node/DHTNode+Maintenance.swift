@@ -79,18 +79,31 @@ extension DHTNode {
                 return false
             }
         }
-        // A peer that answered us within the last probe period has just shown what a probe
-        // would show; the ping is skipped (BEP 5's "good node" rule), so probes cost traffic
-        // only for replicas we have not otherwise heard from. Not after a failed probe: then
-        // only a PING settles it.
-        let mayShortcut = replication.withLock { sets in
-            sets[rk]?.members[id].map { $0.failCount == 0 && !$0.forcePing } ?? false
+        let (mayShortcut, checkHolding) = replication.withLock { sets -> (Bool, Bool) in
+            guard let m = sets[rk]?.members[id] else { return (false, false) }
+            return (m.failCount == 0 && !m.forcePing, rk.recType == RecordType.endpoint && !m.holdingConfirmed)
         }
-        let heard = mayShortcut ? state.withLock { $0.health.snapshot(of: id)?.lastSuccess } : nil
-        let recent = heard.map { clock.now() - $0 < ReplicationConstants.probeInitialDelay } ?? false
-        var ok = recent
-        if !recent {
-            ok = (try? await ping(address, expectedID: id, timeout: ReplicationConstants.probeTimeout, attempts: 1)) != nil
+        var ok: Bool
+        if checkHolding {
+            // Until a member has shown it holds an endpoint record, its probe asks for the record:
+            // a liar acknowledges the STORE, drops the record and answers every PING, and a set
+            // of such members leaves the record with no one (docs/routing.md §5.7).
+            switch await heldRecord(rk, at: address, id: id) {
+            case .held: ok = true
+            case .unanswered: ok = false
+            case .missing: return dropReplica(rk, id)
+            }
+        } else {
+            // A peer that answered us within the last probe period has just shown what a probe
+            // would show; the ping is skipped (BEP 5's "good node" rule), so probes cost traffic
+            // only for replicas we have not otherwise heard from. Not after a failed probe: then
+            // only a PING settles it.
+            let heard = mayShortcut ? state.withLock { $0.health.snapshot(of: id)?.lastSuccess } : nil
+            let recent = heard.map { clock.now() - $0 < ReplicationConstants.probeInitialDelay } ?? false
+            ok = recent
+            if !recent {
+                ok = (try? await ping(address, expectedID: id, timeout: ReplicationConstants.probeTimeout, attempts: 1)) != nil
+            }
         }
         let now = clock.now()
         if !ok {
@@ -101,6 +114,7 @@ extension DHTNode {
             guard var m = sets[rk]?.members[id] else { return false }
             m.forcePing = false
             if ok {
+                if checkHolding { m.holdingConfirmed = true }
                 m.failCount = 0
                 m.badSince = nil
                 m.probeDelay = min(m.probeDelay * 2, ReplicationConstants.probeMaxDelay)
@@ -123,6 +137,31 @@ extension DHTNode {
             sets[rk]?.members[id] = m
             return false
         }
+    }
+
+    enum HeldRecord { case held, missing, unanswered }
+
+    /// Asks replica `id` for the set's endpoint record: held when it answers with any version
+    /// of it (an older one is brought up to date by the next renewal), missing when it answers
+    /// without it.
+    private func heldRecord(_ rk: ReplicaKey, at address: PeerAddress, id: NodeID) async -> HeldRecord {
+        do {
+            let found = try await findEndpointRecord(at: address, expectedID: id, key: rk.storeKey,
+                                                     timeout: ReplicationConstants.probeTimeout)
+            return found?.record.address.nodeID == rk.publisher ? .held : .missing
+        } catch {
+            return .unanswered
+        }
+    }
+
+    /// Removes a member that acknowledged the record and did not keep it, for good; the set
+    /// needs a refill.
+    private func dropReplica(_ rk: ReplicaKey, _ id: NodeID) -> Bool {
+        replication.withLock { sets in
+            sets[rk]?.members[id] = nil
+            sets[rk]?.dropped.insert(id)
+        }
+        return true
     }
 
     // MARK: Routing

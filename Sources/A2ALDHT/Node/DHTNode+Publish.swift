@@ -149,13 +149,14 @@ extension DHTNode {
             }
         }
         let now = clock.now()
-        let (existing, farthest) = replication.withLock { sets -> ([NodeID], NodeID?) in
-            guard let set = sets[rk] else { return ([], nil) }
+        let (existing, farthest, dropped) = replication.withLock { sets -> ([NodeID], NodeID?, Set<NodeID>) in
+            guard let set = sets[rk] else { return ([], nil, []) }
             var renewable: [NodeID] = []
             for (id, m) in set.members {
                 if m.badSince == nil { renewable.append(id) } else { sets[rk]?.members[id]?.nextProbeAt = now }
             }
-            return (renewable, set.members.count >= ReplicationConstants.target ? set.farthest(from: rk.storeKey) : nil)
+            return (renewable, set.members.count >= ReplicationConstants.target ? set.farthest(from: rk.storeKey) : nil,
+                    set.dropped)
         }
         let memberSet = Set(existing)
         var targets: [(NodeID, PeerAddress)] = existing.compactMap { id in dialAddress(of: id).map { (id, $0) } }
@@ -165,8 +166,8 @@ extension DHTNode {
         // network is whole again (docs/protocol.md, "Partitions").
         var added = 0
         for (id, addr) in found where added < ReplicationConstants.hardCap {
-            guard id != nodeID, !memberSet.contains(id), peerAllowContact(id), peerHealth(id) != .bad,
-                  !isHairpin(addr) else { continue }
+            guard id != nodeID, !memberSet.contains(id), !dropped.contains(id), peerAllowContact(id),
+                  peerHealth(id) != .bad, !isHairpin(addr) else { continue }
             if let far = farthest, id.distance(to: rk.storeKey) >= far.distance(to: rk.storeKey) { continue }
             targets.append((id, addr))
             added += 1
@@ -228,14 +229,16 @@ extension DHTNode {
 
     /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).
     func refill(_ rk: ReplicaKey) async {
-        guard let (record, members) = replication.withLock({ sets in sets[rk].map { ($0.record, Set($0.members.keys)) } }) else { return }
+        guard let (record, members, dropped) = replication.withLock({ sets in
+            sets[rk].map { ($0.record, Set($0.members.keys), $0.dropped) }
+        }) else { return }
         let need = ReplicationConstants.target - members.count
         guard need > 0 else { return }
         // Ask for as many beyond the members as we might need: the K nearest are often the
         // members themselves, dead ones included, which would leave nothing to refill with.
-        let candidates = nearestHealthy(to: rk.storeKey, count: NodeConstants.k + members.count).compactMap { c -> (NodeID, PeerAddress)? in
-            guard c.nodeID != nodeID, !members.contains(c.nodeID), peerAllowContact(c.nodeID), peerHealth(c.nodeID) != .bad,
-                  let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
+        let candidates = nearestHealthy(to: rk.storeKey, count: NodeConstants.k + members.count + dropped.count).compactMap { c -> (NodeID, PeerAddress)? in
+            guard c.nodeID != nodeID, !members.contains(c.nodeID), !dropped.contains(c.nodeID), peerAllowContact(c.nodeID),
+                  peerHealth(c.nodeID) != .bad, let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
             return (c.nodeID, a)
         }
         await store(record, in: rk, at: Array(candidates.prefix(need)))

@@ -49,6 +49,10 @@ struct Replica: Sendable {
     /// Set by tests that drive the maintenance pass: probe with a real PING even if the peer
     /// answered us recently.
     var forcePing = false
+    /// The member answered a FIND_VALUE with the record. Until then an endpoint record's probe
+    /// asks for the record itself instead of pinging (docs/routing.md §5.7): a peer that
+    /// acknowledges a STORE and drops the record answers every PING.
+    var holdingConfirmed = false
 }
 
 /// The peers holding one of our records.
@@ -65,6 +69,9 @@ struct ReplicaSet: Sendable {
     /// A top-up round is waiting to run (at most one per set), and the wait before the next one.
     var topUpPending = false
     var topUpDelay = ReplicationConstants.topUpInitialDelay
+    /// Peers that acknowledged a STORE of this record and then did not hold it: never asked to
+    /// store it again (docs/routing.md §5.7).
+    var dropped: Set<NodeID> = []
 
     /// The member farthest from the key.
     func farthest(from key: NodeID) -> NodeID? {
