@@ -81,7 +81,9 @@ extension DHTNode {
         }
         let (mayShortcut, checkHolding) = replication.withLock { sets -> (Bool, Bool) in
             guard let m = sets[rk]?.members[id] else { return (false, false) }
-            return (m.failCount == 0 && !m.forcePing, rk.recType == RecordType.endpoint && !m.holdingConfirmed)
+            // Only an endpoint record at its publisher's own key: one answer there always has room for it.
+            let checkable = rk.recType == RecordType.endpoint && rk.storeKey == rk.publisher
+            return (m.failCount == 0 && !m.forcePing, checkable && !m.holdingConfirmed)
         }
         var ok: Bool
         if checkHolding {
@@ -139,7 +141,7 @@ extension DHTNode {
         }
     }
 
-    enum HeldRecord { case held, missing, unanswered }
+    private enum HeldRecord { case held, missing, unanswered }
 
     /// Asks replica `id` for the set's endpoint record: held when it answers with any version
     /// of it (an older one is brought up to date by the next renewal), missing when it answers
