@@ -44,17 +44,12 @@ extension DHTNode: LookupNetwork {
                                             attemptTimeout: peer.attemptTimeout)
                 var all = r.records
                 // Aggregating: a holder with more records than fit one answer pages through
-                // them on repeated requests; ask again while new records keep coming.
+                // them on repeated requests (`HolderPaging`).
                 if threshold == 0, r.records.count > 1 {
-                    var seen = Set(r.records.map(RecordDedupeKey.init))
-                    for _ in 1..<LookupConstants.maxPagesPerPeer {
-                        guard let page = try? await findValue(at: peer.address, expectedID: peer.id, key: target,
-                                                              recType: recType, timeout: peer.rpcTimeout,
-                                                              attempts: LookupConstants.attemptsPerPeer,
-                                                              attemptTimeout: peer.attemptTimeout) else { break }
-                        let fresh = page.records.filter { seen.insert(RecordDedupeKey($0)).inserted }
-                        if fresh.isEmpty { break }
-                        all += fresh
+                    all = await HolderPaging(maxPages: LookupConstants.maxPagesPerPeer).collect(first: r.records) {
+                        try? await self.findValue(at: peer.address, expectedID: peer.id, key: target, recType: recType,
+                                                  timeout: peer.rpcTimeout, attempts: LookupConstants.attemptsPerPeer,
+                                                  attemptTimeout: peer.attemptTimeout).records
                     }
                 }
                 // Verified here, in the RPC's own task: off the node's lock and the transport's thread.
