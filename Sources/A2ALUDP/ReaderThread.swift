@@ -22,8 +22,8 @@ import Synchronization
 final class ReaderThread: @unchecked Sendable {
     typealias Deliver = @Sendable ([UInt8], PeerAddress) -> Void
 
-    /// Datagrams this reader handed to the handler (the per-worker figure in the stats).
-    let delivered = Atomic<UInt64>(0)
+    /// Datagrams this reader handed to the handler.
+    let tally: ReaderTally
 
     private let socket: UDPSocket
     private let counters: UDPCounters
@@ -48,7 +48,8 @@ final class ReaderThread: @unchecked Sendable {
     static let errorPause: Duration = .milliseconds(10)
 
     /// A reader with its own descriptor and control pipe, not yet running.
-    init(socket: UDPSocket, counters: UDPCounters, group: SocketReaders, deliver: @escaping Deliver) throws {
+    init(socket: UDPSocket, counters: UDPCounters, tally: ReaderTally, group: SocketReaders,
+         deliver: @escaping Deliver) throws {
         // A non-blocking close-on-exec pipe (Glibc's Swift module lacks pipe2, a GNU extension).
         var pipeEnds: [CInt] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { throw UDPSocketError(call: "pipe", errno: errno) }
@@ -67,6 +68,7 @@ final class ReaderThread: @unchecked Sendable {
         controlWrite = pipeEnds[1]
         self.socket = socket
         self.counters = counters
+        self.tally = tally
         self.group = group
         self.deliver = deliver
     }
@@ -101,7 +103,9 @@ final class ReaderThread: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: UDPTransport.receiveBufferSize)
         var source = sockaddr_storage()
         while !stopping.load(ordering: .acquiring) {
-            if killRequested.exchange(false, ordering: .acquiringAndReleasing), descriptor >= 0 {
+            // A load first: the exchange writes, and this runs once per datagram.
+            if killRequested.load(ordering: .relaxed), killRequested.exchange(false, ordering: .acquiringAndReleasing),
+               descriptor >= 0 {
                 dropDescriptor()
             }
             guard descriptor >= 0 else {
@@ -156,8 +160,7 @@ final class ReaderThread: @unchecked Sendable {
             counters.unreadableDropped.add(1, ordering: .relaxed)
             return
         }
-        counters.received.wrappingAdd(1, ordering: .relaxed)
-        delivered.wrappingAdd(1, ordering: .relaxed)
+        tally.delivered.wrappingAdd(1, ordering: .relaxed)
         deliver(Array(buffer[0..<count]), .udp(endpoint))
     }
 
@@ -184,7 +187,6 @@ final class ReaderThread: @unchecked Sendable {
     /// Gives up the descriptor after a fatal error and tells the group.
     private func fail(_ reason: String) {
         dropDescriptor()
-        counters.lastReceiveError.withLock { $0 = reason }
         group.readerDied(reason)
     }
 

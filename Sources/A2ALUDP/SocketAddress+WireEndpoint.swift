@@ -7,26 +7,14 @@ import A2ALProtocol
 import NIOCore
 
 extension WireEndpoint {
-    /// The endpoint of an IP socket address, IPv4-mapped IPv6 collapsed to IPv4 so one peer has
-    /// one spelling whether it reached a dual-stack or an IPv4 socket. Nil for Unix-domain
-    /// addresses.
+    /// The endpoint of an IP socket address (`DatagramSource.swift` does the conversion); nil for
+    /// Unix-domain addresses.
     init?(socketAddress: SocketAddress) {
-        let ip: IPAddress?
-        let port: UInt16
         switch socketAddress {
-        case .v4(let v4):
-            var raw = v4.address.sin_addr
-            ip = withUnsafeBytes(of: &raw) { IPAddress(bytes: Array($0)) }
-            port = UInt16(bigEndian: v4.address.sin_port)
-        case .v6(let v6):
-            var raw = v6.address.sin6_addr
-            ip = withUnsafeBytes(of: &raw) { IPAddress(bytes: Array($0)) }
-            port = UInt16(bigEndian: v6.address.sin6_port)
-        case .unixDomainSocket:
-            return nil
+        case .v4(let v4): self.init(v4.address)
+        case .v6(let v6): self.init(v6.address)
+        case .unixDomainSocket: return nil
         }
-        guard let ip else { return nil }
-        self.init(ip: ip.normalized, port: port)
     }
 }
 

@@ -21,6 +21,8 @@ final class SocketReaders: Sendable {
 
     private struct State {
         var readers: [ReaderThread] = []
+        /// What each reader handed over; kept after `close`, so the counts outlive the threads.
+        var tallies: [ReaderTally] = []
         var threads: [pthread_t] = []
         var socketState: TransportStatistics.SocketState = .up
         var rebinds: UInt64 = 0
@@ -30,6 +32,17 @@ final class SocketReaders: Sendable {
         var failedAttempts = 0
         var closed = false
         var observer: (@Sendable (UDPTransport.StateChange) -> Void)?
+
+        /// `count` more readers have no descriptor: the first death of an episode turns the
+        /// state to `.rebinding`, which is the change to report.
+        mutating func markDead(_ count: Int, reason: String) -> UDPTransport.StateChange? {
+            dead += count
+            lastError = reason
+            guard socketState == .up else { return nil }
+            socketState = .rebinding
+            failedAttempts = 0
+            return UDPTransport.StateChange(state: .rebinding, rebinds: rebinds, error: reason)
+        }
     }
 
     private let socket: UDPSocket
@@ -51,8 +64,9 @@ final class SocketReaders: Sendable {
         var failure: (any Error)?
         for _ in 0..<max(1, count) {
             do {
-                let reader = try ReaderThread(socket: socket, counters: counters, group: self, deliver: deliver)
-                guard let thread = WorkerThread.start({ reader.run() }) else {
+                let reader = try ReaderThread(socket: socket, counters: counters, tally: ReaderTally(), group: self,
+                                              deliver: deliver)
+                guard let thread = PosixThread.start({ reader.run() }) else {
                     failure = UDPSocketError(call: "pthread_create", errno: EAGAIN)
                     break
                 }
@@ -71,6 +85,7 @@ final class SocketReaders: Sendable {
             guard !s.closed else { return false }
             s.readers = readers
             s.threads = threads
+            s.tallies = readers.map(\.tally)
             return true
         }
         if !stillOpen { Self.stop(readers, threads, wait: true) }
@@ -78,9 +93,9 @@ final class SocketReaders: Sendable {
 
     var readerCount: Int { state.withLock { $0.readers.count } }
 
-    /// Datagrams each reader handed to the handler.
+    /// Datagrams each reader handed to the handler, also after `close`.
     var deliveredPerReader: [UInt64] {
-        state.withLock { $0.readers.map { $0.delivered.load(ordering: .relaxed) } }
+        state.withLock { $0.tallies.map { $0.delivered.load(ordering: .relaxed) } }
     }
 
     var snapshot: (state: TransportStatistics.SocketState, rebinds: UInt64, lastError: String?) {
@@ -97,15 +112,10 @@ final class SocketReaders: Sendable {
         let reason = "simulated fatal read error"
         let (readers, change) = state.withLock { s -> ([ReaderThread], UDPTransport.StateChange?) in
             guard !s.closed, !s.readers.isEmpty, s.socketState == .up, s.dead == 0 else { return ([], nil) }
-            s.dead = s.readers.count
-            s.lastError = reason
-            s.socketState = .rebinding
-            s.failedAttempts = 0
-            return (s.readers, UDPTransport.StateChange(state: .rebinding, rebinds: s.rebinds, error: reason))
+            return (s.readers, s.markDead(s.readers.count, reason: reason))
         }
         guard let change else { return }
-        counters.lastReceiveError.withLock { $0 = reason }
-        notify(change)
+        reportDeath(change)
         for reader in readers { reader.kill() }
     }
 
@@ -132,17 +142,13 @@ final class SocketReaders: Sendable {
     // MARK: Called by the readers
 
     func readerDied(_ reason: String) {
-        let change = state.withLock { s -> UDPTransport.StateChange? in
-            guard !s.closed else { return nil }
-            s.dead += 1
-            s.lastError = reason
-            guard s.socketState == .up else { return nil }
-            s.socketState = .rebinding
-            s.failedAttempts = 0
-            return UDPTransport.StateChange(state: .rebinding, rebinds: s.rebinds, error: reason)
-        }
-        guard let change else { return }
-        logger.error("udp socket reader failed; re-establishing it", metadata: ["err": "\(reason)"])
+        counters.lastReceiveError.withLock { $0 = reason }
+        let change = state.withLock { s in s.closed ? nil : s.markDead(1, reason: reason) }
+        if let change { reportDeath(change) }
+    }
+
+    private func reportDeath(_ change: UDPTransport.StateChange) {
+        logger.error("udp socket reader failed; re-establishing it", metadata: ["err": "\(change.error ?? "")"])
         notify(change)
     }
 
@@ -175,4 +181,11 @@ final class SocketReaders: Sendable {
     private func notify(_ change: UDPTransport.StateChange) {
         state.withLock { $0.observer }?(change)
     }
+}
+
+/// Datagrams one reader handed to the handler: the per-reader figure of the stats, and their
+/// sum is `received`. One counter per reader, so readers on different cores never write the
+/// same cache line for it.
+final class ReaderTally: Sendable {
+    let delivered = Atomic<UInt64>(0)
 }

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import NIOCore
-import Synchronization
 
 /// The node's UDP socket, owned by the transport rather than by SwiftNIO.
 ///

@@ -80,6 +80,7 @@ public final class UDPTransport: Transport {
         s.lastError = r.lastError
         s.inboundWorkers = readers.readerCount
         s.deliveredPerWorker = readers.deliveredPerReader
+        s.received = s.deliveredPerWorker.reduce(0, +)
         return s
     }
 
@@ -128,7 +129,9 @@ public final class UDPTransport: Transport {
     }
 
     /// Opens the socket on the calling thread: the default `::` dual-stack, else IPv4's wildcard
-    /// when the host has no IPv6; any other host as given. Two system calls that never block.
+    /// when the host has no IPv6; any other host as given. An IP literal costs a few system calls
+    /// that never block; a host name is looked up here (getaddrinfo), which is why the daemon
+    /// passes a `group`.
     private static func open(host: String, port: Int) throws -> UDPSocket {
         func open(_ host: String, dualStack: Bool) throws -> UDPSocket {
             try UDPSocket.open(host: host, port: port, dualStack: dualStack,

@@ -9,7 +9,8 @@ extension UDPTransport {
         /// Threads reading the socket and handing what they read to the handler (0 before
         /// `start` and after `close`).
         public var inboundWorkers: Int = 0
-        /// Datagrams each of those threads handed to the handler.
+        /// Datagrams each of those threads handed to the handler, kept after `close`; `received`
+        /// is their sum.
         public var deliveredPerWorker: [UInt64] = []
         /// Inbound datagrams over 1200 bytes, dropped whole (never truncated and passed on).
         public var oversizeDropped: UInt64 = 0
@@ -72,7 +73,6 @@ extension UDPTransport {
 /// The live counters, shared by the transport (send side) and its reader threads (receive
 /// side). Atomics because all touch them from different threads.
 final class UDPCounters: Sendable {
-    let received = Atomic<UInt64>(0)
     let oversizeDropped = Atomic<UInt64>(0)
     let unreadableDropped = Atomic<UInt64>(0)
     let sent = Atomic<UInt64>(0)
@@ -83,7 +83,6 @@ final class UDPCounters: Sendable {
 
     var snapshot: UDPTransport.Stats {
         var s = UDPTransport.Stats()
-        s.received = received.load(ordering: .relaxed)
         s.oversizeDropped = oversizeDropped.load(ordering: .relaxed)
         s.unreadableDropped = unreadableDropped.load(ordering: .relaxed)
         s.sent = sent.load(ordering: .relaxed)

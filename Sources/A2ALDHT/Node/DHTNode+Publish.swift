@@ -166,8 +166,7 @@ extension DHTNode {
         // network is whole again (docs/protocol.md, "Partitions").
         var added = 0
         for (id, addr) in found where added < ReplicationConstants.hardCap {
-            guard id != nodeID, !memberSet.contains(id), !dropped.contains(id), peerAllowContact(id),
-                  peerHealth(id) != .bad, !isHairpin(addr) else { continue }
+            guard mayBecomeReplica(id, at: addr, excluding: memberSet, dropped) else { continue }
             if let far = farthest, id.distance(to: rk.storeKey) >= far.distance(to: rk.storeKey) { continue }
             targets.append((id, addr))
             added += 1
@@ -227,6 +226,15 @@ extension DHTNode {
         for (id, addr, _) in answers { addVerified(Contact(nodeID: id, endpoint: addr.udp), dial: addr) }
     }
 
+    /// Whether a renewal or refill may store at `id` (docs/routing.md §5.4, §5.7): not us, not
+    /// already a member, not a peer that dropped the record before, and a peer we may contact
+    /// that is not Bad nor behind our own NAT's hairpin.
+    private func mayBecomeReplica(_ id: NodeID, at address: PeerAddress, excluding members: Set<NodeID>,
+                                  _ dropped: Set<NodeID>) -> Bool {
+        id != nodeID && !members.contains(id) && !dropped.contains(id) && peerAllowContact(id)
+            && peerHealth(id) != .bad && !isHairpin(address)
+    }
+
     /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).
     func refill(_ rk: ReplicaKey) async {
         guard let (record, members, dropped) = replication.withLock({ sets in
@@ -237,8 +245,7 @@ extension DHTNode {
         // Ask for as many beyond the members as we might need: the K nearest are often the
         // members themselves, dead ones included, which would leave nothing to refill with.
         let candidates = nearestHealthy(to: rk.storeKey, count: NodeConstants.k + members.count + dropped.count).compactMap { c -> (NodeID, PeerAddress)? in
-            guard c.nodeID != nodeID, !members.contains(c.nodeID), !dropped.contains(c.nodeID), peerAllowContact(c.nodeID),
-                  peerHealth(c.nodeID) != .bad, let a = dialAddress(of: c.nodeID), !isHairpin(a) else { return nil }
+            guard let a = dialAddress(of: c.nodeID), mayBecomeReplica(c.nodeID, at: a, excluding: members, dropped) else { return nil }
             return (c.nodeID, a)
         }
         await store(record, in: rk, at: Array(candidates.prefix(need)))

@@ -63,25 +63,8 @@ final class BlockingWorkers: Sendable {
 
     /// Starts a detached POSIX thread running `body`; false when none could be created.
     private static func spawn(_ body: @escaping @Sendable () -> Void) -> Bool {
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let body = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
-            body.run()
-            return nil
-        }, box)
-        guard rc == 0 else {
-            Unmanaged<ThreadBody>.fromOpaque(box).release()
-            return false
-        }
+        guard let thread = PosixThread.start(body) else { return false }
         pthread_detach(thread)
         return true
     }
-}
-
-/// The closure a new thread runs, boxed to pass through pthread_create's context pointer.
-private final class ThreadBody: Sendable {
-    let run: @Sendable () -> Void
-    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
