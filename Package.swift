@@ -31,6 +31,7 @@ let package = Package(
     ],
     targets: [
         // System libraries from Debian: libsodium-dev and libsecp256k1-dev.
+        .target(name: "CLinuxEvents"),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium",
                        providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1",
@@ -75,7 +76,7 @@ let package = Package(
         .target(name: "A2ALRPC"),
         // The daemon as a library: configuration, data directory, Unix-socket server, methods.
         .target(name: "A2ALDaemon", dependencies: [
-            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore",
+            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -86,6 +86,11 @@ public final class UDPTransport: Transport {
 
     public var statistics: TransportStatistics { stats.statistics }
 
+    public var liveness: TransportLiveness {
+        let r = readers.snapshot
+        return TransportLiveness(state: isClosed.load(ordering: .relaxed) ? .closed : r.state, rebinds: r.rebinds)
+    }
+
     /// Number of times reading the socket had to be re-established.
     public var rebindCount: UInt64 { readers.snapshot.rebinds }
 

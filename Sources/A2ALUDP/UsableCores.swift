@@ -8,8 +8,8 @@ import NIOCore
 /// How many cores this process may run on: the CPUs of its affinity mask (so `taskset -c 0`
 /// means one), capped by a cgroup CPU quota where NIO finds one. The inbound worker count
 /// follows it (docs/architecture.md, "Inbound workers").
-enum UsableCores {
-    static var count: Int {
+package enum UsableCores {
+    package static var count: Int {
         let quota = System.coreCount
         guard let mask = allowedCPUs, mask > 0 else { return max(1, quota) }
         return max(1, min(mask, quota))

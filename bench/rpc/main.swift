@@ -145,12 +145,18 @@ config.logLevel = "error"
 if CommandLine.arguments.contains("--metrics") { config.metrics = "127.0.0.1:0" }
 let daemon = try await Daemon.start(config: config, logger: logger)
 guard let posixEcho = PosixEchoServer(path: dir + "/posix-echo.sock") else { fatalError("cannot start the POSIX echo server") }
-let echoGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-let echo = try await UnixSocketServer.start(options: UnixSocketOptions(path: dir + "/echo.sock"), group: echoGroup,
+let echo = try await UnixSocketServer.start(options: UnixSocketOptions(path: dir + "/echo.sock"),
                                             logger: logger, overCapacityLine: Array("{}".utf8),
                                             accept: { _, sink in EchoReceiver(sink: sink) })
 
 let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"node.info"}"#.utf8) + [10]
+let inProcessNs = await inProcessNanosPerCall(service: daemon.service, line: Array(request.dropLast()), calls: 200_000)
+// `--in-process-only`: just that figure, for profiling the JSON-RPC layer without sockets.
+if CommandLine.arguments.contains("--in-process-only") {
+    print(JSONWriter.pretty(.object(["in_process_ns_per_call": .double(inProcessNs.rounded())])))
+    await daemon.shutdown()
+    exit(0)
+}
 var results: [(String, JSONValue)] = []
 var ratios: [(String, JSONValue)] = []
 var layerRatios: [(String, JSONValue)] = []
@@ -178,7 +184,6 @@ for connections in connectionCounts {
 }
 posixEcho.stop()
 await echo.stop()
-try? await echoGroup.shutdownGracefully()
 await daemon.shutdown()
 _ = try? FileManager.default.removeItem(atPath: dir)
 
@@ -202,6 +207,7 @@ let out: JSONValue = .object([
     "results": .object(JSONObject(results)),
     "rpc_over_baseline": .object(JSONObject(ratios)),
     "rpc_over_project_socket_line_echo": .object(JSONObject(layerRatios)),
+    "in_process_ns_per_call": .double(inProcessNs.rounded()),
     "goal": "rpc_over_baseline >= 0.6 at 1 and 16 connections",
 ])
 print(JSONWriter.pretty(out))

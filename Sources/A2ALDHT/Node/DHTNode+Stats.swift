@@ -62,6 +62,9 @@ extension DHTNode {
     /// The transport's socket state and datagram counters (`node.stats`, `node.info`).
     public var transportStatistics: TransportStatistics { transport.statistics }
 
+    /// The transport's state and rebind count alone, cheaper than `transportStatistics`.
+    public var transportLiveness: TransportLiveness { transport.liveness }
+
     /// Verified packets received and packets sent, per message type (docs/metrics.md).
     public func messageTypeCounts() -> [MessageTypeCount] { counters.byType.snapshot() }
 

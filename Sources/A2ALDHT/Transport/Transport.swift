@@ -37,4 +37,26 @@ public protocol Transport: AnyObject, Sendable {
 
     /// The socket's state and datagram counters (`TransportStatistics.swift`).
     var statistics: TransportStatistics { get }
+
+    /// Only the socket's state and rebind count: what `node.info` reports on every call,
+    /// without the counters (a UDP transport reads the kernel's drop counter for those).
+    var liveness: TransportLiveness { get }
+}
+
+/// Whether the transport reads its socket, and how often reading had to be re-established.
+public struct TransportLiveness: Equatable, Sendable {
+    public var state: TransportStatistics.SocketState
+    public var rebinds: UInt64
+
+    public init(state: TransportStatistics.SocketState, rebinds: UInt64) {
+        self.state = state
+        self.rebinds = rebinds
+    }
+}
+
+extension Transport {
+    public var liveness: TransportLiveness {
+        let statistics = statistics
+        return TransportLiveness(state: statistics.state, rebinds: statistics.rebinds)
+    }
 }

@@ -20,9 +20,11 @@ package enum NodeMethods {
 
     static func registerLocal(into router: inout RPCRouter, node: DHTNode, observed: ObservedAddressTracker,
                               status: DaemonStatus) {
+        // The identity never changes: rendered once, not on every call.
+        let identity = NodeIdentityText(node: node)
         router.register("node.info", summary: "Identity, addresses, uptime and sizes of the local node") { call in
             try call.params.finish()
-            return info(node: node, observed: observed, status: status)
+            return info(node: node, observed: observed, status: status, identity: identity)
         }
         router.register("node.stats", summary: "Routing, store, transport, health and network-size statistics") { call in
             try call.params.finish()
@@ -34,13 +36,16 @@ package enum NodeMethods {
         }
     }
 
-    static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus) -> JSONObject {
+    static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus,
+                     identity: NodeIdentityText? = nil) -> JSONObject {
         let now = SystemClock().unixSeconds()
-        let good = node.routingHealthCounts().good
-        let transport = node.transportStatistics
+        let summary = node.summary()
+        let transport = node.transportLiveness
+        let identity = identity ?? NodeIdentityText(node: node)
+        let nat = status.nat().natClass
         return [
-            "address": .string(node.address.text),
-            "node_id": .string(node.nodeID.description),
+            "address": .string(identity.address),
+            "node_id": .string(identity.nodeID),
             "version": .string(status.version),
             "started_at": .integer(status.startedAt),
             "uptime_s": .integer(now > status.startedAt ? now - status.startedAt : 0),
@@ -50,18 +55,29 @@ package enum NodeMethods {
             "socket_rebinds": .integer(transport.rebinds),
             "socket": .string(status.socketPath()),
             "data_dir": .string(status.dataDir),
-            "passive": .bool(node.isPassiveRouting),
+            "passive": .bool(summary.passiveRouting),
             "public_addr": .optional(observed.publicAddress),
-            "nat_type": .string(status.nat().natClass.name),
-            "nat_type_code": .integer(status.nat().natClass.code),
+            "nat_type": .string(nat.name),
+            "nat_type_code": .integer(nat.code),
             // Peers met at our public IP on another port: behind our NAT (docs/protocol.md, hairpin).
-            "same_nat_peers": .strings(node.sameNATPeers().map(\.description)),
-            "routing_table_size": .integer(node.routingTableSize),
-            "good_peers": .integer(good),
-            "network_size": .integer(node.estimatedNetworkSize()),
-            "store_keys": .integer(node.storeKeyCount),
+            "same_nat_peers": .strings(summary.sameNATPeers.map(\.description)),
+            "routing_table_size": .integer(summary.routingTableSize),
+            "good_peers": .integer(summary.goodPeers),
+            "network_size": .integer(summary.estimatedNetworkSize),
+            "store_keys": .integer(summary.storeKeys),
             "agents": .integer(status.agentCount()),
         ]
+    }
+
+    /// The node's address and id as text.
+    struct NodeIdentityText: Sendable {
+        let address: String
+        let nodeID: String
+
+        init(node: DHTNode) {
+            address = node.address.text
+            nodeID = node.nodeID.description
+        }
     }
 
     /// The node's debug statistics (the data behind /debug/stats) grouped by area.

@@ -23,6 +23,7 @@ package final class SendLogTransport: Transport {
 
     package var localAddress: PeerAddress { inner.localAddress }
     package var statistics: TransportStatistics { inner.statistics }
+    package var liveness: TransportLiveness { inner.liveness }
 
     package func start(_ handler: @escaping @Sendable ([UInt8], PeerAddress) -> Void) async throws {
         try await inner.start(handler)

@@ -123,9 +123,12 @@ package final class Daemon: Sendable {
             // the method table that holds the status: the closure reads it once it exists.
             let serviceRef = Mutex<RPCService?>(nil)
             let socketRef = Mutex<String>(config.socketPath)
+            // The bound address does not change (a failed socket is re-read, never re-bound
+            // elsewhere), so it is rendered once rather than on every node.info.
+            let listenAddrs = [node.localAddress.description]
             var status = DaemonStatus(
                 version: DaemonVersion.string, startedAt: clock.unixSeconds(), socketPath: { socketRef.withLock { $0 } },
-                dataDir: dir.path, listenAddrs: { [node.localAddress.description] },
+                dataDir: dir.path, listenAddrs: { listenAddrs },
                 agentCount: { agents.count },
                 rpcConnections: { serviceRef.withLock { $0?.connectionCount ?? 0 } },
                 rpcSubscriptions: { hub.subscriptionCount }, rpcWatches: { watches.count })
@@ -177,7 +180,7 @@ package final class Daemon: Sendable {
                                            maxConnections: maxConnections, maxLineBytes: config.maxLineBytes,
                                            maxOutputBytes: config.maxOutputBytes,
                                            outputStallTimeoutMs: config.outputStallTimeoutMs),
-                group: group, inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
+                inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
                 accept: { peer, sink in
                     if let peer { logger.debug("rpc client connected", metadata: ["peer": "\(peer)"]) }
                     return service.makeSession(sink: sink, peer: peer)

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// How much unsent output one connection may pile up (docs/jsonrpc.md, "Framing and
 /// protocol"; docs/security.md, "Local clients"). A client that pipelines requests and never
 /// reads would otherwise grow the daemon without bound: past `highWater` queued bytes the
@@ -9,11 +7,11 @@ struct OutputBudget: Sendable {
     let highWater: Int
     /// A quarter of the budget: resuming only after a real drain avoids pausing again at once.
     let lowWater: Int
-    let stallTimeout: TimeAmount
+    let stallTimeoutNanoseconds: UInt64
 
     init(options: UnixSocketOptions) {
         highWater = options.maxOutputBytes
         lowWater = options.maxOutputBytes / 4
-        stallTimeout = .milliseconds(Int64(options.outputStallTimeoutMs))
+        stallTimeoutNanoseconds = UInt64(options.outputStallTimeoutMs) * 1_000_000
     }
 }

@@ -1,5 +1,4 @@
 import A2ALRPC
-import NIOCore
 
 #if canImport(Glibc)
 import Glibc
@@ -11,25 +10,22 @@ import Darwin
 /// connect time (so a client cannot claim another identity).
 enum PeerCredentialsReader {
     /// Linux's `struct ucred`, declared here because Glibc exposes it only under _GNU_SOURCE.
-    private struct UCred: Sendable {
+    private struct UCred {
         var pid: Int32 = 0
         var uid: UInt32 = 0
         var gid: UInt32 = 0
     }
 
     /// The peer's credentials, or nil where the platform or the socket cannot tell.
-    static func read(_ channel: any Channel) -> EventLoopFuture<PeerCredentials?> {
+    static func read(_ descriptor: CInt) -> PeerCredentials? {
         #if os(Linux)
-        guard let provider = channel as? any SocketOptionProvider else {
-            return channel.eventLoop.makeSucceededFuture(nil)
-        }
-        let credentials: EventLoopFuture<UCred> = provider.unsafeGetSocketOption(
-            level: .socket, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED))
-        return credentials
-            .map { Optional(PeerCredentials(pid: $0.pid, uid: $0.uid, gid: $0.gid)) }
-            .recover { _ in nil }
+        var credentials = UCred()
+        var length = socklen_t(MemoryLayout<UCred>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0,
+              Int(length) == MemoryLayout<UCred>.size else { return nil }
+        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
         #else
-        return channel.eventLoop.makeSucceededFuture(nil)
+        return nil
         #endif
     }
 }

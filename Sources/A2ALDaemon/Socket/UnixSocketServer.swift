@@ -1,8 +1,8 @@
+import A2ALDHT
 import A2ALRPC
-import A2ALNIOSupport
+import A2ALUDP
+import CLinuxEvents
 import Logging
-import NIOCore
-import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,7 +12,8 @@ import Darwin
 #endif
 
 /// The daemon's Unix-socket listener: newline-framed connections handed to whatever `accept`
-/// returns for each (the JSON-RPC session).
+/// returns for each (the JSON-RPC session), served on `threads` loop threads of its own
+/// (`SocketLoop`, epoll; docs/architecture.md, "The JSON-RPC socket").
 ///
 /// The socket file gets its mode and group before the socket listens, so no client ever
 /// connects through wider permissions than configured. At most `maxConnections` connections are
@@ -24,31 +25,36 @@ import Darwin
 package final class UnixSocketServer: Sendable {
     /// Pending connections the kernel queues before `accept`.
     static let listenBacklog: Int32 = 256
-    /// Accepts per wake-up, so a connection storm cannot starve the loop's other channels.
-    static let acceptsPerWakeup: UInt = 16
+    /// Accepts per wake-up, so a connection storm cannot starve the loop's other connections.
+    static let acceptsPerWakeup = 16
     /// Reads per wake-up of one connection, for the same fairness between clients.
-    static let readsPerWakeup: UInt = 4
+    static let readsPerWakeup = 4
     /// How long a closing connection may take to hand its queued lines to a slow reader.
-    static let closeGrace: TimeAmount = .seconds(5)
+    static let closeGraceNanoseconds: UInt64 = 5_000_000_000
+    /// Loop threads by default: one per core, at most four. On 2 cores two loops answered 16
+    /// connections 1.1–1.5× as fast as one (docs/benchmarks.md, "JSON-RPC").
+    package static let defaultThreads = max(1, min(UsableCores.count, 4))
 
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
     package let path: String
-    private let serverChannel: any Channel
-    private let connections: ChannelRegistry
+    private let loops: [SocketLoop]
+    private let exited: LoopExits
+    private let connections: SocketConnectionCount
     /// The file this server bound and removes on stop; nil for an inherited socket.
     private let boundFile: BoundSocketFile?
     private let stopped = Atomic<Bool>(false)
 
-    private init(path: String, serverChannel: any Channel, connections: ChannelRegistry,
+    private init(path: String, loops: [SocketLoop], exited: LoopExits, connections: SocketConnectionCount,
                  boundFile: BoundSocketFile?) {
         self.path = path
-        self.serverChannel = serverChannel
+        self.loops = loops
+        self.exited = exited
         self.connections = connections
         self.boundFile = boundFile
     }
 
     /// Binds (or adopts `inheritedFD`, a listening socket from systemd) and starts accepting.
-    package static func start(options: UnixSocketOptions, group: any EventLoopGroup, inheritedFD: CInt? = nil,
+    package static func start(options: UnixSocketOptions, threads: Int = defaultThreads, inheritedFD: CInt? = nil,
                              logger: Logger,
                              overCapacityLine: [UInt8],
                              accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
@@ -66,48 +72,69 @@ package final class UnixSocketServer: Sendable {
             descriptor = file.descriptor
             boundFile = file
         }
-
-        let connections = ChannelRegistry(limit: options.maxConnections)
-        let maxLineBytes = options.maxLineBytes
-        let budget = OutputBudget(options: options)
-        let adopted = boundFile == nil
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: listenBacklog)
-            .serverChannelOption(ChannelOptions.maxMessagesPerRead, value: acceptsPerWakeup)
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: readsPerWakeup)
-            // `echo '{...}' | socat - UNIX-CONNECT:...` shuts its sending side right after the
-            // request; the replies still have to go out, so end of input is not end of connection.
-            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { child in
-                initialize(child, connections: connections, maxLineBytes: maxLineBytes, budget: budget,
-                           overCapacityLine: overCapacityLine, logger: logger, accept: accept)
-            }
-            .serverChannelInitializer { channel in
-                if !adopted {
-                    // NIO listens on an adopted socket with its default backlog; ours is larger.
-                    // systemd's sockets keep the backlog their unit sets.
-                    _ = listen(descriptor, listenBacklog)
-                }
-                // NIO adds no accept back-off on this bootstrap path; without it running out of
-                // descriptors spins the loop (AcceptBackoff).
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(logger: logger))
-                }
-            }
-
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.withBoundSocket(descriptor).get()
-        } catch {
-            // The descriptor is not closed here: NIO may already own (and have closed) it.
+        func fail(_ reason: String) -> SocketServerError {
             if let boundFile, boundFile.isStillAt(options.path) { unlink(options.path) }
-            throw SocketServerError(path: options.path, reason: "cannot listen on \(options.path): \(error)")
+            if boundFile != nil { close(descriptor) }
+            return SocketServerError(path: options.path, reason: "cannot listen on \(options.path): \(reason)")
         }
-        let path = boundFile == nil ? (channel.localAddress?.pathname ?? options.path) : options.path
+        // systemd's socket has listened since boot with the backlog its unit sets; one that
+        // does not listen yet, and ours, listen with ours.
+        if boundFile != nil || !isListening(descriptor) {
+            guard listen(descriptor, listenBacklog) == 0 else { throw fail("listen: \(SocketErrno.describe(errno))") }
+        }
+        let flags = fcntl(descriptor, F_GETFL)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            throw fail("cannot make the socket non-blocking: \(SocketErrno.describe(errno))")
+        }
+
+        let connections = SocketConnectionCount(limit: options.maxConnections)
+        let settings = SocketServerSettings(
+            path: options.path, maxLineBytes: options.maxLineBytes, budget: OutputBudget(options: options),
+            closeGraceNanoseconds: closeGraceNanoseconds, overCapacityLine: overCapacityLine,
+            readsPerWakeup: readsPerWakeup, acceptsPerWakeup: acceptsPerWakeup, accept: accept)
+        var loops: [SocketLoop] = []
+        do {
+            for index in 0..<max(1, threads) {
+                // Tokens are unique across loops: each loop counts in its own range.
+                let first = SocketLoop.firstConnectionToken + UInt64(index) << 56
+                loops.append(try SocketLoop.make(settings: settings, registry: connections, firstToken: first, logger: logger))
+            }
+        } catch {
+            for loop in loops { loop.discard() }
+            throw fail(error.reason)
+        }
+        let first = loops[0]
+        let listener = SocketListener(descriptor: descriptor, loops: loops, logger: logger)
+        guard first.watch(descriptor, token: SocketLoop.listenerToken, events: UInt32(EPOLLIN.rawValue)) else {
+            let reason = "epoll_ctl: \(SocketErrno.describe(errno))"
+            for loop in loops { loop.discard() }
+            throw fail(reason)
+        }
+        first.listener = listener
+        let exited = LoopExits()
+        for (index, loop) in loops.enumerated() {
+            loop.threadName = "a2al-rpc-\(index)"
+            guard let thread = PosixThread.start({ loop.run(); exited.one() }) else {
+                // The loops already running stop; the others never ran and are closed here.
+                for started in loops[..<index] { started.post(.exit) }
+                await exited.wait(for: index)
+                for idle in loops[index...] { idle.discard() }
+                throw SocketServerError(path: options.path, reason: "cannot start a socket thread for \(options.path)")
+            }
+            pthread_detach(thread)
+        }
+        let path = boundFile == nil ? (boundPath(ofInherited: descriptor) ?? options.path) : options.path
         logger.debug("listening on unix socket", metadata: [
-            "path": "\(path)", "inherited": "\(boundFile == nil)",
+            "path": "\(path)", "inherited": "\(boundFile == nil)", "threads": "\(loops.count)",
         ])
-        return UnixSocketServer(path: path, serverChannel: channel, connections: connections, boundFile: boundFile)
+        return UnixSocketServer(path: path, loops: loops, exited: exited, connections: connections, boundFile: boundFile)
+    }
+
+    /// Whether `descriptor` already listens (SO_ACCEPTCONN).
+    private static func isListening(_ descriptor: CInt) -> Bool {
+        var value: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        return getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &value, &length) == 0 && value != 0
     }
 
     /// The path an inherited socket is bound to, read before the daemon accepts on it: systemd's
@@ -137,39 +164,29 @@ package final class UnixSocketServer: Sendable {
         }
     }
 
-    private static func initialize(_ child: any Channel, connections: ChannelRegistry, maxLineBytes: Int,
-                                   budget: OutputBudget, overCapacityLine: [UInt8], logger: Logger,
-                                   accept: @escaping @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver)
-        -> EventLoopFuture<Void> {
-        switch connections.admit(child) {
-        case .stopping:
-            return child.close()
-        case .full:
-            logger.notice("refusing unix socket connection: connection limit reached")
-            return child.eventLoop.makeCompletedFuture {
-                try child.pipeline.syncOperations.addHandler(OverCapacityHandler(line: overCapacityLine))
-            }
-        case .admitted:
-            return PeerCredentialsReader.read(child).flatMapThrowing { peer in
-                logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
-                try child.pipeline.syncOperations.addHandler(
-                    LineConnectionHandler(peer: peer, maxLineBytes: maxLineBytes, closeGrace: closeGrace,
-                                          budget: budget, logger: logger, accept: accept))
-            }
-        }
-    }
-
     /// Connections being served now (not counting refused ones).
     package var connectionCount: Int { connections.count }
 
-    /// Stops accepting, closes every connection (flushing queued lines), removes the socket file
-    /// if we created it. Later calls return at once.
+    /// Stops accepting, asks every connection to answer what it owes and close (flushing
+    /// queued lines), cuts those still open after the close grace, removes the socket file if
+    /// we created it, and returns once the loop threads have ended. Later calls return at once.
     package func stop() async {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        try? await serverChannel.close()
+        connections.stopAdmitting()
+        loops[0].post(.stopListening)
         removeSocketFile()
-        // Connections close themselves within closeGrace; the extra second catches any not yet set up.
-        await connections.drain(grace: Self.closeGrace + .seconds(1), on: serverChannel.eventLoop)
+        for loop in loops { loop.post(.quiesce) }
+        // Connections close themselves within the grace; the extra second catches any not yet set up.
+        let grace = Duration.nanoseconds(Int64(Self.closeGraceNanoseconds)) + .seconds(1)
+        let connections = connections
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await connections.waitUntilEmpty() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+        }
+        for loop in loops { loop.post(.exit) }
+        await exited.wait(for: loops.count)
     }
 
     /// Removes the file only while it is still the one we bound, never a successor's.
@@ -178,11 +195,40 @@ package final class UnixSocketServer: Sendable {
         unlink(path)
     }
 
-    /// A server dropped without `stop()` still releases its socket and file.
+    /// A server dropped without `stop()` still releases its socket, connections and file.
     deinit {
         guard !stopped.load(ordering: .acquiring) else { return }
-        serverChannel.close(promise: nil)
-        for child in connections.closeAll() { child.close(promise: nil) }
+        connections.stopAdmitting()
+        for loop in loops { loop.post(.exit) }
         removeSocketFile()
+    }
+}
+
+/// Counts loop threads that have ended, for `stop()` to await.
+final class LoopExits: Sendable {
+    private let state = Mutex<(ended: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
+
+    /// One loop thread ended.
+    func one() {
+        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.ended += 1
+            let ended = s.ended
+            let ready = s.waiters.filter { $0.0 <= ended }.map(\.1)
+            s.waiters.removeAll { $0.0 <= ended }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+    }
+
+    /// Returns once `count` loop threads have ended.
+    func wait(for count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.ended >= count { return true }
+                s.waiters.append((count, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 }

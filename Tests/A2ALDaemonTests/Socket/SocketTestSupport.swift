@@ -126,7 +126,7 @@ enum SocketTest {
 
     static func start(_ options: UnixSocketOptions, probe: UnixSocketProbe, inheritedFD: CInt? = nil)
         async throws -> UnixSocketServer {
-        try await UnixSocketServer.start(options: options, group: MultiThreadedEventLoopGroup.singleton,
+        try await UnixSocketServer.start(options: options, threads: 2,
                                          inheritedFD: inheritedFD, logger: logger,
                                          overCapacityLine: overCapacity,
                                          accept: { probe.accept($0, $1) })

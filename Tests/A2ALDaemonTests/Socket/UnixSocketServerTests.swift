@@ -1,5 +1,6 @@
 import A2ALDaemon
 import A2ALRPC
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -222,6 +223,42 @@ struct UnixSocketServerTests {
         #expect(perWorker == [50, 50, 50, 50])
         #expect(await SocketTest.eventually { sink.backlog == 0 })
         await server.stop()
+    }
+
+    /// Connections are spread over the server's loop threads, and each line is handed to the
+    /// session on the loop thread that owns its connection (named for `top -H`).
+    @Test func spreadsConnectionsOverItsLoopThreads() async throws {
+        let dir = try SocketTestDirectory()
+        defer { dir.remove() }
+        let threads = Mutex<[String: Set<String>]>([:])
+        let probe = UnixSocketProbe { line, sink in
+            threads.withLock { $0[line, default: []].insert(Self.currentThreadName()) }
+            sink.send(Array(line.utf8))
+        }
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
+        var clients: [UnixTestClient] = []
+        for index in 0..<4 {
+            let client = try UnixTestClient.connect(dir.socketPath)
+            clients.append(client)
+            for _ in 0..<3 {
+                try client.write("client-\(index)\n")
+                #expect(try client.readText() == "client-\(index)")
+            }
+        }
+        let seen = threads.withLock { $0 }
+        // Every connection stays on one loop, and the four of them use both loops.
+        for index in 0..<4 { #expect(seen["client-\(index)"]?.count == 1) }
+        #expect(Set(seen.values.flatMap { $0 }) == ["a2al-rpc-0", "a2al-rpc-1"])
+        await server.stop()
+    }
+
+    private static func currentThreadName() -> String {
+        guard let file = fopen("/proc/thread-self/comm", "r") else { return "?" }
+        defer { fclose(file) }
+        var name = [CChar](repeating: 0, count: 32)
+        guard fgets(&name, Int32(name.count), file) != nil else { return "?" }
+        let bytes = name.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func adoptsAnInheritedListeningSocket() async throws {

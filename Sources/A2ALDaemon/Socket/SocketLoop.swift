@@ -1,0 +1,266 @@
+import A2ALDHT
+import A2ALRPC
+import Logging
+import Synchronization
+
+import CLinuxEvents
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread of the JSON-RPC socket server (docs/architecture.md, "The JSON-RPC socket"): an
+/// epoll set of the connections it owns (and, on the first loop, the listening socket), read
+/// and answered on this thread. Handlers that do not suspend answer before the loop reads the
+/// next connection, with no thread hop; replies from other threads are written by those
+/// threads (`SocketLineSink`).
+///
+/// Everything but the inbox is touched only by the loop's own thread. Other threads reach it
+/// with `post`, which queues a command and wakes the thread through an eventfd.
+final class SocketLoop: @unchecked Sendable {
+    enum Command: Sendable {
+        /// Serve a connection the listener accepted.
+        case adopt(CInt, PeerCredentials?)
+        /// A connection's sink wants attention (`SocketLineSink` says when).
+        case service(UInt64)
+        /// The server is stopping: every connection answers what it owes and closes.
+        case quiesce
+        /// Close every connection now (the close grace ran out).
+        case closeAll
+        /// Stop accepting and close the listening socket.
+        case stopListening
+        /// Close what is left and end the thread.
+        case exit
+    }
+
+    /// epoll tokens below this are not connections.
+    static let firstConnectionToken: UInt64 = 2
+    static let wakeToken: UInt64 = 0
+    static let listenerToken: UInt64 = 1
+    static let maxEvents: Int32 = 64
+    static let readBufferBytes = 64 * 1024
+
+    let settings: SocketServerSettings
+    let registry: SocketConnectionCount
+    let logger: Logger
+    private let epollFD: CInt
+    private let wakeFD: CInt
+    private let inbox = Mutex<(commands: [Command], wakePending: Bool)>(([], false))
+    private let nextToken: Atomic<UInt64>
+
+    // Loop-thread state.
+    var connections: [UInt64: SocketConnection] = [:]
+    /// Connections with a stall or close deadline; only these are looked at for timers.
+    var timed: Set<UInt64> = []
+    var listener: SocketListener?
+    /// Connections read in this wake-up whose replies are held until all are read.
+    var corked: [SocketConnection] = []
+    private var exiting = false
+    let readBuffer: UnsafeMutableRawBufferPointer
+    /// "a2al-rpc-N", shown by `top -H` and `perf`.
+    var threadName = "a2al-rpc"
+
+    private init(epollFD: CInt, wakeFD: CInt, settings: SocketServerSettings, registry: SocketConnectionCount,
+                 firstToken: UInt64, logger: Logger) {
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
+        self.settings = settings
+        self.registry = registry
+        self.nextToken = Atomic(firstToken)
+        self.logger = logger
+        readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 16)
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// A loop with its epoll set and wake-up descriptor, not yet running.
+    static func make(settings: SocketServerSettings, registry: SocketConnectionCount, firstToken: UInt64,
+                     logger: Logger) throws(SocketServerError) -> SocketLoop {
+        let epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else {
+            throw SocketServerError(path: settings.path, reason: "epoll_create1: \(SocketErrno.describe(errno))")
+        }
+        let wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard wakeFD >= 0 else {
+            let reason = "eventfd: \(SocketErrno.describe(errno))"
+            Glibc.close(epollFD)
+            throw SocketServerError(path: settings.path, reason: reason)
+        }
+        let loop = SocketLoop(epollFD: epollFD, wakeFD: wakeFD, settings: settings, registry: registry,
+                              firstToken: firstToken, logger: logger)
+        guard loop.watch(wakeFD, token: wakeToken, events: UInt32(EPOLLIN.rawValue)) else {
+            let reason = "epoll_ctl: \(SocketErrno.describe(errno))"
+            Glibc.close(wakeFD)
+            Glibc.close(epollFD)
+            throw SocketServerError(path: settings.path, reason: reason)
+        }
+        return loop
+    }
+
+    /// Queues `command` for the loop thread and wakes it. Any thread.
+    func post(_ command: Command) {
+        let wake = inbox.withLock { box -> Bool in
+            box.commands.append(command)
+            defer { box.wakePending = true }
+            return !box.wakePending
+        }
+        if wake {
+            var one: UInt64 = 1
+            _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+        }
+    }
+
+    /// A fresh token for a connection; unique across the server's loops.
+    func makeToken() -> UInt64 { nextToken.wrappingAdd(1, ordering: .relaxed).oldValue }
+
+    // MARK: epoll
+
+    @discardableResult
+    func watch(_ descriptor: CInt, token: UInt64, events: UInt32) -> Bool {
+        var event = epoll_event(events: events, data: epoll_data_t(u64: token))
+        return epoll_ctl(epollFD, EPOLL_CTL_ADD, descriptor, &event) == 0
+    }
+
+    @discardableResult
+    func rewatch(_ descriptor: CInt, token: UInt64, events: UInt32) -> Bool {
+        var event = epoll_event(events: events, data: epoll_data_t(u64: token))
+        return epoll_ctl(epollFD, EPOLL_CTL_MOD, descriptor, &event) == 0
+    }
+
+    func unwatch(_ descriptor: CInt) {
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, descriptor, nil)
+    }
+
+    // MARK: The thread
+
+    /// Runs until `.exit`; then every connection left is closed and the loop's descriptors too.
+    func run() {
+        a2al_name_this_thread(threadName)
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(Self.maxEvents))
+        defer { events.deallocate() }
+        while !exiting {
+            let count = epoll_wait(epollFD, events, Self.maxEvents, nextTimeoutMs())
+            if count < 0 {
+                guard errno == EINTR else {
+                    logger.error("json-rpc socket loop: epoll_wait failed", metadata: ["error": "\(SocketErrno.describe(errno))"])
+                    break
+                }
+                continue
+            }
+            for index in 0..<Int(count) {
+                let event = events[index]
+                switch event.data.u64 {
+                case Self.wakeToken: runInbox()
+                case Self.listenerToken: listener?.acceptPending(on: self)
+                case let token: connections[token]?.handle(events: event.events)
+                }
+            }
+            uncorkAll()
+            runTimers()
+        }
+        for connection in connections.values { connection.closeNow() }
+        listener?.stop(on: self)
+        listener = nil
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+    }
+
+    /// Closes the descriptors of a loop that never ran (the server failed to start).
+    func discard() {
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+    }
+
+    /// Writes the replies held while this wake-up's connections were read.
+    private func uncorkAll() {
+        guard !corked.isEmpty else { return }
+        let held = corked
+        corked.removeAll(keepingCapacity: true)
+        for connection in held { connection.uncork() }
+    }
+
+    private func runInbox() {
+        var counter: UInt64 = 0
+        _ = Glibc.read(wakeFD, &counter, MemoryLayout<UInt64>.size)
+        let commands = inbox.withLock { box -> [Command] in
+            box.wakePending = false
+            defer { box.commands = [] }
+            return box.commands
+        }
+        for command in commands { run(command) }
+    }
+
+    private func run(_ command: Command) {
+        switch command {
+        case .adopt(let descriptor, let peer):
+            guard !exiting else {
+                Glibc.close(descriptor)
+                registry.release()
+                return
+            }
+            adopt(descriptor, peer: peer)
+        case .service(let token):
+            connections[token]?.settle()
+        case .quiesce:
+            for connection in Array(connections.values) { connection.quiesce() }
+        case .closeAll:
+            for connection in Array(connections.values) { connection.closeNow() }
+        case .stopListening:
+            listener?.stop(on: self)
+            listener = nil
+        case .exit:
+            exiting = true
+        }
+    }
+
+    /// Starts serving an admitted connection on this loop.
+    func adopt(_ descriptor: CInt, peer: PeerCredentials?) {
+        let token = makeToken()
+        let connection = SocketConnection(token: token, descriptor: descriptor, peer: peer, loop: self)
+        guard watch(descriptor, token: token, events: SocketConnection.readEvents) else {
+            logger.debug("cannot watch a client connection", metadata: ["error": "\(SocketErrno.describe(errno))"])
+            connection.sink.detach()
+            Glibc.close(descriptor)
+            registry.release()
+            return
+        }
+        connections[token] = connection
+        connection.start()
+    }
+
+    // MARK: Timers
+
+    private func nextTimeoutMs() -> Int32 {
+        var earliest = listener?.resumeAt
+        for token in timed {
+            guard let deadline = connections[token]?.deadline else { continue }
+            earliest = min(earliest ?? deadline, deadline)
+        }
+        guard let earliest else { return -1 }
+        let now = MonotonicClock.nanoseconds()
+        guard earliest > now else { return 0 }
+        // Rounded up, so the loop does not wake a moment early and spin.
+        return Int32(clamping: (earliest - now + 999_999) / 1_000_000)
+    }
+
+    private func runTimers() {
+        let now = MonotonicClock.nanoseconds()
+        if let resumeAt = listener?.resumeAt, resumeAt <= now { listener?.resume(on: self) }
+        guard !timed.isEmpty else { return }
+        for token in Array(timed) {
+            guard let connection = connections[token] else {
+                timed.remove(token)
+                continue
+            }
+            connection.deadlinePassed(now: now)
+        }
+    }
+}
+
+/// Monotonic nanoseconds for the loops' deadlines.
+enum MonotonicClock {
+    static func nanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+}
