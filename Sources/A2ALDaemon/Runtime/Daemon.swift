@@ -53,10 +53,9 @@ package final class Daemon: Sendable {
         self.seeds = Mutex(config.bootstrap)
     }
 
-    /// Threads of the daemon's event loop group: the UDP reader, the JSON-RPC connections (NIO
-    /// spreads them over the loops) and their handlers, which start on their connection's loop.
-    /// One per core, at most four: on 2 cores, two loops answered 16 connections 1.1–1.5× as
-    /// fast as one (docs/benchmarks.md, "JSON-RPC").
+    /// Threads of the daemon's SwiftNIO event loop group, which runs the debug HTTP, metrics and
+    /// NAT-probe sockets (the UDP and JSON-RPC sockets have threads of their own,
+    /// docs/architecture.md). One per core, at most four.
     static let eventLoopThreads = max(1, min(System.coreCount, 4))
 
     /// Starts the daemon. Errors name what failed (a file, the socket path, the UDP address);

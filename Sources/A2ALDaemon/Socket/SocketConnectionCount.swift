@@ -50,6 +50,8 @@ final class SocketConnectionCount: Sendable {
 
     var count: Int { state.withLock { $0.open } }
 
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
     /// Returns once no connection is open, or when the calling task is cancelled.
     func waitUntilEmpty() async {
         let id = state.withLock { s -> Int in

@@ -44,7 +44,15 @@ final class SocketLoop: @unchecked Sendable {
     let logger: Logger
     private let epollFD: CInt
     private let wakeFD: CInt
-    private let inbox = Mutex<(commands: [Command], wakePending: Bool)>(([], false))
+    private struct Inbox {
+        var commands: [Command] = []
+        /// The eventfd was written and the loop has not taken the commands yet.
+        var wakePending = false
+        /// The loop has ended and its eventfd is closed: nothing more is queued.
+        var closed = false
+    }
+
+    private let inbox = Mutex(Inbox())
     private let nextToken: Atomic<UInt64>
 
     // Loop-thread state.
@@ -98,14 +106,23 @@ final class SocketLoop: @unchecked Sendable {
 
     /// Queues `command` for the loop thread and wakes it. Any thread.
     func post(_ command: Command) {
-        let wake = inbox.withLock { box -> Bool in
+        let queued = inbox.withLock { box -> Bool in
+            guard !box.closed else { return false }
             box.commands.append(command)
-            defer { box.wakePending = true }
-            return !box.wakePending
+            if !box.wakePending {
+                box.wakePending = true
+                // Under the lock, so never after `run` closed the eventfd (it sets `closed`
+                // under this lock first); one short non-blocking write per wake-up.
+                var one: UInt64 = 1
+                _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+            }
+            return true
         }
-        if wake {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
+        // The loop has ended (a server dropped without `stop()`): a connection handed to it
+        // now is closed here rather than leaked.
+        if !queued, case .adopt(let descriptor, _) = command {
+            Glibc.close(descriptor)
+            registry.release()
         }
     }
 
@@ -160,6 +177,15 @@ final class SocketLoop: @unchecked Sendable {
         for connection in connections.values { connection.closeNow() }
         listener?.stop(on: self)
         listener = nil
+        let left = inbox.withLock { box -> [Command] in
+            box.closed = true
+            defer { box.commands = [] }
+            return box.commands
+        }
+        for case .adopt(let descriptor, _) in left {
+            Glibc.close(descriptor)
+            registry.release()
+        }
         Glibc.close(wakeFD)
         Glibc.close(epollFD)
     }
@@ -225,6 +251,8 @@ final class SocketLoop: @unchecked Sendable {
         }
         connections[token] = connection
         connection.start()
+        // Accepted just as the server began to stop, after this loop quiesced the others.
+        if registry.isStopping { connection.quiesce() }
     }
 
     // MARK: Timers
