@@ -55,7 +55,9 @@ final class SocketConnection {
         self.peer = peer
         self.loop = loop
         framer = LineFramer(maxLineBytes: loop.settings.maxLineBytes)
-        sink = SocketLineSink(descriptor: descriptor) { loop.post(.service(token)) }
+        // The inbox, not the loop: a sink outlives its connection in whatever holds it.
+        let inbox = loop.inbox
+        sink = SocketLineSink(descriptor: descriptor) { inbox.post(.service(token)) }
     }
 
     /// Creates the receiver; the connection is in the epoll set by now.

@@ -17,20 +17,7 @@ import Glibc
 /// Everything but the inbox is touched only by the loop's own thread. Other threads reach it
 /// with `post`, which queues a command and wakes the thread through an eventfd.
 final class SocketLoop: @unchecked Sendable {
-    enum Command: Sendable {
-        /// Serve a connection the listener accepted.
-        case adopt(CInt, PeerCredentials?)
-        /// A connection's sink wants attention (`SocketLineSink` says when).
-        case service(UInt64)
-        /// The server is stopping: every connection answers what it owes and closes.
-        case quiesce
-        /// Close every connection now (the close grace ran out).
-        case closeAll
-        /// Stop accepting and close the listening socket.
-        case stopListening
-        /// Close what is left and end the thread.
-        case exit
-    }
+    typealias Command = SocketLoopInbox.Command
 
     /// epoll tokens below this are not connections.
     static let firstConnectionToken: UInt64 = 2
@@ -43,16 +30,7 @@ final class SocketLoop: @unchecked Sendable {
     let registry: SocketConnectionCount
     let logger: Logger
     private let epollFD: CInt
-    private let wakeFD: CInt
-    private struct Inbox {
-        var commands: [Command] = []
-        /// The eventfd was written and the loop has not taken the commands yet.
-        var wakePending = false
-        /// The loop has ended and its eventfd is closed: nothing more is queued.
-        var closed = false
-    }
-
-    private let inbox = Mutex(Inbox())
+    let inbox: SocketLoopInbox
     private let nextToken: Atomic<UInt64>
 
     // Loop-thread state.
@@ -70,7 +48,7 @@ final class SocketLoop: @unchecked Sendable {
     private init(epollFD: CInt, wakeFD: CInt, settings: SocketServerSettings, registry: SocketConnectionCount,
                  firstToken: UInt64, logger: Logger) {
         self.epollFD = epollFD
-        self.wakeFD = wakeFD
+        self.inbox = SocketLoopInbox(wakeFD: wakeFD, registry: registry)
         self.settings = settings
         self.registry = registry
         self.nextToken = Atomic(firstToken)
@@ -105,26 +83,7 @@ final class SocketLoop: @unchecked Sendable {
     }
 
     /// Queues `command` for the loop thread and wakes it. Any thread.
-    func post(_ command: Command) {
-        let queued = inbox.withLock { box -> Bool in
-            guard !box.closed else { return false }
-            box.commands.append(command)
-            if !box.wakePending {
-                box.wakePending = true
-                // Under the lock, so never after `run` closed the eventfd (it sets `closed`
-                // under this lock first); one short non-blocking write per wake-up.
-                var one: UInt64 = 1
-                _ = Glibc.write(wakeFD, &one, MemoryLayout<UInt64>.size)
-            }
-            return true
-        }
-        // The loop has ended (a server dropped without `stop()`): a connection handed to it
-        // now is closed here rather than leaked.
-        if !queued, case .adopt(let descriptor, _) = command {
-            Glibc.close(descriptor)
-            registry.release()
-        }
-    }
+    func post(_ command: Command) { inbox.post(command) }
 
     /// A fresh token for a connection; unique across the server's loops.
     func makeToken() -> UInt64 { nextToken.wrappingAdd(1, ordering: .relaxed).oldValue }
@@ -177,22 +136,13 @@ final class SocketLoop: @unchecked Sendable {
         for connection in connections.values { connection.closeNow() }
         listener?.stop(on: self)
         listener = nil
-        let left = inbox.withLock { box -> [Command] in
-            box.closed = true
-            defer { box.commands = [] }
-            return box.commands
-        }
-        for case .adopt(let descriptor, _) in left {
-            Glibc.close(descriptor)
-            registry.release()
-        }
-        Glibc.close(wakeFD)
+        inbox.close()
         Glibc.close(epollFD)
     }
 
     /// Closes the descriptors of a loop that never ran (the server failed to start).
     func discard() {
-        Glibc.close(wakeFD)
+        inbox.close()
         Glibc.close(epollFD)
     }
 
@@ -205,14 +155,7 @@ final class SocketLoop: @unchecked Sendable {
     }
 
     private func runInbox() {
-        var counter: UInt64 = 0
-        _ = Glibc.read(wakeFD, &counter, MemoryLayout<UInt64>.size)
-        let commands = inbox.withLock { box -> [Command] in
-            box.wakePending = false
-            defer { box.commands = [] }
-            return box.commands
-        }
-        for command in commands { run(command) }
+        for command in inbox.take() { run(command) }
     }
 
     private func run(_ command: Command) {
