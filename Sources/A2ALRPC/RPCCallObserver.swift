@@ -27,6 +27,21 @@ extension RPCService {
         return outcome
     }
 
+    /// Runs an immediate handler in place, telling the observer (if any) how it ended.
+    func observedInvokeImmediate(_ method: RPCMethod, _ handler: RPCMethod.ImmediateHandler, params: JSONObject,
+                                 connection: RPCConnectionInfo) -> Result<JSONObject, RPCError> {
+        guard let observer else { return Self.invokeImmediate(method, handler, params: params, connection: connection) }
+        let start = ContinuousClock.now
+        let outcome = Self.invokeImmediate(method, handler, params: params, connection: connection)
+        let code: Int?
+        switch outcome {
+        case .success: code = nil
+        case .failure(let error): code = error.code
+        }
+        observer.callFinished(method: method.name, errorCode: code, duration: ContinuousClock.now - start)
+        return outcome
+    }
+
     /// A call answered without running its handler.
     func observeRefusal(method: String?, _ error: RPCError) {
         observer?.callFinished(method: method, errorCode: error.code, duration: nil)

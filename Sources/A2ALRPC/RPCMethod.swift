@@ -3,6 +3,8 @@
 /// protocol").
 public struct RPCMethod: Sendable {
     public typealias Handler = @Sendable (RPCCall) async throws -> JSONObject
+    /// A handler that never suspends and never blocks (local reads such as `node.info`).
+    public typealias ImmediateHandler = @Sendable (RPCCall) throws -> JSONObject
 
     public let name: String
     public let summary: String
@@ -11,12 +13,25 @@ public struct RPCMethod: Sendable {
     /// no other client waits on the disk.
     public let blocks: Bool
     public let handler: Handler
+    /// Set for a method registered with an `ImmediateHandler`: a session runs it in place, on
+    /// the connection's thread, with no task (a task per call was about a quarter of a small
+    /// call's cost, docs/benchmarks.md, "JSON-RPC"). `handler` runs the same code.
+    public let immediate: ImmediateHandler?
 
     public init(_ name: String, summary: String, blocks: Bool = false, handler: @escaping Handler) {
         self.name = name
         self.summary = summary
         self.blocks = blocks
         self.handler = handler
+        self.immediate = nil
+    }
+
+    public init(_ name: String, summary: String, immediate: @escaping ImmediateHandler) {
+        self.name = name
+        self.summary = summary
+        self.blocks = false
+        self.handler = { call in try immediate(call) }
+        self.immediate = immediate
     }
 }
 
@@ -78,6 +93,13 @@ public struct RPCRouter: Sendable {
     public mutating func register(_ name: String, summary: String, blocks: Bool = false,
                                   _ handler: @escaping RPCMethod.Handler) {
         register(RPCMethod(name, summary: summary, blocks: blocks, handler: handler))
+    }
+
+    /// Registers a method whose handler never suspends (see `RPCMethod.immediate`). A name of
+    /// its own, so a synchronous trailing closure given to `register` is never taken for one.
+    public mutating func registerImmediate(_ name: String, summary: String,
+                                           _ handler: @escaping RPCMethod.ImmediateHandler) {
+        register(RPCMethod(name, summary: summary, immediate: handler))
     }
 
     /// Method names in sorted order.

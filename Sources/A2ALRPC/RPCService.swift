@@ -59,6 +59,18 @@ public final class RPCService: Sendable {
         RPCReply.line(id: id, error: error)
     }
 
+    /// `invoke` for a handler that never suspends, on the calling thread.
+    static func invokeImmediate(_ method: RPCMethod, _ handler: RPCMethod.ImmediateHandler, params: JSONObject,
+                                connection: RPCConnectionInfo) -> Result<JSONObject, RPCError> {
+        do {
+            return .success(try handler(RPCCall(method: method.name, params: RPCParams(params), connection: connection)))
+        } catch let error as RPCError {
+            return .failure(error)
+        } catch {
+            return .failure(.internalError(String(describing: error)))
+        }
+    }
+
     /// Runs a handler and maps what it throws to the error a client sees.
     static func invoke(_ method: RPCMethod, params: JSONObject, connection: RPCConnectionInfo) async -> Result<JSONObject, RPCError> {
         do {

@@ -129,6 +129,14 @@ public final class RPCSession: LineReceiver {
         case .answer(let line):
             if let line { sink.send(line) }
         case .run(let method, let params, let id):
+            if let immediate = method.immediate {
+                // Answered before the next line is read: nothing to count in flight, cancel or
+                // answer at shutdown.
+                guard state.withLock({ !$0.closed && !$0.shuttingDown }) else { return }
+                let outcome = service.observedInvokeImmediate(method, immediate, params: params, connection: connection)
+                if let id { sink.send(RPCReply.line(id: id, outcome)) }
+                return
+            }
             let limit = service.limits.maxInFlightPerConnection
             let admission = state.withLock { s -> RPCSessionState.Admission in
                 let admission = s.admit(1, limit: limit)

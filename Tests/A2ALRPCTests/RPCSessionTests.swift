@@ -227,6 +227,54 @@ import Testing
         #expect(after[4]["result"] == [:])
     }
 
+    /// A method registered as immediate is answered before `receive` returns, with no task
+    /// (nothing for the session to wait on), and its errors map as any handler's do.
+    @Test func immediateMethodsAnswerInPlace() async {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"now","params":{"a":1}}"#)
+        #expect(sink.texts == [#"{"jsonrpc":"2.0","id":1,"result":{"a":1}}"#])
+        #expect(session.isIdle)
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"now.fail"}"#)
+        session.receive(#"{"jsonrpc":"2.0","id":3,"method":"now.other"}"#)
+        session.receive(#"{"jsonrpc":"2.0","method":"now"}"#)  // a notification: no reply
+        #expect(sink.texts.count == 3)
+        #expect(sink.texts[1] == #"{"jsonrpc":"2.0","id":2,"error":{"code":-32001,"message":"no such thing","data":{"kind":"not_found","thing":"y"}}}"#)
+        #expect(sink.values[2].errorCode == -32603)
+        // In a batch it runs with the others and answers in its slot.
+        session.receive(#"[{"jsonrpc":"2.0","id":4,"method":"echo"},{"jsonrpc":"2.0","id":5,"method":"now","params":{"b":2}}]"#)
+        let batch = await sink.waitForLines(4)
+        #expect(batch[3].arrayValue?.map { $0["id"]?.intValue } == [4, 5])
+        #expect(batch[3].arrayValue?[1]["result"] == ["b": 2])
+    }
+
+    /// An immediate call takes no in-flight place, so it is answered while the cap is full;
+    /// a call that would run as a task is still refused.
+    @Test func immediateCallsAreAnsweredWhileTheInFlightCapIsFull() async {
+        let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 1))
+        let (session, sink) = t.session()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"block"}"#)
+        #expect(session.callsInFlight == 1)
+        session.receive(#"{"jsonrpc":"2.0","id":2,"method":"now"}"#)
+        #expect(sink.texts == [#"{"jsonrpc":"2.0","id":2,"result":{}}"#])
+        session.receive(#"{"jsonrpc":"2.0","id":3,"method":"echo"}"#)
+        let refused = await sink.waitForLines(2)
+        #expect(refused[1]["id"] == 3 && refused[1].errorCode == -32007)
+        t.gate.open()
+        let all = await sink.waitForLines(3)
+        #expect(all[2]["id"] == 1)
+        await session.waitUntilIdle()
+    }
+
+    /// After shutdown an immediate call is not run: every line after it goes unanswered.
+    @Test func immediateCallsAfterShutdownAreNotRun() {
+        let t = TestService()
+        let (session, sink) = t.session()
+        session.shutdown()
+        session.receive(#"{"jsonrpc":"2.0","id":1,"method":"now"}"#)
+        #expect(sink.texts.isEmpty)
+    }
+
     @Test func batchEntriesCountIndividuallyAndABatchRunsWhole() async {
         let t = TestService(limits: RPCLimits(maxInFlightPerConnection: 3))
         let (session, sink) = t.session()
@@ -381,7 +429,8 @@ import Testing
 
     @Test func methodNamesIncludeBuiltIns() {
         let t = TestService()
-        #expect(t.service.methodNames == ["block", "count", "echo", "fail.other", "fail.rpc", "pair", "sleep", "subscribe", "unsubscribe"])
+        #expect(t.service.methodNames == ["block", "count", "echo", "fail.other", "fail.rpc", "now", "now.fail", "now.other", "pair", "sleep",
+                                        "subscribe", "unsubscribe"])
         #expect(t.service.methods.map(\.name) == t.service.methodNames)
     }
 

@@ -136,6 +136,12 @@ struct TestService {
             return ["addr": .string(a), "timeout_ms": .int(b)]
         }
         router.declareParams(["addr", "timeout_ms"], for: "pair")
+        // Handlers that never suspend: run in place, with no task (RPCMethod.immediate).
+        router.registerImmediate("now", summary: "Returns its params at once.") { call in call.params.object }
+        router.registerImmediate("now.fail", summary: "Fails with not_found at once.") { _ in
+            throw RPCError.app(.notFound, "no such thing", ["thing": "y"])
+        }
+        router.registerImmediate("now.other", summary: "Fails with a non-RPC error at once.") { _ in throw TestFailure() }
         hub = EventHub(eventNames: events)
         service = RPCService(router: router, hub: hub, limits: limits)
     }

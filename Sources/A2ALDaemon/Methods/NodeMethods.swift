@@ -22,15 +22,15 @@ package enum NodeMethods {
                               status: DaemonStatus) {
         // The identity never changes: rendered once, not on every call.
         let identity = NodeIdentityText(node: node)
-        router.register("node.info", summary: "Identity, addresses, uptime and sizes of the local node") { call in
+        router.registerImmediate("node.info", summary: "Identity, addresses, uptime and sizes of the local node") { call in
             try call.params.finish()
             return info(node: node, observed: observed, status: status, identity: identity)
         }
-        router.register("node.stats", summary: "Routing, store, transport, health and network-size statistics") { call in
+        router.registerImmediate("node.stats", summary: "Routing, store, transport, health and network-size statistics") { call in
             try call.params.finish()
             return stats(node: node, status: status)
         }
-        router.register("node.routing", summary: "The routing table: non-empty buckets and their nodes") { call in
+        router.registerImmediate("node.routing", summary: "The routing table: non-empty buckets and their nodes") { call in
             try call.params.finish()
             return routing(node: node)
         }
