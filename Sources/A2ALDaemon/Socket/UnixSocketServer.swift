@@ -31,8 +31,8 @@ package final class UnixSocketServer: Sendable {
     static let readsPerWakeup = 4
     /// How long a closing connection may take to hand its queued lines to a slow reader.
     static let closeGraceNanoseconds: UInt64 = 5_000_000_000
-    /// Loop threads by default: one per core, at most four. On 2 cores two loops answered 16
-    /// connections 1.1–1.5× as fast as one (docs/benchmarks.md, "JSON-RPC").
+    /// Loop threads by default: one per usable core, at most four (docs/architecture.md, "The
+    /// JSON-RPC socket").
     package static let defaultThreads = max(1, min(UsableCores.count, 4))
 
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
@@ -119,7 +119,11 @@ package final class UnixSocketServer: Sendable {
                 for started in loops[..<index] { started.post(.exit) }
                 await exited.wait(for: index)
                 for idle in loops[index...] { idle.discard() }
-                throw SocketServerError(path: options.path, reason: "cannot start a socket thread for \(options.path)")
+                let reason = "cannot start a thread to serve it"
+                if index == 0 { throw fail(reason) }
+                // The first loop closed the listening socket as it ended.
+                if let boundFile, boundFile.isStillAt(options.path) { unlink(options.path) }
+                throw SocketServerError(path: options.path, reason: "cannot listen on \(options.path): \(reason)")
             }
             pthread_detach(thread)
         }
