@@ -18,12 +18,7 @@ extension RPCService {
         guard let observer else { return await Self.invoke(method, params: params, connection: connection) }
         let start = ContinuousClock.now
         let outcome = await Self.invoke(method, params: params, connection: connection)
-        let code: Int?
-        switch outcome {
-        case .success: code = nil
-        case .failure(let error): code = error.code
-        }
-        observer.callFinished(method: method.name, errorCode: code, duration: ContinuousClock.now - start)
+        observer.callFinished(method.name, outcome, since: start)
         return outcome
     }
 
@@ -33,17 +28,24 @@ extension RPCService {
         guard let observer else { return Self.invokeImmediate(method, handler, params: params, connection: connection) }
         let start = ContinuousClock.now
         let outcome = Self.invokeImmediate(method, handler, params: params, connection: connection)
-        let code: Int?
-        switch outcome {
-        case .success: code = nil
-        case .failure(let error): code = error.code
-        }
-        observer.callFinished(method: method.name, errorCode: code, duration: ContinuousClock.now - start)
+        observer.callFinished(method.name, outcome, since: start)
         return outcome
     }
 
     /// A call answered without running its handler.
     func observeRefusal(method: String?, _ error: RPCError) {
         observer?.callFinished(method: method, errorCode: error.code, duration: nil)
+    }
+}
+
+extension RPCCallObserver {
+    /// Reports a call that ran its handler: its error code, if it failed, and how long it took.
+    fileprivate func callFinished(_ method: String, _ outcome: Result<JSONObject, RPCError>, since start: ContinuousClock.Instant) {
+        let code: Int?
+        switch outcome {
+        case .success: code = nil
+        case .failure(let error): code = error.code
+        }
+        callFinished(method: method, errorCode: code, duration: ContinuousClock.now - start)
     }
 }
