@@ -114,8 +114,7 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log")],
                           path: "Sources/a2al-sim"),
         .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
-                                                              .product(name: "Logging", package: "swift-log"),
-                                                              .product(name: "NIOPosix", package: "swift-nio")],
+                                                              .product(name: "Logging", package: "swift-log")],
                           path: "bench/rpc"),
 
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),

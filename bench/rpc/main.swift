@@ -4,7 +4,9 @@
 // reported, for attribution only: a line echo on the daemon's own socket layer (same framing and
 // event loop, no JSON-RPC). Each client thread sends one line and waits for its reply (no
 // pipelining). Prints one JSON object with its configuration.
-// Usage: a2al-bench-rpc [--seconds S] [--metrics]   (build with -c release)
+// Also reported: `in_process_ns_per_call`, one `node.info` through the JSON-RPC layer alone (no
+// socket). `--in-process-only` prints just that, for profiling.
+// Usage: a2al-bench-rpc [--seconds S] [--metrics] [--in-process-only]   (build with -c release)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +14,6 @@ import A2ALDaemon
 import A2ALRPC
 import Foundation
 import Logging
-import NIOPosix
 import Synchronization
 
 let seconds = CommandLine.arguments.firstIndex(of: "--seconds").flatMap { i in
@@ -200,6 +201,8 @@ let out: JSONValue = .object([
         "cpus_online": .integer(ProcessInfo.processInfo.processorCount),
         "cpus_usable": .integer(ProcessInfo.processInfo.activeProcessorCount),
         "metrics_listener": .bool(config.metrics != nil),
+        "daemon_socket_threads": .integer(UnixSocketServer.defaultThreads),
+        "project_socket_line_echo_threads": .integer(UnixSocketServer.defaultThreads),
         "client": "one blocking thread per connection in this process, strict round trips",
         "baseline": "POSIX newline echo, one blocking thread per connection, no code shared with the daemon",
         "os": .string(ProcessInfo.processInfo.operatingSystemVersionString),
