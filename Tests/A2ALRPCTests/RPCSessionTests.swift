@@ -334,7 +334,9 @@ import Testing
         session.receive(#"{"jsonrpc":"2.0","id":1,"method":"block"}"#)
         session.receive(#"{"jsonrpc":"2.0","method":"block"}"#)  // a notification: owed nothing
         session.receive(#"[{"jsonrpc":"2.0","id":"b1","method":"block"},{"jsonrpc":"2.0","id":"b2","method":"echo"},{"jsonrpc":"2.0","id":"b3","method":"nope"}]"#)
-        #expect(session.callsInFlight == 4)
+        // Four places taken; the batch's quick entry runs on the global executor and may
+        // already have given its place back (seen under ThreadSanitizer on a loaded machine).
+        #expect((3...4).contains(session.callsInFlight))
         // The batch's quick entry finishes; its slow one still runs.
         for _ in 0..<4000 where session.callsInFlight > 3 { try? await Task.sleep(for: .milliseconds(1)) }
         #expect(session.callsInFlight == 3)
