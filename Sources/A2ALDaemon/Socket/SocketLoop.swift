@@ -1,4 +1,3 @@
-import A2ALDHT
 import A2ALRPC
 import Logging
 import Synchronization
