@@ -64,10 +64,8 @@ public final class RPCService: Sendable {
                                 connection: RPCConnectionInfo) -> Result<JSONObject, RPCError> {
         do {
             return .success(try handler(RPCCall(method: method.name, params: RPCParams(params), connection: connection)))
-        } catch let error as RPCError {
-            return .failure(error)
         } catch {
-            return .failure(.internalError(String(describing: error)))
+            return .failure(clientError(error))
         }
     }
 
@@ -76,12 +74,17 @@ public final class RPCService: Sendable {
         do {
             let call = RPCCall(method: method.name, params: RPCParams(params), connection: connection)
             return .success(try await method.handler(call))
-        } catch let error as RPCError {
-            return .failure(error)
-        } catch is CancellationError {
-            return .failure(.app(.unavailable, "cancelled"))
         } catch {
-            return .failure(.internalError(String(describing: error)))
+            return .failure(clientError(error))
+        }
+    }
+
+    /// What a client sees of an error a handler threw.
+    private static func clientError(_ error: any Error) -> RPCError {
+        switch error {
+        case let error as RPCError: error
+        case is CancellationError: .app(.unavailable, "cancelled")
+        default: .internalError(String(describing: error))
         }
     }
 }

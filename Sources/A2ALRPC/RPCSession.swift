@@ -132,7 +132,7 @@ public final class RPCSession: LineReceiver {
             if let immediate = method.immediate {
                 // Answered before the next line is read: nothing to count in flight, cancel or
                 // answer at shutdown.
-                guard state.withLock({ !$0.closed && !$0.shuttingDown }) else { return }
+                guard state.withLock({ $0.runsCalls }) else { return }
                 let outcome = service.observedInvokeImmediate(method, immediate, params: params, connection: connection)
                 if let id { sink.send(RPCReply.line(id: id, outcome)) }
                 return

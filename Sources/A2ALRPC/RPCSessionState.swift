@@ -30,8 +30,11 @@ struct RPCSessionState: Sendable {
 
     /// Reserves `count` in-flight places, all or none: a batch runs entirely or is refused
     /// entirely, never cut in two by the cap (docs/jsonrpc.md, "Framing and protocol").
+    /// Calls are still run and answered: the connection is neither closed nor shutting down.
+    var runsCalls: Bool { !closed && !shuttingDown }
+
     mutating func admit(_ count: Int, limit: Int) -> Admission {
-        guard !closed, !shuttingDown else { return .refused }
+        guard runsCalls else { return .refused }
         guard inFlight + count <= limit else { return .overloaded }
         inFlight += count
         activeTasks += 1

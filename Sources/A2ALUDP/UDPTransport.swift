@@ -75,8 +75,9 @@ public final class UDPTransport: Transport {
         var s = counters.snapshot
         s.kernelDrops = socket.kernelDrops
         let r = readers.snapshot
-        s.state = isClosed.load(ordering: .relaxed) ? .closed : r.state
-        s.rebinds = r.rebinds
+        let live = liveness(r)
+        s.state = live.state
+        s.rebinds = live.rebinds
         s.lastError = r.lastError
         s.inboundWorkers = readers.readerCount
         s.deliveredPerWorker = readers.deliveredPerReader
@@ -86,9 +87,10 @@ public final class UDPTransport: Transport {
 
     public var statistics: TransportStatistics { stats.statistics }
 
-    public var liveness: TransportLiveness {
-        let r = readers.snapshot
-        return TransportLiveness(state: isClosed.load(ordering: .relaxed) ? .closed : r.state, rebinds: r.rebinds)
+    public var liveness: TransportLiveness { liveness(readers.snapshot) }
+
+    private func liveness(_ r: (state: TransportStatistics.SocketState, rebinds: UInt64, lastError: String?)) -> TransportLiveness {
+        TransportLiveness(state: isClosed.load(ordering: .relaxed) ? .closed : r.state, rebinds: r.rebinds)
     }
 
     /// Number of times reading the socket had to be re-established.

@@ -60,7 +60,7 @@ extension DHTNode {
 
     /// Peers seen behind our own NAT (at our public IP on another port), newest first.
     public func sameNATPeers() -> [NodeID] {
-        state.withLock { s in s.sameNATPeers.sorted { $0.value > $1.value }.map(\.key) }
+        state.withLock { $0.sameNATPeersByRecency() }
     }
 
     /// Waits for a NAT probe echo carrying `token` at our socket (docs/node-behaviour.md §5.2.6).

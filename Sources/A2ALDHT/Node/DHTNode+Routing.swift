@@ -130,17 +130,7 @@ extension DHTNode {
 
     /// How many routing-table entries are in each health class, counted under one lock.
     public func routingHealthCounts() -> (good: Int, bad: Int, unknown: Int) {
-        state.withLock { s in
-            var counts = (good: 0, bad: 0, unknown: 0)
-            s.routing.forEachEntry { e in
-                switch s.health.health(of: e.contact.nodeID) {
-                case .good: counts.good += 1
-                case .bad: counts.bad += 1
-                case .unknown: counts.unknown += 1
-                }
-            }
-            return counts
-        }
+        state.withLock { $0.routingHealthCounts() }
     }
 
     /// Addresses worth trying on the next cold start, Good → Unknown → Bad (docs/node-behaviour.md

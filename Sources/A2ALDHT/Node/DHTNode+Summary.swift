@@ -18,15 +18,30 @@ public struct NodeSummary: Sendable, Equatable {
 extension DHTNode {
     public func summary() -> NodeSummary {
         state.withLock { s in
-            var good = 0
-            s.routing.forEachEntry { e in
-                if s.health.health(of: e.contact.nodeID) == .good { good += 1 }
-            }
-            return NodeSummary(
-                routingTableSize: s.routing.count, goodPeers: good,
+            NodeSummary(
+                routingTableSize: s.routing.count, goodPeers: s.routingHealthCounts().good,
                 estimatedNetworkSize: s.routing.estimatedNetworkSize(), storeKeys: s.store.keyCount,
-                passiveRouting: s.passiveRouting,
-                sameNATPeers: s.sameNATPeers.isEmpty ? [] : s.sameNATPeers.sorted { $0.value > $1.value }.map(\.key))
+                passiveRouting: s.passiveRouting, sameNATPeers: s.sameNATPeersByRecency())
         }
+    }
+}
+
+extension NodeState {
+    /// How many routing-table entries are in each health class.
+    func routingHealthCounts() -> (good: Int, bad: Int, unknown: Int) {
+        var counts = (good: 0, bad: 0, unknown: 0)
+        routing.forEachEntry { e in
+            switch health.health(of: e.contact.nodeID) {
+            case .good: counts.good += 1
+            case .bad: counts.bad += 1
+            case .unknown: counts.unknown += 1
+            }
+        }
+        return counts
+    }
+
+    /// Peers met behind our own NAT, most recently seen first.
+    func sameNATPeersByRecency() -> [NodeID] {
+        sameNATPeers.sorted { $0.value > $1.value }.map(\.key)
     }
 }

@@ -42,9 +42,7 @@ package struct SystemdNotifier: Sendable {
     /// CLOCK_MONOTONIC in microseconds, for `MONOTONIC_USEC=` with `RELOADING=1` (systemd ≥ 253
     /// matches a reload to the request by it).
     package static func monotonicMicroseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000 + UInt64(spec.tv_nsec) / 1_000
+        MonotonicClock.nanoseconds() / 1_000
     }
 
     struct Address {

@@ -37,11 +37,10 @@ package enum NodeMethods {
     }
 
     static func info(node: DHTNode, observed: ObservedAddressTracker, status: DaemonStatus,
-                     identity: NodeIdentityText? = nil) -> JSONObject {
+                     identity: NodeIdentityText) -> JSONObject {
         let now = SystemClock().unixSeconds()
         let summary = node.summary()
         let transport = node.transportLiveness
-        let identity = identity ?? NodeIdentityText(node: node)
         let nat = status.nat().natClass
         return [
             "address": .string(identity.address),

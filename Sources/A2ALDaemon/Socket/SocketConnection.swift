@@ -65,13 +65,10 @@ final class SocketConnection {
         receiver = loop.settings.accept(peer, sink)
     }
 
+    /// The earlier of the stall and close deadlines.
     var deadline: UInt64? {
-        switch (stallDeadline, closeDeadline) {
-        case let (stall?, close?): min(stall, close)
-        case let (stall?, nil): stall
-        case let (nil, close?): close
-        case (nil, nil): nil
-        }
+        guard let stall = stallDeadline else { return closeDeadline }
+        return min(stall, closeDeadline ?? stall)
     }
 
     // MARK: Events

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The listening socket, watched by the server's first loop: accepts, admits each connection
-/// against the cap (`SocketConnectionCount`), refuses one past it with the over-capacity line,
+/// against the cap (`OpenCount`), refuses one past it with the over-capacity line,
 /// and hands the others to the loops in turn. A failing `accept` backs off (`AcceptBackoff`).
 final class SocketListener {
     private let descriptor: CInt
@@ -51,7 +51,7 @@ final class SocketListener {
             Glibc.close(client)
         case .full:
             loop.logger.notice("refusing unix socket connection: connection limit reached")
-            refuse(client, line: loop.settings.overCapacityLine)
+            refuse(client, line: loop.settings.overCapacityLine, scratch: loop.readBuffer)
         case .admitted:
             let peer = PeerCredentialsReader.read(client)
             loop.logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
@@ -68,12 +68,11 @@ final class SocketListener {
     /// One line, then close. What the client already sent is read and dropped first, so the
     /// close does not find unread bytes (which would reset the connection instead of ending it
     /// cleanly after the line).
-    private func refuse(_ client: CInt, line: [UInt8]) {
+    private func refuse(_ client: CInt, line: [UInt8], scratch: UnsafeMutableRawBufferPointer) {
         let framed = line + [UInt8(ascii: "\n")]
         _ = framed.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
         _ = shutdown(client, Int32(SHUT_WR))
-        var scratch = [UInt8](repeating: 0, count: 4096)
-        while scratch.withUnsafeMutableBytes({ Glibc.recv(client, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
+        while Glibc.recv(client, scratch.baseAddress, scratch.count, Int32(MSG_DONTWAIT)) > 0 {}
         Glibc.close(client)
     }
 

@@ -1,6 +1,5 @@
 import A2ALRPC
 import Logging
-import Synchronization
 
 import CLinuxEvents
 #if canImport(Glibc)
@@ -26,11 +25,11 @@ final class SocketLoop: @unchecked Sendable {
     static let readBufferBytes = 64 * 1024
 
     let settings: SocketServerSettings
-    let registry: SocketConnectionCount
+    let registry: OpenCount
     let logger: Logger
     private let epollFD: CInt
     let inbox: SocketLoopInbox
-    private let nextToken: Atomic<UInt64>
+    private var nextToken: UInt64
 
     // Loop-thread state.
     var connections: [UInt64: SocketConnection] = [:]
@@ -40,17 +39,19 @@ final class SocketLoop: @unchecked Sendable {
     /// Connections read in this wake-up whose replies are held until all are read.
     var corked: [SocketConnection] = []
     private var exiting = false
+    /// `.quiesce` arrived: a connection adopted later is asked to finish at once.
+    private var quiescing = false
     let readBuffer: UnsafeMutableRawBufferPointer
     /// "a2al-rpc-N", shown by `top -H` and `perf`.
     var threadName = "a2al-rpc"
 
-    private init(epollFD: CInt, wakeFD: CInt, settings: SocketServerSettings, registry: SocketConnectionCount,
+    private init(epollFD: CInt, wakeFD: CInt, settings: SocketServerSettings, registry: OpenCount,
                  firstToken: UInt64, logger: Logger) {
         self.epollFD = epollFD
         self.inbox = SocketLoopInbox(wakeFD: wakeFD, registry: registry)
         self.settings = settings
         self.registry = registry
-        self.nextToken = Atomic(firstToken)
+        self.nextToken = firstToken
         self.logger = logger
         readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 16)
     }
@@ -58,7 +59,7 @@ final class SocketLoop: @unchecked Sendable {
     deinit { readBuffer.deallocate() }
 
     /// A loop with its epoll set and wake-up descriptor, not yet running.
-    static func make(settings: SocketServerSettings, registry: SocketConnectionCount, firstToken: UInt64,
+    static func make(settings: SocketServerSettings, registry: OpenCount, firstToken: UInt64,
                      logger: Logger) throws(SocketServerError) -> SocketLoop {
         let epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epollFD >= 0 else {
@@ -84,8 +85,6 @@ final class SocketLoop: @unchecked Sendable {
     /// Queues `command` for the loop thread and wakes it. Any thread.
     func post(_ command: Command) { inbox.post(command) }
 
-    /// A fresh token for a connection; unique across the server's loops.
-    func makeToken() -> UInt64 { nextToken.wrappingAdd(1, ordering: .relaxed).oldValue }
 
     // MARK: epoll
 
@@ -169,6 +168,7 @@ final class SocketLoop: @unchecked Sendable {
         case .service(let token):
             connections[token]?.settle()
         case .quiesce:
+            quiescing = true
             for connection in Array(connections.values) { connection.quiesce() }
         case .closeAll:
             for connection in Array(connections.values) { connection.closeNow() }
@@ -182,7 +182,8 @@ final class SocketLoop: @unchecked Sendable {
 
     /// Starts serving an admitted connection on this loop.
     func adopt(_ descriptor: CInt, peer: PeerCredentials?) {
-        let token = makeToken()
+        let token = nextToken
+        nextToken += 1
         let connection = SocketConnection(token: token, descriptor: descriptor, peer: peer, loop: self)
         guard watch(descriptor, token: token, events: SocketConnection.readEvents) else {
             logger.debug("cannot watch a client connection", metadata: ["error": "\(SocketErrno.describe(errno))"])
@@ -193,8 +194,8 @@ final class SocketLoop: @unchecked Sendable {
         }
         connections[token] = connection
         connection.start()
-        // Accepted just as the server began to stop, after this loop quiesced the others.
-        if registry.isStopping { connection.quiesce() }
+        // Accepted just as the server began to stop, after this loop quiesced its others.
+        if quiescing { connection.quiesce() }
     }
 
     // MARK: Timers
@@ -223,14 +224,5 @@ final class SocketLoop: @unchecked Sendable {
             }
             connection.deadlinePassed(now: now)
         }
-    }
-}
-
-/// Monotonic nanoseconds for the loops' deadlines.
-enum MonotonicClock {
-    static func nanoseconds() -> UInt64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 }

@@ -35,10 +35,10 @@ final class SocketLoopInbox: Sendable {
 
     /// The eventfd the loop watches (non-blocking).
     let wakeFD: CInt
-    private let registry: SocketConnectionCount
+    private let registry: OpenCount
     private let state = Mutex(State())
 
-    init(wakeFD: CInt, registry: SocketConnectionCount) {
+    init(wakeFD: CInt, registry: OpenCount) {
         self.wakeFD = wakeFD
         self.registry = registry
     }

@@ -38,17 +38,18 @@ package final class UnixSocketServer: Sendable {
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
     package let path: String
     private let loops: [SocketLoop]
-    private let exited: LoopExits
-    private let connections: SocketConnectionCount
+    /// The loop threads still running.
+    private let running: OpenCount
+    private let connections: OpenCount
     /// The file this server bound and removes on stop; nil for an inherited socket.
     private let boundFile: BoundSocketFile?
     private let stopped = Atomic<Bool>(false)
 
-    private init(path: String, loops: [SocketLoop], exited: LoopExits, connections: SocketConnectionCount,
+    private init(path: String, loops: [SocketLoop], running: OpenCount, connections: OpenCount,
                  boundFile: BoundSocketFile?) {
         self.path = path
         self.loops = loops
-        self.exited = exited
+        self.running = running
         self.connections = connections
         self.boundFile = boundFile
     }
@@ -87,7 +88,7 @@ package final class UnixSocketServer: Sendable {
             throw fail("cannot make the socket non-blocking: \(SocketErrno.describe(errno))")
         }
 
-        let connections = SocketConnectionCount(limit: options.maxConnections)
+        let connections = OpenCount(limit: options.maxConnections)
         let settings = SocketServerSettings(
             path: options.path, maxLineBytes: options.maxLineBytes, budget: OutputBudget(options: options),
             closeGraceNanoseconds: closeGraceNanoseconds, overCapacityLine: overCapacityLine,
@@ -111,13 +112,15 @@ package final class UnixSocketServer: Sendable {
             throw fail(reason)
         }
         first.listener = listener
-        let exited = LoopExits()
+        let running = OpenCount(limit: Int.max)
         for (index, loop) in loops.enumerated() {
             loop.threadName = "a2al-rpc-\(index)"
-            guard let thread = PosixThread.start({ loop.run(); exited.one() }) else {
+            _ = running.admit()
+            guard let thread = PosixThread.start({ loop.run(); running.release() }) else {
+                running.release()
                 // The loops already running stop; the others never ran and are closed here.
                 for started in loops[..<index] { started.post(.exit) }
-                await exited.wait(for: index)
+                await running.waitUntilEmpty()
                 for idle in loops[index...] { idle.discard() }
                 let reason = "cannot start a thread to serve it"
                 if index == 0 { throw fail(reason) }
@@ -131,7 +134,7 @@ package final class UnixSocketServer: Sendable {
         logger.debug("listening on unix socket", metadata: [
             "path": "\(path)", "inherited": "\(boundFile == nil)", "threads": "\(loops.count)",
         ])
-        return UnixSocketServer(path: path, loops: loops, exited: exited, connections: connections, boundFile: boundFile)
+        return UnixSocketServer(path: path, loops: loops, running: running, connections: connections, boundFile: boundFile)
     }
 
     /// Whether `descriptor` already listens (SO_ACCEPTCONN).
@@ -190,7 +193,7 @@ package final class UnixSocketServer: Sendable {
             group.cancelAll()
         }
         for loop in loops { loop.post(.exit) }
-        await exited.wait(for: loops.count)
+        await running.waitUntilEmpty()
     }
 
     /// Removes the file only while it is still the one we bound, never a successor's.
@@ -205,34 +208,5 @@ package final class UnixSocketServer: Sendable {
         connections.stopAdmitting()
         for loop in loops { loop.post(.exit) }
         removeSocketFile()
-    }
-}
-
-/// Counts loop threads that have ended, for `stop()` to await.
-final class LoopExits: Sendable {
-    private let state = Mutex<(ended: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
-
-    /// One loop thread ended.
-    func one() {
-        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
-            s.ended += 1
-            let ended = s.ended
-            let ready = s.waiters.filter { $0.0 <= ended }.map(\.1)
-            s.waiters.removeAll { $0.0 <= ended }
-            return ready
-        }
-        for waiter in ready { waiter.resume() }
-    }
-
-    /// Returns once `count` loop threads have ended.
-    func wait(for count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.ended >= count { return true }
-                s.waiters.append((count, continuation))
-                return false
-            }
-            if now { continuation.resume() }
-        }
     }
 }

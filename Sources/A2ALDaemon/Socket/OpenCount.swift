@@ -1,9 +1,9 @@
 import Synchronization
 
-/// The connections the JSON-RPC socket serves now: bounds how many are served at once and lets
-/// `stop()` wait until the last one has closed. Once stopping it admits nothing, so a
-/// connection accepted while the server stops cannot slip past the drain.
-final class SocketConnectionCount: Sendable {
+/// What the JSON-RPC socket server has open, counted so `stop()` can wait for the last one:
+/// its connections (bounded by the connection cap; once stopping it admits nothing, so a
+/// connection accepted while the server stops cannot slip past the drain) and its loop threads.
+final class OpenCount: Sendable {
     enum Admission: Equatable, Sendable {
         case admitted
         case full
@@ -49,8 +49,6 @@ final class SocketConnectionCount: Sendable {
     }
 
     var count: Int { state.withLock { $0.open } }
-
-    var isStopping: Bool { state.withLock { $0.stopping } }
 
     /// Returns once no connection is open, or when the calling task is cancelled.
     func waitUntilEmpty() async {
