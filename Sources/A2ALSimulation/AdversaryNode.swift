@@ -19,6 +19,8 @@ public final class AdversaryNode: Sendable {
         public var requestsSent = 0
         /// STOREs of a newer version it acknowledged and threw away (`stale`).
         public var newerRefused = 0
+        /// Requests from the node named by `watchRequests(from:)` (tests).
+        public var requestsFromWatched = 0
     }
 
     /// A kept record's slot: the same publisher's record of one type at one key.
@@ -31,6 +33,7 @@ public final class AdversaryNode: Sendable {
     struct State {
         var silent = false
         var counters = Counters()
+        var watched: NodeID?
         var kept: [Slot: SignedRecord] = [:]
         var pending: [[UInt8]: CheckedContinuation<Packet?, Never>] = [:]
     }
@@ -51,6 +54,15 @@ public final class AdversaryNode: Sendable {
     public var info: NodeInfo { NodeInfo(address: address, endpoint: endpoint) }
     public var peerAddress: PeerAddress { transport.localAddress }
     public var counters: Counters { state.withLock { $0.counters } }
+
+    /// Counts, from now on, the requests that come from `id` alone (`Counters.requestsFromWatched`):
+    /// a test's question "did that node ask me?" with other nodes about.
+    public func watchRequests(from id: NodeID) {
+        state.withLock { s in
+            s.watched = id
+            s.counters.requestsFromWatched = 0
+        }
+    }
 
     public init(identity: AdversaryIdentities.Identity, endpoint: WireEndpoint, behaviour: AdversaryBehaviour,
                 directory: AdversaryDirectory, network: MemoryNetwork, clock: any NodeClock) throws {
@@ -97,6 +109,7 @@ public final class AdversaryNode: Sendable {
         }
         let silent = state.withLock { s -> Bool in
             s.counters.requestsReceived += 1
+            if s.watched == packet.senderAddress.nodeID { s.counters.requestsFromWatched += 1 }
             return s.silent
         }
         guard !silent, let body = answer(packet, from: from) else { return }

@@ -13,6 +13,11 @@ struct AdversaryCensus: Sendable {
     /// Most adversaries any one honest table holds, and most of them sharing one /24.
     var maxAdversariesPerTable = 0
     var maxPerSubnetPerTable = 0
+    /// Replicas honest nodes caught withholding a record, in total and adversaries among them
+    /// (docs/security.md, "Peers that drop records"); honest nodes holding a ban at the end.
+    var withholdingCaught: UInt64 = 0
+    var adversariesBanned = 0
+    var honestBanned = 0
 
     init(_ cluster: SimCluster, adversaries: [AdversaryNode]) {
         let ids = Set(adversaries.map(\.nodeID))
@@ -29,7 +34,12 @@ struct AdversaryCensus: Sendable {
             if count > 0 { nodesWithAdversaries += 1 }
             maxAdversariesPerTable = max(maxAdversariesPerTable, count)
             maxPerSubnetPerTable = max(maxPerSubnetPerTable, perSubnet.values.max() ?? 0)
+            withholdingCaught += node.debugStats().withholdingReplicas
         }
+        // How many distinct adversaries, and honest nodes, some honest node bans now.
+        let banned = Set(cluster.nodes.flatMap { $0.bannedForWithholding() })
+        adversariesBanned = banned.intersection(ids).count
+        honestBanned = banned.count - adversariesBanned
     }
 
     var json: JSON {
@@ -40,6 +50,9 @@ struct AdversaryCensus: Sendable {
             ("max_adversaries_per_table", .int(maxAdversariesPerTable)),
             ("max_adversaries_per_24_per_table", .int(maxPerSubnetPerTable)),
             ("per_24_cap", .int(RoutingLimits.defaultMaxPerSubnet)),
+            ("withholding_replicas_caught", .int(Int(withholdingCaught))),
+            ("adversaries_banned_somewhere", .int(adversariesBanned)),
+            ("honest_nodes_banned_somewhere", .int(honestBanned)),
         ])
     }
 }

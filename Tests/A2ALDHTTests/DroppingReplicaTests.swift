@@ -6,10 +6,11 @@ import Testing
 @testable import A2ALDHT
 
 /// A peer that acknowledges a STORE and keeps nothing (the simulator's `lie` adversary) is found
-/// out by the first probe of an endpoint replica, which asks for the record, and is never asked
-/// to store it again (docs/routing.md §5.7). A PING probe alone kept such a peer forever.
+/// out by the first probe of an endpoint replica, which asks for the record, is never asked to
+/// store it again, and is banned from the routing table and our lookups for a while
+/// (docs/routing.md §5.7). A PING probe alone kept such a peer forever.
 @Suite struct DroppingReplicaTests {
-    @Test(.timeLimit(.minutes(2))) func aReplicaThatDroppedTheRecordIsReplacedAndNotAskedAgain() async throws {
+    @Test(.timeLimit(.minutes(2))) func aReplicaThatDroppedTheRecordIsReplacedBannedAndNotAskedAgain() async throws {
         try await withCluster(TestCluster(size: 30), joined: true) { c in
             let identity = try #require(AdversaryIdentities.make(count: 1, seed: 17).first)
             let endpoint = WireEndpoint(ip: IPAddress(ipv4: 0x0a00_0063), port: 4000)
@@ -30,15 +31,38 @@ import Testing
                 await publisher.store(record, in: rk, at: [(liar.nodeID, liar.peerAddress)])
                 #expect(publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID))
 
+                try #require(publisher.nearest(to: key, count: NodeConstants.k).contains { $0.nodeID == liar.nodeID })
                 publisher.makeReplicaProbesDue(forcePing: false)
                 await publisher.runMaintenancePass()
-                let holders = publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint)
-                #expect(!holders.contains(liar.nodeID), "the liar is still counted as a replica")
-                #expect(holders.count >= ReplicationConstants.target)
-                // A renewal stores at the closest nodes it finds, the liar among them, and the liar
-                // would acknowledge again; it is not asked, so it stays out.
-                try #require(publisher.nearest(to: key, count: NodeConstants.k).contains { $0.nodeID == liar.nodeID })
+                #expect(!publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID),
+                        "the liar is still counted as a replica")
+                // The liar is banned: out of the routing table, and kept out when it is heard
+                // from first-hand again (docs/security.md, "Peers that drop records").
+                #expect(publisher.isBannedForWithholding(liar.nodeID))
+                #expect(!publisher.routingEntries().contains { $0.contact.nodeID == liar.nodeID })
+                publisher.addVerified(Contact(nodeInfo: liar.info), dial: liar.peerAddress)
+                #expect(!publisher.routingEntries().contains { $0.contact.nodeID == liar.nodeID },
+                        "a banned peer came back into the routing table")
+                let stats = publisher.debugStats()
+                #expect(stats.withholdingReplicas == 1)
+                #expect(stats.withholdingBans == 1)
+                // The set is refilled by a new lookup of the key (in the background).
+                try await waitUntil(seconds: 30) {
+                    publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).count >= ReplicationConstants.target
+                }
+                // Lookups neither ask the liar nor count it among the closest, although honest
+                // nodes still name it in their answers; and a renewal does not store at it.
+                for node in c.nodes where node !== publisher {
+                    node.addVerified(Contact(nodeInfo: liar.info), dial: liar.peerAddress)
+                }
+                try #require(c.nodes.contains { node in
+                    node !== publisher && node.nearest(to: key, count: NodeConstants.k).contains { $0.nodeID == liar.nodeID }
+                })
+                liar.watchRequests(from: publisher.nodeID)
+                let closest = await publisher.lookup(key)
+                #expect(!closest.contains { $0.nodeID == liar.nodeID }, "a lookup counted the banned liar")
                 await publisher.renew(rk)
+                #expect(liar.counters.requestsFromWatched == 0, "the publisher asked the banned liar again")
                 #expect(!publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID),
                         "the renewal stored at the liar again")
             } catch {

@@ -14,7 +14,10 @@ extension DHTNode: LookupNetwork {
                 }
             }
             return admitting.compactMap { c -> LookupPeer? in
-                guard c.id != nodeID, let address = s.dial.address(of: c.id) ?? c.endpoint.map({ PeerAddress.udp($0) }) else {
+                // A peer banned for withholding records is neither asked nor counted among the
+                // closest (docs/security.md, "Peers that drop records").
+                guard c.id != nodeID, !s.routing.isBannedForWithholding(c.id, now: now),
+                      let address = s.dial.address(of: c.id) ?? c.endpoint.map({ PeerAddress.udp($0) }) else {
                     return nil
                 }
                 if isHairpin(address, s) {

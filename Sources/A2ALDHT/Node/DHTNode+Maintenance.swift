@@ -54,29 +54,48 @@ extension DHTNode {
         }
         // Probes run concurrently so one pass stays well inside its 15 s period however many
         // replicas are silent (the reference probes one after another, 2 s each).
-        let needRefill = await withTaskGroup(of: ReplicaKey?.self) { group in
-            for (rk, id) in due { group.addTask { await self.probe(rk, id) ? rk : nil } }
-            var keys = Set<ReplicaKey>()
-            for await rk in group { if let rk { keys.insert(rk) } }
+        let followUps = await withTaskGroup(of: (ReplicaKey, ProbeFollowUp).self) { group in
+            for (rk, id) in due { group.addTask { (rk, await self.probe(rk, id)) } }
+            var keys: [ReplicaKey: ProbeFollowUp] = [:]
+            for await (rk, followUp) in group { keys[rk] = max(keys[rk] ?? .none, followUp) }
             return keys
         }
-        for rk in needRefill {
-            await refill(rk)
-            scheduleTopUpIfShort(rk)
+        for (rk, followUp) in followUps {
+            switch followUp {
+            case .none:
+                continue
+            case .refill:
+                await refill(rk)
+                scheduleTopUpIfShort(rk)
+            case .lookUpAnew:
+                // Our table near the key may hold only the withholder's colluders: a new lookup,
+                // which no longer admits the banned member, finds who else is close (§5.7).
+                state.withLock { $0.recentLookups.forget(rk.storeKey) }
+                scheduleRenewal(rk)
+            }
         }
     }
 
-    /// Probes one replica; returns true when its set needs a refill (docs/routing.md §5.7).
-    private func probe(_ rk: ReplicaKey, _ id: NodeID) async -> Bool {
+    /// What a probe leaves its set needing, least to most.
+    private enum ProbeFollowUp: Comparable {
+        case none
+        /// A member left or went bad: top up from the routing table.
+        case refill
+        /// A member was caught withholding the record: find the key's closest nodes again.
+        case lookUpAnew
+    }
+
+    /// Probes one replica and says what its set needs next (docs/routing.md §5.7).
+    private func probe(_ rk: ReplicaKey, _ id: NodeID) async -> ProbeFollowUp {
         guard let address = dialAddress(of: id) else {
-            return replication.withLock { sets -> Bool in
+            return replication.withLock { sets -> ProbeFollowUp in
                 sets[rk]?.members[id]?.addresslessProbes += 1
                 sets[rk]?.members[id]?.nextProbeAt = clock.now() + ReplicationConstants.probeInitialDelay
                 if (sets[rk]?.members[id]?.addresslessProbes ?? 0) >= ReplicationConstants.maxAddresslessProbes {
                     sets[rk]?.members[id] = nil
-                    return true
+                    return .refill
                 }
-                return false
+                return .none
             }
         }
         let (mayShortcut, checkHolding) = replication.withLock { sets -> (Bool, Bool) in
@@ -112,8 +131,8 @@ extension DHTNode {
             let t = state.withLock { $0.health.recordProbeFailure(id, now: now) }
             if let t { events.peerHealthChanged?(t) }
         }
-        return replication.withLock { sets -> Bool in
-            guard var m = sets[rk]?.members[id] else { return false }
+        return replication.withLock { sets -> ProbeFollowUp in
+            guard var m = sets[rk]?.members[id] else { return .none }
             m.forcePing = false
             if ok {
                 if checkHolding { m.holdingConfirmed = true }
@@ -122,22 +141,22 @@ extension DHTNode {
                 m.probeDelay = min(m.probeDelay * 2, ReplicationConstants.probeMaxDelay)
                 m.nextProbeAt = now + m.probeDelay
                 sets[rk]?.members[id] = m
-                return false
+                return .none
             }
             m.failCount += 1
             if m.badSince != nil {
                 sets[rk]?.members[id] = nil
-                return true
+                return .refill
             }
             if m.failCount >= 2 {
                 m.badSince = now
                 m.nextProbeAt = now + ReplicationConstants.probeBadDelay
                 sets[rk]?.members[id] = m
-                return true
+                return .refill
             }
             m.nextProbeAt = now + ReplicationConstants.probeInitialDelay
             sets[rk]?.members[id] = m
-            return false
+            return .none
         }
     }
 
@@ -156,14 +175,18 @@ extension DHTNode {
         }
     }
 
-    /// Removes a member that acknowledged the record and did not keep it, for good; the set
-    /// needs a refill.
-    private func dropReplica(_ rk: ReplicaKey, _ id: NodeID) -> Bool {
+    /// Removes a member that acknowledged the record and did not keep it, for good, and bans it
+    /// from the routing table, our lookups and every replica set for a while (docs/security.md,
+    /// "Peers that drop records"); the set needs the key's closest nodes found again.
+    private func dropReplica(_ rk: ReplicaKey, _ id: NodeID) -> ProbeFollowUp {
         replication.withLock { sets in
             sets[rk]?.members[id] = nil
             sets[rk]?.dropped.insert(id)
         }
-        return true
+        let now = clock.now()
+        state.withLock { $0.routing.banForWithholding(id, now: now) }
+        counters.bump(counters.withholdingReplicas)
+        return .lookUpAnew
     }
 
     // MARK: Routing

@@ -227,12 +227,12 @@ extension DHTNode {
     }
 
     /// Whether a renewal or refill may store at `id` (docs/routing.md §5.4, §5.7): not us, not
-    /// already a member, not a peer that dropped the record before, and a peer we may contact
-    /// that is not Bad nor behind our own NAT's hairpin.
+    /// already a member, not a peer that dropped this record or is banned for dropping any, and
+    /// a peer we may contact that is not Bad nor behind our own NAT's hairpin.
     private func mayBecomeReplica(_ id: NodeID, at address: PeerAddress, excluding members: Set<NodeID>,
                                   _ dropped: Set<NodeID>) -> Bool {
         id != nodeID && !members.contains(id) && !dropped.contains(id) && peerAllowContact(id)
-            && peerHealth(id) != .bad && !isHairpin(address)
+            && peerHealth(id) != .bad && !isHairpin(address) && !isBannedForWithholding(id)
     }
 
     /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).
@@ -249,6 +249,19 @@ extension DHTNode {
             return (c.nodeID, a)
         }
         await store(record, in: rk, at: Array(candidates.prefix(need)))
+    }
+
+    /// True while `id` is banned for withholding a record it acknowledged (docs/security.md,
+    /// "Peers that drop records").
+    public func isBannedForWithholding(_ id: NodeID) -> Bool {
+        let now = clock.now()
+        return state.withLock { $0.routing.isBannedForWithholding(id, now: now) }
+    }
+
+    /// Every peer banned for withholding records now (diagnostics, the simulator's census).
+    public func bannedForWithholding() -> [NodeID] {
+        let now = clock.now()
+        return state.withLock { $0.routing.bannedForWithholding(now: now) }
     }
 
     /// Makes every replica probe due now (tests drive the maintenance pass without waiting).

@@ -27,6 +27,10 @@ public struct DebugStats: Sendable, Equatable {
     public var droppedJunkContacts: UInt64
     /// Replies that could not be sent (too large, or the socket refused them).
     public var replySendFailures: UInt64
+    /// Replicas caught withholding a record they acknowledged, and the peers banned for it now
+    /// (docs/security.md, "Peers that drop records").
+    public var withholdingReplicas: UInt64 = 0
+    public var withholdingBans: Int = 0
     /// One-shot push subscriptions (docs/protocol.md): drops, pushes both ways, registrations.
     public var push: PushStats
     public var storeKeys: Int
@@ -89,6 +93,8 @@ extension DHTNode {
                 droppedGlobalRateLimited: c.droppedGlobalRateLimited.load(ordering: .relaxed),
                 droppedJunkContacts: c.droppedJunkContacts.load(ordering: .relaxed),
                 replySendFailures: c.replySendFailures.load(ordering: .relaxed),
+                withholdingReplicas: c.withholdingReplicas.load(ordering: .relaxed),
+                withholdingBans: s.routing.withholdingBans(now: now),
                 push: PushStats(
                     droppedUnexpected: c.droppedUnexpectedPush.load(ordering: .relaxed),
                     droppedInvalid: c.droppedInvalidPush.load(ordering: .relaxed),

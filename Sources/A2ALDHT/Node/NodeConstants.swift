@@ -56,4 +56,9 @@ public enum NodeConstants {
     public static let seenPeersFlushInterval: Duration = .seconds(3600)
     /// Upper bound on the store sweeper's sleep (it normally wakes at the next expiry).
     public static let maxSweepInterval: Duration = .seconds(60)
+    /// How long a peer caught withholding a record it acknowledged stays out of the routing
+    /// table, our lookups and our replica sets (docs/security.md, "Peers that drop records").
+    public static let withholdingBan: Duration = .seconds(3600)
+    /// Peers the withholding ledger remembers at most; the oldest mark goes first.
+    public static let withholdingLedgerCap = 4096
 }

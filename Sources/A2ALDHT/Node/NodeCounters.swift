@@ -40,6 +40,8 @@ final class NodeCounters: Sendable {
     let droppedJunkContacts = Atomic<UInt64>(0)
     /// Replies we could not send.
     let replySendFailures = Atomic<UInt64>(0)
+    /// Replicas caught withholding a record they acknowledged, each then banned for a while.
+    let withholdingReplicas = Atomic<UInt64>(0)
     /// `rxVerified` and `tx` split by message type.
     let byType = MessageTypeCounters()
 

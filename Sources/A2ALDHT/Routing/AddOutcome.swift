@@ -24,6 +24,9 @@ public enum RejectReason: Hashable, Sendable {
     /// Hearsay for a full bucket whose replacement cache holds only verified candidates,
     /// which are worth more than hearsay.
     case replacementCacheFull
+    /// Banned for a while: it acknowledged a record and later answered without it
+    /// (docs/security.md, "Peers that drop records").
+    case withholdsRecords
 }
 
 extension AddOutcome {

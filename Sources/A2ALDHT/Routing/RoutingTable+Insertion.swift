@@ -11,6 +11,7 @@ extension RoutingTable {
     /// checks the least-recently-seen entry (deviation 1: nothing here blocks).
     public mutating func add(_ contact: Contact, verifiedAt: Tick?, learnedFrom: NodeID?, now: Tick) -> AddOutcome {
         guard let b = bucketIndex(of: contact.nodeID) else { return .rejected(.isSelf) }
+        guard !withholding.contains(contact.nodeID, now: now) else { return .rejected(.withholdsRecords) }
         if let i = buckets[b].mainIndex(of: contact.nodeID) {
             return refreshMain(bucket: b, at: i, with: contact, verifiedAt: verifiedAt, now: now)
         }
@@ -72,6 +73,25 @@ extension RoutingTable {
         }
         return false
     }
+
+    /// Keeps `id` out of the table for `NodeConstants.withholdingBan`: it acknowledged a record
+    /// and then answered without it (docs/security.md, "Peers that drop records"). Removes its
+    /// entry or cached candidate now; `add` refuses it until the mark runs out.
+    public mutating func banForWithholding(_ id: NodeID, now: Tick) {
+        withholding.mark(id, now: now)
+        remove(id)
+    }
+
+    /// True while `id` is banned for withholding records.
+    public func isBannedForWithholding(_ id: NodeID, now: Tick) -> Bool {
+        withholding.contains(id, now: now)
+    }
+
+    /// Peers banned for withholding records whose ban lasts at `now`.
+    public func withholdingBans(now: Tick) -> Int { withholding.lasting(now: now).count }
+
+    /// Those peers themselves.
+    public func bannedForWithholding(now: Tick) -> [NodeID] { withholding.lasting(now: now) }
 
     // MARK: - Steps of `add`
 

@@ -19,6 +19,8 @@ public struct RoutingTable: Sendable {
     public private(set) var count = 0
     /// Main-list entries per counted prefix, for the table-wide Sybil limit.
     var subnetCounts: [SubnetKey: Int] = [:]
+    /// Peers kept out for withholding records (docs/security.md, "Peers that drop records").
+    var withholding = WithholdingPeers()
 
     public init(selfID: NodeID, limits: RoutingLimits = .default) {
         self.selfID = selfID

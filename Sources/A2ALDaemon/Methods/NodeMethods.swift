@@ -92,6 +92,8 @@ package enum NodeMethods {
                 "reach_24h": .integer(s.reach24h),
                 "reach_7d": .integer(s.reach7d),
                 "unique_nodes_since_start": .integer(s.uniqueNodesSinceStart),
+                "withholding_replicas": .integer(s.withholdingReplicas),
+                "withholding_bans": .integer(s.withholdingBans),
                 "passive": .bool(node.isPassiveRouting),
             ],
             "store": [

@@ -66,6 +66,11 @@ enum ScrapeWriter {
                    s.verifiedPeers1h)
         out.family("a2al_routing_unique_peers_seen_total", .counter, help: "Distinct peers seen since start.",
                    s.uniqueNodesSinceStart)
+        out.family("a2al_routing_withholding_replicas_total", .counter,
+                   help: "Replicas caught withholding a record they acknowledged (each then banned).", s.withholdingReplicas)
+        out.family("a2al_routing_withholding_bans", .gauge,
+                   help: "Peers kept out of the routing table, lookups and replica sets for withholding records.",
+                   s.withholdingBans)
         out.family("a2al_network_size_estimate", .gauge, help: "Network size estimated from bucket densities.",
                    node.estimatedNetworkSize())
     }
