@@ -57,6 +57,7 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
     let lookupTimer = PhaseTimer(time)
     let expected = behaviour == .stale ? newerEndpoint : SimCluster.publishedEndpoint
     var disjointRng = rng
+    var againRng = rng
     let single = await runAdversaryResolves(cluster, targets: targets, offline: Set(adversaries.victims), count: options.lookups,
                                             expected: expected, rng: &rng)
     let paths = options.disjointPaths
@@ -64,6 +65,12 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
                                               strategy: { node, address in
                                                   try await node.resolve(address, timeout: resolveTimeout, disjointPaths: paths)
                                               }, expected: expected, rng: &disjointRng)
+    // `--single-again`: one path once more, after the disjoint paths, to tell what the paths did
+    // from what the time between the phases did (bans, refills and probes go on meanwhile).
+    let singleAgain = options.singleAgain
+        ? await runAdversaryResolves(cluster, targets: targets, offline: Set(adversaries.victims), count: options.lookups,
+                                     expected: expected, rng: &againRng)
+        : nil
     let lookupTime = lookupTimer.elapsed()
     let census = AdversaryCensus(cluster, adversaries: adversaries.nodes)
     let counters = adversaries.nodes.map(\.counters)
@@ -100,7 +107,8 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
         ("adversary", .object(adversary)),
         ("routing_census", census.json),
         ("resolve", .object([("single_path", single.json), ("disjoint_paths", disjoint.json),
-                             ("disjoint_path_count", .int(paths))])),
+                             ("disjoint_path_count", .int(paths))]
+                            + (singleAgain.map { [("single_path_again", $0.json)] } ?? []))),
         ("phases", .object([("create_start", createTime.json), ("bootstrap_and_join", bootTime.json),
                             ("publish", pubTime.json), ("lookups", lookupTime.json), ("total", totalTimer.elapsed().json)])),
         ("note", .string("queriers and targets are honest nodes only; a resolve succeeds only with the target's newest "

@@ -39,6 +39,7 @@ struct SimOptions: Sendable {
     /// Disjoint paths of the second resolve pass of an adversary run, beside the single-path
     /// one over the same queriers and targets (docs/routing.md §3.13).
     var disjointPaths = 3
+    var singleAgain = false
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -74,6 +75,8 @@ struct SimOptions: Sendable {
       --behaviour B              what adversaries do: drop, lie, stale, sybil, eclipse (default lie)
       --disjoint-paths D         an adversary run resolves the same targets twice: one path, then
                                  D disjoint paths (2...\(LookupConstants.maxDisjointPaths), default 3)
+      --single-again             then once more over one path (`single_path_again`), which
+                                 tells the paths' effect from that of the time between phases
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -143,6 +146,7 @@ struct SimOptions: Sendable {
                 o.clock = kind
             case "--adversaries": o.adversaryFraction = try double(flag, 0...0.5)
             case "--disjoint-paths": o.disjointPaths = try int(flag, 2...LookupConstants.maxDisjointPaths)
+            case "--single-again": o.singleAgain = true
             case "--behaviour":
                 let v = try value(flag)
                 guard let b = AdversaryBehaviour(rawValue: v) else {

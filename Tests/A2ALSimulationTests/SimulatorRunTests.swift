@@ -66,4 +66,18 @@ import Testing
         let total = try #require(phases["total"] as? [String: Any])
         #expect(total["simulated_s"] != nil && total["wall_s"] != nil && total["cpu_s"] != nil)
     }
+
+    /// `--single-again` resolves the same targets a third time over one path, after the disjoint
+    /// paths (docs/benchmarks.md, "Simulator"); without it the report has no third phase.
+    @Test func anAdversaryRunWithSingleAgainReportsAThirdPhase() throws {
+        let base = ["--nodes", "60", "--adversaries", "0.2", "--behaviour", "lie", "--lookups", "15", "--seed", "5"]
+        let again = try #require(try Self.run(base + ["--single-again"])["resolve"] as? [String: Any])
+        for phase in ["single_path", "disjoint_paths", "single_path_again"] {
+            let run = try #require(again[phase] as? [String: Any], "no \(phase) in the report")
+            #expect(run["attempted"] as? Int == 15, "\(phase)")
+        }
+        let plain = try #require(try Self.run(base)["resolve"] as? [String: Any])
+        #expect(plain["single_path_again"] == nil)
+        #expect(plain["disjoint_paths"] != nil)
+    }
 }

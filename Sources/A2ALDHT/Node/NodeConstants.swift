@@ -60,5 +60,5 @@ public enum NodeConstants {
     /// table, our lookups and our replica sets (docs/security.md, "Peers that drop records").
     public static let withholdingBan: Duration = .seconds(3600)
     /// Peers the withholding ledger remembers at most; the oldest mark goes first.
-    public static let withholdingLedgerCap = 4096
+    public static let withholdingLedgerCap = 1024
 }
