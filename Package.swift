@@ -132,7 +132,7 @@ let package = Package(
         // schema catalog and validator.
         .target(name: "A2ALTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALTestSupport"),
         .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALTestSupport", "A2ALRPC", "A2ALDHT",
-                                                        "A2ALSimulation", "A2ALProtocol", "A2ALCore",
+                                                        "A2ALSimulation", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALTestSupport", "A2ALRPC"]),

@@ -203,6 +203,8 @@ let out: JSONValue = .object([
         "metrics_listener": .bool(config.metrics != nil),
         "daemon_socket_threads": .integer(UnixSocketServer.defaultThreads),
         "project_socket_line_echo_threads": .integer(UnixSocketServer.defaultThreads),
+        // What each loop thread asks the scheduler for (0 = the kernel's default slice).
+        "socket_loop_time_slice_ns": .integer(Int(UnixSocketServer.loopTimeSliceNanoseconds)),
         "client": "one blocking thread per connection in this process, strict round trips",
         "baseline": "POSIX newline echo, one blocking thread per connection, no code shared with the daemon",
         "os": .string(ProcessInfo.processInfo.operatingSystemVersionString),

@@ -109,6 +109,14 @@ final class SocketLoop: @unchecked Sendable {
     /// Runs until `.exit`; then every connection left is closed and the loop's descriptors too.
     func run() {
         a2al_name_this_thread(threadName)
+        if settings.loopTimeSliceNanoseconds > 0 {
+            let result = a2al_request_time_slice(settings.loopTimeSliceNanoseconds)
+            // Kernels before 6.12 ignore the request or refuse it; the loop runs either way.
+            if result != 0 {
+                logger.debug("json-rpc socket loop: no time slice of our own",
+                             metadata: ["error": "\(SocketErrno.describe(-result))"])
+            }
+        }
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(Self.maxEvents))
         defer { events.deallocate() }
         while !exiting {

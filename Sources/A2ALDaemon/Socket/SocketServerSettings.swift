@@ -12,6 +12,8 @@ struct SocketServerSettings: Sendable {
     let readsPerWakeup: Int
     /// Accepts per wake-up, so a connection storm cannot starve the loop's connections.
     let acceptsPerWakeup: Int
+    /// The time slice each loop thread asks the scheduler for; 0 leaves the kernel's.
+    let loopTimeSliceNanoseconds: UInt64
     /// The receiver (the JSON-RPC session) for a new connection.
     let accept: @Sendable (PeerCredentials?, any LineSink) -> any LineReceiver
 }

@@ -29,6 +29,11 @@ package final class UnixSocketServer: Sendable {
     static let acceptsPerWakeup = 16
     /// Reads per wake-up of one connection, for the same fairness between clients.
     static let readsPerWakeup = 4
+    /// The time slice a loop thread asks for (docs/architecture.md, "The JSON-RPC socket"): the
+    /// shortest Linux grants. Under EEVDF a shorter slice gives a thread an earlier deadline, so a
+    /// loop woken by a request runs before the client threads its replies just woke, instead of
+    /// waiting behind them; its share of the CPU is unchanged.
+    package static let loopTimeSliceNanoseconds: UInt64 = 100_000
     /// How long a closing connection may take to hand its queued lines to a slow reader.
     static let closeGraceNanoseconds: UInt64 = 5_000_000_000
     /// Loop threads by default: one per usable core, at most four (docs/architecture.md, "The
@@ -92,7 +97,8 @@ package final class UnixSocketServer: Sendable {
         let settings = SocketServerSettings(
             path: options.path, maxLineBytes: options.maxLineBytes, budget: OutputBudget(options: options),
             closeGraceNanoseconds: closeGraceNanoseconds, overCapacityLine: overCapacityLine,
-            readsPerWakeup: readsPerWakeup, acceptsPerWakeup: acceptsPerWakeup, accept: accept)
+            readsPerWakeup: readsPerWakeup, acceptsPerWakeup: acceptsPerWakeup,
+            loopTimeSliceNanoseconds: loopTimeSliceNanoseconds, accept: accept)
         var loops: [SocketLoop] = []
         do {
             for index in 0..<max(1, threads) {

@@ -1,5 +1,7 @@
 import A2ALDaemon
 import A2ALRPC
+import CLinuxEvents
+import Foundation
 import Synchronization
 import Testing
 
@@ -250,6 +252,50 @@ struct UnixSocketServerTests {
         for index in 0..<4 { #expect(seen["client-\(index)"]?.count == 1) }
         #expect(Set(seen.values.flatMap { $0 }) == ["a2al-rpc-0", "a2al-rpc-1"])
         await server.stop()
+    }
+
+    /// Each loop thread asks for a short time slice (docs/architecture.md, "The JSON-RPC
+    /// socket"). Lines are handed over on the loop threads, so the probe reads the slice of the
+    /// thread it runs on.
+    @Test func loopThreadsAskForAShortTimeSlice() async throws {
+        let dir = try SocketTestDirectory()
+        defer { dir.remove() }
+        let slices = Mutex<[String: UInt64]>([:])
+        let probe = UnixSocketProbe { line, sink in
+            slices.withLock { $0[Self.currentThreadName()] = a2al_time_slice_of(0) }
+            sink.send(Array(line.utf8))
+        }
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
+        var clients: [UnixTestClient] = []
+        for index in 0..<4 {
+            let client = try UnixTestClient.connect(dir.socketPath)
+            clients.append(client)
+            try client.write("client-\(index)\n")
+            #expect(try client.readText() == "client-\(index)")
+        }
+        await server.stop()
+        let seen = slices.withLock { $0 }
+        #expect(Set(seen.keys) == ["a2al-rpc-0", "a2al-rpc-1"])
+        if Self.kernelGrantsTimeSlices() {
+            for (thread, slice) in seen {
+                #expect(slice == UnixSocketServer.loopTimeSliceNanoseconds, "\(thread) runs with a slice of \(slice) ns")
+            }
+        }
+    }
+
+    /// Whether this kernel gives a fair-class thread the slice it asks for (Linux 6.12+): asked
+    /// on a thread of its own, so no test thread's scheduling changes.
+    private static func kernelGrantsTimeSlices() -> Bool {
+        let granted = Mutex(false)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let asked: UInt64 = 250_000
+            granted.withLock { $0 = a2al_request_time_slice(asked) == 0 && a2al_time_slice_of(0) == asked }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        return granted.withLock { $0 }
     }
 
     private static func currentThreadName() -> String {
