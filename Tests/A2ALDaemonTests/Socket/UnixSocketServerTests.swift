@@ -238,15 +238,8 @@ struct UnixSocketServerTests {
             sink.send(Array(line.utf8))
         }
         let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
-        var clients: [UnixTestClient] = []
-        for index in 0..<4 {
-            let client = try UnixTestClient.connect(dir.socketPath)
-            clients.append(client)
-            for _ in 0..<3 {
-                try client.write("client-\(index)\n")
-                #expect(try client.readText() == "client-\(index)")
-            }
-        }
+        let clients = try Self.echoFromFourClients(dir.socketPath, linesEach: 3)
+        #expect(clients.count == 4)
         let seen = threads.withLock { $0 }
         // Every connection stays on one loop, and the four of them use both loops.
         for index in 0..<4 { #expect(seen["client-\(index)"]?.count == 1) }
@@ -266,14 +259,9 @@ struct UnixSocketServerTests {
             sink.send(Array(line.utf8))
         }
         let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
-        var clients: [UnixTestClient] = []
-        for index in 0..<4 {
-            let client = try UnixTestClient.connect(dir.socketPath)
-            clients.append(client)
-            try client.write("client-\(index)\n")
-            #expect(try client.readText() == "client-\(index)")
-        }
+        let clients = try Self.echoFromFourClients(dir.socketPath, linesEach: 1)
         await server.stop()
+        #expect(clients.count == 4)
         let seen = slices.withLock { $0 }
         #expect(Set(seen.keys) == ["a2al-rpc-0", "a2al-rpc-1"])
         if Self.kernelGrantsTimeSlices() {
@@ -281,6 +269,21 @@ struct UnixSocketServerTests {
                 #expect(slice == UnixSocketServer.loopTimeSliceNanoseconds, "\(thread) runs with a slice of \(slice) ns")
             }
         }
+    }
+
+    /// Four clients each send `client-N` `linesEach` times and read every echo back; returned
+    /// so they stay connected until the caller is done.
+    private static func echoFromFourClients(_ path: String, linesEach: Int) throws -> [UnixTestClient] {
+        var clients: [UnixTestClient] = []
+        for index in 0..<4 {
+            let client = try UnixTestClient.connect(path)
+            clients.append(client)
+            for _ in 0..<linesEach {
+                try client.write("client-\(index)\n")
+                #expect(try client.readText() == "client-\(index)")
+            }
+        }
+        return clients
     }
 
     /// Whether this kernel gives a fair-class thread the slice it asks for (Linux 6.12+): asked
