@@ -13,8 +13,9 @@ struct AdversaryCensus: Sendable {
     /// Most adversaries any one honest table holds, and most of them sharing one /24.
     var maxAdversariesPerTable = 0
     var maxPerSubnetPerTable = 0
-    /// Replicas honest nodes caught withholding a record, in total and adversaries among them
-    /// (docs/security.md, "Peers that drop records"); honest nodes holding a ban at the end.
+    /// Replicas honest nodes caught withholding a record (docs/security.md, "Peers that drop
+    /// records"), and at the end the adversaries and the honest nodes (false accusations) that
+    /// some honest node bans.
     var withholdingCaught: UInt64 = 0
     var adversariesBanned = 0
     var honestBanned = 0
