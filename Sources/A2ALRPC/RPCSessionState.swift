@@ -28,11 +28,11 @@ struct RPCSessionState: Sendable {
     /// Each running batch's replies so far and the entries still running.
     var owedBatches: [UInt64: BatchReplies] = [:]
 
-    /// Reserves `count` in-flight places, all or none: a batch runs entirely or is refused
-    /// entirely, never cut in two by the cap (docs/jsonrpc.md, "Framing and protocol").
     /// Calls are still run and answered: the connection is neither closed nor shutting down.
     var runsCalls: Bool { !closed && !shuttingDown }
 
+    /// Reserves `count` in-flight places, all or none: a batch runs entirely or is refused
+    /// entirely, never cut in two by the cap (docs/jsonrpc.md, "Framing and protocol").
     mutating func admit(_ count: Int, limit: Int) -> Admission {
         guard runsCalls else { return .refused }
         guard inFlight + count <= limit else { return .overloaded }

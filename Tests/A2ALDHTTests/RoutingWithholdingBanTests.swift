@@ -23,7 +23,7 @@ import A2ALProtocol
         #expect(t.count == 1)
         #expect(t.isBannedForWithholding(liar, now: start))
         #expect(!t.isBannedForWithholding(honest, now: start))
-        #expect(t.withholdingBans(now: start) == 1)
+        #expect(t.bannedForWithholding(now: start).count == 1)
 
         let during = start + NodeConstants.withholdingBan - .seconds(1)
         #expect(add(&t, liar, now: during).rejection == .withholdsRecords)
@@ -32,7 +32,7 @@ import A2ALProtocol
 
         let after = start + NodeConstants.withholdingBan
         #expect(!t.isBannedForWithholding(liar, now: after))
-        #expect(t.withholdingBans(now: after) == 0)
+        #expect(t.bannedForWithholding(now: after).count == 0)
         #expect(add(&t, liar, now: after).isInserted)
         #expect(t.invariantViolations().isEmpty)
     }

@@ -70,8 +70,7 @@ extension DHTNode {
             case .lookUpAnew:
                 // Our table near the key may hold only the withholder's colluders: a new lookup,
                 // which no longer admits the banned member, finds who else is close (§5.7).
-                state.withLock { $0.recentLookups.forget(rk.storeKey) }
-                scheduleRenewal(rk)
+                renewWithFreshLookup(rk)
             }
         }
     }

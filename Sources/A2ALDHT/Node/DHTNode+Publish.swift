@@ -124,10 +124,15 @@ extension DHTNode {
             guard let self else { return }
             self.replication.withLock { $0[rk]?.topUpPending = false }
             guard slept != nil, !self.isClosed else { return }
-            // The key's recent lookup answer is what fell short: the top-up looks it up anew.
-            self.state.withLock { $0.recentLookups.forget(rk.storeKey) }
-            self.scheduleRenewal(rk)
+            // The key's recent lookup answer is what fell short.
+            self.renewWithFreshLookup(rk)
         }
+    }
+
+    /// Renews `rk` from a new lookup of its key, not the one remembered from the last minute.
+    func renewWithFreshLookup(_ rk: ReplicaKey) {
+        state.withLock { $0.recentLookups.forget(rk.storeKey) }
+        scheduleRenewal(rk)
     }
 
     /// Finds the closest peers for the key and stores the record at existing and new replicas
@@ -231,8 +236,12 @@ extension DHTNode {
     /// a peer we may contact that is not Bad nor behind our own NAT's hairpin.
     private func mayBecomeReplica(_ id: NodeID, at address: PeerAddress, excluding members: Set<NodeID>,
                                   _ dropped: Set<NodeID>) -> Bool {
-        id != nodeID && !members.contains(id) && !dropped.contains(id) && peerAllowContact(id)
-            && peerHealth(id) != .bad && !isHairpin(address) && !isBannedForWithholding(id)
+        guard id != nodeID, !members.contains(id), !dropped.contains(id) else { return false }
+        let now = clock.now()
+        return state.withLock { s in
+            s.health.allowContact(id, now: now) && s.health.health(of: id) != .bad && !isHairpin(address, s)
+                && !s.routing.isBannedForWithholding(id, now: now)
+        }
     }
 
     /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).

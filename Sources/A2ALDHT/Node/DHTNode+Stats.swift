@@ -94,7 +94,7 @@ extension DHTNode {
                 droppedJunkContacts: c.droppedJunkContacts.load(ordering: .relaxed),
                 replySendFailures: c.replySendFailures.load(ordering: .relaxed),
                 withholdingReplicas: c.withholdingReplicas.load(ordering: .relaxed),
-                withholdingBans: s.routing.withholdingBans(now: now),
+                withholdingBans: s.routing.bannedForWithholding(now: now).count,
                 push: PushStats(
                     droppedUnexpected: c.droppedUnexpectedPush.load(ordering: .relaxed),
                     droppedInvalid: c.droppedInvalidPush.load(ordering: .relaxed),

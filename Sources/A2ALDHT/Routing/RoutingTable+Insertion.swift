@@ -87,10 +87,7 @@ extension RoutingTable {
         withholding.contains(id, now: now)
     }
 
-    /// Peers banned for withholding records whose ban lasts at `now`.
-    public func withholdingBans(now: Tick) -> Int { withholding.lasting(now: now).count }
-
-    /// Those peers themselves.
+    /// The peers whose ban for withholding records lasts at `now`.
     public func bannedForWithholding(now: Tick) -> [NodeID] { withholding.lasting(now: now) }
 
     // MARK: - Steps of `add`

@@ -20,7 +20,7 @@ struct WithholdingPeers: Sendable {
 
     /// True while `id`'s mark lasts.
     func contains(_ id: NodeID, now: Tick) -> Bool {
-        guard !until.isEmpty, let end = until.value(for: id) else { return false }
+        guard let end = until.value(for: id) else { return false }
         return end > now
     }
 
