@@ -2,7 +2,8 @@
 # Sets up a fresh Debian machine for this project: installs the system packages it needs
 # (libsodium and libsecp256k1 it links, libcurl that the MCP SDK's Foundation networking links
 # statically needs, jansson for the C client, python3 for the schema
-# generator and tests, socat and jq for manual calls and the getting-started page), then builds everything in release mode.
+# generator and tests, socat and jq for manual calls and the getting-started page), then builds
+# the daemon, its command-line client and its MCP server in release mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,11 @@ fi
 
 command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)" >&2; exit 1; }
 # The Swift runtime is linked in (--static-swift-stdlib), so the binaries run without the
-# toolchain: scripts/package-deb.sh packages these very files (docs/systemd.md).
-swift build -c release --static-swift-stdlib
+# toolchain: scripts/package-deb.sh packages these very files (docs/systemd.md). Only the
+# programs a user runs; the simulator and the benchmarks build with `swift build -c release`
+# (docs/benchmarks.md).
+for product in a2ald a2al-cli a2al-mcp; do
+    swift build -c release --static-swift-stdlib --product "$product"
+done
 echo
-echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-mcp (its MCP server), a2al-sim and the benchmarks"
+echo "Built in .build/release/: a2ald (the daemon), a2al-cli (its command-line client), a2al-mcp (its MCP server)"

@@ -8,7 +8,8 @@ import Testing
 /// A peer that acknowledges a STORE and keeps nothing (the simulator's `lie` adversary) is found
 /// out by the first probe of an endpoint replica, which asks for the record, is never asked to
 /// store it again, and is banned from the routing table and our lookups for a while
-/// (docs/routing.md §5.7). A PING probe alone kept such a peer forever.
+/// (docs/routing.md §5.7), and leaves every other replica set it was in. A PING probe alone kept
+/// such a peer forever.
 @Suite struct DroppingReplicaTests {
     @Test(.timeLimit(.minutes(2))) func aReplicaThatDroppedTheRecordIsReplacedBannedAndNotAskedAgain() async throws {
         try await withCluster(TestCluster(size: 30), joined: true) { c in
@@ -31,11 +32,22 @@ import Testing
                 await publisher.store(record, in: rk, at: [(liar.nodeID, liar.peerAddress)])
                 #expect(publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID))
 
+                // The liar also holds one of the publisher's topic records, whose probes only ping.
+                let topic = try Self.topicRecord(now: publisher.clock.unixSeconds())
+                let topicKey = try publisher.publish(topic, at: TopicKey.key(for: Self.topicName))
+                let topicHolders = { publisher.replicaHolders(key: topicKey, publisher: topic.address.nodeID, recType: RecordType.topic) }
+                try await waitUntil(seconds: 30) { topicHolders().count >= ReplicationConstants.target }
+                await publisher.store(topic, in: ReplicaKey(storeKey: topicKey, publisher: topic.address.nodeID, recType: RecordType.topic),
+                                      at: [(liar.nodeID, liar.peerAddress)])
+                try #require(topicHolders().contains(liar.nodeID))
+
                 try #require(publisher.nearest(to: key, count: NodeConstants.k).contains { $0.nodeID == liar.nodeID })
                 publisher.makeReplicaProbesDue(forcePing: false)
                 await publisher.runMaintenancePass()
                 #expect(!publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID),
                         "the liar is still counted as a replica")
+                // Caught in one set, it leaves the others in the same pass.
+                #expect(!topicHolders().contains(liar.nodeID), "the banned liar still counts as a holder of the topic record")
                 // The liar is banned: out of the routing table, and kept out when it is heard
                 // from first-hand again (docs/security.md, "Peers that drop records").
                 #expect(publisher.isBannedForWithholding(liar.nodeID))
@@ -71,5 +83,15 @@ import Testing
             }
             await liar.close()
         }
+    }
+
+    static let topicName = "ai/withheld"
+
+    /// A topic record of an agent of the publisher's, signed at `now` for an hour.
+    static func topicRecord(now: UInt64) throws -> SignedRecord {
+        let signer = try Ed25519.KeyPair(seed: [UInt8](repeating: 0x33, count: Ed25519.seedCount))
+        let payload = TopicPayload(topic: topicName, name: "agent", protocols: ["mcp"], brief: "kept by its replicas").encoded
+        return try SignedRecord.sign(recType: RecordType.topic, payload: payload, seq: now, timestamp: now, ttl: 3600,
+                                     signer: signer)
     }
 }

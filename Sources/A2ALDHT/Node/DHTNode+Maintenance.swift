@@ -54,12 +54,19 @@ extension DHTNode {
         }
         // Probes run concurrently so one pass stays well inside its 15 s period however many
         // replicas are silent (the reference probes one after another, 2 s each).
-        let followUps = await withTaskGroup(of: (ReplicaKey, ProbeFollowUp).self) { group in
-            for (rk, id) in due { group.addTask { (rk, await self.probe(rk, id)) } }
-            var keys: [ReplicaKey: ProbeFollowUp] = [:]
-            for await (rk, followUp) in group { keys[rk] = max(keys[rk] ?? .none, followUp) }
-            return keys
+        let outcomes = await withTaskGroup(of: ProbeOutcome.self) { group in
+            for (rk, id) in due { group.addTask { ProbeOutcome(key: rk, member: id, followUp: await self.probe(rk, id)) } }
+            var all: [ProbeOutcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
         }
+        var followUps: [ReplicaKey: ProbeFollowUp] = [:]
+        for outcome in outcomes { followUps[outcome.key] = max(followUps[outcome.key] ?? .none, outcome.followUp) }
+        // A member caught withholding one record is banned (`dropReplica`), so it leaves every
+        // other set it belongs to now, not when its probe there comes due: a topic or mailbox
+        // set never asks it for the record, and a liar answers every PING (§5.7).
+        let caught = Set(outcomes.filter { $0.followUp == .lookUpAnew }.map(\.member))
+        for rk in removeFromEverySet(caught) { followUps[rk] = max(followUps[rk] ?? .none, .refill) }
         for (rk, followUp) in followUps {
             switch followUp {
             case .none:
@@ -75,8 +82,27 @@ extension DHTNode {
         }
     }
 
+    private struct ProbeOutcome: Sendable {
+        let key: ReplicaKey
+        let member: NodeID
+        let followUp: ProbeFollowUp
+    }
+
+    /// Takes `ids` out of every replica set that still counts them; returns the sets that lost
+    /// a member.
+    private func removeFromEverySet(_ ids: Set<NodeID>) -> [ReplicaKey] {
+        guard !ids.isEmpty else { return [] }
+        return replication.withLock { sets in
+            let affected = sets.compactMap { rk, set in set.members.keys.contains(where: ids.contains) ? rk : nil }
+            for rk in affected {
+                for id in ids { sets[rk]?.members[id] = nil }
+            }
+            return affected
+        }
+    }
+
     /// What a probe leaves its set needing, least to most.
-    private enum ProbeFollowUp: Comparable {
+    private enum ProbeFollowUp: Comparable, Sendable {
         case none
         /// A member left or went bad: top up from the routing table.
         case refill
@@ -176,7 +202,8 @@ extension DHTNode {
 
     /// Removes a member that acknowledged the record and did not keep it, for good, and bans it
     /// from the routing table, our lookups and every replica set for a while (docs/security.md,
-    /// "Peers that drop records"); the set needs the key's closest nodes found again.
+    /// "Peers that drop records"; the pass then takes it out of the other sets); the set needs
+    /// the key's closest nodes found again.
     private func dropReplica(_ rk: ReplicaKey, _ id: NodeID) -> ProbeFollowUp {
         replication.withLock { sets in
             sets[rk]?.members[id] = nil
