@@ -74,9 +74,15 @@ let package = Package(
 
         // JSON values, JSON-RPC 2.0 sessions, method table, subscriptions. No I/O of its own.
         .target(name: "A2ALRPC"),
-        // The daemon as a library: configuration, data directory, Unix-socket server, methods.
+        // The JSON-RPC Unix socket (docs/architecture.md, "The JSON-RPC socket"): epoll loop
+        // threads, framing, output budgets, the socket file, systemd's socket. Knows lines, not
+        // JSON-RPC: `accept` hands each connection to whatever serves it.
+        .target(name: "A2ALSocket", dependencies: [
+            "A2ALRPC", "A2ALDHT", "A2ALUDP", "CLinuxEvents", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The daemon as a library: configuration, data directory, methods, lifecycle.
         .target(name: "A2ALDaemon", dependencies: [
-            "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
+            "A2ALSocket", "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +92,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.embedInCode("Resources/openrpc.json")]),
         .executableTarget(name: "a2ald", dependencies: [
-            "A2ALDaemon", "A2ALRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "A2ALDaemon", "A2ALSocket", "A2ALRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
@@ -113,7 +119,7 @@ let package = Package(
         .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALRPC",
                                                         .product(name: "Logging", package: "swift-log")],
                           path: "Sources/a2al-sim"),
-        .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALRPC", "A2ALCore",
+        .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALSocket", "A2ALRPC", "A2ALCore",
                                                               .product(name: "Logging", package: "swift-log")],
                           path: "bench/rpc"),
 
@@ -136,7 +142,7 @@ let package = Package(
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         // The JSON-RPC socket layer on its own: loop threads, framing, the sink, the socket file.
-        .testTarget(name: "A2ALSocketTests", dependencies: ["A2ALDaemon", "A2ALRPC", "CLinuxEvents",
+        .testTarget(name: "A2ALSocketTests", dependencies: ["A2ALSocket", "A2ALRPC", "CLinuxEvents",
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
@@ -149,17 +155,19 @@ let package = Package(
 )
 
 // The sanitizer builds (scripts/sanitizers.sh sets A2AL_SANITIZER_BUILD=1) compile only what
-// their suites test (docs/testing.md, "Sanitizers"): the daemon's end-to-end suites, the
-// clients, the MCP server and the executables are left out, and with them the MCP SDK and the
-// argument parser, which saves each of the two builds about a fifth of its time.
+// their suites test (docs/testing.md, "Sanitizers"): the daemon above its socket, its
+// end-to-end suites, the clients, the MCP server and the executables are left out, and with
+// them the packages only those use.
 if Context.environment["A2AL_SANITIZER_BUILD"] == "1" {
     let untested: Set<String> = ["A2ALDaemonTests", "A2ALClientTests", "A2ALCLITests", "A2ALMCPTests", "A2ALDocsTests",
-                                 "A2ALClient", "a2al-cli", "A2ALMCP", "a2al-mcp", "a2ald", "a2al-sim",
+                                 "A2ALDaemon", "A2ALClient", "a2al-cli", "A2ALMCP", "a2al-mcp", "a2ald", "a2al-sim",
                                  "a2al-bench-wire", "a2al-bench-node", "a2al-bench-rpc"]
     package.targets.removeAll { untested.contains($0.name) }
     package.products.removeAll { untested.contains($0.name) }
+    let unused = ["/swift-sdk.git", "/swift-argument-parser.git", "/swift-service-lifecycle.git", "/swift-metrics.git",
+                  "/swift-prometheus.git"]
     package.dependencies.removeAll { dependency in
         guard case .sourceControl(_, let location, _) = dependency.kind else { return false }
-        return location.hasSuffix("/swift-sdk.git") || location.hasSuffix("/swift-argument-parser.git")
+        return unused.contains { location.hasSuffix($0) }
     }
 }

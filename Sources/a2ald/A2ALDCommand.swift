@@ -3,6 +3,7 @@ import Glibc
 #endif
 import A2ALDaemon
 import A2ALRPC
+import A2ALSocket
 import ArgumentParser
 import Dispatch
 import Logging

@@ -1,4 +1,4 @@
-@testable import A2ALDaemon
+@testable import A2ALSocket
 import Testing
 
 #if canImport(Glibc)

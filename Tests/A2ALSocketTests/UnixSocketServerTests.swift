@@ -1,4 +1,4 @@
-import A2ALDaemon
+import A2ALSocket
 import A2ALRPC
 import CLinuxEvents
 import Foundation

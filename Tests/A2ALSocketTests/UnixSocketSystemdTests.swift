@@ -1,4 +1,4 @@
-@testable import A2ALDaemon
+@testable import A2ALSocket
 import Testing
 
 /// sd_listen_fds(3) rules, checked on the parsing alone (changing this process's environment

@@ -12,6 +12,7 @@ import Glibc
 #endif
 import A2ALDaemon
 import A2ALRPC
+import A2ALSocket
 import Foundation
 import Logging
 import Synchronization

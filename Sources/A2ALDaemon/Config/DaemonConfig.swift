@@ -1,5 +1,6 @@
 import A2ALDHT
 import A2ALRPC
+import A2ALSocket
 
 /// The daemon's settings after layering defaults, config file, environment and flags.
 package struct DaemonConfig: Sendable, Equatable {

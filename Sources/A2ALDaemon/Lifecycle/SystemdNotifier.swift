@@ -1,3 +1,4 @@
+import A2ALSocket
 #if canImport(Glibc)
 import Glibc
 #endif

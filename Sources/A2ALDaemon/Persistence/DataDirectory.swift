@@ -1,4 +1,5 @@
 import A2ALCore
+import A2ALSocket
 import Glibc
 import Synchronization
 

@@ -6,6 +6,7 @@ import A2ALDHT
 import A2ALDebugHTTP
 import A2ALProtocol
 import A2ALRPC
+import A2ALSocket
 import A2ALUDP
 import Logging
 import NIOCore

@@ -94,4 +94,32 @@ import Testing
         dir.close()
         #expect(try temp.read("keep.txt") == "{}")
     }
+
+    // Directories others could change are refused (docs/security.md, "Local files"), as they
+    // are for the socket (UnsafeDirectoryTests).
+
+    @Test func aGroupOrWorldWritableDataDirectoryIsRefusedWithTheReason() throws {
+        let temp = try StoreTestDirectory()
+        for mode: mode_t in [0o777, 0o770] {
+            let data = temp.path + "/data\(mode)"
+            #expect(mkdir(data, 0o700) == 0 && chmod(data, mode) == 0)
+            do {
+                _ = try DataDirectory.open(data)
+                Issue.record("opened an unsafe data directory (mode \(String(mode, radix: 8)))")
+            } catch {
+                #expect(error.description.contains("unsafe data directory: \(data) is writable by"), "\(error)")
+            }
+        }
+        // Our own 0700 directory is fine.
+        let opened = try DataDirectory.open(temp.path + "/good")
+        opened.close()
+    }
+
+    @Test func aDataDirectoryUnderAnotherUsersDirectoryIsRefused() throws {
+        guard getuid() == 0 else { return }  // only root can give a directory away
+        let temp = try StoreTestDirectory()
+        let foreign = temp.path + "/foreign"
+        #expect(mkdir(foreign, 0o755) == 0 && chown(foreign, 65534, 65534) == 0)
+        #expect(throws: DataFileError.self) { _ = try DataDirectory.open(foreign + "/data") }
+    }
 }

@@ -9,10 +9,10 @@ import Darwin
 /// every directory on the way must be safe from others: owned by us or root, and not writable by
 /// group or others unless it has the sticky bit (as `/tmp` does), which stops others from
 /// renaming or removing what we created there.
-enum PathSafety {
+package enum PathSafety {
     /// Why a directory on the way to `path` is unsafe, or nil. Missing directories are fine
     /// (we create them 0700). `path` itself is not checked, only its ancestors.
-    static func unsafeAncestor(of path: String, uid: uid_t = getuid()) -> String? {
+    package static func unsafeAncestor(of path: String, uid: uid_t = getuid()) -> String? {
         var prefix = path.hasPrefix("/") ? "" : "."
         let components = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
         var directories = [path.hasPrefix("/") ? "/" : "."]
@@ -27,7 +27,7 @@ enum PathSafety {
     }
 
     /// Why `directory` itself is unsafe (it exists and others could change its entries), or nil.
-    static func unsafeDirectory(_ directory: String, uid: uid_t = getuid()) -> String? {
+    package static func unsafeDirectory(_ directory: String, uid: uid_t = getuid()) -> String? {
         var info = stat()
         // stat (following links): what matters is the directory the kernel will walk through.
         guard stat(directory, &info) == 0 else { return nil }
