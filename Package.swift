@@ -143,9 +143,7 @@ let package = Package(
                                                         .product(name: "NIOPosix", package: "swift-nio")]),
         // The JSON-RPC socket layer on its own: loop threads, framing, the sink, the socket file.
         .testTarget(name: "A2ALSocketTests", dependencies: ["A2ALSocket", "A2ALRPC", "CLinuxEvents",
-                                                        .product(name: "Logging", package: "swift-log"),
-                                                        .product(name: "NIOCore", package: "swift-nio"),
-                                                        .product(name: "NIOPosix", package: "swift-nio")]),
+                                                        .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "A2ALClientTests", dependencies: ["A2ALClient", "A2ALTestSupport", "A2ALRPC"]),
         .testTarget(name: "A2ALCLITests", dependencies: ["A2ALTestSupport", "A2ALDaemon", "A2ALRPC"]),
         .testTarget(name: "A2ALMCPTests", dependencies: ["A2ALMCP", "A2ALTestSupport", "A2ALRPC"]),

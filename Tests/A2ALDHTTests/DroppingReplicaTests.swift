@@ -32,14 +32,16 @@ import Testing
                 await publisher.store(record, in: rk, at: [(liar.nodeID, liar.peerAddress)])
                 #expect(publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID))
 
-                // The liar also holds one of the publisher's topic records, whose probes only ping.
-                let topic = try Self.topicRecord(now: publisher.clock.unixSeconds())
-                let topicKey = try publisher.publish(topic, at: TopicKey.key(for: Self.topicName))
-                let topicHolders = { publisher.replicaHolders(key: topicKey, publisher: topic.address.nodeID, recType: RecordType.topic) }
-                try await waitUntil(seconds: 30) { topicHolders().count >= ReplicationConstants.target }
-                await publisher.store(topic, in: ReplicaKey(storeKey: topicKey, publisher: topic.address.nodeID, recType: RecordType.topic),
-                                      at: [(liar.nodeID, liar.peerAddress)])
-                try #require(topicHolders().contains(liar.nodeID))
+                // The liar also holds a mailbox record addressed to it, whose probes only ping.
+                // At the liar's own ID it is the closest node there, so no trim takes it out.
+                let mail = try StoreFixture.mailbox(try StoreFixture.signer(33), to: identity.address,
+                                                    timestamp: publisher.clock.unixSeconds(), ttl: 3600)
+                let mailKey = try publisher.publish(mail, at: liar.nodeID)
+                let mailRK = ReplicaKey(storeKey: mailKey, publisher: mail.address.nodeID, recType: RecordType.mailbox)
+                let mailHolders = { publisher.replicaHolders(key: mailKey, publisher: mail.address.nodeID, recType: RecordType.mailbox) }
+                try await waitUntil(seconds: 30) { mailHolders().count >= ReplicationConstants.target }
+                await publisher.store(mail, in: mailRK, at: [(liar.nodeID, liar.peerAddress)])
+                try #require(mailHolders().contains(liar.nodeID))
 
                 try #require(publisher.nearest(to: key, count: NodeConstants.k).contains { $0.nodeID == liar.nodeID })
                 publisher.makeReplicaProbesDue(forcePing: false)
@@ -47,7 +49,7 @@ import Testing
                 #expect(!publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint).contains(liar.nodeID),
                         "the liar is still counted as a replica")
                 // Caught in one set, it leaves the others in the same pass.
-                #expect(!topicHolders().contains(liar.nodeID), "the banned liar still counts as a holder of the topic record")
+                #expect(!mailHolders().contains(liar.nodeID), "the banned liar still counts as a holder of the mailbox record")
                 // The liar is banned: out of the routing table, and kept out when it is heard
                 // from first-hand again (docs/security.md, "Peers that drop records").
                 #expect(publisher.isBannedForWithholding(liar.nodeID))
@@ -85,13 +87,4 @@ import Testing
         }
     }
 
-    static let topicName = "ai/withheld"
-
-    /// A topic record of an agent of the publisher's, signed at `now` for an hour.
-    static func topicRecord(now: UInt64) throws -> SignedRecord {
-        let signer = try Ed25519.KeyPair(seed: [UInt8](repeating: 0x33, count: Ed25519.seedCount))
-        let payload = TopicPayload(topic: topicName, name: "agent", protocols: ["mcp"], brief: "kept by its replicas").encoded
-        return try SignedRecord.sign(recType: RecordType.topic, payload: payload, seq: now, timestamp: now, ttl: 3600,
-                                     signer: signer)
-    }
 }

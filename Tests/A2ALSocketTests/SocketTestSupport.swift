@@ -1,8 +1,6 @@
 import A2ALSocket
 import A2ALRPC
 import Logging
-import NIOCore
-import NIOPosix
 import Synchronization
 
 #if canImport(Glibc)

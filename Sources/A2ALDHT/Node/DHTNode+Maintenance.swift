@@ -60,13 +60,13 @@ extension DHTNode {
             for await outcome in group { all.append(outcome) }
             return all
         }
-        var followUps: [ReplicaKey: ProbeFollowUp] = [:]
-        for outcome in outcomes { followUps[outcome.key] = max(followUps[outcome.key] ?? .none, outcome.followUp) }
+        // A set probed more than once, or also left by a banned member, gets the most it needs.
+        var followUps = Dictionary(outcomes.map { ($0.key, $0.followUp) }, uniquingKeysWith: { max($0, $1) })
         // A member caught withholding one record is banned (`dropReplica`), so it leaves every
         // other set it belongs to now, not when its probe there comes due: a topic or mailbox
         // set never asks it for the record, and a liar answers every PING (§5.7).
         let caught = Set(outcomes.filter { $0.followUp == .lookUpAnew }.map(\.member))
-        for rk in removeFromEverySet(caught) { followUps[rk] = max(followUps[rk] ?? .none, .refill) }
+        followUps.merge(removeFromEverySet(caught).map { ($0, .refill) }, uniquingKeysWith: { max($0, $1) })
         for (rk, followUp) in followUps {
             switch followUp {
             case .none:
