@@ -87,4 +87,20 @@ import Testing
         }
     }
 
+    /// A renewal reads the set's members, then STOREs at them: a member banned in between (caught
+    /// withholding another record) answers, and must not be admitted again.
+    @Test(.timeLimit(.minutes(1))) func aPeerBannedWhileOurStoreIsInFlightJoinsNoSet() async throws {
+        try await withCluster(TestCluster(size: 3), joined: true) { c in
+            let publisher = c.nodes[0], peer = c.nodes[1]
+            let record = try publisher.publishOwnEndpoint(EndpointPayload(endpoints: ["quic://10.8.9.2:4433"]))
+            let key = publisher.nodeID
+            let holders = { publisher.replicaHolders(key: key, publisher: key, recType: RecordType.endpoint) }
+            try await waitUntil(seconds: 30) { holders().contains(peer.nodeID) }
+            let now = publisher.clock.now()
+            publisher.state.withLock { $0.routing.banForWithholding(peer.nodeID, now: now) }
+            await publisher.store(record, in: ReplicaKey(storeKey: key, publisher: key, recType: RecordType.endpoint),
+                                  at: [(peer.nodeID, c.address(1))])
+            #expect(!holders().contains(peer.nodeID), "a banned peer was admitted by a STORE already on its way")
+        }
+    }
 }

@@ -203,11 +203,18 @@ extension DHTNode {
             if case .refused(let why) = a.2, !why.keepsReplica { return a.0 }
             return nil
         })
-        let confirmed = answers.filter { !refusing.contains($0.0) }.map { ($0.0, $0.1) }
         let now = clock.now()
+        // A peer banned while our STORE was in flight (caught withholding another record) joins
+        // no set and leaves this one: a renewal that read the members before the ban must not
+        // put it back (docs/security.md, "Peers that drop records").
+        let banned = state.withLock { s in
+            Set(answers.map(\.0).filter { s.routing.isBannedForWithholding($0, now: now) })
+        }
+        let confirmed = answers.filter { !refusing.contains($0.0) && !banned.contains($0.0) }.map { ($0.0, $0.1) }
         let confirmedIDs = Set(confirmed.map(\.0))
         replication.withLock { sets in
             guard sets[rk] != nil else { return }
+            for id in banned { sets[rk]?.members[id] = nil }
             for (id, _) in confirmed {
                 if sets[rk]?.members[id] != nil {
                     sets[rk]?.members[id]?.confirmedAt = now
