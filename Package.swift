@@ -37,14 +37,16 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1",
                        providers: [.apt(["libsecp256k1-dev"])]),
 
+        // Threads and the lock of the project's own (docs/architecture.md, "Locks"); no dependencies.
+        .target(name: "A2ALThreads"),
         // Identity, text forms, deterministic CBOR, crypto primitives, key store.
-        .target(name: "A2ALCore", dependencies: ["CSodium", "CSecp256k1"],
+        .target(name: "A2ALCore", dependencies: ["A2ALThreads", "CSodium", "CSecp256k1"],
                 linkerSettings: [.linkedLibrary("m")]),
         // Messages, signed records, payloads, mailbox, delegation, authority policy.
         .target(name: "A2ALProtocol", dependencies: ["A2ALCore"]),
         // The DHT node: routing table, record store, peer health, RPCs, inbound handling. Time and
         // transport are injected; nothing here touches a socket.
-        .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", .product(name: "Logging", package: "swift-log"),
+        .target(name: "A2ALDHT", dependencies: ["A2ALProtocol", "A2ALThreads", .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "HeapModule", package: "swift-collections")]),
         // Doubles that stand in for the network and the clock: the in-process datagram network,
         // a clock that moves only when told, a seedable generator. For tests, benchmarks and the
@@ -54,13 +56,14 @@ let package = Package(
         // Channel plumbing shared by the project's listeners: connection registry and drain, the
         // event loop choice, the one HTTP/1 request reader of the debug and metrics listeners.
         .target(name: "A2ALNIOSupport", dependencies: [
+            "A2ALThreads",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // UDP transport on SwiftNIO.
         .target(name: "A2ALUDP", dependencies: [
-            "A2ALDHT",
+            "A2ALDHT", "A2ALThreads",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,16 +76,16 @@ let package = Package(
         ]),
 
         // JSON values, JSON-RPC 2.0 sessions, method table, subscriptions. No I/O of its own.
-        .target(name: "A2ALRPC"),
+        .target(name: "A2ALRPC", dependencies: ["A2ALThreads"]),
         // The JSON-RPC Unix socket (docs/architecture.md, "The JSON-RPC socket"): epoll loop
         // threads, framing, output budgets, the socket file, systemd's socket. Knows lines, not
         // JSON-RPC: `accept` hands each connection to whatever serves it.
         .target(name: "A2ALSocket", dependencies: [
-            "A2ALRPC", "A2ALDHT", "A2ALUDP", "CLinuxEvents", .product(name: "Logging", package: "swift-log"),
+            "A2ALRPC", "A2ALThreads", "CLinuxEvents", .product(name: "Logging", package: "swift-log"),
         ]),
         // The daemon as a library: configuration, data directory, methods, lifecycle.
         .target(name: "A2ALDaemon", dependencies: [
-            "A2ALSocket", "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
+            "A2ALSocket", "A2ALRPC", "A2ALDHT", "A2ALUDP", "A2ALDebugHTTP", "A2ALNIOSupport", "A2ALProtocol", "A2ALCore", "A2ALThreads", "CLinuxEvents",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -123,6 +126,7 @@ let package = Package(
                                                               .product(name: "Logging", package: "swift-log")],
                           path: "bench/rpc"),
 
+        .testTarget(name: "A2ALThreadsTests", dependencies: ["A2ALThreads"]),
         .testTarget(name: "A2ALCoreTests", dependencies: ["A2ALCore"]),
         .testTarget(name: "A2ALProtocolTests", dependencies: ["A2ALProtocol", "A2ALCore"]),
         .testTarget(name: "A2ALDHTTests", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALTestSupport", "A2ALProtocol", "A2ALCore"]),
@@ -137,7 +141,7 @@ let package = Package(
         // Test support: polling for awaited state, starting daemons, CLIs and line clients; the
         // schema catalog and validator.
         .target(name: "A2ALTestSupport", dependencies: ["A2ALRPC"], path: "Tests/A2ALTestSupport"),
-        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALTestSupport", "A2ALRPC", "A2ALDHT",
+        .testTarget(name: "A2ALDaemonTests", dependencies: ["A2ALDaemon", "A2ALSocket", "A2ALTestSupport", "A2ALRPC", "A2ALDHT",
                                                         "A2ALSimulation", "A2ALProtocol", "A2ALCore", "CLinuxEvents",
                                                         .product(name: "NIOCore", package: "swift-nio"),
                                                         .product(name: "NIOPosix", package: "swift-nio")]),

@@ -1,5 +1,5 @@
+import A2ALThreads
 import NIOCore
-import Synchronization
 
 /// The open connections of a listener (the debug HTTP server, the daemon's Unix socket):
 /// bounds how many are served at once and lets `stop()` find them to drain. Once closed it
@@ -18,7 +18,7 @@ public final class ChannelRegistry: Sendable {
     }
 
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     public init(limit: Int) { self.limit = limit }
 

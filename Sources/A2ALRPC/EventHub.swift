@@ -1,4 +1,4 @@
-import Synchronization
+import A2ALThreads
 
 /// Fans node events out to the connections subscribed to them (geth-style `subscribe`).
 ///
@@ -11,11 +11,11 @@ import Synchronization
 public final class EventHub: Sendable {
     /// The events clients may subscribe to.
     public let eventNames: [String]
-    private let state: Mutex<HubState>
+    private let state: SleepingLock<HubState>
 
     public init(eventNames: [String]) {
         self.eventNames = eventNames
-        self.state = Mutex(HubState(maxBacklog: RPCLimits().maxSubscriberBacklog))
+        self.state = SleepingLock(HubState(maxBacklog: RPCLimits().maxSubscriberBacklog))
     }
 
     /// Delivers `result` to every subscriber of `event`. Cheap when nobody listens; callers

@@ -1,4 +1,4 @@
-import Synchronization
+import A2ALThreads
 
 /// JSON-RPC 2.0 over one connection: takes whole lines from the server, answers through the
 /// connection's `LineSink`. Each call runs on its own task and its reply is sent when it
@@ -10,7 +10,7 @@ public final class RPCSession: LineReceiver {
     public let connection: RPCConnectionInfo
     private let service: RPCService
     private let sink: any LineSink
-    private let state = Mutex(RPCSessionState())
+    private let state = SleepingLock(RPCSessionState())
 
     init(service: RPCService, connection: RPCConnectionInfo, sink: any LineSink) {
         self.service = service

@@ -1,4 +1,4 @@
-import Synchronization
+import A2ALThreads
 
 /// What the JSON-RPC socket server has open, counted so `stop()` can wait for the last one:
 /// its connections (bounded by the connection cap; once stopping it admits nothing, so a
@@ -18,7 +18,7 @@ final class OpenCount: Sendable {
     }
 
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     init(limit: Int) { self.limit = limit }
 

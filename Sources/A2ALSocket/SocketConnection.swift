@@ -273,6 +273,7 @@ final class SocketConnection {
         held = []
         receiver?.connectionClosed()
         receiver = nil
+        loop.load.subtract(1, ordering: .relaxed)
         loop.registry.release()
     }
 }

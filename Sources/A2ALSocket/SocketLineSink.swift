@@ -1,5 +1,5 @@
 import A2ALRPC
-import Synchronization
+import A2ALThreads
 
 #if canImport(Glibc)
 import Glibc
@@ -47,7 +47,7 @@ final class SocketLineSink: LineSink {
     }
 
     private let descriptor: CInt
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
     private let notify: @Sendable () -> Void
 
     /// `notify` asks the connection's loop to look at this sink (`SocketLoop.service`).

@@ -8,7 +8,8 @@ import Glibc
 
 /// The listening socket, watched by the server's first loop: accepts, admits each connection
 /// against the cap (`OpenCount`), refuses one past it with the over-capacity line,
-/// and hands the others to the loops in turn. A failing `accept` backs off (`AcceptBackoff`).
+/// and hands each of the others to the loop serving the fewest connections (the next in turn
+/// among equals), so up to one connection per loop each has a thread of its own. A failing `accept` backs off (`AcceptBackoff`).
 final class SocketListener {
     private let descriptor: CInt
     private let loops: [SocketLoop]
@@ -55,14 +56,34 @@ final class SocketListener {
         case .admitted:
             let peer = PeerCredentialsReader.read(client)
             loop.logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
-            let target = loops[nextLoop % loops.count]
-            nextLoop &+= 1
+            let target = leastLoadedLoop()
+            target.load.add(1, ordering: .relaxed)
             if target === loop {
                 loop.adopt(client, peer: peer)
             } else {
                 target.post(.adopt(client, peer))
             }
         }
+    }
+
+    /// The loop with the fewest connections, searched from the one after the last choice so
+    /// that equals take turns. A count may be a moment stale (a loop closes connections on its
+    /// own thread); that only makes the spread a little uneven.
+    private func leastLoadedLoop() -> SocketLoop {
+        var best = loops[nextLoop % loops.count]
+        var bestLoad = best.load.load(ordering: .relaxed)
+        var index = nextLoop
+        for offset in 1..<loops.count where bestLoad > 0 {
+            let candidate = loops[(nextLoop + offset) % loops.count]
+            let load = candidate.load.load(ordering: .relaxed)
+            if load < bestLoad {
+                best = candidate
+                bestLoad = load
+                index = nextLoop + offset
+            }
+        }
+        nextLoop = (index + 1) % loops.count
+        return best
     }
 
     /// One line, then close. What the client already sent is read and dropped first, so the

@@ -1,5 +1,6 @@
 import A2ALRPC
 import Logging
+import Synchronization
 
 import CLinuxEvents
 #if canImport(Glibc)
@@ -29,6 +30,9 @@ final class SocketLoop: @unchecked Sendable {
     let logger: Logger
     private let epollFD: CInt
     let inbox: SocketLoopInbox
+    /// Connections handed to this loop and not yet closed, counted up by the listener when it
+    /// chooses the loop and down by the loop when one closes (`SocketListener`).
+    let load = Atomic<Int>(0)
     private var nextToken: UInt64
 
     // Loop-thread state.
@@ -169,6 +173,7 @@ final class SocketLoop: @unchecked Sendable {
         case .adopt(let descriptor, let peer):
             guard !exiting else {
                 Glibc.close(descriptor)
+                load.subtract(1, ordering: .relaxed)
                 registry.release()
                 return
             }
@@ -197,6 +202,7 @@ final class SocketLoop: @unchecked Sendable {
             logger.debug("cannot watch a client connection", metadata: ["error": "\(SocketErrno.describe(errno))"])
             connection.sink.detach()
             Glibc.close(descriptor)
+            load.subtract(1, ordering: .relaxed)
             registry.release()
             return
         }

@@ -1,5 +1,5 @@
 import A2ALRPC
-import Synchronization
+import A2ALThreads
 
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +36,7 @@ final class SocketLoopInbox: Sendable {
     /// The eventfd the loop watches (non-blocking).
     let wakeFD: CInt
     private let registry: OpenCount
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     init(wakeFD: CInt, registry: OpenCount) {
         self.wakeFD = wakeFD

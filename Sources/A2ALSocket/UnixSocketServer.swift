@@ -1,6 +1,5 @@
-import A2ALDHT
 import A2ALRPC
-import A2ALUDP
+import A2ALThreads
 import CLinuxEvents
 import Logging
 import Synchronization
@@ -36,9 +35,15 @@ package final class UnixSocketServer: Sendable {
     package static let loopTimeSliceNanoseconds: UInt64 = 100_000
     /// How long a closing connection may take to hand its queued lines to a slow reader.
     static let closeGraceNanoseconds: UInt64 = 5_000_000_000
-    /// Loop threads by default: one per usable core, at most four (docs/architecture.md, "The
-    /// JSON-RPC socket").
-    package static let defaultThreads = max(1, min(UsableCores.count, 4))
+    /// Loop threads by default, whatever the core count (docs/architecture.md, "The JSON-RPC
+    /// socket"): up to 16 clients each get a thread of their own, which answers and goes back to
+    /// waiting on that one connection, the shape of a thread-per-connection server; more share
+    /// them, fewest first. With one loop per core, a loop thread that has just woken a client goes
+    /// on to its other connections, and 16 clients of a 2-core machine got 0.39–0.50 of a
+    /// thread-per-connection echo's round trips against 0.54–0.60 with 16 loops
+    /// (docs/benchmarks.md, "A lock that sleeps, and a loop per connection"). An idle loop costs
+    /// a sleeping thread, an epoll set, an eventfd and its 64 KiB read buffer.
+    package static let defaultThreads = 16
 
     /// The socket's path (for an inherited socket, the path it is bound to when it has one).
     package let path: String

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import A2ALDHT
+import A2ALThreads
 import Logging
 import Synchronization
 
@@ -48,7 +49,7 @@ final class SocketReaders: Sendable {
     private let socket: UDPSocket
     private let counters: UDPCounters
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     init(socket: UDPSocket, counters: UDPCounters, logger: Logger) {
         self.socket = socket

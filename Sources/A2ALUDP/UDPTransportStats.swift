@@ -1,4 +1,5 @@
 import A2ALDHT
+import A2ALThreads
 import Synchronization
 
 extension UDPTransport {
@@ -78,8 +79,8 @@ final class UDPCounters: Sendable {
     let sent = Atomic<UInt64>(0)
     let sendErrors = Atomic<UInt64>(0)
     let receiveErrors = Atomic<UInt64>(0)
-    let lastSendError = Mutex<String?>(nil)
-    let lastReceiveError = Mutex<String?>(nil)
+    let lastSendError = SleepingLock<String?>(nil)
+    let lastReceiveError = SleepingLock<String?>(nil)
 
     var snapshot: UDPTransport.Stats {
         var s = UDPTransport.Stats()

@@ -122,9 +122,9 @@ enum SocketTest {
     static let logger = Logger(label: "a2ald.socket.test") { _ in SwiftLogNoOpLogHandler() }
     static let overCapacity = Array(#"{"error":"overloaded"}"#.utf8)
 
-    static func start(_ options: UnixSocketOptions, probe: UnixSocketProbe, inheritedFD: CInt? = nil)
+    static func start(_ options: UnixSocketOptions, probe: UnixSocketProbe, inheritedFD: CInt? = nil, threads: Int = 2)
         async throws -> UnixSocketServer {
-        try await UnixSocketServer.start(options: options, threads: 2,
+        try await UnixSocketServer.start(options: options, threads: threads,
                                          inheritedFD: inheritedFD, logger: logger,
                                          overCapacityLine: overCapacity,
                                          accept: { probe.accept($0, $1) })

@@ -247,6 +247,33 @@ struct UnixSocketServerTests {
         await server.stop()
     }
 
+    /// A new connection goes to the loop serving the fewest, not simply the next in turn, so a
+    /// loop freed by a closed connection is used first and each client keeps a thread of its own
+    /// (docs/architecture.md, "The JSON-RPC socket").
+    @Test func aNewConnectionGoesToTheLeastLoadedLoop() async throws {
+        let dir = try SocketTestDirectory()
+        defer { dir.remove() }
+        let threads = Mutex<[String: String]>([:])
+        let probe = UnixSocketProbe { line, sink in
+            threads.withLock { $0[line] = Self.currentThreadName() }
+            sink.send(Array(line.utf8))
+        }
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe, threads: 4)
+        var clients = try Self.echoFromFourClients(dir.socketPath, linesEach: 1)
+        let firstFour = threads.withLock { $0 }
+        #expect(Set(firstFour.values) == ["a2al-rpc-0", "a2al-rpc-1", "a2al-rpc-2", "a2al-rpc-3"])
+        // Free the loop of the third client; the next in turn would be the first loop again.
+        let freed = try #require(firstFour["client-2"])
+        clients[2].close()
+        #expect(await SocketTest.eventually { server.connectionCount == 3 })
+        let late = try UnixTestClient.connect(dir.socketPath)
+        try late.write("late\n")
+        #expect(try late.readText() == "late")
+        #expect(threads.withLock { $0["late"] } == freed)
+        clients.append(late)
+        await server.stop()
+    }
+
     /// Each loop thread asks for a short time slice (docs/architecture.md, "The JSON-RPC
     /// socket"). Lines are handed over on the loop threads, so the probe reads the slice of the
     /// thread it runs on.

@@ -1,3 +1,4 @@
+import A2ALThreads
 import Glibc
 import Synchronization
 
@@ -21,11 +22,11 @@ public final class FileKeyStore: KeyStore {
     /// The key file's full path.
     public var keyFilePath: String { Self.keyFilePath(in: directory) }
 
-    private let identity: Mutex<Ed25519.KeyPair?>
+    private let identity: SleepingLock<Ed25519.KeyPair?>
 
     private init(directory: String, identity: Ed25519.KeyPair?) {
         self.directory = directory
-        self.identity = Mutex(identity)
+        self.identity = SleepingLock(identity)
     }
 
     /// Opens the store in `directory`, creating the directory (0700) and a fresh identity

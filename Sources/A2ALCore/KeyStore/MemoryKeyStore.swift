@@ -1,4 +1,4 @@
-import Synchronization
+import A2ALThreads
 
 /// Keys held only in memory: for tests, simulations and short-lived tools.
 public final class MemoryKeyStore: KeyStore {
@@ -7,7 +7,7 @@ public final class MemoryKeyStore: KeyStore {
         var order: [Address] = []  // insertion order, so list() is stable
     }
 
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     public init() {}
 

@@ -13,7 +13,7 @@ import A2ALCore
 /// make room (O(1)), and `prune(now:)` drops peers with no outcome for `entryTTL`. A forgotten
 /// peer is simply Unknown again, as if never contacted.
 ///
-/// A value type: the node keeps it inside its `Mutex` and calls it synchronously.
+/// A value type: the node keeps it inside its `SleepingLock` and calls it synchronously.
 public struct PeerHealthTable: Sendable {
     /// Consecutive failures at which a peer becomes Bad (`badHealthThreshold`).
     public static let badFailureThreshold = 2

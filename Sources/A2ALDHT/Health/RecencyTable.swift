@@ -6,7 +6,7 @@
 /// insert. Entries live in one dense array, threaded by a doubly linked list of indices from
 /// oldest to newest; a dictionary maps each key to its index. Removal moves the last array
 /// element into the hole, so the array never has gaps and a whole-table scan touches only
-/// live entries. Being a value type, it is kept inside the node's `Mutex` like the rest.
+/// live entries. Being a value type, it is kept inside the node's `SleepingLock` like the rest.
 struct RecencyTable<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private struct Slot: Sendable {
         var key: Key

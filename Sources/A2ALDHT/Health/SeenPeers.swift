@@ -15,7 +15,7 @@ import A2ALCore
 /// more than a week or meeting more than `maxEntries` peers, where the count is an estimate
 /// anyway, and it keeps memory strictly bounded.
 ///
-/// A value type: the node keeps it inside its `Mutex` and calls it synchronously.
+/// A value type: the node keeps it inside its `SleepingLock` and calls it synchronously.
 public struct SeenPeers: Sendable {
     /// Reach counts: distinct peers seen within the last hour, day and week.
     public struct Reach: Sendable, Equatable, CustomStringConvertible {

@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALProtocol
+import A2ALThreads
 import Logging
-import Synchronization
 
 /// One participant of the A2AL DHT: identity, routing table, record store, peer health, and
 /// the wire handling around them (docs/node-behaviour.md). Transport and clock are injected.
@@ -88,17 +88,17 @@ public final class DHTNode: Sendable {
     /// Verifies records before they reach the store or a lookup's answer, outside `state`.
     public let verifier: RecordVerifier
 
-    let state: Mutex<NodeState>
-    let pending = Mutex(PendingRPCs())
+    let state: SleepingLock<NodeState>
+    let pending = SleepingLock(PendingRPCs())
     /// Replica sets of the records we publish.
-    let replication = Mutex<[ReplicaKey: ReplicaSet]>([:])
+    let replication = SleepingLock<[ReplicaKey: ReplicaSet]>([:])
     let counters = NodeCounters()
     let latencyObserver: (any DHTLatencyObserver)?
     /// Disjoint paths of lookups that name none.
     let lookupDisjointPaths: Int
     let firstHitDisjointPaths: Int
     /// Background workers started by `start`, cancelled by `close`.
-    let workers = Mutex(WorkerRegistry())
+    let workers = SleepingLock(WorkerRegistry())
 
     public init(config: Config) throws(DHTError) {
         let ids = config.keyStore.list()
@@ -136,7 +136,7 @@ public final class DHTNode: Sendable {
                 config.logger.warning("cannot load seen peers: \(error)")
             }
         }
-        state = Mutex(NodeState(
+        state = SleepingLock(NodeState(
             routing: RoutingTable(selfID: id.nodeID, limits: config.routingLimits),
             store: RecordStore(maxKeys: config.maxStoreKeys, authority: config.authority, budget: config.storeBudget),
             health: PeerHealthTable(),

@@ -3,7 +3,7 @@ import A2ALProtocol
 
 /// The Kademlia routing table: 256 fixed buckets indexed by common prefix length with our ID.
 ///
-/// A plain value: the node keeps it inside a `Mutex` and calls it synchronously, and nothing in
+/// A plain value: the node keeps it inside a `SleepingLock` and calls it synchronously, and nothing in
 /// it waits on the network. Where the reference pings inside `Add`, this table hands the ping to
 /// the caller (`AddOutcome.checkLRU`) and takes the answer later (`resolveLRUCheck`).
 ///

@@ -4,7 +4,7 @@ import A2ALProtocol
 /// The DHT record store (docs/routing.md §4): signed records per DHT key, with per-category
 /// slots and caps, strict-newer replacement, and least-recently-accessed key eviction.
 ///
-/// A value type with no locking of its own: the node keeps it in a `Mutex` and calls it
+/// A value type with no locking of its own: the node keeps it in a `SleepingLock` and calls it
 /// synchronously. Differences from the reference (docs/deviations.md §6): reads never rewrite
 /// stored lists (no aliasing duplicates), expired records are swept (`sweepExpired`), key
 /// eviction follows a strict access sequence and never evicts the key being inserted, and a

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+import A2ALThreads
 
 /// Threads of their own for calls that block in the C library (getaddrinfo), so they never
 /// occupy Swift's cooperative pool: on a two-core machine that pool has two threads, and four
@@ -21,7 +21,7 @@ final class BlockingWorkers: Sendable {
     }
 
     private let maxThreads: Int
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     init(maxThreads: Int) { self.maxThreads = max(1, maxThreads) }
 

@@ -1,5 +1,5 @@
 import A2ALProtocol
-import Synchronization
+import A2ALThreads
 
 /// Resolves host names off Swift's cooperative pool and with a deadline of its own
 /// (docs/architecture.md, "Name resolution"): the blocking lookup runs on `BlockingWorkers`,
@@ -65,7 +65,7 @@ private final class ResolutionWait: Sendable {
         var timer: Task<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     var isSettled: Bool { state.withLock { $0.outcome != nil } }
 

@@ -1,5 +1,5 @@
+import A2ALThreads
 import Logging
-import Synchronization
 
 /// SIGHUP: reads the configuration again (same flags, file and environment as at start),
 /// applies what can change live and logs what needs a restart. A file that does not load
@@ -10,7 +10,7 @@ final class ConfigReloader: Sendable {
     private let logSettings: LogSettings
     private let notifier: SystemdNotifier
     private let logger: Logger
-    private let running: Mutex<DaemonConfig>
+    private let running: SleepingLock<DaemonConfig>
 
     init(daemon: Daemon, load: @escaping @Sendable () throws -> DaemonConfig, logSettings: LogSettings,
          notifier: SystemdNotifier, logger: Logger) {
@@ -19,7 +19,7 @@ final class ConfigReloader: Sendable {
         self.logSettings = logSettings
         self.notifier = notifier
         self.logger = logger
-        running = Mutex(daemon.config)
+        running = SleepingLock(daemon.config)
     }
 
     func reload() async {

@@ -1,5 +1,5 @@
+import A2ALThreads
 import Logging
-import Synchronization
 
 /// How log lines are written: "text" for people and the journal, "json" (one object per line)
 /// for log collectors (docs/systemd.md, "Logs").
@@ -14,12 +14,12 @@ package final class LogSettings: Sendable {
         var level: Logger.Level
         var format: LogFormat
     }
-    private let state: Mutex<State>
+    private let state: SleepingLock<State>
     /// Standard error is the journal: lines get a `<N>` priority prefix and no timestamp.
     package let journal: Bool
 
     package init(level: Logger.Level, format: LogFormat, journal: Bool) {
-        state = Mutex(State(level: level, format: format))
+        state = SleepingLock(State(level: level, format: format))
         self.journal = journal
     }
 

@@ -1,6 +1,6 @@
 import A2ALCore
 import A2ALProtocol
-import Synchronization
+import A2ALThreads
 
 /// Our public address as peers see it, from the `observed_addr` of their replies.
 ///
@@ -28,7 +28,7 @@ package final class ObservedAddressTracker: Sendable {
         var publicAddress: String?
     }
 
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     package init() {}
 

@@ -1,9 +1,9 @@
 import A2ALDHT
 import A2ALProtocol
 import A2ALRPC
+import A2ALThreads
 import CoreMetrics
 import Prometheus
-import Synchronization
 
 /// The metrics that must be recorded when something happens (docs/metrics.md): latencies of
 /// DHT requests, lookups and JSON-RPC calls (histograms), and JSON-RPC calls by method and
@@ -57,7 +57,7 @@ final class MetricsRecorder: DHTLatencyObserver, RPCCallObserver, Sendable {
     /// The call counter per method and error code (nil: a result) and the method's timer,
     /// made on first use: one short lock per call instead of a registry look-up by labels and
     /// a new `Timer`. Bounded: methods the daemon has (plus `unknown`) times the codes they return.
-    private let callHandles = Mutex<[String: [Int?: (Prometheus.Counter, Timer)]]>([:])
+    private let callHandles = SleepingLock<[String: [Int?: (Prometheus.Counter, Timer)]]>([:])
 
     init() {
         registry = PrometheusCollectorRegistry()

@@ -1,6 +1,6 @@
 import A2ALCore
 import A2ALProtocol
-import Synchronization
+import A2ALThreads
 
 /// Turns evidence into a `NATClass` (docs/protocol.md, "NAT classification"). Pure: every call
 /// passes the time, so tests drive it with a fake clock.
@@ -59,7 +59,7 @@ package final class NATClassifier: Sendable {
         var verdict = Verdict(natClass: .unknown, publicAddress: nil, evidence: Evidence())
     }
 
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     package init() {}
 

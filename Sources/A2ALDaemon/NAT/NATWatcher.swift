@@ -2,7 +2,7 @@ import A2ALCore
 import A2ALDHT
 import A2ALProtocol
 import A2ALRPC
-import Synchronization
+import A2ALThreads
 
 /// Carries the classifier's verdicts to where they matter (docs/jsonrpc.md, `nat_type`): the
 /// `nat_type` event, the node's own public endpoint (hairpin detection, docs/node-behaviour.md
@@ -19,8 +19,8 @@ package final class NATWatcher: Sendable {
     /// Verdict changes for the republishing task, newest wins.
     let changes: AsyncStream<NATClassifier.Verdict>
     private let continuation: AsyncStream<NATClassifier.Verdict>.Continuation
-    private let lastIP = Mutex<IPAddress?>(nil)
-    private let order = Mutex(())
+    private let lastIP = SleepingLock<IPAddress?>(nil)
+    private let order = SleepingLock(())
 
     package init(node: DHTNode, hub: EventHub, clock: any NodeClock, classifier: NATClassifier = NATClassifier()) {
         self.node = node

@@ -1,6 +1,6 @@
 import A2ALDHT
 import A2ALProtocol
-import Synchronization
+import A2ALThreads
 
 /// Waits for the first datagram from one endpoint on the prober's ephemeral socket: the answer
 /// to a PING sent from that socket shows the stranger alive without our main socket sending to
@@ -8,7 +8,7 @@ import Synchronization
 /// mapping to another port: the unanswered echo holds the 4-tuple); the answer to a FIND_NODE
 /// sent from it names strangers without the node learning (and soon dialling) them.
 final class ReplyWaiter: Sendable {
-    private let waiters = Mutex<[WireEndpoint: CheckedContinuation<[UInt8]?, Never>]>([:])
+    private let waiters = SleepingLock<[WireEndpoint: CheckedContinuation<[UInt8]?, Never>]>([:])
 
     /// The socket's receive handler.
     func received(_ datagram: [UInt8], from source: PeerAddress) {

@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
-import Synchronization
+import A2ALThreads
 
 /// The node's transport with a memory of where it last sent to, per destination IP: a
 /// cold-inbound probe is only evidence when our socket had not sent to the prober's IP
@@ -14,7 +14,7 @@ package final class SendLogTransport: Transport {
 
     let inner: any Transport
     let clock: any NodeClock
-    private let lastSent = Mutex<[IPAddress: Tick]>([:])
+    private let lastSent = SleepingLock<[IPAddress: Tick]>([:])
 
     package init(_ inner: any Transport, clock: any NodeClock) {
         self.inner = inner

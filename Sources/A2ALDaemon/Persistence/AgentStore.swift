@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALDHT
+import A2ALThreads
 import Logging
-import Synchronization
 
 /// The agent identities the daemon holds: `agents.json` (a snapshot) and `agents.journal` (the
 /// changes since), both mode 0600 (docs/jsonrpc.md, "Configuration and data directory").
@@ -19,7 +19,7 @@ package final class AgentStore: Sendable {
     /// Fewest changes between two snapshots, so a small store is not rewritten at every change.
     static let minChangesPerSnapshot = 64
 
-    private let state: Mutex<AgentStoreState>
+    private let state: SleepingLock<AgentStoreState>
     private let logger: Logger
 
     /// Loads the store; missing files are an empty store. Every entry is checked (its seed must
@@ -36,7 +36,7 @@ package final class AgentStore: Sendable {
             logger.warning("ignoring the torn last line of the agents journal (an interrupted write)",
                            metadata: ["file": "\(self.journalPath)", "bytes": "\(loaded.tornTailBytes)"])
         }
-        state = Mutex(AgentStoreState(loaded, journalPath: self.journalPath))
+        state = SleepingLock(AgentStoreState(loaded, journalPath: self.journalPath))
     }
 
     /// `agents.journal` beside `agents.json`.

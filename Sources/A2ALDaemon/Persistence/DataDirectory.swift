@@ -1,5 +1,6 @@
 import A2ALCore
 import A2ALSocket
+import A2ALThreads
 import Glibc
 import Synchronization
 
@@ -14,7 +15,7 @@ package final class DataDirectory: Sendable {
 
     package let path: String
     /// The lock file's descriptor while we hold the lock; nil once closed.
-    private let lockDescriptor: Mutex<Int32?>
+    private let lockDescriptor: SleepingLock<Int32?>
 
     package var identityKeyPath: String { file(FileKeyStore.fileName) }
     package var agentsPath: String { file("agents.json") }
@@ -29,7 +30,7 @@ package final class DataDirectory: Sendable {
 
     private init(path: String, lockDescriptor: Int32) {
         self.path = path
-        self.lockDescriptor = Mutex(lockDescriptor)
+        self.lockDescriptor = SleepingLock(lockDescriptor)
     }
 
     deinit { close() }

@@ -1,6 +1,6 @@
 import A2ALCore
 import A2ALRPC
-import Synchronization
+import A2ALThreads
 
 /// What the daemon remembers about the notes it has shown: `mailbox.json` in the data
 /// directory (docs/jsonrpc.md, "mailbox.*"). Each note an agent's `mailbox.read` has seen gets
@@ -39,15 +39,15 @@ package final class MailboxLedger: Sendable {
     }
 
     package let path: String
-    private let state: Mutex<FileContent>
+    private let state: SleepingLock<FileContent>
 
     /// Loads the ledger; a missing file is an empty one, a damaged one an error naming it.
     package init(path: String) throws(DataFileError) {
         self.path = path
         if let bytes = try JSONDataFile.readIfPresent(path) {
-            state = Mutex(try JSONDataFile.decode(FileContent.self, from: bytes, path: path, version: Self.version))
+            state = SleepingLock(try JSONDataFile.decode(FileContent.self, from: bytes, path: path, version: Self.version))
         } else {
-            state = Mutex(FileContent(version: Self.version, lastCursor: 0, agents: [:]))
+            state = SleepingLock(FileContent(version: Self.version, lastCursor: 0, agents: [:]))
         }
     }
 

@@ -1,5 +1,5 @@
 import A2ALCore
-import Synchronization
+import A2ALThreads
 
 /// The peer cache for a warm bootstrap, `peers.json` (mode 0600):
 /// `{"version": 1, "peers": [...]}`, most recently seen first.
@@ -10,13 +10,13 @@ package final class PeerCache: Sendable {
 
     package let path: String
     package let capacity: Int
-    private let peers: Mutex<[CachedPeer]>
+    private let peers: SleepingLock<[CachedPeer]>
 
     /// Loads the cache; a missing file is an empty cache, a damaged one an error naming it.
     package init(path: String, capacity: Int) throws(DataFileError) {
         self.path = path
         self.capacity = max(0, capacity)
-        peers = Mutex(Self.trimmed(try Self.load(path), capacity: max(0, capacity)))
+        peers = SleepingLock(Self.trimmed(try Self.load(path), capacity: max(0, capacity)))
     }
 
     /// The cached peers, most recently seen first.

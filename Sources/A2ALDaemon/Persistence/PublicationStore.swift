@@ -1,5 +1,5 @@
 import A2ALCore
-import Synchronization
+import A2ALThreads
 
 /// The publications the daemon keeps alive, in `publications.json` (mode 0600):
 /// `{"version": 1, "publications": [...]}`.
@@ -11,12 +11,12 @@ package final class PublicationStore: Sendable {
 
     package let path: String
     /// In insertion order; a replacement keeps its predecessor's position.
-    private let publications: Mutex<[Publication]>
+    private let publications: SleepingLock<[Publication]>
 
     /// Loads the store; a missing file is an empty store. Faults name the file and the entry.
     package init(path: String) throws(DataFileError) {
         self.path = path
-        publications = Mutex(try Self.load(path))
+        publications = SleepingLock(try Self.load(path))
     }
 
     /// A fresh random publication id: 16 lowercase hex characters.

@@ -1,8 +1,8 @@
 import A2ALCore
 import A2ALDHT
 import A2ALProtocol
+import A2ALThreads
 import Logging
-import Synchronization
 
 /// Keeps the records the daemon publishes for its agents alive: signs them with the agent's
 /// key, hands them to the node (local store, background replication, re-signing at half-life
@@ -18,7 +18,7 @@ package final class Publisher: Sendable {
     package let store: PublicationStore
     let clock: any NodeClock
     let logger: Logger
-    let state: Mutex<PublisherState>
+    let state: SleepingLock<PublisherState>
 
     package init(node: DHTNode, agents: AgentStore, store: PublicationStore, clock: any NodeClock = SystemClock(),
                 logger: Logger = DHTNode.silentLogger) {
@@ -27,7 +27,7 @@ package final class Publisher: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
-        state = Mutex(PublisherState(lastIssuedSeq: store.list().map(\.lastSeq).max() ?? 0))
+        state = SleepingLock(PublisherState(lastIssuedSeq: store.list().map(\.lastSeq).max() ?? 0))
     }
 
     /// Wall-clock Unix seconds as the publisher sees them (agent creation times, record times).

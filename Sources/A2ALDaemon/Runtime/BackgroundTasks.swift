@@ -1,4 +1,4 @@
-import Synchronization
+import A2ALThreads
 
 /// The daemon's long-running tasks, cancelled and awaited together at shutdown.
 final class BackgroundTasks: Sendable {
@@ -6,7 +6,7 @@ final class BackgroundTasks: Sendable {
         var tasks: [Task<Void, Never>] = []
         var shuttingDown = false
     }
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
 
     func spawn(_ body: @escaping @Sendable () async -> Void) {
         let task = Task { await body() }

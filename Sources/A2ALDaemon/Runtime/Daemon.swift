@@ -7,11 +7,11 @@ import A2ALDebugHTTP
 import A2ALProtocol
 import A2ALRPC
 import A2ALSocket
+import A2ALThreads
 import A2ALUDP
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// The running daemon: one DHT node on UDP, the JSON-RPC service on a Unix socket, and the
 /// data directory that makes both survive restarts. `start` brings everything up in an order
@@ -33,7 +33,7 @@ package final class Daemon: Sendable {
     let background: BackgroundTasks
     let watches: WatchRegistry
     /// The bootstrap peers re-joins go through; a reload may replace them (Daemon+Reload).
-    let seeds: Mutex<[String]>
+    let seeds: SleepingLock<[String]>
 
     private init(config: DaemonConfig, node: DHTNode, service: RPCService, logger: Logger,
                  group: MultiThreadedEventLoopGroup, dataDirectory: DataDirectory, socket: UnixSocketServer,
@@ -51,7 +51,7 @@ package final class Daemon: Sendable {
         self.peerCache = peerCache
         self.background = background
         self.watches = watches
-        self.seeds = Mutex(config.bootstrap)
+        self.seeds = SleepingLock(config.bootstrap)
     }
 
     /// Threads of the daemon's SwiftNIO event loop group, which runs the debug HTTP, metrics and
@@ -89,11 +89,11 @@ package final class Daemon: Sendable {
             let clock = SystemClock()
             // The node sends through a log of destinations the NAT prober consults.
             let transport = SendLogTransport(udp, clock: clock)
-            let natRef = Mutex<NATWatcher?>(nil)
+            let natRef = SleepingLock<NATWatcher?>(nil)
             let healer = PartitionHealer(clock: clock)
             // The node reports pushes to the watch registry, which needs the node to exist:
             // the callback reads the registry once it does (a push needs a watch first).
-            let watchesRef = Mutex<WatchRegistry?>(nil)
+            let watchesRef = SleepingLock<WatchRegistry?>(nil)
             let node = try DHTNode(config: .init(
                 transport: transport, keyStore: keyStore, clock: clock,
                 events: NodeEventBridge.events(hub: hub, observed: observed, clock: clock, classify: { reporter, endpoint in
@@ -121,8 +121,8 @@ package final class Daemon: Sendable {
             cleanup.append { watches.stopAll() }
             // The status reports the service's connection count, but the service is built from
             // the method table that holds the status: the closure reads it once it exists.
-            let serviceRef = Mutex<RPCService?>(nil)
-            let socketRef = Mutex<String>(config.socketPath)
+            let serviceRef = SleepingLock<RPCService?>(nil)
+            let socketRef = SleepingLock<String>(config.socketPath)
             // The bound address does not change (a failed socket is re-read, never re-bound
             // elsewhere), so it is rendered once rather than on every node.info.
             let listenAddrs = [node.localAddress.description]
@@ -142,9 +142,10 @@ package final class Daemon: Sendable {
 
             // The cap the open-file limit can hold, so running out of descriptors shows as the
             // clean `overloaded` refusal rather than failing accepts (docs/security.md).
-            let maxConnections = try OpenFileBudget.apply(maxConnections: config.maxConnections,
-                                                          debugHTTP: config.debugHTTP != nil,
-                                                          metrics: config.metrics != nil, logger: logger)
+            let budget = try OpenFileBudget.apply(maxConnections: config.maxConnections,
+                                                  debugHTTP: config.debugHTTP != nil,
+                                                  metrics: config.metrics != nil, logger: logger)
+            let maxConnections = budget.maxConnections
             let overCapacity = JSONWriter.write(.object([
                 "jsonrpc": "2.0", "id": .null,
                 "error": RPCError.app(.overloaded, "too many connections (limit \(maxConnections)); try again later").json,
@@ -180,7 +181,7 @@ package final class Daemon: Sendable {
                                            maxConnections: maxConnections, maxLineBytes: config.maxLineBytes,
                                            maxOutputBytes: config.maxOutputBytes,
                                            outputStallTimeoutMs: config.outputStallTimeoutMs),
-                inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
+                threads: budget.socketLoops, inheritedFD: inheritedSocketFD, logger: logger, overCapacityLine: overCapacity,
                 accept: { peer, sink in
                     if let peer { logger.debug("rpc client connected", metadata: ["peer": "\(peer)"]) }
                     return service.makeSession(sink: sink, peer: peer)

@@ -1,3 +1,4 @@
+import A2ALSocket
 import Foundation
 import Logging
 
@@ -18,6 +19,8 @@ enum OpenFileBudget {
     /// file and its directory), the peer cache, connections past the cap that are accepted
     /// only to be refused (up to `UnixSocketServer.acceptsPerWakeup` at once), name lookups.
     static let headroom = 32
+    /// Each JSON-RPC socket loop holds an epoll set and an eventfd (`SocketLoop`).
+    static let descriptorsPerSocketLoop = 2
     /// Connections the debug HTTP listener may hold when it is on (`DebugHTTPServer`'s cap).
     static let debugHTTPConnections = 64
 
@@ -26,31 +29,37 @@ enum OpenFileBudget {
         var maxConnections: Int
         /// The soft limit after any raise.
         var limit: Int
-        /// Descriptors kept for everything but client connections.
+        /// Descriptors kept for everything but client connections, the socket loops' included.
         var reserved: Int
+        /// JSON-RPC socket loop threads to run (`UnixSocketServer`).
+        var socketLoops: Int
     }
 
     /// Applies the plan for this process (raising the soft limit if it helps) and logs what
     /// it changed. Throws when not even one connection fits.
-    static func apply(maxConnections: Int, debugHTTP: Bool, metrics: Bool = false, logger: Logger) throws -> Int {
+    static func apply(maxConnections: Int, debugHTTP: Bool, metrics: Bool = false,
+                      socketLoops: Int = UnixSocketServer.defaultThreads, logger: Logger) throws -> Plan {
         var current = rlimit()
         guard getrlimit(resource, &current) == 0 else {
             logger.warning("cannot read the open-file limit (RLIMIT_NOFILE); serving up to \(maxConnections) connections unchecked",
                            metadata: ["error": "\(String(cString: strerror(errno)))"])
-            return maxConnections
+            return Plan(maxConnections: maxConnections, limit: Int.max, reserved: 0, socketLoops: socketLoops)
         }
         let reserved = openDescriptors() + headroom + (debugHTTP ? debugHTTPConnections : 0)
             + (metrics ? MetricsHTTPServer.maxConnections : 0)
         let soft = clamp(current.rlim_cur)
         let hard = clamp(current.rlim_max)
-        let wanted = min(hard, maxConnections > Int.max - reserved ? Int.max : reserved + maxConnections)
+        // The socket server opens its loops' epoll sets and eventfds after this check.
+        let needed = reserved + descriptorsPerSocketLoop * socketLoops
+        let wanted = min(hard, maxConnections > Int.max - needed ? Int.max : needed + maxConnections)
         var raisedFrom: Int?
         if wanted > soft {
             var raised = current
             raised.rlim_cur = rlim_t(wanted)
             if setrlimit(resource, &raised) == 0 { raisedFrom = soft }
         }
-        let plan = plan(maxConnections: maxConnections, soft: raisedFrom == nil ? soft : wanted, reserved: reserved)
+        let plan = plan(maxConnections: maxConnections, soft: raisedFrom == nil ? soft : wanted, reserved: reserved,
+                        socketLoops: socketLoops)
         if let raisedFrom {
             logger.info("raised the open-file limit (RLIMIT_NOFILE)", metadata: ["from": "\(raisedFrom)", "to": "\(plan.limit)"])
         }
@@ -63,13 +72,22 @@ enum OpenFileBudget {
                 + "\(plan.reserved) descriptors for itself; raise the limit to serve more"
             logger.warning("max_connections lowered from \(maxConnections) to \(plan.maxConnections): \(why)")
         }
-        return plan.maxConnections
+        if plan.socketLoops < socketLoops {
+            logger.info("JSON-RPC socket loops cut from \(socketLoops) to \(plan.socketLoops) for want of file descriptors (RLIMIT_NOFILE \(plan.limit))")
+        }
+        return plan
     }
 
-    /// The cap that fits `soft` descriptors when `reserved` are not for connections (below 1:
-    /// nothing fits).
-    static func plan(maxConnections: Int, soft: Int, reserved: Int) -> Plan {
-        Plan(maxConnections: min(maxConnections, soft - reserved), limit: soft, reserved: reserved)
+    /// The cap that fits `soft` descriptors when `reserved` are not for connections nor the
+    /// socket loops (below 1: nothing fits). The loops take at most a quarter of what is left, so
+    /// a tight limit serves its clients on fewer loops rather than refusing them.
+    static func plan(maxConnections: Int, soft: Int, reserved: Int,
+                     socketLoops wanted: Int = UnixSocketServer.defaultThreads) -> Plan {
+        let free = soft - reserved
+        let loops = max(1, min(wanted, free / (4 * descriptorsPerSocketLoop)))
+        let forLoops = descriptorsPerSocketLoop * loops
+        return Plan(maxConnections: min(maxConnections, free - forLoops), limit: soft, reserved: reserved + forLoops,
+                    socketLoops: loops)
     }
 
     /// Descriptors open now (entries of /proc/self/fd, or /dev/fd elsewhere), not counting

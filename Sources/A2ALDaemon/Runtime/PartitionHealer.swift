@@ -1,5 +1,5 @@
 import A2ALDHT
-import Synchronization
+import A2ALThreads
 
 /// Notices a healed partition and has the node re-anchor its replica sets (docs/protocol.md,
 /// "Partitions"). Two signs, either enough: peers we had marked bad answering again (at least
@@ -19,7 +19,7 @@ final class PartitionHealer: Sendable {
         var goodSamples: [(at: UInt64, good: Int)] = []
         var lastHeal: UInt64?
     }
-    private let state = Mutex(State())
+    private let state = SleepingLock(State())
     let clock: any NodeClock
 
     init(clock: any NodeClock) { self.clock = clock }

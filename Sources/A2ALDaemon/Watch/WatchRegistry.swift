@@ -1,7 +1,7 @@
 import A2ALCore
 import A2ALDHT
 import A2ALRPC
-import Synchronization
+import A2ALThreads
 
 /// The daemon's watches (docs/jsonrpc.md, "Watches"): which connection watches what, and per
 /// watched key one `KeyWatch` shared by all the watches of that key, so a key is polled once
@@ -15,7 +15,7 @@ import Synchronization
 final class WatchRegistry: Sendable {
     let node: DHTNode
     let announcer: WatchAnnouncer
-    let state = Mutex(RegistryState())
+    let state = SleepingLock(RegistryState())
 
     init(node: DHTNode, hub: EventHub, agents: AgentStore) {
         self.node = node
