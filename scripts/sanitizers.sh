@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-suites=${SANITIZER_SUITES:-'^(A2ALCoreTests|A2ALProtocolTests|A2ALRPCTests|A2ALDHTTests|A2ALSimulationTests|A2ALUDPTests|A2ALDebugHTTPTests|A2ALSocketTests)\.'}
+suites=${SANITIZER_SUITES:-'^(A2ALCoreTests|A2ALProtocolTests|A2ALRPCTests|A2ALDHTTests|A2ALSimulationTests|A2ALUDPTests|A2ALDebugHTTPTests|A2ALSocketTests|A2ALThreadsTests)\.'}
 sanitizers=("$@")
 ((${#sanitizers[@]})) || sanitizers=(address thread)
 

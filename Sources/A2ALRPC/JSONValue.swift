@@ -111,6 +111,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 extension JSONValue {
     /// Convenience constructors for building replies from Swift values.
     /// Exact for any integer type: what Int64 can not hold is kept as decimal text.
+    // Inlinable so each caller gets a copy for its own integer type: unspecialised, the generic
+    // conversion went through witness tables for every field of every reply.
+    @inlinable
     public static func integer<I: BinaryInteger>(_ v: I) -> JSONValue {
         if let i = Int64(exactly: v) { return .int(i) }
         return .bigInt(String(v))
