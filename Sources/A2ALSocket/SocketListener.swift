@@ -9,7 +9,8 @@ import Glibc
 /// The listening socket, watched by the server's first loop: accepts, admits each connection
 /// against the cap (`OpenCount`), refuses one past it with the over-capacity line,
 /// and hands each of the others to the loop serving the fewest connections (the next in turn
-/// among equals), so up to one connection per loop each has a thread of its own. A failing `accept` backs off (`AcceptBackoff`).
+/// among equals), so while there are no more connections than loops each has a thread of its
+/// own. A failing `accept` backs off (`AcceptBackoff`).
 final class SocketListener {
     private let descriptor: CInt
     private let loops: [SocketLoop]

@@ -40,7 +40,7 @@ package final class UnixSocketServer: Sendable {
     /// waiting on that one connection, the shape of a thread-per-connection server; more share
     /// them, fewest first. With one loop per core, a loop thread that has just woken a client goes
     /// on to its other connections, and 16 clients of a 2-core machine got 0.39–0.50 of a
-    /// thread-per-connection echo's round trips against 0.54–0.60 with 16 loops
+    /// thread-per-connection echo's round trips against 0.52–0.65 (median 0.58) with 16 loops
     /// (docs/benchmarks.md, "A lock that sleeps, and a loop per connection"). An idle loop costs
     /// a sleeping thread, an epoll set, an eventfd and its 64 KiB read buffer.
     package static let defaultThreads = 16

@@ -6,7 +6,7 @@ import Darwin
 
 /// POSIX threads of the project's own, for work that must not occupy Swift's cooperative pool
 /// (one thread per core) because it blocks or never suspends: name resolution
-/// (`BlockingWorkers`) and the UDP socket readers.
+/// (`BlockingWorkers`), the UDP socket readers and the JSON-RPC socket's loops.
 package enum PosixThread {
     /// Starts a joinable thread running `body`; nil when none could be created (resource
     /// limits). The caller joins or detaches it.

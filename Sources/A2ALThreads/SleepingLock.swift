@@ -13,8 +13,9 @@ import Darwin
 /// another core and lets go within nanoseconds; it wastes a whole time slice when the holder was
 /// preempted, which happens all the time when more threads want the CPU than there are cores
 /// (16 JSON-RPC loop threads, the UDP readers and the task pool on two cores). There,
-/// `node.info` on 16 threads answered 0.25–0.37 of the POSIX echo with `Mutex` and 0.54–0.60
-/// with this lock (docs/benchmarks.md, "A lock that sleeps, and a loop per connection").
+/// `node.info` on 16 threads answered 0.25–0.37 of the POSIX echo with `Mutex` and 0.52–0.65
+/// (median 0.58) with this lock (docs/benchmarks.md, "A lock that sleeps, and a loop per
+/// connection").
 ///
 /// Underneath is glibc's adaptive mutex: uncontended it costs one atomic exchange each way, like
 /// `Mutex`; contended it spins a bounded, self-tuning number of times (at most 100) and then
