@@ -273,7 +273,6 @@ final class SocketConnection {
         held = []
         receiver?.connectionClosed()
         receiver = nil
-        loop.load.subtract(1, ordering: .relaxed)
-        loop.registry.release()
+        loop.connectionGone()
     }
 }

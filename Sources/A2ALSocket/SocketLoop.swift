@@ -173,8 +173,7 @@ final class SocketLoop: @unchecked Sendable {
         case .adopt(let descriptor, let peer):
             guard !exiting else {
                 Glibc.close(descriptor)
-                load.subtract(1, ordering: .relaxed)
-                registry.release()
+                connectionGone()
                 return
             }
             adopt(descriptor, peer: peer)
@@ -202,14 +201,19 @@ final class SocketLoop: @unchecked Sendable {
             logger.debug("cannot watch a client connection", metadata: ["error": "\(SocketErrno.describe(errno))"])
             connection.sink.detach()
             Glibc.close(descriptor)
-            load.subtract(1, ordering: .relaxed)
-            registry.release()
+            connectionGone()
             return
         }
         connections[token] = connection
         connection.start()
         // Accepted just as the server began to stop, after this loop quiesced its others.
         if quiescing { connection.quiesce() }
+    }
+
+    /// A connection handed to this loop is closed: it leaves the loop's load and the server's cap.
+    func connectionGone() {
+        load.subtract(1, ordering: .relaxed)
+        registry.release()
     }
 
     // MARK: Timers

@@ -182,6 +182,9 @@ package final class UnixSocketServer: Sendable {
         }
     }
 
+    /// The loop threads serving it (fewer than asked only when the open-file limit is tight).
+    package var threads: Int { loops.count }
+
     /// Connections being served now (not counting refused ones).
     package var connectionCount: Int { connections.count }
 

@@ -184,6 +184,10 @@ for connections in connectionCounts {
     ratios.append(("connections_\(connections)", .double((ratio * 1000).rounded() / 1000)))
     layerRatios.append(("connections_\(connections)", .double((layerRatio * 1000).rounded() / 1000)))
 }
+// The loop counts the servers ran with, read before they stop (the daemon's may be cut by a tight
+// open-file limit).
+let daemonSocketThreads = daemon.socketThreads
+let echoSocketThreads = echo.threads
 posixEcho.stop()
 await echo.stop()
 await daemon.shutdown()
@@ -202,8 +206,8 @@ let out: JSONValue = .object([
         "cpus_online": .integer(ProcessInfo.processInfo.processorCount),
         "cpus_usable": .integer(ProcessInfo.processInfo.activeProcessorCount),
         "metrics_listener": .bool(config.metrics != nil),
-        "daemon_socket_threads": .integer(UnixSocketServer.defaultThreads),
-        "project_socket_line_echo_threads": .integer(UnixSocketServer.defaultThreads),
+        "daemon_socket_threads": .integer(daemonSocketThreads),
+        "project_socket_line_echo_threads": .integer(echoSocketThreads),
         // What each loop thread asks the scheduler for (0 = the kernel's default slice).
         "socket_loop_time_slice_ns": .integer(Int(UnixSocketServer.loopTimeSliceNanoseconds)),
         "client": "one blocking thread per connection in this process, strict round trips",

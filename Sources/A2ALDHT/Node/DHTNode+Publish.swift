@@ -204,18 +204,20 @@ extension DHTNode {
             return nil
         })
         let now = clock.now()
-        // A peer banned while our STORE was in flight (caught withholding another record) joins
-        // no set and leaves this one: a renewal that read the members before the ban must not
-        // put it back (docs/security.md, "Peers that drop records").
-        let banned = state.withLock { s in
-            Set(answers.map(\.0).filter { s.routing.isBannedForWithholding($0, now: now) })
-        }
-        let confirmed = answers.filter { !refusing.contains($0.0) && !banned.contains($0.0) }.map { ($0.0, $0.1) }
-        let confirmedIDs = Set(confirmed.map(\.0))
         replication.withLock { sets in
             guard sets[rk] != nil else { return }
+            // A peer banned while our STORE was in flight (caught withholding another record)
+            // joins no set and leaves this one: a renewal that read the members before the ban
+            // must not put it back (docs/security.md, "Peers that drop records"). Read under the
+            // sets' lock (the one place the node nests its state lock in it), so a ban is either
+            // seen here or lands after and is swept by the pass that banned, which takes this lock.
+            let banned = state.withLock { s in
+                Set(answers.map(\.0).filter { s.routing.isBannedForWithholding($0, now: now) })
+            }
+            let confirmed = answers.map(\.0).filter { !refusing.contains($0) && !banned.contains($0) }
+            let confirmedIDs = Set(confirmed)
             for id in banned { sets[rk]?.members[id] = nil }
-            for (id, _) in confirmed {
+            for id in confirmed {
                 if sets[rk]?.members[id] != nil {
                     sets[rk]?.members[id]?.confirmedAt = now
                     sets[rk]?.members[id]?.failCount = 0

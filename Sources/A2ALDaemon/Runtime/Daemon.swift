@@ -22,6 +22,8 @@ package final class Daemon: Sendable {
     package let node: DHTNode
     package let service: RPCService
     package var socketPath: String { socket.path }
+    /// The JSON-RPC socket's loop threads (`OpenFileBudget` may run fewer than the default).
+    package var socketThreads: Int { socket.threads }
 
     let logger: Logger
     let group: MultiThreadedEventLoopGroup
