@@ -8,7 +8,8 @@ struct JSONOutput: ~Copyable {
     private var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int = 512) {
+    /// 1 KiB holds most replies (`node.info` is about 530 bytes) without growing.
+    init(capacity: Int = 1024) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)
     }

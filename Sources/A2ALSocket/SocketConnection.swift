@@ -86,37 +86,84 @@ final class SocketConnection {
     }
 
     private func readAvailable() {
-        let buffer = loop.readBuffer
-        // The replies go out once the loop has read every connection this wake-up reported
-        // (`SocketLoop.uncorkAll`), so the clients they wake do not interrupt the work.
-        if !corked {
-            corked = true
-            sink.cork()
-            loop.corked.append(self)
-        }
+        corkForThisWakeUp()
         for _ in 0..<loop.settings.readsPerWakeup {
-            guard !paused, !inputEnded, !closed, let base = buffer.baseAddress else { return }
-            let count = Glibc.recv(descriptor, base, buffer.count, Int32(MSG_DONTWAIT))
-            if count > 0 {
-                consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
-                if count < buffer.count { return }  // the socket is very likely empty now
-            } else if count == 0 {
-                inputEnded = true
-                if !held.isEmpty {
-                    // The held lines come first; end of input is handled once they are framed.
-                    inputEndedWhileHeld = true
-                } else {
-                    endOfInput()
-                }
-                return
-            } else {
-                let error = errno
-                if error == EINTR { continue }
-                if error == EAGAIN || error == EWOULDBLOCK { return }
-                loop.logger.debug("client connection failed", metadata: ["error": "\(SocketErrno.describe(error))"])
-                closeNow()
-                return
+            guard !paused, !inputEnded, !closed else { return }
+            switch read(flags: Int32(MSG_DONTWAIT)) {
+            case .full, .interrupted: continue
+            case .some, .none, .ended: return
             }
+        }
+    }
+
+    /// The replies go out once the loop has read every connection this wake-up reported
+    /// (`SocketLoop.uncorkAll`), so the clients they wake do not interrupt the work.
+    private func corkForThisWakeUp() {
+        guard !corked else { return }
+        corked = true
+        sink.cork()
+        loop.corked.append(self)
+    }
+
+    private enum ReadOutcome {
+        /// Bytes read and framed; `full` when they filled the buffer (more are likely waiting).
+        case some, full
+        /// Nothing to read (or, waiting, nothing came within the receive timeout).
+        case none
+        case interrupted
+        /// End of input, or the connection failed and is closed.
+        case ended
+    }
+
+    /// One `recv` into the loop's buffer, framed; end of input and failures handled.
+    private func read(flags: Int32) -> ReadOutcome {
+        let buffer = loop.readBuffer
+        guard let base = buffer.baseAddress else { return .none }
+        let count = Glibc.recv(descriptor, base, buffer.count, flags)
+        if count > 0 {
+            consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            return count < buffer.count ? .some : .full
+        }
+        if count == 0 {
+            inputEnded = true
+            if !held.isEmpty {
+                // The held lines come first; end of input is handled once they are framed.
+                inputEndedWhileHeld = true
+            } else {
+                endOfInput()
+            }
+            return .ended
+        }
+        let error = errno
+        if error == EINTR { return .interrupted }
+        if error == EAGAIN || error == EWOULDBLOCK { return .none }
+        loop.logger.debug("client connection failed", metadata: ["error": "\(SocketErrno.describe(error))"])
+        closeNow()
+        return .ended
+    }
+
+    // MARK: Waiting on the one connection
+
+    /// Whether the loop may wait for this connection's next request in `recv` itself rather
+    /// than in `epoll_wait` (`SocketLoop.serveAlone`): it is being read normally, owes the
+    /// loop nothing (no held input, no blocked or closing output) and has no deadline. The
+    /// sink's state needs no look here: `settle` has just acted on it, and whatever changes it
+    /// later (a reply from another thread filling the socket, a close) queues a command,
+    /// which ends the wait.
+    var canWaitAlone: Bool {
+        !closed && !paused && !inputEnded && !discarding && !corked && held.isEmpty && deadline == nil
+            && receiver != nil && interest == Self.readEvents
+    }
+
+    /// Waits (at most the socket's receive timeout) for the next request and answers it.
+    /// True when a request came and the connection can be waited on again.
+    func waitAlone() -> Bool {
+        corkForThisWakeUp()
+        let outcome = read(flags: 0)
+        loop.uncorkAll()
+        switch outcome {
+        case .some, .full, .interrupted: return !closed
+        case .none, .ended: return false
         }
     }
 

@@ -29,7 +29,7 @@ final class SocketListener {
 
     func acceptPending(on loop: SocketLoop) {
         for _ in 0..<loop.settings.acceptsPerWakeup {
-            let client = a2al_accept_nonblocking(descriptor)
+            let client = a2al_accept_client(descriptor)
             if client < 0 {
                 let error = errno
                 if error == EINTR || error == ECONNABORTED { continue }
@@ -57,7 +57,7 @@ final class SocketListener {
         case .admitted:
             let peer = PeerCredentialsReader.read(client)
             loop.logger.debug("client connected \(peer?.description ?? "(credentials unavailable)")")
-            let target = leastLoadedLoop()
+            let target = leastLoadedLoop(listening: loop)
             target.load.add(1, ordering: .relaxed)
             if target === loop {
                 loop.adopt(client, peer: peer)
@@ -69,14 +69,19 @@ final class SocketListener {
 
     /// The loop with the fewest connections, searched from the one after the last choice so
     /// that equals take turns. A count may be a moment stale (a loop closes connections on its
-    /// own thread); that only makes the spread a little uneven.
-    private func leastLoadedLoop() -> SocketLoop {
+    /// own thread); that only makes the spread a little uneven. The listener's own loop counts
+    /// the listener as one more connection: a loop that watches the listening socket can
+    /// never wait on a single client (`SocketLoop.serveAlone`), so the others fill first.
+    private func leastLoadedLoop(listening: SocketLoop) -> SocketLoop {
+        func load(of loop: SocketLoop) -> Int {
+            loop.load.load(ordering: .relaxed) + (loop === listening ? 1 : 0)
+        }
         var best = loops[nextLoop % loops.count]
-        var bestLoad = best.load.load(ordering: .relaxed)
+        var bestLoad = load(of: best)
         var index = nextLoop
         for offset in 1..<loops.count where bestLoad > 0 {
             let candidate = loops[(nextLoop + offset) % loops.count]
-            let load = candidate.load.load(ordering: .relaxed)
+            let load = load(of: candidate)
             if load < bestLoad {
                 best = candidate
                 bestLoad = load

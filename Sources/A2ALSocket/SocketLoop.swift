@@ -24,6 +24,9 @@ final class SocketLoop: @unchecked Sendable {
     static let listenerToken: UInt64 = 1
     static let maxEvents: Int32 = 64
     static let readBufferBytes = 64 * 1024
+    /// How long a loop serving one connection waits in `recv` before it goes back to
+    /// `epoll_wait` (`serveAlone`); the kernel rounds it up to one tick (4 ms at HZ = 250).
+    static let soloReadTimeoutMicroseconds: UInt32 = 1_000
 
     let settings: SocketServerSettings
     let registry: OpenCount
@@ -33,6 +36,9 @@ final class SocketLoop: @unchecked Sendable {
     /// Connections handed to this loop and not yet closed, counted up by the listener when it
     /// chooses the loop and down by the loop when one closes (`SocketListener`).
     let load = Atomic<Int>(0)
+    /// Requests read while waiting on a single connection (`serveAlone`), for tests and the
+    /// benchmark's report.
+    let readsWhileAlone = Atomic<Int>(0)
     private var nextToken: UInt64
 
     // Loop-thread state.
@@ -142,6 +148,7 @@ final class SocketLoop: @unchecked Sendable {
             }
             uncorkAll()
             runTimers()
+            serveAlone()
         }
         for connection in connections.values { connection.closeNow() }
         listener?.stop(on: self)
@@ -156,8 +163,23 @@ final class SocketLoop: @unchecked Sendable {
         Glibc.close(epollFD)
     }
 
+    /// A loop with one connection and nothing else to watch waits for that connection's next
+    /// request in `recv` rather than `epoll_wait`: the client's write then wakes this thread
+    /// directly, with one system call less per request and no epoll bookkeeping
+    /// (docs/architecture.md, "The JSON-RPC socket"). The wait ends after the socket's receive
+    /// timeout (`soloReadTimeoutMicroseconds`), when a command is queued (seen after the next
+    /// request or the timeout, whichever comes first) or when the connection needs more than
+    /// reading; then the loop is back in `epoll_wait`.
+    private func serveAlone() {
+        guard connections.count == 1, listener == nil, timed.isEmpty, !exiting,
+              let connection = connections.first?.value else { return }
+        while connection.canWaitAlone, !inbox.hasCommands, connection.waitAlone() {
+            readsWhileAlone.add(1, ordering: .relaxed)
+        }
+    }
+
     /// Writes the replies held while this wake-up's connections were read.
-    private func uncorkAll() {
+    func uncorkAll() {
         guard !corked.isEmpty else { return }
         let held = corked
         corked.removeAll(keepingCapacity: true)
@@ -205,6 +227,8 @@ final class SocketLoop: @unchecked Sendable {
             return
         }
         connections[token] = connection
+        // Bounds how long `serveAlone` waits in `recv` before it looks at the loop again.
+        _ = a2al_set_receive_timeout(descriptor, Self.soloReadTimeoutMicroseconds)
         connection.start()
         // Accepted just as the server began to stop, after this loop quiesced its others.
         if quiescing { connection.quiesce() }

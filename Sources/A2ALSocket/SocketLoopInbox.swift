@@ -1,5 +1,6 @@
 import A2ALRPC
 import A2ALThreads
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -37,6 +38,8 @@ final class SocketLoopInbox: Sendable {
     let wakeFD: CInt
     private let registry: OpenCount
     private let state = SleepingLock(State())
+    /// Set with the first command of a wake-up, cleared when the loop takes them.
+    private let pending = Atomic<Bool>(false)
 
     init(wakeFD: CInt, registry: OpenCount) {
         self.wakeFD = wakeFD
@@ -48,6 +51,7 @@ final class SocketLoopInbox: Sendable {
         let queued = state.withLock { s -> Bool in
             guard !s.closed else { return false }
             s.commands.append(command)
+            pending.store(true, ordering: .releasing)
             if !s.wakePending {
                 s.wakePending = true
                 // Under the lock, so never after `close` (which sets `closed` under it first);
@@ -62,12 +66,17 @@ final class SocketLoopInbox: Sendable {
         if !queued, case .adopt(let descriptor, _) = command { release(descriptor) }
     }
 
+    /// Whether a command waits: the loop stops waiting on a single connection to take it.
+    /// Read once per request there, so an atomic rather than the lock.
+    var hasCommands: Bool { pending.load(ordering: .acquiring) }
+
     /// The commands queued since the last call (loop thread).
     func take() -> [Command] {
         var counter: UInt64 = 0
         _ = Glibc.read(wakeFD, &counter, MemoryLayout<UInt64>.size)
         return state.withLock { s in
             s.wakePending = false
+            pending.store(false, ordering: .releasing)
             defer { s.commands = [] }
             return s.commands
         }

@@ -188,6 +188,10 @@ package final class UnixSocketServer: Sendable {
     /// Connections being served now (not counting refused ones).
     package var connectionCount: Int { connections.count }
 
+    /// Requests read by loops waiting on their single connection in `recv` rather than in
+    /// `epoll_wait`, since the start (docs/architecture.md, "The JSON-RPC socket").
+    package var readsWhileAlone: Int { loops.reduce(0) { $0 + $1.readsWhileAlone.load(ordering: .relaxed) } }
+
     /// Stops accepting, asks every connection to answer what it owes and close (flushing
     /// queued lines), cuts those still open after the close grace, removes the socket file if
     /// we created it, and returns once the loop threads have ended. Later calls return at once.

@@ -7,12 +7,18 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "CLinuxEvents.h"
 
 #ifdef __linux__
-int a2al_accept_nonblocking(int fd) {
-    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+int a2al_accept_client(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+int a2al_set_receive_timeout(int fd, uint32_t microseconds) {
+    struct timeval tv = { .tv_sec = microseconds / 1000000, .tv_usec = microseconds % 1000000 };
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 void a2al_name_this_thread(const char *name) {

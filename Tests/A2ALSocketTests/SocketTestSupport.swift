@@ -130,6 +130,16 @@ enum SocketTest {
                                          accept: { probe.accept($0, $1) })
     }
 
+    /// The calling thread's name ("a2al-rpc-N" on a loop thread, where probes are handed lines).
+    static func currentThreadName() -> String {
+        guard let file = fopen("/proc/thread-self/comm", "r") else { return "?" }
+        defer { fclose(file) }
+        var name = [CChar](repeating: 0, count: 32)
+        guard fgets(&name, Int32(name.count), file) != nil else { return "?" }
+        let bytes = name.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Polls `condition` until it holds or `seconds` pass (a liveness bound, not a timing check).
     static func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

@@ -234,7 +234,7 @@ struct UnixSocketServerTests {
         defer { dir.remove() }
         let threads = Mutex<[String: Set<String>]>([:])
         let probe = UnixSocketProbe { line, sink in
-            threads.withLock { $0[line, default: []].insert(Self.currentThreadName()) }
+            threads.withLock { $0[line, default: []].insert(SocketTest.currentThreadName()) }
             sink.send(Array(line.utf8))
         }
         let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
@@ -255,7 +255,7 @@ struct UnixSocketServerTests {
         defer { dir.remove() }
         let threads = Mutex<[String: String]>([:])
         let probe = UnixSocketProbe { line, sink in
-            threads.withLock { $0[line] = Self.currentThreadName() }
+            threads.withLock { $0[line] = SocketTest.currentThreadName() }
             sink.send(Array(line.utf8))
         }
         let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe, threads: 4)
@@ -282,7 +282,7 @@ struct UnixSocketServerTests {
         defer { dir.remove() }
         let slices = Mutex<[String: UInt64]>([:])
         let probe = UnixSocketProbe { line, sink in
-            slices.withLock { $0[Self.currentThreadName()] = a2al_time_slice_of(0) }
+            slices.withLock { $0[SocketTest.currentThreadName()] = a2al_time_slice_of(0) }
             sink.send(Array(line.utf8))
         }
         let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe)
@@ -326,15 +326,6 @@ struct UnixSocketServerTests {
         thread.start()
         done.wait()
         return granted.withLock { $0 }
-    }
-
-    private static func currentThreadName() -> String {
-        guard let file = fopen("/proc/thread-self/comm", "r") else { return "?" }
-        defer { fclose(file) }
-        var name = [CChar](repeating: 0, count: 32)
-        guard fgets(&name, Int32(name.count), file) != nil else { return "?" }
-        let bytes = name.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func adoptsAnInheritedListeningSocket() async throws {

@@ -167,6 +167,7 @@ let rounds = 3
 for connections in connectionCounts {
     // Interleave baseline and daemon rounds so drift on a shared machine hits all alike.
     var base = RunResult(), layer = RunResult(), rpc = RunResult()
+    var readAlone = 0
     func add(_ r: RunResult, to total: inout RunResult) {
         total.roundTrips += r.roundTrips; total.seconds += r.seconds
         total.latenciesUs += r.latenciesUs; total.failures += r.failures
@@ -174,10 +175,15 @@ for connections in connectionCounts {
     for _ in 0..<rounds {
         add(measure(path: posixEcho.path, connections: connections, line: request, duration: seconds / Double(rounds)), to: &base)
         add(measure(path: dir + "/echo.sock", connections: connections, line: request, duration: seconds / Double(rounds)), to: &layer)
+        let aloneBefore = daemon.socketReadsWhileAlone
         add(measure(path: dir + "/d.sock", connections: connections, line: request, duration: seconds / Double(rounds)), to: &rpc)
+        readAlone += daemon.socketReadsWhileAlone - aloneBefore
     }
     results.append(("connections_\(connections)", .object([
         "posix_echo_baseline": report(base), "project_socket_line_echo": report(layer), "jsonrpc_node_info": report(rpc),
+        // Of the daemon's requests, the share its loops read while waiting on their one client
+        // in recv rather than in epoll_wait (docs/architecture.md, "The JSON-RPC socket").
+        "daemon_share_read_waiting_alone": .double((Double(readAlone) / Double(max(rpc.roundTrips, 1)) * 1000).rounded() / 1000),
     ])))
     let ratio = Double(rpc.roundTrips) / Double(max(base.roundTrips, 1))
     let layerRatio = Double(rpc.roundTrips) / Double(max(layer.roundTrips, 1))

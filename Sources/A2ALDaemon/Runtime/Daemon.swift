@@ -24,6 +24,8 @@ package final class Daemon: Sendable {
     package var socketPath: String { socket.path }
     /// The JSON-RPC socket's loop threads (`OpenFileBudget` may run fewer than the default).
     package var socketThreads: Int { socket.threads }
+    /// Requests its socket loops read while each waited on a single client (benchmark report).
+    package var socketReadsWhileAlone: Int { socket.readsWhileAlone }
 
     let logger: Logger
     let group: MultiThreadedEventLoopGroup

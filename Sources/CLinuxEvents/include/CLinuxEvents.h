@@ -7,9 +7,14 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
-/// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): a connection that is non-blocking
-/// and not inherited by child processes from the start.
-int a2al_accept_nonblocking(int fd);
+/// accept4(fd, NULL, NULL, SOCK_CLOEXEC): a connection not inherited by child processes from
+/// the start. It is left blocking: every read and write but the loop's waiting read passes
+/// MSG_DONTWAIT, and that one waits at most the socket's receive timeout.
+int a2al_accept_client(int fd);
+
+/// Sets SO_RCVTIMEO: a blocking read of `fd` returns EAGAIN after `microseconds` (the kernel
+/// rounds up to its tick). 0 when done, else -1 with errno.
+int a2al_set_receive_timeout(int fd, uint32_t microseconds);
 
 /// Names the calling thread (at most 15 bytes show), so `top -H` and `perf` tell threads apart.
 void a2al_name_this_thread(const char *name);
