@@ -151,9 +151,12 @@ final class SocketConnection {
     /// later (a reply from another thread filling the socket, a close) queues a command,
     /// which ends the wait.
     var canWaitAlone: Bool {
-        !closed && !paused && !inputEnded && !discarding && !corked && held.isEmpty && deadline == nil
-            && receiver != nil && interest == Self.readEvents
+        waitIsBounded && !closed && !paused && !inputEnded && !discarding && !corked && held.isEmpty
+            && deadline == nil && receiver != nil && interest == Self.readEvents
     }
+
+    /// The socket's receive timeout is set, so a blocking `recv` of it ends (`SocketLoop.adopt`).
+    var waitIsBounded = false
 
     /// Waits (at most the socket's receive timeout) for the next request and answers it.
     /// True when a request came and the connection can be waited on again.

@@ -227,8 +227,9 @@ final class SocketLoop: @unchecked Sendable {
             return
         }
         connections[token] = connection
-        // Bounds how long `serveAlone` waits in `recv` before it looks at the loop again.
-        _ = a2al_set_receive_timeout(descriptor, Self.soloReadTimeoutMicroseconds)
+        // Bounds how long `serveAlone` waits in `recv` before it looks at the loop again; a
+        // connection whose wait could not be bounded is never waited on so.
+        connection.waitIsBounded = a2al_set_receive_timeout(descriptor, Self.soloReadTimeoutMicroseconds) == 0
         connection.start()
         // Accepted just as the server began to stop, after this loop quiesced its others.
         if quiescing { connection.quiesce() }
