@@ -1,5 +1,4 @@
 import A2ALSocket
-import Synchronization
 import Testing
 
 /// A loop with a single client waits for that client's next request in `recv` rather than in
@@ -12,12 +11,8 @@ struct LoneClientTests {
     @Test func aLoneClientIsReadByItsLoopWaitingInRecv() async throws {
         let dir = try SocketTestDirectory()
         defer { dir.remove() }
-        let threads = Mutex<Set<String>>([])
-        let probe = UnixSocketProbe { line, sink in
-            threads.withLock { _ = $0.insert(SocketTest.currentThreadName()) }
-            sink.send(Array(line.utf8))
-        }
-        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe, threads: 2)
+        let threads = LineThreads()
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: threads.makeProbe(), threads: 2)
         let client = try UnixTestClient.connect(dir.socketPath)
         for index in 0..<30 {
             try client.write("ping-\(index)\n")
@@ -26,7 +21,7 @@ struct LoneClientTests {
         // The first request arrives through epoll; the next ones find the loop waiting in recv
         // unless the client took longer than the receive timeout between two of them.
         #expect(server.readsWhileAlone >= 1)
-        #expect(threads.withLock { $0 } == ["a2al-rpc-1"])
+        #expect(Set(threads.byLine.values) == ["a2al-rpc-1"])
         client.close()
         await server.stop()
     }
@@ -36,12 +31,8 @@ struct LoneClientTests {
     @Test func aLoopWaitingOnItsClientStillAdoptsANewOne() async throws {
         let dir = try SocketTestDirectory()
         defer { dir.remove() }
-        let threads = Mutex<[String: String]>([:])
-        let probe = UnixSocketProbe { line, sink in
-            threads.withLock { $0[line] = SocketTest.currentThreadName() }
-            sink.send(Array(line.utf8))
-        }
-        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe, threads: 2)
+        let threads = LineThreads()
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: threads.makeProbe(), threads: 2)
         let alone = try UnixTestClient.connect(dir.socketPath)
         try alone.write("alone-1\n")
         #expect(try alone.readText() == "alone-1")
@@ -54,7 +45,7 @@ struct LoneClientTests {
         #expect(try third.readText() == "third")
         try alone.write("alone-2\n")
         #expect(try alone.readText() == "alone-2")
-        let seen = threads.withLock { $0 }
+        let seen = threads.byLine
         #expect(seen["alone-1"] == "a2al-rpc-1")
         #expect(seen["second"] == "a2al-rpc-0")
         #expect(seen["third"] == "a2al-rpc-1")

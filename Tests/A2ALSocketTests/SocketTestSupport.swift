@@ -118,6 +118,25 @@ private final class ProbeReceiver: LineReceiver {
     func connectionClosed() { probe.closed() }
 }
 
+/// An echo probe that records the loop thread each line was handed over on ("a2al-rpc-N").
+final class LineThreads: Sendable {
+    private let seen = Mutex<[String: String]>([:])
+
+    /// The thread of each line seen, by the line's text.
+    var byLine: [String: String] { seen.withLock { $0 } }
+
+    func makeProbe() -> UnixSocketProbe {
+        UnixSocketProbe { [self] line, sink in
+            record(line)
+            sink.send(Array(line.utf8))
+        }
+    }
+
+    private func record(_ line: String) {
+        seen.withLock { $0[line] = SocketTest.currentThreadName() }
+    }
+}
+
 enum SocketTest {
     static let logger = Logger(label: "a2ald.socket.test") { _ in SwiftLogNoOpLogHandler() }
     static let overCapacity = Array(#"{"error":"overloaded"}"#.utf8)

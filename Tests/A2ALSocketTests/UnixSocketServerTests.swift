@@ -253,14 +253,10 @@ struct UnixSocketServerTests {
     @Test func aNewConnectionGoesToTheLeastLoadedLoop() async throws {
         let dir = try SocketTestDirectory()
         defer { dir.remove() }
-        let threads = Mutex<[String: String]>([:])
-        let probe = UnixSocketProbe { line, sink in
-            threads.withLock { $0[line] = SocketTest.currentThreadName() }
-            sink.send(Array(line.utf8))
-        }
-        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: probe, threads: 4)
+        let threads = LineThreads()
+        let server = try await SocketTest.start(UnixSocketOptions(path: dir.socketPath), probe: threads.makeProbe(), threads: 4)
         var clients = try Self.echoFromFourClients(dir.socketPath, linesEach: 1)
-        let firstFour = threads.withLock { $0 }
+        let firstFour = threads.byLine
         #expect(Set(firstFour.values) == ["a2al-rpc-0", "a2al-rpc-1", "a2al-rpc-2", "a2al-rpc-3"])
         // Free the loop of the third client; the next in turn would be the first loop again.
         let freed = try #require(firstFour["client-2"])
@@ -269,7 +265,7 @@ struct UnixSocketServerTests {
         let late = try UnixTestClient.connect(dir.socketPath)
         try late.write("late\n")
         #expect(try late.readText() == "late")
-        #expect(threads.withLock { $0["late"] } == freed)
+        #expect(threads.byLine["late"] == freed)
         clients.append(late)
         await server.stop()
     }
