@@ -122,7 +122,7 @@ let package = Package(
         .executableTarget(name: "a2al-sim", dependencies: ["A2ALDHT", "A2ALSimulation", "A2ALRPC",
                                                         .product(name: "Logging", package: "swift-log")],
                           path: "Sources/a2al-sim"),
-        .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALSocket", "A2ALRPC", "A2ALCore",
+        .executableTarget(name: "a2al-bench-rpc", dependencies: ["A2ALDaemon", "A2ALDHT", "A2ALProtocol", "A2ALSocket", "A2ALRPC", "A2ALCore",
                                                               .product(name: "Logging", package: "swift-log")],
                           path: "bench/rpc"),
 

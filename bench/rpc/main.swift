@@ -6,20 +6,30 @@
 // pipelining). Prints one JSON object with its configuration.
 // Also reported: `in_process_ns_per_call`, one `node.info` through the JSON-RPC layer alone (no
 // socket). `--in-process-only` prints just that, for profiling.
-// Usage: a2al-bench-rpc [--seconds S] [--metrics] [--in-process-only]   (build with -c release)
+// The daemon's routing table holds `--contacts N` made-up contacts (default 200, like a joined
+// node's table): `node.info` counts its good peers by walking the table, so an empty one would
+// flatter it.
+// Usage: a2al-bench-rpc [--seconds S] [--contacts N] [--metrics] [--in-process-only]   (build with -c release)
 #if canImport(Glibc)
 import Glibc
 #endif
+import A2ALCore
 import A2ALDaemon
+import A2ALDHT
+import A2ALProtocol
 import A2ALRPC
 import A2ALSocket
 import Foundation
 import Logging
 import Synchronization
 
-let seconds = CommandLine.arguments.firstIndex(of: "--seconds").flatMap { i in
-    i + 1 < CommandLine.arguments.count ? Double(CommandLine.arguments[i + 1]) : nil
-} ?? 3.0
+func argument(_ name: String) -> String? {
+    CommandLine.arguments.firstIndex(of: name).flatMap { i in
+        i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1] : nil
+    }
+}
+let seconds = argument("--seconds").flatMap(Double.init) ?? 3.0
+let contacts = argument("--contacts").flatMap(Int.init) ?? 200
 
 /// Echoes every line back on the project's socket layer (attribution, not the baseline).
 final class EchoReceiver: LineReceiver, @unchecked Sendable {
@@ -146,6 +156,12 @@ config.logLevel = "error"
 // timed (docs/metrics.md); compare with a run without it for the cost of that.
 if CommandLine.arguments.contains("--metrics") { config.metrics = "127.0.0.1:0" }
 let daemon = try await Daemon.start(config: config, logger: logger)
+// Private addresses, so the per-prefix routing limits (docs/security.md) let all of them in.
+for i in 0..<contacts {
+    let endpoint = WireEndpoint(ip: IPAddress(ipv4: 0x0a00_0000 + UInt32(i)), port: 4000)
+    daemon.node.addContact(.udp(endpoint), info: NodeInfo(address: Ed25519.KeyPair.generate().address, endpoint: endpoint))
+}
+let routingEntries = daemon.node.summary().routingTableSize
 guard let posixEcho = PosixEchoServer(path: dir + "/posix-echo.sock") else { fatalError("cannot start the POSIX echo server") }
 let echo = try await UnixSocketServer.start(options: UnixSocketOptions(path: dir + "/echo.sock"),
                                             logger: logger, overCapacityLine: Array("{}".utf8),
@@ -212,6 +228,8 @@ let out: JSONValue = .object([
         "cpus_online": .integer(ProcessInfo.processInfo.processorCount),
         "cpus_usable": .integer(ProcessInfo.processInfo.activeProcessorCount),
         "metrics_listener": .bool(config.metrics != nil),
+        // What node.info walks to count good peers (`--contacts`, made-up peers in 10.0.0.0/24).
+        "daemon_routing_table_entries": .integer(routingEntries),
         "daemon_socket_threads": .integer(daemonSocketThreads),
         "project_socket_line_echo_threads": .integer(echoSocketThreads),
         // What each loop thread asks the scheduler for (0 = the kernel's default slice).

@@ -41,6 +41,10 @@ public struct PeerHealthTable: Sendable {
     /// Number of peers with a record.
     public var count: Int { records.count }
 
+    /// Bumped whenever a peer's class (`health(of:)`) may have changed: a transition, a record
+    /// pruned or evicted. A figure computed from the classes can be kept until it changes.
+    public private(set) var classChanges: UInt64 = 0
+
     /// The back-off set by `recordFailure` after `consecutiveFailures` failures:
     /// 30 s · 2^min(failures − 1, 10).
     public static func backoff(afterConsecutiveFailures consecutiveFailures: Int) -> Duration {
@@ -161,7 +165,9 @@ public struct PeerHealthTable: Sendable {
     @discardableResult
     public mutating func prune(now: Tick) -> Int {
         let cutoff = now - Self.entryTTL
-        return records.removeOldest(while: { _, record in record.lastTouchedTick < cutoff })
+        let removed = records.removeOldest(while: { _, record in record.lastTouchedTick < cutoff })
+        if removed > 0 { classChanges &+= 1 }
+        return removed
     }
 
     // MARK: - Helpers
@@ -177,14 +183,19 @@ public struct PeerHealthTable: Sendable {
             return true
         }
         guard existed == nil else { return }
-        if records.count >= maxEntries { records.removeOldest() }
+        if records.count >= maxEntries {
+            records.removeOldest()
+            classChanges &+= 1
+        }
         var record = PeerHealthRecord(lastTouched: now)
         update(&record)
         records.setNewest(PackedHealthRecord(record), for: id)
     }
 
-    private func transition(of id: NodeID, from old: PeerHealth) -> HealthTransition? {
+    private mutating func transition(of id: NodeID, from old: PeerHealth) -> HealthTransition? {
         let new = health(of: id)
-        return new == old ? nil : HealthTransition(id: id, old: old, new: new)
+        guard new != old else { return nil }
+        classChanges &+= 1
+        return HealthTransition(id: id, old: old, new: new)
     }
 }

@@ -26,9 +26,24 @@ extension DHTNode {
     }
 }
 
+/// Health class counts of the routing table's entries, and the table membership and health
+/// classes they were counted at.
+struct HealthCountsMemo {
+    var membershipChanges: UInt64
+    var classChanges: UInt64
+    var counts: (good: Int, bad: Int, unknown: Int)
+}
+
 extension NodeState {
-    /// How many routing-table entries are in each health class.
-    func routingHealthCounts() -> (good: Int, bad: Int, unknown: Int) {
+    /// How many routing-table entries are in each health class. Counting walks the table with
+    /// a health lookup per entry (several microseconds for a joined node's table, on every
+    /// `node.info`), so the counts are kept until an entry joins or leaves the table or a
+    /// peer's class may have changed (docs/benchmarks.md, "JSON-RPC").
+    mutating func routingHealthCounts() -> (good: Int, bad: Int, unknown: Int) {
+        if let memo = healthCountsMemo, memo.membershipChanges == routing.membershipChanges,
+           memo.classChanges == health.classChanges {
+            return memo.counts
+        }
         var counts = (good: 0, bad: 0, unknown: 0)
         routing.forEachEntry { e in
             switch health.health(of: e.contact.nodeID) {
@@ -37,6 +52,8 @@ extension NodeState {
             case .unknown: counts.unknown += 1
             }
         }
+        healthCountsMemo = HealthCountsMemo(membershipChanges: routing.membershipChanges,
+                                            classChanges: health.classChanges, counts: counts)
         return counts
     }
 

@@ -33,6 +33,8 @@ struct NodeState {
     /// Round trips of every answered request: lookup RPC deadlines (docs/routing.md §3.6).
     var roundTrips = RoundTripEstimator()
     var passiveRouting = false
+    /// `routingHealthCounts()` as last computed, with the table and health changes it saw.
+    var healthCountsMemo: HealthCountsMemo?
     var selfExternalIP: IPAddress?
     /// The port peers see us at on `selfExternalIP`, when the host knows it (its agreed public
     /// address); nil means "our socket's port".

@@ -17,6 +17,9 @@ public struct RoutingTable: Sendable {
     var buckets = BucketList()
     /// Main-list entries in the whole table.
     public private(set) var count = 0
+    /// Bumped whenever an entry joins or leaves the main lists, so a figure computed from the
+    /// membership can be kept until it changes (`NodeState.routingHealthCounts`).
+    public private(set) var membershipChanges: UInt64 = 0
     /// Main-list entries per counted prefix, for the table-wide Sybil limit.
     var subnetCounts: [SubnetKey: Int] = [:]
     /// Peers kept out for withholding records (docs/security.md, "Peers that drop records").
@@ -134,6 +137,7 @@ extension RoutingTable {
     mutating func appendToMain(_ entry: RoutingEntry, bucket: Int) {
         buckets[bucket].entries.append(entry)
         count += 1
+        membershipChanges &+= 1
         if let subnet = entry.subnet { subnetCounts[subnet, default: 0] += 1 }
     }
 
@@ -141,6 +145,7 @@ extension RoutingTable {
     mutating func removeFromMain(bucket: Int, at index: Int) -> RoutingEntry {
         let entry = buckets[bucket].entries.remove(at: index)
         count -= 1
+        membershipChanges &+= 1
         if let subnet = entry.subnet { releaseSubnet(subnet) }
         return entry
     }
