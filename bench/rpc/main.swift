@@ -29,7 +29,8 @@ func argument(_ name: String) -> String? {
     }
 }
 let seconds = argument("--seconds").flatMap(Double.init) ?? 3.0
-let contacts = argument("--contacts").flatMap(Int.init) ?? 200
+// At most 65,536 (their addresses are 10.0.x.y), at least none.
+let contacts = min(max(argument("--contacts").flatMap(Int.init) ?? 200, 0), 65_536)
 
 /// Echoes every line back on the project's socket layer (attribution, not the baseline).
 final class EchoReceiver: LineReceiver, @unchecked Sendable {
