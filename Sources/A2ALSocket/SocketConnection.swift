@@ -48,6 +48,8 @@ final class SocketConnection {
     var corked = false
     /// The epoll events registered now.
     private var interest = SocketConnection.readEvents
+    /// The socket's receive timeout is set, so a blocking `recv` of it ends.
+    private let waitIsBounded: Bool
 
     init(token: UInt64, descriptor: CInt, peer: PeerCredentials?, loop: SocketLoop) {
         self.token = token
@@ -58,6 +60,9 @@ final class SocketConnection {
         // The inbox, not the loop: a sink outlives its connection in whatever holds it.
         let inbox = loop.inbox
         sink = SocketLineSink(descriptor: descriptor) { inbox.post(.service(token)) }
+        // Bounds how long `SocketLoop.serveAlone` waits in `recv` before it looks at the loop
+        // again; a connection whose wait could not be bounded is never waited on so.
+        waitIsBounded = a2al_set_receive_timeout(descriptor, SocketLoop.soloReadTimeoutMicroseconds) == 0
     }
 
     /// Creates the receiver; the connection is in the epoll set by now.
@@ -155,17 +160,13 @@ final class SocketConnection {
             && deadline == nil && receiver != nil && interest == Self.readEvents
     }
 
-    /// The socket's receive timeout is set, so a blocking `recv` of it ends (`SocketLoop.adopt`).
-    var waitIsBounded = false
-
-    /// Waits (at most the socket's receive timeout) for the next request and answers it.
-    /// True when a request came and the connection can be waited on again.
+    /// Waits (at most the socket's receive timeout) for the next request and frames it; its
+    /// replies are held until the loop uncorks. True when a request came (or a signal cut the
+    /// wait short), so waiting again may pay.
     func waitAlone() -> Bool {
         corkForThisWakeUp()
-        let outcome = read(flags: 0)
-        loop.uncorkAll()
-        switch outcome {
-        case .some, .full, .interrupted: return !closed
+        switch read(flags: 0) {
+        case .some, .full, .interrupted: return true
         case .none, .ended: return false
         }
     }

@@ -171,15 +171,19 @@ final class SocketLoop: @unchecked Sendable {
     /// request or the timeout, whichever comes first) or when the connection needs more than
     /// reading; then the loop is back in `epoll_wait`.
     private func serveAlone() {
-        guard connections.count == 1, listener == nil, timed.isEmpty, !exiting,
-              let connection = connections.first?.value else { return }
-        while connection.canWaitAlone, !inbox.hasCommands, connection.waitAlone() {
+        // The connection's own deadlines are in `canWaitAlone`; with one connection they are
+        // all `timed` holds.
+        guard connections.count == 1, listener == nil, !exiting, let connection = connections.first?.value else { return }
+        while connection.canWaitAlone, !inbox.hasCommands {
+            let requested = connection.waitAlone()
+            uncorkAll()
+            guard requested else { return }
             readsWhileAlone.add(1, ordering: .relaxed)
         }
     }
 
     /// Writes the replies held while this wake-up's connections were read.
-    func uncorkAll() {
+    private func uncorkAll() {
         guard !corked.isEmpty else { return }
         let held = corked
         corked.removeAll(keepingCapacity: true)
@@ -227,9 +231,6 @@ final class SocketLoop: @unchecked Sendable {
             return
         }
         connections[token] = connection
-        // Bounds how long `serveAlone` waits in `recv` before it looks at the loop again; a
-        // connection whose wait could not be bounded is never waited on so.
-        connection.waitIsBounded = a2al_set_receive_timeout(descriptor, Self.soloReadTimeoutMicroseconds) == 0
         connection.start()
         // Accepted just as the server began to stop, after this loop quiesced its others.
         if quiescing { connection.quiesce() }

@@ -28,8 +28,6 @@ final class SocketLoopInbox: Sendable {
 
     private struct State {
         var commands: [Command] = []
-        /// The eventfd was written and the loop has not taken the commands yet.
-        var wakePending = false
         /// The loop has ended and its eventfd is closed: nothing more is queued.
         var closed = false
     }
@@ -38,7 +36,9 @@ final class SocketLoopInbox: Sendable {
     let wakeFD: CInt
     private let registry: OpenCount
     private let state = SleepingLock(State())
-    /// Set with the first command of a wake-up, cleared when the loop takes them.
+    /// Commands are queued that the loop has not taken, so the eventfd was written: set by the
+    /// first command of a wake-up (which writes it) and cleared when the loop takes them, both
+    /// under the lock. Atomic so the loop waiting on a single connection can look without it.
     private let pending = Atomic<Bool>(false)
 
     init(wakeFD: CInt, registry: OpenCount) {
@@ -51,9 +51,7 @@ final class SocketLoopInbox: Sendable {
         let queued = state.withLock { s -> Bool in
             guard !s.closed else { return false }
             s.commands.append(command)
-            pending.store(true, ordering: .releasing)
-            if !s.wakePending {
-                s.wakePending = true
+            if !pending.exchange(true, ordering: .acquiringAndReleasing) {
                 // Under the lock, so never after `close` (which sets `closed` under it first);
                 // one short non-blocking write per wake-up.
                 var one: UInt64 = 1
@@ -67,7 +65,6 @@ final class SocketLoopInbox: Sendable {
     }
 
     /// Whether a command waits: the loop stops waiting on a single connection to take it.
-    /// Read once per request there, so an atomic rather than the lock.
     var hasCommands: Bool { pending.load(ordering: .acquiring) }
 
     /// The commands queued since the last call (loop thread).
@@ -75,7 +72,6 @@ final class SocketLoopInbox: Sendable {
         var counter: UInt64 = 0
         _ = Glibc.read(wakeFD, &counter, MemoryLayout<UInt64>.size)
         return state.withLock { s in
-            s.wakePending = false
             pending.store(false, ordering: .releasing)
             defer { s.commands = [] }
             return s.commands
