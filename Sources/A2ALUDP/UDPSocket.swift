@@ -65,11 +65,11 @@ final class UDPSocket: @unchecked Sendable {
     }
 
     /// Sends one datagram now; nil when the kernel took it, else the errno it refused it with.
-    func send(_ datagram: [UInt8], to destination: SocketAddress) -> CInt? {
+    func send(_ datagram: [UInt8], to destination: DestinationAddress) -> CInt? {
         withDescriptor { fd -> CInt? in
             guard fd >= 0 else { return EBADF }
             let n = datagram.withUnsafeBytes { bytes in
-                destination.withSockAddr { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, socklen_t($1)) }
+                destination.withSockAddr { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT), $0, $1) }
             }
             return n < 0 ? errno : nil
         }

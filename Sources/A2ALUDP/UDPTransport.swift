@@ -171,7 +171,7 @@ public final class UDPTransport: Transport {
             throw .unreachable("\(destination) is not a UDP address")
         }
         if let reason = undeliverableReason(endpoint) { throw .unreachable("\(endpoint): \(reason)") }
-        guard let address = SocketAddress(destination: endpoint, fromIPv6Socket: socket.isIPv6) else {
+        guard let address = DestinationAddress(endpoint, fromIPv6Socket: socket.isIPv6) else {
             throw .unreachable("\(destination): IPv6 destination on an IPv4 socket")
         }
         guard let code = socket.send(datagram, to: address) else {

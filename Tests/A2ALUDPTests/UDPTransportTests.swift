@@ -260,14 +260,14 @@ private let ipv6LoopbackAvailable: Bool = {
 
     @Test func destinationsFollowTheSocketFamily() throws {
         let v4 = WireEndpoint(ip: IPAddress(ipv4: 0x0a01_0203), port: 4000)
-        let onV6 = try #require(SocketAddress(destination: v4, fromIPv6Socket: true))
+        let onV6 = try #require(DestinationAddress(v4, fromIPv6Socket: true)).socketAddress
         #expect(onV6.protocol == .inet6)
         #expect(onV6.ipAddress == "::ffff:10.1.2.3")
         #expect(onV6.port == 4000)
-        let onV4 = try #require(SocketAddress(destination: v4, fromIPv6Socket: false))
+        let onV4 = try #require(DestinationAddress(v4, fromIPv6Socket: false)).socketAddress
         #expect(onV4.ipAddress == "10.1.2.3" && onV4.port == 4000)
         let v6 = WireEndpoint(ip: try #require(IPAddress(text: "2001:db8::1")), port: 5)
-        #expect(SocketAddress(destination: v6, fromIPv6Socket: false) == nil)
-        #expect(SocketAddress(destination: v6, fromIPv6Socket: true)?.ipAddress == "2001:db8::1")
+        #expect(DestinationAddress(v6, fromIPv6Socket: false) == nil)
+        #expect(DestinationAddress(v6, fromIPv6Socket: true)?.socketAddress.ipAddress == "2001:db8::1")
     }
 }

@@ -21,6 +21,9 @@ struct BenchSettings {
     /// long between them; false: one datagram per system call, woken by every answer.
     var batched = true
     var pauseSeconds = 0.001
+    /// The physical limit verifies distinct requests, as the node does; true: one request's
+    /// signature over and over, the definition before 2026-12-07 (kept to compare the two).
+    var limitIdenticalInput = false
 
     static func parse(_ args: [String]) -> BenchSettings {
         func value(_ name: String) -> Double? {
@@ -44,6 +47,16 @@ struct BenchSettings {
             }
         }
         s.pauseSeconds = value("--pause-us").map { $0 / 1e6 } ?? s.pauseSeconds
+        if let i = args.firstIndex(of: "--limit-input") {
+            switch i + 1 < args.count ? args[i + 1] : "" {
+            case "distinct": s.limitIdenticalInput = false
+            case "identical": s.limitIdenticalInput = true
+            default:
+                let message = "a2al-bench-node: --limit-input takes distinct or identical\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                exit(2)
+            }
+        }
         if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 1 {
             s.inboundWorkers = n
         }
@@ -67,6 +80,7 @@ struct BenchSettings {
             "rate_limits":{"production_defaults":true,\
             "per_ip_per_s":\(NodeConstants.inboundRatePerIP),"per_ip_burst":\(NodeConstants.inboundBurstPerIP),\
             "global_per_s":\(NodeConstants.inboundRateGlobal),"global_burst":\(NodeConstants.inboundBurstGlobal)},\
+            "physical_limit_input":"\(limitIdenticalInput ? "identical: one request's signature verified over and over" : "distinct: \(LimitWorkload.requestCount) requests, each its own key, tx_id and signature, verified in turn")",\
             "routing_limits":"unlimited (200 made-up contacts in one /24 for FIND_NODE answers)",\
             "records":\(records)}
             """

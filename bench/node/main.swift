@@ -7,8 +7,10 @@
 // source stays within the per-IP limit; the report prints the limits and what they refused.
 // Prints one JSON object. Usage:
 //   a2al-bench-node [--seconds S] [--rounds R] [--records N] [--sources N] [--window W] [--inbound-workers N]
-//                   [--generator batched|single] [--pause-us U]
-// (--inbound-workers N: N threads read the socket and answer, default one per usable core).
+//                   [--generator batched|single] [--pause-us U] [--limit-input distinct|identical]
+// (--inbound-workers N: N threads read the socket and answer, default one per usable core;
+// --limit-input identical: the physical limit verifies one request over and over, as before
+// 2026-12-07, see LimitWorkload).
 // Run pinned with `taskset -c 0` for the one-core figure. Build with -c release.
 import A2ALSimulation
 #if canImport(Glibc)
@@ -25,42 +27,16 @@ let seconds = settings.seconds
 
 // MARK: - Physical limit: one Ed25519 verify (the request) + one sign (the reply) on one core
 
-let probe = Ed25519.KeyPair.generate()
 nonisolated(unsafe) var sink = 0  // a sink the optimiser cannot see through; single-threaded use
-/// Operations per wall-clock second and per CPU second of this thread.
-func opsPerSecond(for duration: Double, _ body: () -> Void) -> (wall: Double, cpu: Double) {
-    let start = ContinuousClock.now
-    let cpu0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
-    var n = 0
-    repeat {
-        for _ in 0..<100 { body() }
-        n += 100
-    } while elapsedSeconds(since: start) < duration
-    return (Double(n) / elapsedSeconds(since: start), Double(n) / (cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu0))
-}
-func preimage(_ body: MessageBody) -> [UInt8] {
-    ProtocolConstants.messageSignPrefix + Header(msgType: body.type, txID: Header.randomTxID()).encoded + body.encoded
-}
-/// Verify of the request's preimage plus sign of the reply's, sized like the real exchange.
-func physicalLimit(request: MessageBody, reply: MessageBody, for duration: Double) -> (wall: Double, cpu: Double) {
-    let req = preimage(request), rep = preimage(reply)
-    let sig = probe.sign(req)
-    return opsPerSecond(for: duration) {
-        sink &+= Ed25519.verify(signature: sig, message: req, publicKey: probe.publicKey) ? 1 : 0
-        sink &+= Int(probe.sign(rep)[0])
-    }
-}
 let someEndpoint = WireEndpoint(ip: IPAddress(ipv4: 0x7f00_0001), port: 40000)
 // A full FIND_NODE answer: 15 IPv4 contacts (16 would exceed the 1050-byte body budget).
 let fifteen = (0..<15).map { _ in NodeInfo(address: Ed25519.KeyPair.generate().address, endpoint: someEndpoint) }
-func pingLimit(for duration: Double) -> (wall: Double, cpu: Double) {
-    physicalLimit(request: .ping(Ping(address: probe.address)), reply: .pong(Pong(address: probe.address, observed: someEndpoint)),
-                  for: duration)
-}
-func findNodeLimit(for duration: Double) -> (wall: Double, cpu: Double) {
-    physicalLimit(request: .findNode(FindNode(target: NodeID.random())),
-                  reply: .findNodeResp(FindNodeResp(nodes: fifteen, observed: someEndpoint)), for: duration)
-}
+let pingWork = LimitWorkload(identical: settings.limitIdenticalInput, request: { .ping(Ping(address: $0.address)) },
+                             reply: .pong(Pong(address: Ed25519.KeyPair.generate().address, observed: someEndpoint)))
+let findNodeWork = LimitWorkload(identical: settings.limitIdenticalInput, request: { _ in .findNode(FindNode(target: NodeID.random())) },
+                                 reply: .findNodeResp(FindNodeResp(nodes: fifteen, observed: someEndpoint)))
+func pingLimit(for duration: Double) -> (wall: Double, cpu: Double) { pingWork.run(for: duration, sink: &sink) }
+func findNodeLimit(for duration: Double) -> (wall: Double, cpu: Double) { findNodeWork.run(for: duration, sink: &sink) }
 
 // MARK: - The node under load, in its production configuration
 
@@ -136,7 +112,7 @@ print("""
 "ping_cpu_efficiency":\(round3(pingRounds.medianEfficiency)),\
 "find_node_cpu_efficiency":\(round3(findRounds.medianEfficiency)),\
 "goal":"answered >= 1.5 x physical limit on 2 cores, >= 0.8 x pinned to one core (taskset -c 0)",\
-"physical_limit_note":"one Ed25519 verify + one sign per request, one thread, measured before and after each round of load; a ratio is the median of the rounds' ratios",\
+"physical_limit_note":"one Ed25519 verify of a request + one sign of its reply, one thread, messages sized like the real exchange (config.physical_limit_input says which requests), measured before and after each round of load; a ratio is the median of the rounds' ratios",\
 "cpu_efficiency_note":"requests answered per node CPU-second (process CPU minus the generator thread) / verify+sign per CPU-second; immune to VM steal",\
 "ping_generator_cores":\(round3(pingRounds.generatorCores)),"find_node_generator_cores":\(round3(findRounds.generatorCores)),\
 "generator_resends_after_loss":\(pingRounds.resends + findRounds.resends),\
