@@ -19,6 +19,11 @@ struct AdversaryCensus: Sendable {
     var withholdingCaught: UInt64 = 0
     var adversariesBanned = 0
     var honestBanned = 0
+    /// Rings of ground identities honest lookups saw, records they stored outside rings, and
+    /// searches answered from outside one (docs/routing.md §3.14).
+    var eclipseRings: UInt64 = 0
+    var storesPastRing: UInt64 = 0
+    var recordsPastRing: UInt64 = 0
 
     init(_ cluster: SimCluster, adversaries: [AdversaryNode]) {
         let ids = Set(adversaries.map(\.nodeID))
@@ -35,7 +40,11 @@ struct AdversaryCensus: Sendable {
             if count > 0 { nodesWithAdversaries += 1 }
             maxAdversariesPerTable = max(maxAdversariesPerTable, count)
             maxPerSubnetPerTable = max(maxPerSubnetPerTable, perSubnet.values.max() ?? 0)
-            withholdingCaught += node.debugStats().withholdingReplicas
+            let stats = node.debugStats()
+            withholdingCaught += stats.withholdingReplicas
+            eclipseRings += stats.eclipseRings
+            storesPastRing += stats.eclipseStoresPastRing
+            recordsPastRing += stats.eclipseRecordsPastRing
         }
         // How many distinct adversaries, and honest nodes, some honest node bans now.
         let banned = Set(cluster.nodes.flatMap { $0.bannedForWithholding() })
@@ -54,6 +63,8 @@ struct AdversaryCensus: Sendable {
             ("withholding_replicas_caught", .int(Int(withholdingCaught))),
             ("adversaries_banned_somewhere", .int(adversariesBanned)),
             ("honest_nodes_banned_somewhere", .int(honestBanned)),
+            ("eclipse_rings_seen", .int(Int(eclipseRings))), ("records_stored_past_rings", .int(Int(storesPastRing))),
+            ("searches_answered_past_rings", .int(Int(recordsPastRing))),
         ])
     }
 }

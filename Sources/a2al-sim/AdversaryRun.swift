@@ -81,6 +81,7 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
         ("latency_ms", .double(options.latencyMs)), ("loss", .double(options.loss, places: 4)),
         ("lookups", .int(options.lookups)), ("disjoint_paths", .int(options.disjointPaths)), ("seed", .string(String(options.seed))),
         ("resolve_timeout_s", .int(Int(resolveTimeout / .seconds(1)))), ("clock", .string(time.label)),
+        ("search_past_rings", .bool(options.searchPastRings)),
         ("addressing", .string("honest node i at 11.a.b.1 (own /24), adversaries at 12.a.b.1 (own /24), "
                                + "sybils in \(SimAddressPlan.sybilSubnets) /24s of 45.67.0.0/16; all public, so per-/24 limits apply")),
     ]

@@ -42,9 +42,11 @@ final class SimCluster: Sendable {
             let transport = try network.makeTransport(endpoint: Self.endpoint(i))
             // No inbound rate limit: in a simulation every peer shares one scheduler, and a
             // per-IP limiter would only measure the simulator's burstiness.
-            nodes.append(try DHTNode(config: .init(transport: transport, keyStore: store, clock: clock,
-                                                   routingLimits: .default, inboundRateLimit: nil,
-                                                   logger: logger, wireProfile: profiles[i])))
+            var config = DHTNode.Config(transport: transport, keyStore: store, clock: clock,
+                                        routingLimits: .default, inboundRateLimit: nil,
+                                        logger: logger, wireProfile: profiles[i])
+            config.searchPastRings = options.searchPastRings
+            nodes.append(try DHTNode(config: config))
             keys.append(kp)
         }
         self.nodes = nodes

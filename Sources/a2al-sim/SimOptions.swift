@@ -40,6 +40,9 @@ struct SimOptions: Sendable {
     /// one over the same queriers and targets (docs/routing.md §3.13).
     var disjointPaths = 3
     var singleAgain = false
+    /// Whether honest nodes store and search outside rings of ground identities
+    /// (docs/routing.md §3.14); off to measure the network without it.
+    var searchPastRings = true
 
     /// Whether any node is asked to run a reference profile.
     var mixed: Bool { legacyFraction > 0 || go029Fraction > 0 }
@@ -77,6 +80,8 @@ struct SimOptions: Sendable {
                                  D disjoint paths (2...\(LookupConstants.maxDisjointPaths), default 3)
       --single-again             then once more over one path (`single_path_again`), which
                                  tells the paths' effect from that of the time between phases
+      --no-ring-search           honest nodes do not look for rings of ground identities nor
+                                 store and search outside them (docs/routing.md §3.14)
       --help                     this text
     Prints one JSON report on stdout; progress goes to stderr.
     """
@@ -147,6 +152,7 @@ struct SimOptions: Sendable {
             case "--adversaries": o.adversaryFraction = try double(flag, 0...0.5)
             case "--disjoint-paths": o.disjointPaths = try int(flag, 2...LookupConstants.maxDisjointPaths)
             case "--single-again": o.singleAgain = true
+            case "--no-ring-search": o.searchPastRings = false
             case "--behaviour":
                 let v = try value(flag)
                 guard let b = AdversaryBehaviour(rawValue: v) else {

@@ -56,6 +56,20 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
         Distance(id: NodeID(w0 ^ other.w0, w1 ^ other.w1, w2 ^ other.w2, w3 ^ other.w3))
     }
 
+    /// This identifier with bit `index` flipped, counting from the most significant (0) to the
+    /// least (255); nil outside 0..<256. The result shares exactly `index` leading bits with
+    /// this one.
+    public func flippingBit(_ index: Int) -> NodeID? {
+        guard (0..<Self.bitCount).contains(index) else { return nil }
+        let mask = UInt64(1) << UInt64(63 - index % 64)
+        switch index / 64 {
+        case 0: return NodeID(w0 ^ mask, w1, w2, w3)
+        case 1: return NodeID(w0, w1 ^ mask, w2, w3)
+        case 2: return NodeID(w0, w1, w2 ^ mask, w3)
+        default: return NodeID(w0, w1, w2, w3 ^ mask)
+        }
+    }
+
     /// Number of leading bits shared with `other` (256 when equal).
     @inlinable
     public func commonPrefixLength(with other: NodeID) -> Int {

@@ -178,6 +178,11 @@ extension DHTNode {
         }
         await store(record, in: rk, at: targets)
         if (replication.withLock { $0[rk]?.members.count ?? 0 }) < ReplicationConstants.target { await refill(rk) }
+        // Closest nodes that are a ring of ground identities would keep the record from everyone:
+        // store it outside the ring too (docs/routing.md §3.14).
+        if !isPassiveRouting, !isClosed, let ring = eclipseRing(around: rk.storeKey, closest: found.map(\.0)) {
+            await storeOutside(ring, record: record, key: rk.storeKey)
+        }
     }
 
     /// STOREs the record at every target concurrently. A peer that holds the record (stored or

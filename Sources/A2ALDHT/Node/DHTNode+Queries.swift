@@ -24,10 +24,18 @@ extension DHTNode {
                             disjointPaths: Int? = nil) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)
         if !local.isEmpty { return local }
-        let found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 1), timeout: timeout,
-                                    paths: disjointPaths).records
-        guard !found.isEmpty else { throw .noMatchingRecords }
-        return found
+        let start = clock.now()
+        let outcome = await runLookup(key, mode: .records(recType: recType, hitThreshold: 1), timeout: timeout,
+                                      paths: disjointPaths)
+        if !outcome.records.isEmpty { return outcome.records }
+        // Nothing at the closest nodes: if they are a ring of ground identities, search outside
+        // it with the time left (docs/routing.md §3.14).
+        let left = timeout - (clock.now() - start)
+        if left > .zero, let ring = eclipseRing(around: key, closest: outcome.nodes.map(\.nodeID)) {
+            let found = await recordsOutside(ring, recType: recType, hitThreshold: 1, timeout: left)
+            if !found.isEmpty { return found }
+        }
+        throw .noMatchingRecords
     }
 
     /// Every distinct record at `key` from the nodes closest to it, merged with our own copies
@@ -35,8 +43,17 @@ extension DHTNode {
     public func aggregateRecords(_ key: NodeID, recType: UInt8 = 0, timeout: Duration = LookupConstants.defaultDeadline,
                                  disjointPaths: Int? = nil) async throws(DHTError) -> [VerifiedRecord] {
         let local = validLocalRecords(key, recType: recType)
-        var found = await runLookup(key, mode: .records(recType: recType, hitThreshold: 0), timeout: timeout,
-                                    paths: disjointPaths, local: local).records
+        let start = clock.now()
+        let outcome = await runLookup(key, mode: .records(recType: recType, hitThreshold: 0), timeout: timeout,
+                                      paths: disjointPaths, local: local)
+        var found = outcome.records
+        // Closest nodes that are a ring of ground identities answer with nothing: gather outside
+        // the ring too, newest per publisher slot (docs/routing.md §3.14).
+        let left = timeout - (clock.now() - start)
+        if left > .zero, let ring = eclipseRing(around: key, closest: outcome.nodes.map(\.nodeID)) {
+            let outside = await recordsOutside(ring, recType: recType, hitThreshold: 0, timeout: left)
+            found = RecordDedupeKey.newest(found + outside)
+        }
         found = found.filter { recType == 0 || $0.recType == recType }
         guard !found.isEmpty else { throw .noMatchingRecords }
         return found.sorted { $0.timestamp != $1.timestamp ? $0.timestamp < $1.timestamp : $0.seq < $1.seq }
@@ -74,11 +91,11 @@ extension DHTNode {
     }
 
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration, paths: Int? = nil,
-                   local: [VerifiedRecord] = []) async -> IterativeLookup.Outcome {
+                   local: [VerifiedRecord] = [], excluding ring: EclipseRing? = nil) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
         var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout,
-                                     paths: paths ?? defaultPaths(for: mode))
+                                     paths: paths ?? defaultPaths(for: mode), excluding: ring)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
         if let latencyObserver {
             let kind: LookupKind

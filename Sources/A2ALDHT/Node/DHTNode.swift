@@ -41,6 +41,10 @@ public final class DHTNode: Sendable {
         /// Disjoint paths of a first-record search (resolve, findRecords) whose caller names
         /// none (docs/routing.md §3.13), clamped like `lookupDisjointPaths`.
         public var firstHitDisjointPaths: Int = LookupConstants.defaultFirstHitDisjointPaths
+        /// Whether lookups judge their closest answers for a ring of ground identities and, on
+        /// seeing one, store and search outside it too (docs/routing.md §3.14). Off only to
+        /// measure what it does.
+        public var searchPastRings = true
 
         public init(transport: any Transport, keyStore: any KeyStore, clock: any NodeClock = SystemClock(),
                     events: NodeEvents = NodeEvents(), authority: StoreAuthority? = DHTNode.referenceAuthority,
@@ -97,6 +101,7 @@ public final class DHTNode: Sendable {
     /// Disjoint paths of lookups that name none.
     let lookupDisjointPaths: Int
     let firstHitDisjointPaths: Int
+    let searchPastRings: Bool
     /// Background workers started by `start`, cancelled by `close`.
     let workers = SleepingLock(WorkerRegistry())
 
@@ -124,6 +129,7 @@ public final class DHTNode: Sendable {
         latencyObserver = config.latencyObserver
         lookupDisjointPaths = min(max(config.lookupDisjointPaths, 1), LookupConstants.maxDisjointPaths)
         firstHitDisjointPaths = min(max(config.firstHitDisjointPaths, 1), LookupConstants.maxDisjointPaths)
+        searchPastRings = config.searchPastRings
         verifier = RecordVerifier(authority: config.authority)
 
         var seen = SeenPeers(selfID: id.nodeID)

@@ -42,6 +42,12 @@ final class NodeCounters: Sendable {
     let replySendFailures = Atomic<UInt64>(0)
     /// Replicas caught withholding a record they acknowledged, each then banned for a while.
     let withholdingReplicas = Atomic<UInt64>(0)
+    /// Lookups whose closest answers were a ring of ground identities (docs/routing.md §3.14).
+    let eclipseRings = Atomic<UInt64>(0)
+    /// Records stored at nodes outside such a ring, acknowledged.
+    let eclipseStoresPastRing = Atomic<UInt64>(0)
+    /// Record searches the ring left empty that found their record outside it.
+    let eclipseRecordsPastRing = Atomic<UInt64>(0)
     /// `rxVerified` and `tx` split by message type.
     let byType = MessageTypeCounters()
 

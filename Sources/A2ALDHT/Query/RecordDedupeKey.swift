@@ -17,3 +17,16 @@ enum RecordDedupeKey: Hashable {
         }
     }
 }
+
+extension RecordDedupeKey {
+    /// The newest record per dedupe key, as a lookup merges what its answers carried.
+    static func newest(_ records: [VerifiedRecord]) -> [VerifiedRecord] {
+        var best: [RecordDedupeKey: VerifiedRecord] = [:]
+        for r in records {
+            let k = RecordDedupeKey(r.record)
+            if let old = best[k], !r.isNewer(than: old) { continue }
+            best[k] = r
+        }
+        return Array(best.values)
+    }
+}

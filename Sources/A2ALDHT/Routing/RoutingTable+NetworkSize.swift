@@ -1,3 +1,4 @@
+import A2ALCore
 
 extension RoutingTable {
     /// Network-size estimate from verified entries (docs/routing.md §1.8, docs/node-behaviour.md
@@ -29,6 +30,35 @@ extension RoutingTable {
         if filtered > 0 { return filtered }
         guard let c = highestNonEmptyBucket else { return 0 }
         return RoutingTable.scaledSample(buckets[c].entries.count, bucket: c)
+    }
+
+    /// The estimate to judge a suspected ring by: nodes sharing at least `depth` leading bits
+    /// with `key` (docs/routing.md §3.14). Samples as in the estimate above, m · 2^(c+1) from the
+    /// deepest buckets, counting every entry (verified or not), and without the buckets that
+    /// region falls in, so that the ring being judged does not vouch for itself.
+    /// With `p` the bits our own ID shares with the key: when `p ≥ depth` the region is our own
+    /// neighbourhood, buckets `depth` and deeper (the very buckets the estimate samples first);
+    /// otherwise the region lies inside bucket `p`. Never below what a full bucket proves (K
+    /// entries in bucket c: at least K · 2^(c+1) nodes): a bucket that is short because the
+    /// table has not heard of more peers yet, not because there are none, would otherwise put
+    /// the network at a few dozen nodes and every neighbourhood in a ring; nor below the
+    /// table's own entries plus us. 0 without samples: no judgement.
+    public func networkSize(judgingRingAround key: NodeID, depth: Int) -> Int {
+        let p = selfID.commonPrefixLength(with: key)
+        var samples: [Int] = []
+        var proven = 0
+        for c in buckets.indices.reversed() {
+            if p >= depth ? c >= depth : c == p { continue }
+            if buckets[c].entries.count >= NodeConstants.k {
+                proven = Swift.max(proven, RoutingTable.scaledSample(NodeConstants.k, bucket: c))
+            }
+            guard samples.count < RoutingTable.estimateSampleBuckets else { continue }
+            let m = buckets[c].entries.count
+            if m > 0 { samples.append(RoutingTable.scaledSample(m, bucket: c)) }
+        }
+        guard !samples.isEmpty else { return 0 }
+        samples.sort()
+        return Swift.max(samples[samples.count / 2], proven, count + 1)
     }
 
     /// m · 2^min(c+1, 62), saturating.

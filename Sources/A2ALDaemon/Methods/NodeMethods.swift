@@ -94,6 +94,9 @@ package enum NodeMethods {
                 "unique_nodes_since_start": .integer(s.uniqueNodesSinceStart),
                 "withholding_replicas": .integer(s.withholdingReplicas),
                 "withholding_bans": .integer(s.withholdingBans),
+                "eclipse_rings": .integer(s.eclipseRings),
+                "stores_past_rings": .integer(s.eclipseStoresPastRing),
+                "records_past_rings": .integer(s.eclipseRecordsPastRing),
                 "passive": .bool(node.isPassiveRouting),
             ],
             "store": [

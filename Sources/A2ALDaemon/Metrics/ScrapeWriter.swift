@@ -71,6 +71,12 @@ enum ScrapeWriter {
         out.family("a2al_routing_withholding_bans", .gauge,
                    help: "Peers kept out of the routing table, lookups and replica sets for withholding records.",
                    s.withholdingBans)
+        out.family("a2al_routing_eclipse_rings_total", .counter,
+                   help: "Lookups whose closest answers were a ring of ground identities around the key.", s.eclipseRings)
+        out.family("a2al_routing_stores_past_rings_total", .counter,
+                   help: "Records stored, acknowledged, at the closest nodes outside such a ring.", s.eclipseStoresPastRing)
+        out.family("a2al_routing_records_past_rings_total", .counter,
+                   help: "Record searches a ring left empty that found their record outside it.", s.eclipseRecordsPastRing)
         out.family("a2al_network_size_estimate", .gauge, help: "Network size estimated from bucket densities.",
                    node.estimatedNetworkSize())
     }
