@@ -18,6 +18,26 @@ import Testing
 
     /// Runs the simulator and returns its JSON report.
     static func run(_ arguments: [String]) throws -> [String: Any] {
+        try start(arguments).report()
+    }
+
+    /// A simulator started and not yet waited for: several run side by side (each prints its
+    /// report only at the end, which a pipe's buffer holds until it is read).
+    struct Running {
+        let process: Process
+        let out: Pipe
+
+        /// Waits for the run and returns its JSON report.
+        func report() throws -> [String: Any] {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+    }
+
+    /// Starts the simulator.
+    static func start(_ arguments: [String]) throws -> Running {
         let path = try #require(simulator(), "build a2al-sim first (swift build --build-tests builds it)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -26,10 +46,7 @@ import Testing
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return Running(process: process, out: out)
     }
 
     @Test func aVirtualClockRunReportsFindNodeMemoryAndSimulatedTime() throws {
