@@ -30,33 +30,28 @@ struct BenchSettings {
             guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Double(args[i + 1]), v > 0 else { return nil }
             return v
         }
+        /// A flag naming one of two choices: true for the first, false for the second, nil when
+        /// absent; anything else ends the run with a message.
+        func choice(_ name: String, _ first: String, _ second: String) -> Bool? {
+            guard let i = args.firstIndex(of: name) else { return nil }
+            switch i + 1 < args.count ? args[i + 1] : "" {
+            case first: return true
+            case second: return false
+            default:
+                let message = "a2al-bench-node: \(name) takes \(first) or \(second)\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                exit(2)
+            }
+        }
         var s = BenchSettings()
         s.seconds = value("--seconds") ?? s.seconds
         s.rounds = value("--rounds").map { max(1, Int($0)) } ?? s.rounds
         s.records = value("--records").map { Int($0) } ?? s.records
         s.sources = min(4096, value("--sources").map { Int($0) } ?? s.sources)
         s.window = max(1, value("--window").map { Int($0) } ?? s.window)
-        if let i = args.firstIndex(of: "--generator") {
-            switch i + 1 < args.count ? args[i + 1] : "" {
-            case "batched": s.batched = true
-            case "single": s.batched = false
-            default:
-                let message = "a2al-bench-node: --generator takes batched or single\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
-                exit(2)
-            }
-        }
+        s.batched = choice("--generator", "batched", "single") ?? s.batched
         s.pauseSeconds = value("--pause-us").map { $0 / 1e6 } ?? s.pauseSeconds
-        if let i = args.firstIndex(of: "--limit-input") {
-            switch i + 1 < args.count ? args[i + 1] : "" {
-            case "distinct": s.limitIdenticalInput = false
-            case "identical": s.limitIdenticalInput = true
-            default:
-                let message = "a2al-bench-node: --limit-input takes distinct or identical\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
-                exit(2)
-            }
-        }
+        s.limitIdenticalInput = choice("--limit-input", "identical", "distinct") ?? s.limitIdenticalInput
         if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 1 {
             s.inboundWorkers = n
         }

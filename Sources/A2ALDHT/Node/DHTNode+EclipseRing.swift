@@ -44,9 +44,7 @@ extension DHTNode {
         let nodes = await closestOutside(ring, timeout: ReplicationConstants.renewalLookupDeadline)
         let stored = await withTaskGroup(of: Bool.self) { group in
             for n in nodes {
-                guard let address = dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint)) else {
-                    continue
-                }
+                guard let address = address(of: n) else { continue }
                 group.addTask {
                     let outcome = try? await self.storeAt(address, expectedID: n.nodeID, key: key, record: record,
                                                           timeout: ReplicationConstants.storeTimeout, attempts: 1)

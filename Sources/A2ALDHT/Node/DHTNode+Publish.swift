@@ -150,7 +150,7 @@ extension DHTNode {
             }
         } else {
             found = await closestNodes(to: rk.storeKey, timeout: ReplicationConstants.renewalLookupDeadline).compactMap { n in
-                (dialAddress(of: n.nodeID) ?? (n.port == 0 ? nil : PeerAddress.udp(n.endpoint))).map { (n.nodeID, $0) }
+                address(of: n).map { (n.nodeID, $0) }
             }
         }
         let now = clock.now()
@@ -256,6 +256,12 @@ extension DHTNode {
             s.health.allowContact(id, now: now) && s.health.health(of: id) != .bad && !isHairpin(address, s)
                 && !s.routing.isBannedForWithholding(id, now: now)
         }
+    }
+
+    /// Where to reach a node a lookup answered with: its dial address, else the endpoint it
+    /// gave (none when that has port 0).
+    func address(of node: NodeInfo) -> PeerAddress? {
+        dialAddress(of: node.nodeID) ?? (node.port == 0 ? nil : PeerAddress.udp(node.endpoint))
     }
 
     /// Tops a set up to the target from the healthiest known peers (docs/routing.md §5.6).

@@ -366,10 +366,6 @@ struct IterativeLookup {
             LookupContact(id: $0.nodeID, info: $0, endpoint: $0.endpoint.port == 0 ? nil : $0.endpoint)
         }
         insert(network.report(hearsay: reply.nodes, from: id, admitting: fresh), path: c.path)
-        for rec in reply.records {
-            let k = RecordDedupeKey(rec.record)
-            if let old = hits[k], !rec.isNewer(than: old) { continue }
-            hits[k] = rec
-        }
+        for rec in reply.records { RecordDedupeKey.keepNewest(rec, in: &hits) }
     }
 }

@@ -19,14 +19,17 @@ enum RecordDedupeKey: Hashable {
 }
 
 extension RecordDedupeKey {
+    /// Keeps `record` in `best` unless it holds a record of the same key that is as new.
+    static func keepNewest(_ record: VerifiedRecord, in best: inout [RecordDedupeKey: VerifiedRecord]) {
+        let k = RecordDedupeKey(record.record)
+        if let old = best[k], !record.isNewer(than: old) { return }
+        best[k] = record
+    }
+
     /// The newest record per dedupe key, as a lookup merges what its answers carried.
     static func newest(_ records: [VerifiedRecord]) -> [VerifiedRecord] {
         var best: [RecordDedupeKey: VerifiedRecord] = [:]
-        for r in records {
-            let k = RecordDedupeKey(r.record)
-            if let old = best[k], !r.isNewer(than: old) { continue }
-            best[k] = r
-        }
+        for r in records { keepNewest(r, in: &best) }
         return Array(best.values)
     }
 }
