@@ -19,11 +19,13 @@ struct AdversaryCensus: Sendable {
     var withholdingCaught: UInt64 = 0
     var adversariesBanned = 0
     var honestBanned = 0
-    /// Rings of ground identities honest lookups saw, records they stored outside rings, and
-    /// searches answered from outside one (docs/routing.md §3.14).
+    /// Rings of ground identities honest lookups saw, records they stored outside rings,
+    /// searches answered from outside one, and further rings found in the shells outside one
+    /// (docs/routing.md §3.14).
     var eclipseRings: UInt64 = 0
     var storesPastRing: UInt64 = 0
     var recordsPastRing: UInt64 = 0
+    var shellRings: UInt64 = 0
 
     init(_ cluster: SimCluster, adversaries: [AdversaryNode]) {
         let ids = Set(adversaries.map(\.nodeID))
@@ -45,6 +47,7 @@ struct AdversaryCensus: Sendable {
             eclipseRings += stats.eclipseRings
             storesPastRing += stats.eclipseStoresPastRing
             recordsPastRing += stats.eclipseRecordsPastRing
+            shellRings += stats.eclipseShellRings
         }
         // How many distinct adversaries, and honest nodes, some honest node bans now.
         let banned = Set(cluster.nodes.flatMap { $0.bannedForWithholding() })
@@ -64,7 +67,7 @@ struct AdversaryCensus: Sendable {
             ("adversaries_banned_somewhere", .int(adversariesBanned)),
             ("honest_nodes_banned_somewhere", .int(honestBanned)),
             ("eclipse_rings_seen", .int(Int(eclipseRings))), ("records_stored_past_rings", .int(Int(storesPastRing))),
-            ("searches_answered_past_rings", .int(Int(recordsPastRing))),
+            ("searches_answered_past_rings", .int(Int(recordsPastRing))), ("shell_rings_seen", .int(Int(shellRings))),
         ])
     }
 }

@@ -4,9 +4,14 @@ import A2ALProtocol
 import A2ALSimulation
 
 /// Resolves of an adversary run: queriers and targets are honest nodes only (docs/benchmarks.md,
-/// "Adversaries in the simulator"). `unexpected` counts verified records other than the newest
-/// one (a `stale` win).
-typealias AdversaryResolveResult = ResolveTally
+/// "Adversaries in the simulator"). `tally.unexpected` counts verified records other than the
+/// newest one (a `stale` win); `byTarget` says which targets failed (eclipse: which victims).
+struct AdversaryResolveResult: Sendable {
+    var tally = ResolveTally()
+    /// Per target node index: resolves attempted and succeeded, and the failed ones whose
+    /// querier saw a ring of ground identities during the resolve (docs/routing.md §3.14).
+    var byTarget: [Int: (attempted: Int, succeeded: Int, failedSeeingRing: Int)] = [:]
+}
 
 /// The endpoint honest node `i` publishes in its second, newer record (the `stale` scenario).
 func newerEndpoint(_ i: Int) -> String { "quic://\(SimCluster.endpoint(i).ip):4434" }
@@ -65,10 +70,15 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         let querier = cluster.nodes[q]
         let target = cluster.nodes[t].address
         let resolve = { try await strategy(querier, target) }
+        let ringsBefore = querier.debugStats().eclipseRings
         let measured = await measureResolve(cluster, querier: q, resolve)
         let ok = measured.found?.payload.endpoints == [expected(t)]
-        await r.add(measured, ok: ok, cluster: cluster, querier: q, repeating: resolve)
-        if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.succeeded) ok") }
+        let sawRing = querier.debugStats().eclipseRings > ringsBefore
+        await r.tally.add(measured, ok: ok, cluster: cluster, querier: q, repeating: resolve)
+        r.byTarget[t, default: (0, 0, 0)].attempted += 1
+        if ok { r.byTarget[t, default: (0, 0, 0)].succeeded += 1 }
+        if !ok && sawRing { r.byTarget[t, default: (0, 0, 0)].failedSeeingRing += 1 }
+        if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.tally.succeeded) ok") }
     }
     return r
 }

@@ -95,7 +95,8 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
     ]
     if behaviour == .eclipse {
         adversary += [("victims", .int(adversaries.victims.count)), ("victim_prefix_bits", .int(adversaries.victimPrefixBits)),
-                      ("grind_s", .double(adversaries.grindSeconds)), ("victims_offline_during_resolves", .bool(true))]
+                      ("grind_s", .double(adversaries.grindSeconds)), ("victims_offline_during_resolves", .bool(true)),
+                      ("per_victim", victimsJSON(cluster, victims: adversaries.victims, single: single, disjoint: disjoint))]
     }
     if behaviour == .stale { adversary.append(("newer_record_stores_acknowledged", .int(newerStored))) }
     return .object([
@@ -119,18 +120,44 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
 
 extension AdversaryResolveResult {
     var json: JSON {
-        let packetSummary = Summary(packets)
-        let latency = Summary(latenciesMs)
+        let packetSummary = Summary(tally.packets)
+        let latency = Summary(tally.latenciesMs)
         return .object([
-            ("attempted", .int(attempted)), ("succeeded", .int(succeeded)),
-            ("success_rate", attempted > 0 ? .double(Double(succeeded) / Double(attempted), places: 4) : .null),
-            ("outdated_answers", .int(unexpected)), ("answered_locally", .int(answeredLocally)),
-            ("errors", .object(errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
+            ("attempted", .int(tally.attempted)), ("succeeded", .int(tally.succeeded)),
+            ("success_rate", tally.attempted > 0 ? .double(Double(tally.succeeded) / Double(tally.attempted), places: 4) : .null),
+            ("outdated_answers", .int(tally.unexpected)), ("answered_locally", .int(tally.answeredLocally)),
+            ("errors", .object(tally.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
             ("packets_mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
             ("packets_p95", packetSummary.map { .double($0.p95, places: 0) } ?? .null),
             ("packets_max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
             ("latency_ms_p50", latency.map { .double($0.p50) } ?? .null),
             ("latency_ms_p99", latency.map { .double($0.p99) } ?? .null),
-        ] + loss.jsonFields)
+        ] + tally.loss.jsonFields)
     }
+}
+
+/// Each eclipse victim as its own renewals and the resolves of its record saw it: whether the
+/// victim's lookups around its key met a ring, how many STOREs it placed outside one, and the
+/// resolves that found its record (one path, then disjoint paths). Tells a victim whose record
+/// never left the ring from one whose queriers did not look outside.
+func victimsJSON(_ cluster: SimCluster, victims: [Int], single: AdversaryResolveResult,
+                 disjoint: AdversaryResolveResult) -> JSON {
+    .object(victims.map { v in
+        let stats = cluster.nodes[v].debugStats()
+        let key = cluster.nodes[v].address.nodeID
+        // Honest nodes holding the victim's record at the end, by the bits their ID shares with
+        // the key (the ring lies deeper than the honest ones).
+        let holders = cluster.nodes.indices.filter { $0 != v && !cluster.nodes[$0].localGet(key).isEmpty }
+            .map { cluster.nodes[$0].nodeID.commonPrefixLength(with: key) }.sorted(by: >)
+        let one = single.byTarget[v] ?? (0, 0, 0)
+        let paths = disjoint.byTarget[v] ?? (0, 0, 0)
+        return ("node \(v)", .object([
+            ("rings_seen", .int(Int(stats.eclipseRings))),
+            ("stores_past_rings", .int(Int(stats.eclipseStoresPastRing))),
+            ("resolves_single_path", .string("\(one.succeeded)/\(one.attempted)")),
+            ("resolves_disjoint_paths", .string("\(paths.succeeded)/\(paths.attempted)")),
+            ("failed_resolves_seeing_a_ring", .int(one.failedSeeingRing + paths.failedSeeingRing)),
+            ("honest_holders_shared_bits", .string(holders.map(String.init).joined(separator: " "))),
+        ]))
+    })
 }

@@ -11,12 +11,6 @@ import A2ALProtocol
         Array(pool.sorted { $0.distance(to: key) < $1.distance(to: key) }.prefix(count))
     }
 
-    /// An ID sharing at least `bits` leading bits with `key`, the rest random.
-    private static func ground(near key: NodeID, bits: Int, using rng: inout RoutingTestRandom) -> NodeID {
-        let depth = bits + Int.random(in: 0..<4, using: &rng)
-        return RoutingFixture.id(inBucket: min(depth, 255), of: key, using: &rng)
-    }
-
     @Test func flippingABitSharesExactlyThePrefixBeforeIt() throws {
         var rng = RoutingTestRandom(seed: 1)
         let key = RoutingFixture.randomID(using: &rng)
@@ -49,7 +43,7 @@ import A2ALProtocol
         let key = RoutingFixture.randomID(using: &rng)
         // 25 identities sharing at least 10 bits with the key, as a 20% attack on 8 keys of a
         // 1,000-node network places them (docs/benchmarks.md, "Adversaries in the simulator").
-        let ring = (0..<25).map { _ in Self.ground(near: key, bits: 10, using: &rng) }
+        let ring = (0..<25).map { _ in RoutingFixture.ground(near: key, bits: 10, using: &rng) }
         let answers = Self.closest(honest + ring, to: key)
         let found = try #require(EclipseRing.detect(key: key, among: answers, networkSize: { _ in 1025 }))
         #expect(found.key == key)
@@ -82,16 +76,12 @@ import A2ALProtocol
     @Test func aRingAroundOurOwnIDDoesNotInflateTheSizeItIsJudgedBy() {
         var rng = RoutingTestRandom(seed: 5)
         let me = RoutingFixture.randomID(using: &rng)
-        var t = RoutingTable(selfID: me, limits: .unlimited)
-        func add(_ id: NodeID) { _ = t.add(RoutingFixture.contact(id), verifiedAt: .zero, learnedFrom: nil, now: .zero) }
         // A 1,000-node network as our table sees it: bucket c holds min(16, 1000/2^(c+1)).
-        for c in 0..<10 {
-            for _ in 0..<min(NodeConstants.k, max(1, 1000 >> (c + 1))) { add(RoutingFixture.id(inBucket: c, of: me, using: &rng)) }
-        }
+        var t = RoutingFixture.table(of: me, network: 1000, buckets: 10, using: &rng)
         let honestEstimate = t.estimatedNetworkSize()
         #expect((500...2048).contains(honestEstimate), "estimate \(honestEstimate)")
         // Then 24 identities ground to share 10 to 13 bits with our ID.
-        for _ in 0..<24 { add(Self.ground(near: me, bits: 10, using: &rng)) }
+        for _ in 0..<24 { RoutingFixture.addVerified(RoutingFixture.ground(near: me, bits: 10, using: &rng), to: &t) }
         #expect(t.estimatedNetworkSize() >= 8 * honestEstimate, "the ring fills the buckets the estimate samples")
         let judged = t.networkSize(judgingRingAround: me, depth: 10)
         #expect((500...2048).contains(judged), "judged by \(judged)")

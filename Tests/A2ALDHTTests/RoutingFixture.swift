@@ -54,6 +54,27 @@ enum RoutingFixture {
     static func randomID(using rng: inout RoutingTestRandom) -> NodeID {
         NodeID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) ?? .zero
     }
+
+    /// An identity ground next to `key` (docs/routing.md §3.14): it shares `bits` to `bits` + 3
+    /// leading bits with the key, the rest random.
+    static func ground(near key: NodeID, bits: Int, using rng: inout RoutingTestRandom) -> NodeID {
+        id(inBucket: min(bits + Int.random(in: 0..<4, using: &rng), 255), of: key, using: &rng)
+    }
+
+    /// Adds `id` as a verified entry (no prefix limits apply to the fixture's loopback contacts).
+    static func addVerified(_ id: NodeID, to t: inout RoutingTable) {
+        _ = t.add(contact(id), verifiedAt: .zero, learnedFrom: nil, now: .zero)
+    }
+
+    /// The table `me` holds in an `n`-node network: bucket c, for c below `buckets`, holds
+    /// min(K, n/2^(c+1)) entries, at least one.
+    static func table(of me: NodeID, network n: Int, buckets: Int, using rng: inout RoutingTestRandom) -> RoutingTable {
+        var t = RoutingTable(selfID: me, limits: .unlimited)
+        for c in 0..<buckets {
+            for _ in 0..<min(NodeConstants.k, max(1, n >> (c + 1))) { addVerified(id(inBucket: c, of: me, using: &rng), to: &t) }
+        }
+        return t
+    }
 }
 
 /// A small seeded generator so property tests are reproducible.

@@ -91,11 +91,11 @@ extension DHTNode {
     }
 
     func runLookup(_ target: NodeID, mode: IterativeLookup.Mode, timeout: Duration, paths: Int? = nil,
-                   local: [VerifiedRecord] = [], excluding ring: EclipseRing? = nil) async -> IterativeLookup.Outcome {
+                   local: [VerifiedRecord] = [], excluding rings: [EclipseRing] = []) async -> IterativeLookup.Outcome {
         let seeds = nearest(to: target, count: NodeConstants.k)
         let start = clock.now()
         var lookup = IterativeLookup(network: self, target: target, mode: mode, deadline: start + timeout,
-                                     paths: paths ?? defaultPaths(for: mode), excluding: ring)
+                                     paths: paths ?? defaultPaths(for: mode), excluding: rings)
         let outcome = await lookup.run(seeds: seeds, localRecords: local)
         if let latencyObserver {
             let kind: LookupKind

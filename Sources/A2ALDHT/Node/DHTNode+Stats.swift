@@ -32,11 +32,12 @@ public struct DebugStats: Sendable, Equatable {
     public var withholdingReplicas: UInt64 = 0
     public var withholdingBans: Int = 0
     /// Lookups whose closest answers were a ring of ground identities, records stored outside
-    /// such rings (acknowledged), and record searches answered from outside one
-    /// (docs/routing.md §3.14).
+    /// such rings (acknowledged), record searches answered from outside one, and further rings
+    /// found in the shells outside one (docs/routing.md §3.14).
     public var eclipseRings: UInt64 = 0
     public var eclipseStoresPastRing: UInt64 = 0
     public var eclipseRecordsPastRing: UInt64 = 0
+    public var eclipseShellRings: UInt64 = 0
     /// One-shot push subscriptions (docs/protocol.md): drops, pushes both ways, registrations.
     public var push: PushStats
     public var storeKeys: Int
@@ -104,6 +105,7 @@ extension DHTNode {
                 eclipseRings: c.eclipseRings.load(ordering: .relaxed),
                 eclipseStoresPastRing: c.eclipseStoresPastRing.load(ordering: .relaxed),
                 eclipseRecordsPastRing: c.eclipseRecordsPastRing.load(ordering: .relaxed),
+                eclipseShellRings: c.eclipseShellRings.load(ordering: .relaxed),
                 push: PushStats(
                     droppedUnexpected: c.droppedUnexpectedPush.load(ordering: .relaxed),
                     droppedInvalid: c.droppedInvalidPush.load(ordering: .relaxed),

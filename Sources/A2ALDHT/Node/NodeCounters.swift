@@ -48,6 +48,8 @@ final class NodeCounters: Sendable {
     let eclipseStoresPastRing = Atomic<UInt64>(0)
     /// Record searches the ring left empty that found their record outside it.
     let eclipseRecordsPastRing = Atomic<UInt64>(0)
+    /// Further rings found among the nodes outside a ring, in its shells, and kept out.
+    let eclipseShellRings = Atomic<UInt64>(0)
     /// `rxVerified` and `tx` split by message type.
     let byType = MessageTypeCounters()
 

@@ -83,9 +83,9 @@ struct IterativeLookup {
     let deadline: Tick
     /// Disjoint paths, within 1...LookupConstants.maxDisjointPaths.
     let paths: Int
-    /// A ring of ground identities the lookup neither asks nor counts among the closest
-    /// (docs/routing.md §3.14): it walks to the closest nodes outside it.
-    let excluded: EclipseRing?
+    /// Rings of ground identities the lookup neither asks nor counts among the closest
+    /// (docs/routing.md §3.14): it walks to the closest nodes outside them.
+    let excluded: [EclipseRing]
 
     private var order: [NodeID] = []              // by distance to target
     private var candidates: [NodeID: Candidate] = [:]
@@ -95,13 +95,13 @@ struct IterativeLookup {
     private var answered = 0
 
     init(network: any LookupNetwork, target: NodeID, mode: Mode, deadline: Tick, paths: Int = 1,
-         excluding ring: EclipseRing? = nil) {
+         excluding rings: [EclipseRing] = []) {
         self.network = network
         self.target = target
         self.mode = mode
         self.deadline = deadline
         self.paths = min(max(paths, 1), LookupConstants.maxDisjointPaths)
-        excluded = ring
+        excluded = rings
         lanes = Array(repeating: Lane(), count: self.paths)
     }
 
@@ -205,7 +205,7 @@ struct IterativeLookup {
     /// Adds peers the node admitted (dialable, not us, not a hairpin address), each once and on
     /// one path only: the first that heard of it (docs/routing.md §3.13).
     private mutating func insert(_ peers: [LookupPeer], path: Int) {
-        for peer in peers where candidates[peer.id] == nil && excluded?.contains(peer.id) != true {
+        for peer in peers where candidates[peer.id] == nil && !excluded.anyContains(peer.id) {
             candidates[peer.id] = Candidate(peer: peer, path: path, state: .pending)
             let d = peer.id.distance(to: target)
             var lo = 0, hi = order.count

@@ -44,11 +44,18 @@ extension RoutingTable {
     /// the network at a few dozen nodes and every neighbourhood in a ring; nor below the
     /// table's own entries plus us. 0 without samples: no judgement.
     public func networkSize(judgingRingAround key: NodeID, depth: Int) -> Int {
-        let p = selfID.commonPrefixLength(with: key)
+        networkSize(judgingRegions: [(key, depth)])
+    }
+
+    /// The same estimate without the buckets any of `regions` (key, depth) falls in: a ring
+    /// found in the shells outside another one is judged with neither ring's buckets, since
+    /// either, full of ground identities, would vouch for a network as dense as itself.
+    public func networkSize(judgingRegions regions: [(key: NodeID, depth: Int)]) -> Int {
+        let shared = regions.map { (p: selfID.commonPrefixLength(with: $0.key), depth: $0.depth) }
         var samples: [Int] = []
         var proven = 0
         for c in buckets.indices.reversed() {
-            if p >= depth ? c >= depth : c == p { continue }
+            if shared.contains(where: { $0.p >= $0.depth ? c >= $0.depth : c == $0.p }) { continue }
             if buckets[c].entries.count >= NodeConstants.k {
                 proven = Swift.max(proven, RoutingTable.scaledSample(NodeConstants.k, bucket: c))
             }

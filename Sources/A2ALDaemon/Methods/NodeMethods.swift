@@ -97,6 +97,7 @@ package enum NodeMethods {
                 "eclipse_rings": .integer(s.eclipseRings),
                 "stores_past_rings": .integer(s.eclipseStoresPastRing),
                 "records_past_rings": .integer(s.eclipseRecordsPastRing),
+                "shell_rings": .integer(s.eclipseShellRings),
                 "passive": .bool(node.isPassiveRouting),
             ],
             "store": [

@@ -77,6 +77,8 @@ enum ScrapeWriter {
                    help: "Records stored, acknowledged, at the closest nodes outside such a ring.", s.eclipseStoresPastRing)
         out.family("a2al_routing_records_past_rings_total", .counter,
                    help: "Record searches a ring left empty that found their record outside it.", s.eclipseRecordsPastRing)
+        out.family("a2al_routing_shell_rings_total", .counter,
+                   help: "Further rings of ground identities found among the nodes outside a ring, and left out.", s.eclipseShellRings)
         out.family("a2al_network_size_estimate", .gauge, help: "Network size estimated from bucket densities.",
                    node.estimatedNetworkSize())
     }
