@@ -8,9 +8,23 @@ import A2ALSimulation
 /// newest one (a `stale` win); `byTarget` says which targets failed (eclipse: which victims).
 struct AdversaryResolveResult: Sendable {
     var tally = ResolveTally()
-    /// Per target node index: resolves attempted and succeeded, and the failed ones whose
-    /// querier saw a ring of ground identities during the resolve (docs/routing.md §3.14).
-    var byTarget: [Int: (attempted: Int, succeeded: Int, failedSeeingRing: Int)] = [:]
+    /// Per target node index.
+    var byTarget: [Int: TargetTally] = [:]
+
+    var json: JSON { tally.json }
+}
+
+/// One target's resolves: attempted and succeeded, and the failed ones whose querier saw a ring
+/// of ground identities during the resolve (docs/routing.md §3.14).
+struct TargetTally: Sendable {
+    var attempted = 0
+    var succeeded = 0
+    var failedSeeingRing = 0
+
+    mutating func add(ok: Bool, sawRing: Bool) {
+        attempted += 1
+        if ok { succeeded += 1 } else if sawRing { failedSeeingRing += 1 }
+    }
 }
 
 /// The endpoint honest node `i` publishes in its second, newer record (the `stale` scenario).
@@ -75,9 +89,7 @@ func runAdversaryResolves(_ cluster: SimCluster, targets: [Int], offline: Set<In
         let ok = measured.found?.payload.endpoints == [expected(t)]
         let sawRing = querier.debugStats().eclipseRings > ringsBefore
         await r.tally.add(measured, ok: ok, cluster: cluster, querier: q, repeating: resolve)
-        r.byTarget[t, default: (0, 0, 0)].attempted += 1
-        if ok { r.byTarget[t, default: (0, 0, 0)].succeeded += 1 }
-        if !ok && sawRing { r.byTarget[t, default: (0, 0, 0)].failedSeeingRing += 1 }
+        r.byTarget[t, default: TargetTally()].add(ok: ok, sawRing: sawRing)
         if (m + 1) % 100 == 0 { progress("adversary resolves: \(m + 1)/\(count), \(r.tally.succeeded) ok") }
     }
     return r

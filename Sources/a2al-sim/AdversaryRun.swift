@@ -118,21 +118,21 @@ func simulateWithAdversaries(_ options: SimOptions, time: SimClock, logger: Logg
     ])
 }
 
-extension AdversaryResolveResult {
+extension ResolveTally {
     var json: JSON {
-        let packetSummary = Summary(tally.packets)
-        let latency = Summary(tally.latenciesMs)
+        let packetSummary = Summary(packets)
+        let latency = Summary(latenciesMs)
         return .object([
-            ("attempted", .int(tally.attempted)), ("succeeded", .int(tally.succeeded)),
-            ("success_rate", tally.attempted > 0 ? .double(Double(tally.succeeded) / Double(tally.attempted), places: 4) : .null),
-            ("outdated_answers", .int(tally.unexpected)), ("answered_locally", .int(tally.answeredLocally)),
-            ("errors", .object(tally.errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
+            ("attempted", .int(attempted)), ("succeeded", .int(succeeded)),
+            ("success_rate", attempted > 0 ? .double(Double(succeeded) / Double(attempted), places: 4) : .null),
+            ("outdated_answers", .int(unexpected)), ("answered_locally", .int(answeredLocally)),
+            ("errors", .object(errors.sorted { $0.key < $1.key }.map { ($0.key, JSON.int($0.value)) })),
             ("packets_mean", packetSummary.map { .double($0.mean, places: 2) } ?? .null),
             ("packets_p95", packetSummary.map { .double($0.p95, places: 0) } ?? .null),
             ("packets_max", packetSummary.map { .double($0.max, places: 0) } ?? .null),
             ("latency_ms_p50", latency.map { .double($0.p50) } ?? .null),
             ("latency_ms_p99", latency.map { .double($0.p99) } ?? .null),
-        ] + tally.loss.jsonFields)
+        ] + loss.jsonFields)
     }
 }
 
@@ -149,8 +149,8 @@ func victimsJSON(_ cluster: SimCluster, victims: [Int], single: AdversaryResolve
         // the key (the ring lies deeper than the honest ones).
         let holders = cluster.nodes.indices.filter { $0 != v && !cluster.nodes[$0].localGet(key).isEmpty }
             .map { cluster.nodes[$0].nodeID.commonPrefixLength(with: key) }.sorted(by: >)
-        let one = single.byTarget[v] ?? (0, 0, 0)
-        let paths = disjoint.byTarget[v] ?? (0, 0, 0)
+        let one = single.byTarget[v] ?? TargetTally()
+        let paths = disjoint.byTarget[v] ?? TargetTally()
         return ("node \(v)", .object([
             ("rings_seen", .int(Int(stats.eclipseRings))),
             ("stores_past_rings", .int(Int(stats.eclipseStoresPastRing))),

@@ -6,11 +6,6 @@ import A2ALProtocol
 /// Rings of ground identities (docs/routing.md §3.14): how they are told from an honest
 /// neighbourhood, where the search outside them goes, and the network size they are judged by.
 @Suite struct EclipseRingTests {
-    /// The `count` IDs of `pool` closest to `key`, as a lookup's closest answers.
-    private static func closest(_ pool: [NodeID], to key: NodeID, count: Int = NodeConstants.k) -> [NodeID] {
-        Array(pool.sorted { $0.distance(to: key) < $1.distance(to: key) }.prefix(count))
-    }
-
     @Test func flippingABitSharesExactlyThePrefixBeforeIt() throws {
         var rng = RoutingTestRandom(seed: 1)
         let key = RoutingFixture.randomID(using: &rng)
@@ -29,12 +24,12 @@ import A2ALProtocol
         var rings = 0
         for _ in 0..<200 {
             let key = RoutingFixture.randomID(using: &rng)
-            if EclipseRing.detect(key: key, among: Self.closest(network, to: key), networkSize: { _ in 2000 }) != nil { rings += 1 }
+            if EclipseRing.detect(key: key, among: RoutingFixture.closest(network, to: key), networkSize: { _ in 2000 }) != nil { rings += 1 }
         }
         #expect(rings == 0)
         // An estimate a quarter of the truth still calls none of these a ring.
         let key = RoutingFixture.randomID(using: &rng)
-        #expect(EclipseRing.detect(key: key, among: Self.closest(network, to: key), networkSize: { _ in 500 }) == nil)
+        #expect(EclipseRing.detect(key: key, among: RoutingFixture.closest(network, to: key), networkSize: { _ in 500 }) == nil)
     }
 
     @Test func groundIdentitiesAroundAKeyAreARingAtTheirDepth() throws {
@@ -44,7 +39,7 @@ import A2ALProtocol
         // 25 identities sharing at least 10 bits with the key, as a 20% attack on 8 keys of a
         // 1,000-node network places them (docs/benchmarks.md, "Adversaries in the simulator").
         let ring = (0..<25).map { _ in RoutingFixture.ground(near: key, bits: 10, using: &rng) }
-        let answers = Self.closest(honest + ring, to: key)
+        let answers = RoutingFixture.closest(honest + ring, to: key)
         let found = try #require(EclipseRing.detect(key: key, among: answers, networkSize: { _ in 1025 }))
         #expect(found.key == key)
         // Packed deeper than 10 bits on the whole (10 to 13), the ring is still found at 10 or

@@ -10,9 +10,7 @@ import A2ALCore
     /// `ring`.
     private static func shells(of ring: EclipseRing, in pool: [NodeID], networkSize: Int) -> [NodeID] {
         let outside = pool.filter { !ring.contains($0) }
-        return ring.shellTargets(networkSize: networkSize).flatMap { target in
-            outside.sorted { $0.distance(to: target) < $1.distance(to: target) }.prefix(NodeConstants.k)
-        }
+        return ring.shellTargets(networkSize: networkSize).flatMap { RoutingFixture.closest(outside, to: $0) }
     }
 
     @Test func honestShellsHoldNoCluster() {

@@ -55,6 +55,11 @@ enum RoutingFixture {
         NodeID(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }) ?? .zero
     }
 
+    /// The `count` IDs of `pool` closest to `key`, closest first: a lookup's closest answers.
+    static func closest(_ pool: [NodeID], to key: NodeID, count: Int = NodeConstants.k) -> [NodeID] {
+        Array(pool.sorted { $0.distance(to: key) < $1.distance(to: key) }.prefix(count))
+    }
+
     /// An identity ground next to `key` (docs/routing.md §3.14): it shares `bits` to `bits` + 3
     /// leading bits with the key, the rest random.
     static func ground(near key: NodeID, bits: Int, using rng: inout RoutingTestRandom) -> NodeID {

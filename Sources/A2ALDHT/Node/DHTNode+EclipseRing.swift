@@ -5,9 +5,11 @@ import A2ALProtocol
 /// here changes what the node does where no ring is seen: the replica set and the lookup to the
 /// key stay as the protocol has them, and the work outside a ring comes on top.
 extension DHTNode {
-    /// The network-size estimate to judge a ring of `depth` around `key` by (docs/routing.md §3.14).
-    func ringReferenceSize(around key: NodeID, depth: Int) -> Int {
-        state.withLock { $0.routing.networkSize(judgingRingAround: key, depth: depth) }
+    /// The network-size estimate to judge a ring of `depth` around `key` by, without the buckets
+    /// of `alsoWithout` as well (docs/routing.md §3.14).
+    func ringReferenceSize(around key: NodeID, depth: Int, alsoWithout other: EclipseRing? = nil) -> Int {
+        let regions = [(key: key, depth: depth)] + (other.map { [(key: $0.key, depth: $0.depth)] } ?? [])
+        return state.withLock { $0.routing.networkSize(judgingRegions: regions) }
     }
 
     /// The ring around `key` that a lookup's closest answers show, if any (counted).
@@ -31,8 +33,8 @@ extension DHTNode {
         // Judged without the first ring's buckets as well as the cluster's own: a victim's deep
         // buckets full of the ring's identities would otherwise vouch for a network dense
         // enough to hide the second ring.
-        let clusters = EclipseRing.clusters(among: outside.map(\.nodeID), outside: ring.key) { member, depth in
-            state.withLock { $0.routing.networkSize(judgingRegions: [(ring.key, ring.depth), (member, depth)]) }
+        let clusters = EclipseRing.clusters(among: outside.map(\.nodeID), outside: ring.key) {
+            ringReferenceSize(around: $0, depth: $1, alsoWithout: ring)
         }
         if !clusters.isEmpty { counters.eclipseShellRings.wrappingAdd(UInt64(clusters.count), ordering: .relaxed) }
         var seen = Set<NodeID>()

@@ -34,12 +34,10 @@ extension EclipseRing {
                 while end < sorted.count, sorted[end].commonPrefixLength(with: sorted[start]) >= depth { end += 1 }
                 let members = end - start
                 // A run inside a wider cluster is already taken as a whole.
-                if members >= minimumMembers, !inCluster[start], sorted[start].commonPrefixLength(with: key) < depth {
-                    let size = networkSize(sorted[start], depth)
-                    if size > 0, Double(members) * Double(sign: .plus, exponent: depth, significand: 1) >= densityFactor * Double(size) {
-                        found.append(EclipseRing(key: sorted[start], depth: depth))
-                        for i in start..<end { inCluster[i] = true }
-                    }
+                if members >= minimumMembers, !inCluster[start], sorted[start].commonPrefixLength(with: key) < depth,
+                   isImplausiblyDense(members, sharingBits: depth, networkSize: networkSize(sorted[start], depth)) {
+                    found.append(EclipseRing(key: sorted[start], depth: depth))
+                    for i in start..<end { inCluster[i] = true }
                 }
                 start = end
             }

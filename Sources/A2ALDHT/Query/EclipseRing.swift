@@ -45,8 +45,7 @@ struct EclipseRing: Sendable, Equatable {
         for t in stride(from: NodeID.bitCount, through: 1, by: -1) {
             sharing += atDepth[t]
             guard sharing >= minimumMembers else { continue }
-            let size = networkSize(t)
-            if size > 0, Double(sharing) * twoToThe(t) >= densityFactor * Double(size) { widest = t }
+            if isImplausiblyDense(sharing, sharingBits: t, networkSize: networkSize(t)) { widest = t }
         }
         return widest.map { EclipseRing(key: key, depth: $0) }
     }
@@ -68,6 +67,12 @@ struct EclipseRing: Sendable, Equatable {
             j -= 1
         }
         return targets
+    }
+
+    /// Whether `members` nodes sharing `bits` leading bits are `densityFactor` times as many as a
+    /// network of `networkSize` nodes puts there (N/2^bits); no judgement without an estimate.
+    static func isImplausiblyDense(_ members: Int, sharingBits bits: Int, networkSize: Int) -> Bool {
+        networkSize > 0 && Double(members) * twoToThe(bits) >= densityFactor * Double(networkSize)
     }
 
     private static func twoToThe(_ n: Int) -> Double { Double(sign: .plus, exponent: n, significand: 1) }
