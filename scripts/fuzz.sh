@@ -8,9 +8,10 @@
 #
 #   scripts/fuzz.sh [target...]      # targets: packet cbor record rpc (default: all)
 #
-# Environment: FUZZ_SECONDS (per target, default 45), FUZZ_RSS_MB (memory limit, default
-# 2048), FUZZ_TIMEOUT (seconds one input may take, default 10), FUZZ_WORK (scratch directory,
-# default .build-fuzz/work; its corpora grow from run to run).
+# Environment: FUZZ_SECONDS (per target, default 45), FUZZ_JOBS (targets fuzzed at once, default
+# the number of cores), FUZZ_RSS_MB (memory limit, default 2048), FUZZ_TIMEOUT (seconds one
+# input may take, default 10), FUZZ_WORK (scratch directory, default .build-fuzz/work; its
+# corpora grow from run to run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,34 +56,36 @@ echo "fuzz targets built in $((SECONDS - start)) s"
 rm -rf "$work/seeds"
 python3 fuzz/make-seeds.py "$work/seeds" >/dev/null
 
-failed=0
-summaries=()
-for t in "${targets[@]}"; do
-    exe="$bin/fuzz-$t"
-    regressions=fuzz/regressions/$t
+# One target's replay and fuzzing run; its messages go to stdout, its summary line to
+# $work/<target>.summary, and it returns non-zero on any failure.
+fuzz_target() {
+    local t=$1
+    local exe="$bin/fuzz-$t"
+    local regressions=fuzz/regressions/$t
+    local summary="$work/$t.summary"
     mkdir -p "$regressions" "$work/corpus/$t" "$work/artifacts/$t"
-    common=(-rss_limit_mb="$rss_mb" -timeout="$timeout" -max_len="$(max_len "$t")")
+    local common=(-rss_limit_mb="$rss_mb" -timeout="$timeout" -max_len="$(max_len "$t")")
 
     # Committed inputs that once crashed must keep passing.
-    replay=()
+    local replay=()
     while IFS= read -r -d '' f; do replay+=("$f"); done \
         < <(find "$regressions" -maxdepth 1 -type f ! -name '.*' ! -name '*.md' -print0 | sort -z)
     if ((${#replay[@]})); then
         if ! "$exe" "${common[@]}" "${replay[@]}" >"$work/$t-replay.log" 2>&1; then
             echo "FAIL $t: a committed regression input crashes again (log: $work/$t-replay.log)"
             grep -E "Running: |ERROR|Fatal error|invariant" "$work/$t-replay.log" | head -20 || true
-            failed=1
-            summaries+=("$t: REGRESSION (see $work/$t-replay.log)")
-            continue
+            echo "$t: REGRESSION (see $work/$t-replay.log)" >"$summary"
+            return 1
         fi
     fi
 
-    log="$work/$t.log"
+    local log="$work/$t.log"
     rm -f "$work/artifacts/$t"/*
-    status=0
+    local status=0
     "$exe" "${common[@]}" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/$t/" "$work/corpus/$t" "$work/seeds/$t" >"$log" 2>&1 || status=$?
 
+    local execs rate last cov ft corp line
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
@@ -91,8 +94,7 @@ for t in "${targets[@]}"; do
     corp=$(sed -n 's/.* corp: \([0-9]*\)\/\([0-9]*[A-Za-z]*\).*/\1 inputs, \2/p' <<<"$last")
     line="$t: ${execs:-?} executions (${rate:-?}/s), coverage ${cov:-?} edges, ${ft:-?} features, corpus ${corp:-?}, ${#replay[@]} regression inputs replayed"
     if ((status != 0)); then
-        failed=1
-        saved=()
+        local saved=() a
         for a in "$work/artifacts/$t"/{crash,leak,timeout,oom}-*; do
             [ -f "$a" ] || continue
             cp "$a" "$regressions/"
@@ -100,11 +102,34 @@ for t in "${targets[@]}"; do
         done
         echo "FAIL $t (exit $status); log: $log"
         grep -E "ERROR: |Fatal error|invariant violated|SUMMARY" "$log" | head -20 || true
-        ((${#saved[@]})) && echo "input saved to: ${saved[*]} (commit it once fixed)"
-        summaries+=("FAIL $line")
-    else
-        summaries+=("$line")
+        if ((${#saved[@]})); then echo "input saved to: ${saved[*]} (commit it once fixed)"; fi
+        echo "FAIL $line" >"$summary"
+        return 1
     fi
+    echo "$line" >"$summary"
+}
+
+# A fuzzer runs on one thread, so the targets run side by side, one per core (FUZZ_JOBS, default
+# the number of cores): each still gets FUZZ_SECONDS of a core, in a fraction of the wall time.
+parallel=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[[ "$parallel" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: FUZZ_JOBS must be a positive number, not '$parallel'" >&2; exit 2; }
+for t in "${targets[@]}"; do
+    while (($(jobs -rp | wc -l) >= parallel)); do wait -n || true; done
+    rm -f "$work/$t.summary" "$work/$t.out" "$work/$t.status"
+    # errexit holds inside the target's own subshell; its exit status is written down, since
+    # `wait -n` above may already have collected it.
+    (set +e; (set -e; fuzz_target "$t"); echo $? >"$work/$t.status") >"$work/$t.out" 2>&1 &
+done
+wait
+
+# Each target's messages and summary, in the order given.
+failed=0
+summaries=()
+for t in "${targets[@]}"; do
+    cat "$work/$t.out"
+    status=$(cat "$work/$t.status" 2>/dev/null || echo missing)
+    [ "$status" = 0 ] || failed=1
+    summaries+=("$(cat "$work/$t.summary" 2>/dev/null || echo "FAIL $t: ended (status $status) without a summary; see $work/$t.out")")
 done
 
 echo
