@@ -7,20 +7,27 @@ import A2ALDHT
 import A2ALProtocol
 import Synchronization
 
-/// One thread that reads the transport's socket itself and runs the node's handler on each
-/// datagram it reads (docs/architecture.md, "Inbound workers").
+/// One thread that reads the transport's socket itself and runs the node's handler on the
+/// datagrams it reads, a batch at a time (docs/architecture.md, "Inbound workers").
 ///
 /// Every reader has its own descriptor for the one socket (`UDPSocket.duplicate`), so a
 /// descriptor it closes after a fatal error is never one another thread still reads. It reads
-/// with `MSG_DONTWAIT` until the socket is empty, and only then sleeps in `poll` on the socket
-/// and on its control pipe, which `stop` and `kill` write to. Under load it therefore makes one
-/// system call per datagram and never sleeps; idle, a datagram wakes every reader that sleeps,
-/// and all but one find the socket empty again (a few microseconds each).
+/// with `MSG_DONTWAIT` until the socket is empty or it holds `maxBatch` datagrams, hands them
+/// over together, and sleeps in `poll` on the socket and on its control pipe (which `stop` and
+/// `kill` write to) only once a read finds nothing. Under load it therefore makes one system
+/// call per datagram and never sleeps; idle, a datagram wakes every reader that sleeps, and
+/// all but one find the socket empty again (a few microseconds each).
 ///
 /// `@unchecked Sendable`: `descriptor`, `backoff`, `attachedAt` and the buffers are touched only
 /// by the thread running `run`; what other threads use is atomic or never changes.
 final class ReaderThread: @unchecked Sendable {
-    typealias Deliver = @Sendable ([UInt8], PeerAddress) -> Void
+    typealias Deliver = @Sendable ([InboundDatagram]) -> Void
+
+    /// The most datagrams handed over at once: enough for the handler to run each stage of its
+    /// work (verify, then answer, then sign) over several datagrams in a row, few enough that
+    /// the first answer of a batch waits at most a few verifications.
+    /// (docs/benchmarks.md, "Both cores for inbound work": 8 and 16 measured alike, 1 below.)
+    static let maxBatch = 8
 
     /// Datagrams this reader handed to the handler.
     let tally: ReaderTally
@@ -79,7 +86,7 @@ final class ReaderThread: @unchecked Sendable {
         _ = close(controlWrite)
     }
 
-    /// Asks the thread to return from `run`; it does after the datagram in hand.
+    /// Asks the thread to return from `run`; it does after the batch in hand.
     func stop() {
         stopping.store(true, ordering: .releasing)
         poke()
@@ -102,6 +109,9 @@ final class ReaderThread: @unchecked Sendable {
     func run() {
         var buffer = [UInt8](repeating: 0, count: UDPTransport.receiveBufferSize)
         var source = sockaddr_storage()
+        var batch: [InboundDatagram] = []
+        batch.reserveCapacity(Self.maxBatch)
+        defer { flush(&batch) }
         while !stopping.load(ordering: .acquiring) {
             // A load first: the exchange writes, and this runs once per datagram.
             if killRequested.load(ordering: .relaxed), killRequested.exchange(false, ordering: .acquiringAndReleasing),
@@ -109,6 +119,7 @@ final class ReaderThread: @unchecked Sendable {
                 dropDescriptor()
             }
             guard descriptor >= 0 else {
+                flush(&batch)
                 reattach()
                 continue
             }
@@ -122,10 +133,16 @@ final class ReaderThread: @unchecked Sendable {
             }
             if n >= 0 {
                 failedReads = 0
-                handle(buffer, count: n, source: &source)
+                collect(buffer, count: n, source: &source, into: &batch)
+                if batch.count >= Self.maxBatch { flush(&batch) }
                 continue
             }
             let code = errno
+            // What was read so far goes first; an empty socket may have filled again meanwhile.
+            if !batch.isEmpty {
+                flush(&batch)
+                if code == EAGAIN || code == EWOULDBLOCK { continue }
+            }
             switch code {
             case EAGAIN, EWOULDBLOCK:
                 waitForDatagrams()
@@ -148,8 +165,8 @@ final class ReaderThread: @unchecked Sendable {
         }
     }
 
-    /// Hands one datagram to the node: whole, from an IP source, and within the size limit.
-    private func handle(_ buffer: [UInt8], count: Int, source: inout sockaddr_storage) {
+    /// Adds one datagram to the batch: whole, from an IP source, and within the size limit.
+    private func collect(_ buffer: [UInt8], count: Int, source: inout sockaddr_storage, into batch: inout [InboundDatagram]) {
         // The buffer holds one byte more than the limit, so a datagram that filled it was too
         // large; the kernel cut it, and a cut datagram must never look whole.
         guard count <= UDPTransport.maxDatagramSize else {
@@ -160,8 +177,16 @@ final class ReaderThread: @unchecked Sendable {
             counters.unreadableDropped.add(1, ordering: .relaxed)
             return
         }
-        tally.delivered.wrappingAdd(1, ordering: .relaxed)
-        deliver(Array(buffer[0..<count]), .udp(endpoint))
+        batch.append(InboundDatagram(bytes: Array(buffer[0..<count]), from: .udp(endpoint)))
+    }
+
+    /// Hands the batch to the node and empties it.
+    private func flush(_ batch: inout [InboundDatagram]) {
+        guard !batch.isEmpty else { return }
+        tally.delivered.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
+        tally.batches.wrappingAdd(1, ordering: .relaxed)
+        deliver(batch)
+        batch.removeAll(keepingCapacity: true)
     }
 
     /// Sleeps until the socket has a datagram or the control pipe is written to.

@@ -99,6 +99,11 @@ final class SocketReaders: Sendable {
         state.withLock { $0.tallies.map { $0.delivered.load(ordering: .relaxed) } }
     }
 
+    /// Batches all readers handed over, also after `close`.
+    var batches: UInt64 {
+        state.withLock { $0.tallies.reduce(0) { $0 + $1.batches.load(ordering: .relaxed) } }
+    }
+
     var snapshot: (state: TransportStatistics.SocketState, rebinds: UInt64, lastError: String?) {
         state.withLock { ($0.socketState, $0.rebinds, $0.lastError) }
     }
@@ -120,7 +125,7 @@ final class SocketReaders: Sendable {
         for reader in readers { reader.kill() }
     }
 
-    /// Stops the readers; with `wait`, waits for each to finish the datagram in hand (a handler
+    /// Stops the readers; with `wait`, waits for each to finish the batch in hand (a handler
     /// never blocks, so that is short). Without (deinit) the threads finish on their own.
     /// Idempotent.
     func close(wait: Bool) {
@@ -189,4 +194,6 @@ final class SocketReaders: Sendable {
 /// same cache line for it.
 final class ReaderTally: Sendable {
     let delivered = Atomic<UInt64>(0)
+    /// Batches those datagrams came in.
+    let batches = Atomic<UInt64>(0)
 }

@@ -82,6 +82,7 @@ public final class UDPTransport: Transport {
         s.inboundWorkers = readers.readerCount
         s.deliveredPerWorker = readers.deliveredPerReader
         s.received = s.deliveredPerWorker.reduce(0, +)
+        s.batches = readers.batches
         return s
     }
 
@@ -152,9 +153,18 @@ public final class UDPTransport: Transport {
         }
     }
 
-    /// Installs the handler and starts reading. The handler runs on the reader threads, several
-    /// at once, and must not block.
+    /// Installs a handler of single datagrams and starts reading: each batch the readers take
+    /// is handed over one datagram at a time.
     public func start(_ deliver: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws {
+        try await startBatches { batch in
+            for datagram in batch { deliver(datagram.bytes, datagram.from) }
+        }
+    }
+
+    /// Installs the handler and starts reading. The handler runs on the reader threads, several
+    /// at once, each with what it found waiting (at most `ReaderThread.maxBatch` datagrams), and
+    /// must not block.
+    public func startBatches(_ deliver: @escaping @Sendable (_ batch: [InboundDatagram]) -> Void) async throws {
         guard !isClosed.load(ordering: .acquiring) else { throw TransportError.closed }
         guard isStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw UDPTransportError.alreadyStarted
@@ -208,7 +218,7 @@ public final class UDPTransport: Transport {
         return nil
     }
 
-    /// Stops the readers, each after the datagram in hand, and closes the socket. Idempotent.
+    /// Stops the readers, each after the batch in hand, and closes the socket. Idempotent.
     public func close() async {
         guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         readers.close(wait: true)

@@ -13,6 +13,9 @@ extension UDPTransport {
         /// Datagrams each of those threads handed to the handler, kept after `close`; `received`
         /// is their sum.
         public var deliveredPerWorker: [UInt64] = []
+        /// Batches those datagrams were handed over in (`received / batches` is the mean batch:
+        /// near 1 when idle, up to `ReaderThread.maxBatch` under load).
+        public var batches: UInt64 = 0
         /// Inbound datagrams over 1200 bytes, dropped whole (never truncated and passed on).
         public var oversizeDropped: UInt64 = 0
         /// Inbound datagrams without a usable source address, dropped.

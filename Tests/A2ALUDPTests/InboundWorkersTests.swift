@@ -64,14 +64,7 @@ import Testing
     /// A reader held in a slow handler holds up nothing else: there is no queue per reader or
     /// per source, so the other reader takes what arrives meanwhile, from the same source too.
     @Test(.timeLimit(.minutes(1))) func aHeldReaderLeavesTheSocketToTheOthers() async throws {
-        let receiver = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 2)
-        let sender = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 1)
-        let release = Atomic<Bool>(false)
-        try await withClosing([receiver, sender], close: { transports in
-            // A held reader would keep close waiting for it.
-            release.store(true, ordering: .relaxed)
-            for t in transports { await t.close() }
-        }) { _ in
+        try await withHeldReceiver(readers: 2) { receiver, sender, release in
             let held = Atomic<Int>(0)
             let others = Atomic<Int>(0)
             try await receiver.start { datagram, _ in
@@ -80,16 +73,64 @@ import Testing
                     return
                 }
                 held.add(1, ordering: .relaxed)
-                while !release.load(ordering: .relaxed) { usleep(1_000) }
+                while !release.isOpen { usleep(1_000) }
             }
             try sender.send([0xFF], to: receiver.localAddress)
             try await waitUntil { held.load(ordering: .relaxed) == 1 }
             for i in 0..<20 { try sender.send([UInt8(i)], to: receiver.localAddress) }
             try await waitUntil { others.load(ordering: .relaxed) == 20 }
-            #expect(release.load(ordering: .relaxed) == false, "answered while one reader was held")
+            #expect(release.isOpen == false, "answered while one reader was held")
             let perReader = receiver.stats.deliveredPerWorker
             #expect(perReader.sorted() == [1, 20], "per reader: \(perReader)")
         }
+    }
+
+    /// What waits while a reader is busy is handed over in batches of at most
+    /// `ReaderThread.maxBatch`, in arrival order, each datagram once.
+    @Test(.timeLimit(.minutes(1))) func whatWaitedIsHandedOverInBatchesInOrder() async throws {
+        try await withHeldReceiver(readers: 1) { receiver, sender, release in
+            let batches = Mutex<[[UInt8]]>([])
+            try await receiver.startBatches { batch in
+                batches.withLock { $0.append(batch.map { $0.bytes.first ?? 0 }) }
+                guard batch.first?.bytes == [0xFF] else { return }
+                while !release.isOpen { usleep(1_000) }
+            }
+            try sender.send([0xFF], to: receiver.localAddress)
+            try await waitUntil { batches.withLock { $0.count } == 1 }
+            // Loopback queues each datagram on the receiving socket before `send` returns.
+            for i in 0..<20 { try sender.send([UInt8(i)], to: receiver.localAddress) }
+            release.open()
+            try await waitUntil { batches.withLock { $0.joined().count } == 21 }
+            let all = batches.withLock { $0 }
+            #expect(all.first == [0xFF])
+            let later = all.dropFirst()
+            #expect(later.joined().map { Int($0) } == Array(0..<20), "arrival order: \(later)")
+            #expect(later.allSatisfy { $0.count <= ReaderThread.maxBatch }, "batches: \(later.map(\.count))")
+            #expect(later.contains { $0.count > 1 }, "the 20 that waited came one at a time: \(later.map(\.count))")
+            let stats = receiver.stats
+            #expect(stats.batches == UInt64(all.count))
+            #expect(stats.received == 21)
+        }
+    }
+
+    /// Lets go of handlers that hold their reader until it opens.
+    final class Gate: Sendable {
+        private let opened = Atomic<Bool>(false)
+        var isOpen: Bool { opened.load(ordering: .relaxed) }
+        func open() { opened.store(true, ordering: .relaxed) }
+    }
+
+    /// A loopback receiver with `readers` readers and a sender, closed after `body`; the gate
+    /// opens before they close, since a held reader would keep close waiting for it.
+    private func withHeldReceiver(readers: Int,
+                                  _ body: (UDPTransport, UDPTransport, Gate) async throws -> Void) async throws {
+        let receiver = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: readers)
+        let sender = try await UDPTransport.bind(host: "127.0.0.1", inboundWorkers: 1)
+        let release = Gate()
+        try await withClosing([receiver, sender], close: { transports in
+            release.open()
+            for t in transports { await t.close() }
+        }) { _ in try await body(receiver, sender, release) }
     }
 
     /// One reader: it hands every datagram to the handler; asking for none still starts one.

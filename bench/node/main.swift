@@ -120,6 +120,7 @@ print("""
 "node_dropped_rate_limited":\(stats.droppedRateLimited),"node_dropped_global_rate_limited":\(stats.droppedGlobalRateLimited),\
 "udp_received":\(udp.received),"udp_kernel_drops":\(udp.kernelDrops ?? 0),\
 "udp_delivered_per_worker":[\(udp.deliveredPerWorker.map(String.init).joined(separator: ","))],\
+"udp_mean_batch":\(round3(Double(udp.received) / Double(max(udp.batches, 1)))),\
 "store_records":\(memNode.storeKeyCount),"store_resident_bytes_for_records":\(heldBytes),\
 "store_bytes_per_record":\(round1(perRecord)),\
 "sink":\(sink & 1)}

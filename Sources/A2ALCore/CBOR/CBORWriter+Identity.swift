@@ -18,9 +18,8 @@ extension CBORWriter {
     public mutating func bytes(_ a: Address) {
         bytes.append(0x55)  // byte string of 21
         bytes.append(a.version)
-        appendBigEndian(a.h0)
-        appendBigEndian(a.h1)
-        appendBigEndian(a.h2)
+        // The 20 hash bytes in one append (a tuple of 8 + 8 + 4 bytes has no padding inside).
+        withUnsafeBytes(of: (a.h0.bigEndian, a.h1.bigEndian, a.h2.bigEndian)) { bytes.append(contentsOf: $0) }
     }
 
     /// A node ID or DHT key as a 32-byte string.
@@ -28,9 +27,6 @@ extension CBORWriter {
     public mutating func bytes(_ id: NodeID) {
         bytes.append(0x58)
         bytes.append(32)
-        appendBigEndian(id.w0)
-        appendBigEndian(id.w1)
-        appendBigEndian(id.w2)
-        appendBigEndian(id.w3)
+        withUnsafeBytes(of: (id.w0.bigEndian, id.w1.bigEndian, id.w2.bigEndian, id.w3.bigEndian)) { bytes.append(contentsOf: $0) }
     }
 }

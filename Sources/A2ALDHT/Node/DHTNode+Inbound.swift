@@ -2,32 +2,56 @@ import A2ALCore
 import A2ALProtocol
 
 extension DHTNode {
-    /// Handles one inbound datagram (docs/node-behaviour.md §3.2 / §4). Runs on one of the
-    /// transport's delivery threads, several at once over UDP (docs/architecture.md, "Inbound
-    /// workers"): decoding, signature checks and signing the reply take no lock, and node state is
-    /// touched only in short steps under `state`. It never waits on the network.
-    func receive(_ datagram: [UInt8], from: PeerAddress) {
+    /// Handles what one transport reader found waiting (docs/node-behaviour.md §3.2 / §4), in
+    /// stages over the whole batch (docs/architecture.md, "Inbound workers"): the rate limits
+    /// for every datagram under one lock, then decoding and each signature check, then each
+    /// request's handling, then signing and sending every reply. Runs on one of the transport's
+    /// reader threads, several at once over UDP: decoding, signature checks and signing take no
+    /// lock, and node state is touched only in short steps under `state`. It never waits on the
+    /// network. Running each kind of work over several datagrams in a row keeps libsodium's code
+    /// and tables in the core's caches (docs/benchmarks.md, "Both cores for inbound work").
+    func receive(_ batch: [InboundDatagram]) {
         let now = clock.now()
-        counters.bump(counters.rxDatagrams)
-        // Per source first, so one flooding address spends its own tokens and not everyone's.
-        let verdict = state.withLock { s -> RateVerdict in
-            if let ip = from.udp?.ip, s.inboundLimiter?.allow(ip.normalized, now: now) == false { return .perSource }
-            if s.globalLimiter?.allow(now: now) == false { return .global }
-            return .allowed
+        let verdicts = admit(batch, now: now)
+        var packets: [(packet: Packet, from: PeerAddress)] = []
+        packets.reserveCapacity(batch.count)
+        for (datagram, verdict) in zip(batch, verdicts) {
+            if let packet = decodeAdmitted(datagram, verdict: verdict, now: now) { packets.append((packet, datagram.from)) }
         }
+        var replies: [PendingReply] = []
+        replies.reserveCapacity(packets.count)
+        for (packet, from) in packets { dispatch(packet, from: from, now: now, replies: &replies) }
+        for reply in replies { send(reply) }
+    }
+
+    /// The rate limits' verdict on each datagram, per source first, so one flooding address
+    /// spends its own tokens and not everyone's; one lock for the batch.
+    private func admit(_ batch: [InboundDatagram], now: Tick) -> [RateVerdict] {
+        counters.rxDatagrams.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
+        return state.withLock { s in
+            batch.map { datagram -> RateVerdict in
+                if let ip = datagram.from.udp?.ip, s.inboundLimiter?.allow(ip.normalized, now: now) == false { return .perSource }
+                if s.globalLimiter?.allow(now: now) == false { return .global }
+                return .allowed
+            }
+        }
+    }
+
+    /// The verified packet of an admitted datagram; nil (counted, the decode failure logged at
+    /// most every 30 s) for one refused by a rate limit or failing to decode or verify.
+    private func decodeAdmitted(_ datagram: InboundDatagram, verdict: RateVerdict, now: Tick) -> Packet? {
         switch verdict {
         case .perSource:
             counters.bump(counters.droppedRateLimited)
-            return
+            return nil
         case .global:
             counters.bump(counters.droppedGlobalRateLimited)
-            return
+            return nil
         case .allowed:
             break
         }
-        let packet: Packet
         do {
-            packet = try Packet.decode(datagram, schema: wireProfile.decodeSchema)
+            return try Packet.decode(datagram.bytes, schema: wireProfile.decodeSchema)
         } catch {
             if case .unknownMessageType = error {
                 counters.bump(counters.droppedUnknownType)
@@ -39,9 +63,14 @@ extension DHTNode {
                 s.nextDecodeWarning = now + NodeConstants.decodeWarningInterval
                 return true
             }
-            if log { logger.warning("dht decode failed", metadata: ["from": "\(from)", "err": "\(error)"]) }
-            return
+            if log { logger.warning("dht decode failed", metadata: ["from": "\(datagram.from)", "err": "\(error)"]) }
+            return nil
         }
+    }
+
+    /// Handles one verified packet; the reply to a request joins `replies`, signed and sent
+    /// once the whole batch is handled.
+    private func dispatch(_ packet: Packet, from: PeerAddress, now: Tick, replies: inout [PendingReply]) {
         counters.bump(counters.rxVerified)
         counters.byType.received(packet.body.type)
         let sender = packet.senderAddress
@@ -58,25 +87,25 @@ extension DHTNode {
             }
         case .ping:
             remember(sender, id: senderID, from: from, now: now)
-            sendReply(.pong(Pong(address: address, observed: observed(from))), to: packet, from: from)
+            replies.append(PendingReply(.pong(Pong(address: address, observed: observed(from))), to: packet, from: from))
         case .findNode(let req):
             remember(sender, id: senderID, from: from, now: now)
             let nodes = replyNeighbours(for: req.target, requester: senderID, requesterAddress: from, now: now)
             let body = FindNodeResp(nodes: nodes.isEmpty ? nil : nodes, observed: observed(from))
-            sendReply(.findNodeResp(trimmed(body)), to: packet, from: from)
+            replies.append(PendingReply(.findNodeResp(trimmed(body)), to: packet, from: from))
         case .findValue(let req):
             remember(sender, id: senderID, from: from, now: now)
             let answer = findValueAnswer(req, requester: senderID, from: from, now: now)
-            sendReply(.findValueResp(answer), to: packet, from: from)
+            replies.append(PendingReply(.findValueResp(answer), to: packet, from: from))
             // Subscribe only a requester whose answer carried records, as the reference does.
             if req.oneShotSubscribe, !answer.effectiveRecords.isEmpty {
                 registerSubscriber(key: req.target, address: from, peer: senderID, now: now)
             }
         case .store(let req):
             remember(sender, id: senderID, from: from, now: now)
-            answerStore(req, request: packet, senderID: senderID, from: from)
+            answerStore(req, request: packet, senderID: senderID, from: from, replies: &replies)
         case .dhtPush(let push):
-            receivePush(push, request: packet, senderID: senderID, from: from)
+            receivePush(push, request: packet, senderID: senderID, from: from, replies: &replies)
         case .natProbeRequest(let req):
             remember(sender, id: senderID, from: from, now: now)
             echoNATProbe(req, from: from, now: now)
@@ -110,14 +139,14 @@ extension DHTNode {
     /// `already_had` only to peers that know it; a refusal carries its reason likewise.
     /// The record is verified first, by the pure `verifier` with no lock held; only the put
     /// that follows takes the node's lock.
-    func answerStore(_ req: Store, request: Packet, senderID: NodeID, from: PeerAddress) {
+    func answerStore(_ req: Store, request: Packet, senderID: NodeID, from: PeerAddress, replies: inout [PendingReply]) {
         let extended = wireProfile == .v029 || (wireProfile == .current && wireGeneration(of: senderID) >= .v018)
         let resp: StoreResp
         do {
             let verified = try verifier.verify(req.record, at: req.key ?? .zero, now: clock.unixSeconds())
             let key = try putLocally(verified, source: from.udp.flatMap(SubnetKey.init))
             resp = StoreResp(stored: true)
-            sendReply(.storeResp(resp), to: request, from: from)
+            replies.append(PendingReply(.storeResp(resp), to: request, from: from))
             // The reference looks subscribers up under the STORE's key field only.
             if let notifyKey = wireProfile == .v029 ? req.key : key { pushToSubscribers(of: notifyKey, record: req.record) }
             return
@@ -129,7 +158,7 @@ extension DHTNode {
         } catch {
             resp = StoreResp(stored: false, reason: extended ? StoreReason.recordInvalid : StoreReason.none)
         }
-        sendReply(.storeResp(resp), to: request, from: from)
+        replies.append(PendingReply(.storeResp(resp), to: request, from: from))
     }
 
     /// The observed_addr we report back to a requester.
@@ -150,13 +179,12 @@ extension DHTNode {
         handle(outcome)
     }
 
-    /// Signs and sends a reply to the request's source with its tx_id (docs/node-behaviour.md
-    /// §4.8).
-    func sendReply(_ body: MessageBody, to request: Packet, from: PeerAddress) {
+    /// Signs and sends a reply (docs/node-behaviour.md §4.8).
+    func send(_ reply: PendingReply) {
         do {
-            let datagram = try Packet.encode(body: body, txID: request.header.txID, signer: signer)
-            try transport.send(datagram, to: from)
-            counters.sent(body.type)
+            let datagram = try Packet.encode(body: reply.body, txID: reply.txID, signer: signer)
+            try transport.send(datagram, to: reply.destination)
+            counters.sent(reply.body.type)
         } catch TransportError.closed {
             return  // shutting down
         } catch {
@@ -170,7 +198,7 @@ extension DHTNode {
             }
             if log {
                 logger.warning("dht reply failed (further failures counted, logged at most every 30 s)",
-                               metadata: ["msg_type": "\(body.type)", "to": "\(from)", "err": "\(error)"])
+                               metadata: ["msg_type": "\(reply.body.type)", "to": "\(reply.destination)", "err": "\(error)"])
             }
         }
     }
@@ -192,6 +220,21 @@ extension DHTNode {
 
 extension FindValueResp {
     var encodedSize: Int { MessageBody.findValueResp(self).encoded.count }
+}
+
+/// A reply to an inbound request, waiting to be signed and sent with the rest of its batch's.
+struct PendingReply {
+    let body: MessageBody
+    /// The request's tx_id, which the reply carries.
+    let txID: [UInt8]
+    /// The request's source.
+    let destination: PeerAddress
+
+    init(_ body: MessageBody, to request: Packet, from: PeerAddress) {
+        self.body = body
+        txID = request.header.txID
+        destination = from
+    }
 }
 
 /// Which inbound limit, if any, refused a datagram.

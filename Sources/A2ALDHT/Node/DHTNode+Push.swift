@@ -70,7 +70,7 @@ extension DHTNode {
     /// record must verify and be valid at the key. A valid push is acknowledged (renewing while
     /// we still watch the key) and delivered; an invalid one is acknowledged without renewal so
     /// the pusher lets go; an unexpected one is dropped unanswered. Every drop is counted.
-    func receivePush(_ push: DHTPush, request: Packet, senderID: NodeID, from: PeerAddress) {
+    func receivePush(_ push: DHTPush, request: Packet, senderID: NodeID, from: PeerAddress, replies: inout [PendingReply]) {
         let now = clock.now()
         let expected = state.withLock { $0.pushExpectations.fulfil(key: push.key, from: senderID, now: now) }
         guard expected || wireProfile == .v029 else {
@@ -79,7 +79,7 @@ extension DHTNode {
         }
         guard let record = try? verifier.verify(push.record, at: push.key, now: clock.unixSeconds()) else {
             counters.bump(counters.droppedInvalidPush)
-            sendReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: false)), to: request, from: from)
+            replies.append(PendingReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: false)), to: request, from: from))
             return
         }
         counters.bump(counters.pushesReceived)
@@ -88,7 +88,7 @@ extension DHTNode {
             s.pushExpectations.expect(key: push.key, from: senderID, now: now)
             return true
         }
-        sendReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: renew)), to: request, from: from)
+        replies.append(PendingReply(.dhtPushAck(DHTPushAck(acknowledging: push, renew: renew)), to: request, from: from))
         events.recordPushed?(record, senderID)
     }
 

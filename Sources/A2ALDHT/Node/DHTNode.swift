@@ -171,8 +171,8 @@ public final class DHTNode: Sendable {
         }
         guard first else { return }
         do {
-            try await transport.start { [weak self] datagram, from in
-                self?.receive(datagram, from: from)
+            try await transport.startBatches { [weak self] batch in
+                self?.receive(batch)
             }
         } catch {
             state.withLock { $0.started = false }

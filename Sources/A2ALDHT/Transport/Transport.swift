@@ -26,8 +26,14 @@ public protocol Transport: AnyObject, Sendable {
     /// The address peers reach us at (the bound UDP endpoint, or our in-memory name).
     var localAddress: PeerAddress { get }
 
-    /// Starts delivering inbound datagrams to `handler`. Called once.
+    /// Starts delivering inbound datagrams to `handler`. Called once (this or `startBatches`).
     func start(_ handler: @escaping @Sendable (_ datagram: [UInt8], _ from: PeerAddress) -> Void) async throws
+
+    /// Starts delivering inbound datagrams to `handler` in batches: what one reader found
+    /// waiting on the socket, in arrival order (docs/architecture.md, "Inbound workers"). A
+    /// transport that reads one datagram at a time delivers batches of one (the default).
+    /// Called once (this or `start`).
+    func startBatches(_ handler: @escaping @Sendable (_ batch: [InboundDatagram]) -> Void) async throws
 
     /// Queues one datagram. Never waits on the network.
     func send(_ datagram: [UInt8], to destination: PeerAddress) throws(TransportError)
@@ -54,7 +60,22 @@ public struct TransportLiveness: Equatable, Sendable {
     }
 }
 
+/// One datagram as a transport read it, with its source.
+public struct InboundDatagram: Sendable {
+    public var bytes: [UInt8]
+    public var from: PeerAddress
+
+    public init(bytes: [UInt8], from: PeerAddress) {
+        self.bytes = bytes
+        self.from = from
+    }
+}
+
 extension Transport {
+    public func startBatches(_ handler: @escaping @Sendable (_ batch: [InboundDatagram]) -> Void) async throws {
+        try await start { datagram, from in handler([InboundDatagram(bytes: datagram, from: from)]) }
+    }
+
     public var liveness: TransportLiveness {
         let statistics = statistics
         return TransportLiveness(state: statistics.state, rebinds: statistics.rebinds)
