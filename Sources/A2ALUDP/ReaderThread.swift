@@ -24,9 +24,9 @@ final class ReaderThread: @unchecked Sendable {
     typealias Deliver = @Sendable ([InboundDatagram]) -> Void
 
     /// The most datagrams handed over at once: enough for the handler to run each stage of its
-    /// work (verify, then answer, then sign) over several datagrams in a row, few enough that
-    /// the first answer of a batch waits at most a few verifications.
-    /// (docs/benchmarks.md, "Both cores for inbound work": 8 and 16 measured alike, 1 below.)
+    /// work (limits, verify, answer, sign) over several datagrams in a row, few enough that the
+    /// first answer of a batch waits at most a few verifications (docs/benchmarks.md, "Both
+    /// cores for inbound work": 8 and 16 measured alike, 1 below).
     static let maxBatch = 8
 
     /// Datagrams this reader handed to the handler.

@@ -8,8 +8,9 @@ extension DHTNode {
     /// request's handling, then signing and sending every reply. Runs on one of the transport's
     /// reader threads, several at once over UDP: decoding, signature checks and signing take no
     /// lock, and node state is touched only in short steps under `state`. It never waits on the
-    /// network. Running each kind of work over several datagrams in a row keeps libsodium's code
-    /// and tables in the core's caches (docs/benchmarks.md, "Both cores for inbound work").
+    /// network. Under load this answered 3–8% more per second than one datagram at a time: one
+    /// lock for the batch's limits, and no reader wake-up between datagrams (docs/benchmarks.md,
+    /// "Both cores for inbound work").
     func receive(_ batch: [InboundDatagram]) {
         let now = clock.now()
         let verdicts = admit(batch, now: now)
