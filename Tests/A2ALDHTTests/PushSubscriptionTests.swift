@@ -36,9 +36,13 @@ import Testing
                 let record = try topicRecord(c, 2, seq: seq)
                 #expect(try await c.nodes[2].storeAt(c.address(1), expectedID: c.nodes[1].nodeID, key: key, record: record) == .stored)
                 #expect(try await eventually { pushes(c, to: 0).contains(record) })
-                // The watcher's only datagram since the STORE is its ACK: the record came by push.
+                // The ACK leaves after the push is delivered and is counted once sent: once the
+                // storing node has it and the watcher counted a datagram, that must be the only
+                // one since the STORE, so the record came by push.
+                #expect(try await eventually {
+                    c.nodes[1].debugStats().push.acknowledged == seq - 1 && c.nodes[0].debugStats().txPackets > txBefore
+                })
                 #expect(c.nodes[0].debugStats().txPackets == txBefore + 1)
-                #expect(try await eventually { c.nodes[1].debugStats().push.acknowledged == seq - 1 })
                 #expect(c.nodes[1].debugStats().push.subscribers == 1, "the ACK renewed the subscription")
             }
             // Unwatched: the next push is acknowledged without renewal, and the one after is never sent.

@@ -46,9 +46,11 @@ import Testing
         try await waitUntil { !pushed.records.withLock { $0.isEmpty } }
         let got = pushed.records.withLock { $0 }
         #expect(got.count == 1 && got.first?.0 == key && got.first?.1 == record)
-        // The watcher sent only its ACK since the STORE: the record came by push, not a poll.
+        // The ACK leaves after the push is delivered (with the rest of its batch's replies) and
+        // is counted once sent: once the holder has it and the watcher counted a datagram, that
+        // must be the only one since the STORE, so the record came by push, not a poll.
+        try await waitUntil { holder.debugStats().push.acknowledged == 1 && watcher.debugStats().txPackets > txBefore }
         #expect(watcher.debugStats().txPackets == txBefore + 1)
-        try await waitUntil { holder.debugStats().push.acknowledged == 1 }
         #expect(holder.debugStats().push.subscribers == 1, "the watcher renewed")
         await watcher.close()
         await holder.close()
