@@ -13,11 +13,10 @@ extension DHTNode {
     /// "Both cores for inbound work").
     func receive(_ batch: [InboundDatagram]) {
         let now = clock.now()
-        let verdicts = admit(batch, now: now)
         var packets: [(packet: Packet, from: PeerAddress)] = []
         packets.reserveCapacity(batch.count)
-        for (datagram, verdict) in zip(batch, verdicts) {
-            if let packet = decodeAdmitted(datagram, verdict: verdict, now: now) { packets.append((packet, datagram.from)) }
+        for datagram in admitted(batch, now: now) {
+            if let packet = decode(datagram, now: now) { packets.append((packet, datagram.from)) }
         }
         var replies: [PendingReply] = []
         replies.reserveCapacity(packets.count)
@@ -25,32 +24,28 @@ extension DHTNode {
         for reply in replies { send(reply) }
     }
 
-    /// The rate limits' verdict on each datagram, per source first, so one flooding address
-    /// spends its own tokens and not everyone's; one lock for the batch.
-    private func admit(_ batch: [InboundDatagram], now: Tick) -> [RateVerdict] {
+    /// The datagrams both rate limits let through, per source first, so one flooding address
+    /// spends its own tokens and not everyone's; the others are counted. One lock for the batch.
+    private func admitted(_ batch: [InboundDatagram], now: Tick) -> [InboundDatagram] {
         counters.rxDatagrams.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
         return state.withLock { s in
-            batch.map { datagram -> RateVerdict in
-                if let ip = datagram.from.udp?.ip, s.inboundLimiter?.allow(ip.normalized, now: now) == false { return .perSource }
-                if s.globalLimiter?.allow(now: now) == false { return .global }
-                return .allowed
+            batch.filter { datagram in
+                if let ip = datagram.from.udp?.ip, s.inboundLimiter?.allow(ip.normalized, now: now) == false {
+                    counters.bump(counters.droppedRateLimited)
+                    return false
+                }
+                if s.globalLimiter?.allow(now: now) == false {
+                    counters.bump(counters.droppedGlobalRateLimited)
+                    return false
+                }
+                return true
             }
         }
     }
 
-    /// The verified packet of an admitted datagram; nil (counted, the decode failure logged at
-    /// most every 30 s) for one refused by a rate limit or failing to decode or verify.
-    private func decodeAdmitted(_ datagram: InboundDatagram, verdict: RateVerdict, now: Tick) -> Packet? {
-        switch verdict {
-        case .perSource:
-            counters.bump(counters.droppedRateLimited)
-            return nil
-        case .global:
-            counters.bump(counters.droppedGlobalRateLimited)
-            return nil
-        case .allowed:
-            break
-        }
+    /// The verified packet of a datagram; nil (counted, the failure logged at most every 30 s)
+    /// for one that fails to decode or verify.
+    private func decode(_ datagram: InboundDatagram, now: Tick) -> Packet? {
         do {
             return try Packet.decode(datagram.bytes, schema: wireProfile.decodeSchema)
         } catch {
@@ -236,9 +231,4 @@ struct PendingReply {
         txID = request.header.txID
         destination = from
     }
-}
-
-/// Which inbound limit, if any, refused a datagram.
-enum RateVerdict {
-    case allowed, perSource, global
 }
