@@ -85,4 +85,39 @@ import Testing
         #expect(a.isCloser(c, than: b) && !a.isCloser(b, than: c))
         #expect(Address(bytes: [0xA0]) == nil && NodeID(bytes: [1]) == nil)
     }
+
+    /// `isSet(bit:)` reads the bit the byte form holds, most significant first, for both a
+    /// node ID and a distance.
+    @Test func bitsMatchTheBytes() {
+        for _ in 0..<20 {
+            let a = NodeID(bytes: SecureRandom.bytes(32))!, b = NodeID(bytes: SecureRandom.bytes(32))!
+            let bytes = a.bytes, distance = a.distance(to: b), distanceBytes = distance.bytes
+            for bit in 0..<NodeID.bitCount {
+                let mask = UInt8(0x80) >> UInt8(bit % 8)
+                #expect(a.isSet(bit: bit) == (bytes[bit / 8] & mask != 0))
+                #expect(distance.isSet(bit: bit) == (distanceBytes[bit / 8] & mask != 0))
+            }
+        }
+        let one = NodeID(bytes: [UInt8](repeating: 0, count: 31) + [1])!
+        #expect(one.isSet(bit: 255) && !one.isSet(bit: 254) && !one.isSet(bit: 0))
+    }
+
+    /// The stack digest is the array digest, across the one-block boundary (55/56 bytes).
+    @Test func digestOnTheStackMatches() {
+        for count in [0, 1, 21, 32, 55, 56, 64, 65, 1000] {
+            let data = (0..<count).map { UInt8($0 % 251) }
+            let viaStack = data.withUnsafeBytes { SHA256.withDigest(of: $0) { Array($0) } }
+            #expect(viaStack == SHA256.hash(data), "\(count) bytes")
+        }
+    }
+
+    /// An address and its node ID, derived without arrays, equal the byte-wise derivation.
+    @Test func addressAndNodeIDMatchTheirDefinition() {
+        for _ in 0..<20 {
+            let key = SecureRandom.bytes(32)
+            let address = Address.ed25519(publicKey: key)
+            #expect(address.bytes == [0xA0] + SHA256.hash(key)[0..<20])
+            #expect(address.nodeID.bytes == SHA256.hash(address.bytes))
+        }
+    }
 }

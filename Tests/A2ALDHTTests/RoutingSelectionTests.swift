@@ -41,6 +41,35 @@ import A2ALProtocol
         }
     }
 
+    /// The filter is asked in distance order and no further than the entry that fills the
+    /// result (a FIND_NODE answer's filter looks up health; docs/benchmarks.md, "Both cores for
+    /// inbound work").
+    @Test(arguments: [21, 22, 23] as [UInt64])
+    func filterIsAskedInDistanceOrderUntilFull(seed: UInt64) {
+        let (t, rngAfter) = randomTable(seed: seed, size: 600)
+        var rng = rngAfter
+        for target in targets(for: t, using: &rng) {
+            let sorted = t.allEntries().sorted { target.distance(to: $0.nodeID) < target.distance(to: $1.nodeID) }
+            let rejected = Set(sorted.enumerated().filter { $0.offset % 3 == 1 }.map(\.element.nodeID))
+            for n in [1, 5, 16] {
+                var asked: [NodeID] = []
+                let got = t.nearest(to: target, count: n) { entry in
+                    asked.append(entry.nodeID)
+                    return !rejected.contains(entry.nodeID)
+                }
+                let accepted = sorted.filter { !rejected.contains($0.nodeID) }
+                #expect(got.map(\.nodeID) == accepted.prefix(n).map(\.nodeID))
+                // Asked: the closest entries up to the one that filled the result, in order,
+                // and no others; every entry when the result never fills.
+                var expected = sorted.map(\.nodeID)
+                if got.count == n, let last = got.last, let at = sorted.firstIndex(where: { $0.nodeID == last.nodeID }) {
+                    expected = Array(expected.prefix(at + 1))
+                }
+                #expect(asked == expected)
+            }
+        }
+    }
+
     @Test(arguments: [11, 12, 13] as [UInt64])
     func nearestVerifiedIsFreshThenStale(seed: UInt64) {
         let (t, rngAfter) = randomTable(seed: seed, size: 600)

@@ -24,6 +24,9 @@ struct BenchSettings {
     /// The physical limit verifies distinct requests, as the node does; true: one request's
     /// signature over and over, the definition before 2026-12-07 (kept to compare the two).
     var limitIdenticalInput = false
+    /// The CPU the generator's thread moves to while it loads the node (`ThreadAffinity`); nil:
+    /// it shares the process's CPUs with the node.
+    var generatorCPU: Int?
 
     static func parse(_ args: [String]) -> BenchSettings {
         func value(_ name: String) -> Double? {
@@ -55,6 +58,14 @@ struct BenchSettings {
         if let i = args.firstIndex(of: "--inbound-workers"), i + 1 < args.count, let n = Int(args[i + 1]), n >= 1 {
             s.inboundWorkers = n
         }
+        if let i = args.firstIndex(of: "--generator-cpu") {
+            guard i + 1 < args.count, let cpu = Int(args[i + 1]), cpu >= 0 else {
+                let message = "a2al-bench-node: --generator-cpu takes a CPU number\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                exit(2)
+            }
+            s.generatorCPU = cpu
+        }
         return s
     }
 
@@ -71,6 +82,7 @@ struct BenchSettings {
             "inbound_workers":\(workers),"inbound_workers_note":"threads that each read the node's socket and answer what they read",\
             "seconds_per_load":\(seconds),"rounds_per_load":\(rounds),"load_sources":\(sources),"load_source_addresses":"127.0.0.2 and up, one per source",\
             "requests_in_flight":\(window),"generator":"one thread in this process, one wildcard socket, source address per request by IP_PKTINFO",\
+            "generator_cpu":\(generatorCPU.map { "\"\($0), the node and the limit on cpus_allowed_list\"" } ?? "\"any of cpus_allowed_list, shared with the node\""),\
             "generator_mode":"\(batched ? "batched: recvmmsg takes every answer waiting, sendmmsg sends as many requests, then a \(Int(pauseSeconds * 1e6)) us pause" : "single: one recv and one sendmsg per answer")",\
             "rate_limits":{"production_defaults":true,\
             "per_ip_per_s":\(NodeConstants.inboundRatePerIP),"per_ip_burst":\(NodeConstants.inboundBurstPerIP),\

@@ -8,10 +8,13 @@
 // Prints one JSON object. Usage:
 //   a2al-bench-node [--seconds S] [--rounds R] [--records N] [--sources N] [--window W] [--inbound-workers N]
 //                   [--generator batched|single] [--pause-us U] [--limit-input distinct|identical]
+//                   [--generator-cpu C]
 // (--inbound-workers N: N threads read the socket and answer, default one per usable core;
 // --limit-input identical: the physical limit verifies one request over and over, as before
-// 2026-12-07, see LimitWorkload).
-// Run pinned with `taskset -c 0` for the one-core figure. Build with -c release.
+// 2026-12-07, see LimitWorkload; --generator-cpu C: the generator's thread runs on CPU C while
+// it loads the node, see ThreadAffinity).
+// Run pinned with `taskset -c 0` for the one-core figure (add `--generator-cpu 1` to keep the
+// generator off the node's core). Build with -c release.
 import A2ALSimulation
 #if canImport(Glibc)
 import Glibc
@@ -60,13 +63,15 @@ let generator = try LoadGenerator(sources: settings.sources, nodePort: nodeEndpo
 let pings = try generator.presign(perSource: settings.requestsPerSource) { .ping(Ping(address: $0.address)) }
 let findNodes = try generator.presign(perSource: settings.requestsPerSource) { _ in .findNode(FindNode(target: NodeID.random())) }
 func load(_ requests: [[[UInt8]]], on generator: LoadGenerator, settings: BenchSettings, for duration: Double) -> LoadGenerator.Result {
-    if settings.batched {
-        guard let result = generator.runBatched(requests, window: settings.window, seconds: duration, pause: settings.pauseSeconds) else {
-            fatalError("sendmmsg/recvmmsg unavailable; run with --generator single")
+    ThreadAffinity.run(onCPU: settings.generatorCPU) {
+        if settings.batched {
+            guard let result = generator.runBatched(requests, window: settings.window, seconds: duration, pause: settings.pauseSeconds) else {
+                fatalError("sendmmsg/recvmmsg unavailable; run with --generator single")
+            }
+            return result
         }
-        return result
+        return generator.run(requests, window: settings.window, seconds: duration)
     }
-    return generator.run(requests, window: settings.window, seconds: duration)
 }
 // Each load runs in rounds alternating with limit measurements (AlternatingRounds), so machine
 // drift during the run affects both sides of each round's ratio alike.

@@ -13,6 +13,20 @@ public enum SHA256 {
         return out
     }
 
+    /// Calls `body` with the digest of `data` in a buffer on the stack: for hashes computed
+    /// once per inbound message (a sender's address and node ID), where an array per digest
+    /// would be an allocation each.
+    public static func withDigest<T>(of data: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        Sodium.ensure()
+        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        return withUnsafeMutablePointer(to: &digest) { words in
+            words.withMemoryRebound(to: UInt8.self, capacity: digestCount) { out in
+                _ = crypto_hash_sha256(out, data.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(data.count))
+                return body(UnsafeRawBufferPointer(start: out, count: digestCount))
+            }
+        }
+    }
+
     /// SHA-256 over several parts without concatenating them first.
     public static func hash(parts: [[UInt8]]) -> [UInt8] {
         Sodium.ensure()

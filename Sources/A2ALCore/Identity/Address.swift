@@ -37,6 +37,13 @@ public struct Address: Hashable, Sendable, Comparable {
         h2 = BigEndianWords.load32(hash20, 16)
     }
 
+    init(version: UInt8, h0: UInt64, h1: UInt64, h2: UInt32) {
+        self.version = version
+        self.h0 = h0
+        self.h1 = h1
+        self.h2 = h2
+    }
+
     @inlinable
     init<C: RandomAccessCollection>(unchecked b: C) where C.Element == UInt8, C.Index == Int {
         version = b[b.startIndex]
@@ -61,15 +68,28 @@ public struct Address: Hashable, Sendable, Comparable {
     /// True when the version byte lies in the A2AL space 0xA0–0xAF.
     public var isValidVersion: Bool { (0xA0...0xAF).contains(version) }
 
-    /// The address of an Ed25519 public key: 0xA0 || SHA-256(pub)[0:20].
+    /// The address of an Ed25519 public key: 0xA0 || SHA-256(pub)[0:20]. Computed for every
+    /// inbound message, so the digest stays on the stack.
     public static func ed25519(publicKey: [UInt8]) -> Address {
-        let digest = SHA256.hash(publicKey)
-        // SHA-256 is 32 bytes, so the prefix is exactly 20.
-        return Address(unchecked: [Version.ed25519.rawValue] + digest[0..<20])
+        publicKey.withUnsafeBytes { key in
+            SHA256.withDigest(of: key) { digest in
+                // SHA-256 is 32 bytes, so the prefix is exactly 20.
+                Address(version: Version.ed25519.rawValue, h0: BigEndianWords.load64(digest, 0),
+                        h1: BigEndianWords.load64(digest, 8), h2: BigEndianWords.load32(digest, 16))
+            }
+        }
     }
 
-    /// The DHT key of this address: SHA-256 of the 21 bytes.
-    public var nodeID: NodeID { NodeID(unchecked: SHA256.hash(bytes)) }
+    /// The DHT key of this address: SHA-256 of the 21 bytes, hashed from the stack.
+    public var nodeID: NodeID {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Address.byteCount) { buffer in
+            buffer[0] = version
+            BigEndianWords.store(h0, into: buffer, at: 1)
+            BigEndianWords.store(h1, into: buffer, at: 9)
+            BigEndianWords.store(h2, into: buffer, at: 17)
+            return SHA256.withDigest(of: UnsafeRawBufferPointer(buffer)) { NodeID(unchecked: $0) }
+        }
+    }
 
     public static func < (a: Address, b: Address) -> Bool {
         (a.version, a.h0, a.h1, a.h2) < (b.version, b.h0, b.h1, b.h2)

@@ -70,6 +70,20 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Whether bit `index` is set, counting from the most significant (0) to the least (255).
+    /// `index` must lie in 0..<256.
+    @inlinable
+    public func isSet(bit index: Int) -> Bool {
+        let word: UInt64
+        switch index >> 6 {
+        case 0: word = w0
+        case 1: word = w1
+        case 2: word = w2
+        default: word = w3
+        }
+        return word & (UInt64(1) << UInt64(63 - (index & 63))) != 0
+    }
+
     /// Number of leading bits shared with `other` (256 when equal).
     @inlinable
     public func commonPrefixLength(with other: NodeID) -> Int {
@@ -112,6 +126,10 @@ public struct Distance: Hashable, Sendable, Comparable {
     init(id: NodeID) { self.id = id }
 
     public var bytes: [UInt8] { id.bytes }
+
+    /// Whether bit `index` (0 the most significant, 255 the least) of the distance is set.
+    @inlinable
+    public func isSet(bit index: Int) -> Bool { id.isSet(bit: index) }
 
     @inlinable
     public static func < (a: Distance, b: Distance) -> Bool { a.id < b.id }

@@ -157,9 +157,13 @@ extension DHTNode {
         replies.append(PendingReply(.storeResp(resp), to: request, from: from))
     }
 
-    /// The observed_addr we report back to a requester.
+    /// The observed_addr we report back to a requester (docs/protocol.md §3.8): its source, an
+    /// IPv4-mapped IPv6 address as IPv4, or the 127.0.0.1:0 placeholder (`.unknown`) for a
+    /// source that is not UDP. Built from the endpoint, not through its wire bytes: every
+    /// answer carries one.
     func observed(_ from: PeerAddress) -> WireEndpoint {
-        WireEndpoint(wire: from.observedWire) ?? .unknown
+        guard let source = from.udp else { return .unknown }
+        return WireEndpoint(ip: source.ip.normalized, port: source.port)
     }
 
     /// Registers the sender of a verified inbound request (docs/node-behaviour.md §4.2): first-hand

@@ -36,10 +36,11 @@ extension RoutingTable {
     /// Appends the entries `include` accepts, closest to `target` first, until `result` holds
     /// `limit` entries or the table is exhausted.
     ///
-    /// Each bucket's accepted entries are ordered by insertion sort of (distance, index) pairs
-    /// on the stack, and only as many entries as still fit are copied out: a FIND_NODE answer
-    /// runs this under the node's lock for every request (docs/benchmarks.md, "Both cores for
-    /// inbound work"), and sorting the entries themselves moved whole routing entries around.
+    /// Each bucket's entries are ordered by insertion sort of (distance, index) pairs on the
+    /// stack, and `include` is asked in that order only until the result is full: a FIND_NODE
+    /// answer runs this under the node's lock for every request (docs/benchmarks.md, "Both
+    /// cores for inbound work"), its filter looks up each candidate's health, and an XOR is
+    /// cheaper than a lookup. Sorting the entries themselves would move whole routing entries.
     func appendNearest(to target: NodeID, upTo limit: Int, into result: inout [RoutingEntry],
                        where include: (RoutingEntry) -> Bool) {
         guard result.count < limit else { return }
@@ -48,10 +49,9 @@ extension RoutingTable {
             guard !entries.isEmpty else { return true }
             withUnsafeTemporaryAllocation(of: Distance.self, capacity: entries.count) { distances in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: entries.count) { order in
-                    var accepted = 0
-                    for (index, entry) in entries.enumerated() where include(entry) {
+                    for (index, entry) in entries.enumerated() {
                         let distance = target.distance(to: entry.contact.nodeID)
-                        var slot = accepted
+                        var slot = index
                         while slot > 0, distance < distances[slot - 1] {
                             distances[slot] = distances[slot - 1]
                             order[slot] = order[slot - 1]
@@ -59,9 +59,12 @@ extension RoutingTable {
                         }
                         distances[slot] = distance
                         order[slot] = index
-                        accepted += 1
                     }
-                    for k in 0..<Swift.min(accepted, limit - result.count) { result.append(entries[order[k]]) }
+                    for k in 0..<entries.count {
+                        guard result.count < limit else { break }
+                        let entry = entries[order[k]]
+                        if include(entry) { result.append(entry) }
+                    }
                 }
             }
             return result.count < limit
@@ -82,8 +85,10 @@ extension RoutingTable {
         let c = selfID.commonPrefixLength(with: target)
         let last = RoutingTable.bucketCount - 1
         if c <= last {
-            let x = selfID.distance(to: target).bytes
-            func differs(_ bit: Int) -> Bool { x[bit >> 3] & (UInt8(0x80) >> UInt8(bit & 7)) != 0 }
+            // Bits read from the words: a FIND_NODE answer walks the buckets for every request,
+            // and the distance's bytes would be an array allocated each time.
+            let x = selfID.distance(to: target)
+            func differs(_ bit: Int) -> Bool { x.isSet(bit: bit) }
             guard body(c) else { return }
             if c < last {
                 for i in (c + 1)...last where differs(i) { guard body(i) else { return } }

@@ -20,10 +20,6 @@ public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The observed_addr bytes for this source (docs/protocol.md §3.8): its IP:port for UDP, the
-    /// 127.0.0.1:0 placeholder for anything else.
-    public var observedWire: [UInt8] { (udp ?? WireEndpoint.unknown).wire }
-
     /// The address of an in-memory transport called `name`. A name that is an `ip:port` text
     /// stands for that UDP endpoint, so simulated peers carry real-looking IP:port contacts in
     /// their NodeInfos and observed addresses, exactly as UDP peers do.
