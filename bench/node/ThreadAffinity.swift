@@ -7,7 +7,7 @@ import Glibc
 /// For the one-core figure with the generator beside the node rather than on its core: the
 /// process runs under `taskset -c 0`, so the node's threads and the physical limit's loop stay
 /// on CPU 0, and the generator's thread alone runs on `--generator-cpu` while it loads the
-/// node (docs/benchmarks.md, "Both cores for inbound work"). Glibc's Swift module does not
+/// node (docs/benchmarks.md, "The node alone on its core"). Glibc's Swift module does not
 /// export `sched_setaffinity` (it needs _GNU_SOURCE), so the calls are looked up in libc; a
 /// `cpu_set_t` is 1,024 bits, one per CPU, in 64-bit words.
 enum ThreadAffinity {
