@@ -41,9 +41,7 @@ struct BenchSettings {
             case first: return true
             case second: return false
             default:
-                let message = "a2al-bench-node: \(name) takes \(first) or \(second)\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
-                exit(2)
+                endRun("\(name) takes \(first) or \(second)")
             }
         }
         var s = BenchSettings()
@@ -59,11 +57,7 @@ struct BenchSettings {
             s.inboundWorkers = n
         }
         if let i = args.firstIndex(of: "--generator-cpu") {
-            guard i + 1 < args.count, let cpu = Int(args[i + 1]), cpu >= 0 else {
-                let message = "a2al-bench-node: --generator-cpu takes a CPU number\n"
-                _ = message.withCString { write(2, $0, strlen($0)) }
-                exit(2)
-            }
+            guard i + 1 < args.count, let cpu = Int(args[i + 1]), cpu >= 0 else { endRun("--generator-cpu takes a CPU number") }
             s.generatorCPU = cpu
         }
         return s
@@ -105,6 +99,13 @@ struct BenchSettings {
         }
         return "unknown"
     }
+}
+
+/// Ends the run on a usage or set-up fault: the message on stderr, exit status 2.
+func endRun(_ message: String) -> Never {
+    let line = "a2al-bench-node: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+    exit(2)
 }
 
 func elapsedSeconds(since start: ContinuousClock.Instant) -> Double { (ContinuousClock.now - start).seconds }

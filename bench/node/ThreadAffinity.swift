@@ -14,28 +14,27 @@ enum ThreadAffinity {
     private typealias Call = @convention(c) (Int32, Int, UnsafeMutableRawPointer?) -> Int32
     private static let maskBytes = 128
 
+    /// Both calls, looked up once; nil where libc lacks them.
+    private static let calls: (get: Call, set: Call)? = {
+        guard let get = dlsym(nil, "sched_getaffinity"), let set = dlsym(nil, "sched_setaffinity") else { return nil }
+        return (unsafeBitCast(get, to: Call.self), unsafeBitCast(set, to: Call.self))
+    }()
+
     /// Runs `body` on `cpu` when given, then restores the thread's former CPUs; without a CPU
     /// it just runs `body`. A CPU the thread cannot be moved to ends the run with a message.
     static func run<T>(onCPU cpu: Int?, _ body: () -> T) -> T {
         guard let cpu else { return body() }
-        guard (0..<(maskBytes * 8)).contains(cpu), let getter = dlsym(nil, "sched_getaffinity"),
-              let setter = dlsym(nil, "sched_setaffinity") else { fail("--generator-cpu \(cpu): no such CPU or no sched_setaffinity") }
-        let get = unsafeBitCast(getter, to: Call.self), set = unsafeBitCast(setter, to: Call.self)
+        guard let calls else { endRun("--generator-cpu: libc has no sched_setaffinity") }
+        guard (0..<(maskBytes * 8)).contains(cpu) else { endRun("--generator-cpu \(cpu): no such CPU") }
         var former = [UInt64](repeating: 0, count: maskBytes / 8)
         var wanted = [UInt64](repeating: 0, count: maskBytes / 8)
         wanted[cpu / 64] = UInt64(1) << UInt64(cpu % 64)
         // pid 0: the calling thread.
-        guard former.withUnsafeMutableBytes({ get(0, maskBytes, $0.baseAddress) }) == 0,
-              wanted.withUnsafeMutableBytes({ set(0, maskBytes, $0.baseAddress) }) == 0 else {
-            fail("--generator-cpu \(cpu): \(String(cString: strerror(errno)))")
+        guard former.withUnsafeMutableBytes({ calls.get(0, maskBytes, $0.baseAddress) }) == 0,
+              wanted.withUnsafeMutableBytes({ calls.set(0, maskBytes, $0.baseAddress) }) == 0 else {
+            endRun("--generator-cpu \(cpu): \(String(cString: strerror(errno)))")
         }
-        defer { _ = former.withUnsafeMutableBytes { set(0, maskBytes, $0.baseAddress) } }
+        defer { _ = former.withUnsafeMutableBytes { calls.set(0, maskBytes, $0.baseAddress) } }
         return body()
-    }
-
-    private static func fail(_ message: String) -> Never {
-        let line = "a2al-bench-node: \(message)\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        exit(2)
     }
 }

@@ -12,14 +12,12 @@ extension CBORWriter {
         withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    /// An address as a 21-byte string, written straight from its inline words (encoding a
+    /// An address as a 21-byte string, written from the stack in one append (encoding a
     /// contact list must not allocate per field).
     @inlinable
     public mutating func bytes(_ a: Address) {
         bytes.append(0x55)  // byte string of 21
-        bytes.append(a.version)
-        // The 20 hash bytes in one append (a tuple of 8 + 8 + 4 bytes has no padding inside).
-        withUnsafeBytes(of: (a.h0.bigEndian, a.h1.bigEndian, a.h2.bigEndian)) { bytes.append(contentsOf: $0) }
+        a.withBytes { bytes.append(contentsOf: $0) }
     }
 
     /// A node ID or DHT key as a 32-byte string.

@@ -5,12 +5,7 @@ public enum SHA256 {
     public static let digestCount = 32
 
     public static func hash(_ data: [UInt8]) -> [UInt8] {
-        Sodium.ensure()
-        var out = [UInt8](repeating: 0, count: 32)
-        data.withUnsafeBufferPointer { d in
-            _ = crypto_hash_sha256(&out, d.baseAddress, UInt64(d.count))
-        }
-        return out
+        data.withUnsafeBytes { withDigest(of: $0) { Array($0) } }
     }
 
     /// Calls `body` with the digest of `data` in a buffer on the stack: for hashes computed

@@ -31,36 +31,39 @@ public struct Address: Hashable, Sendable, Comparable {
     @inlinable
     public init?<C: RandomAccessCollection>(version: UInt8, hash20: C) where C.Element == UInt8, C.Index == Int {
         guard hash20.count == 20 else { return nil }
-        self.version = version
-        h0 = BigEndianWords.load64(hash20, 0)
-        h1 = BigEndianWords.load64(hash20, 8)
-        h2 = BigEndianWords.load32(hash20, 16)
+        self.init(version: version, uncheckedHash20: hash20)
     }
 
-    init(version: UInt8, h0: UInt64, h1: UInt64, h2: UInt32) {
+    /// A version byte and the first 20 bytes of `h` (which must hold at least 20).
+    @inlinable
+    init<C: RandomAccessCollection>(version: UInt8, uncheckedHash20 h: C) where C.Element == UInt8, C.Index == Int {
         self.version = version
-        self.h0 = h0
-        self.h1 = h1
-        self.h2 = h2
+        h0 = BigEndianWords.load64(h, 0)
+        h1 = BigEndianWords.load64(h, 8)
+        h2 = BigEndianWords.load32(h, 16)
     }
 
     @inlinable
     init<C: RandomAccessCollection>(unchecked b: C) where C.Element == UInt8, C.Index == Int {
-        version = b[b.startIndex]
-        h0 = BigEndianWords.load64(b, 1)
-        h1 = BigEndianWords.load64(b, 9)
-        h2 = BigEndianWords.load32(b, 17)
+        self.init(version: b[b.startIndex], uncheckedHash20: b.dropFirst())
+    }
+
+    /// Calls `body` with the 21 raw bytes, version first, in a buffer on the stack: the one
+    /// place that lays them out, for hashing and encoding without an array.
+    @inlinable
+    public func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        withUnsafeTemporaryAllocation(byteCount: Address.byteCount, alignment: 1) { buffer in
+            buffer[0] = version
+            // The 20 hash bytes at once (a tuple of 8 + 8 + 4 bytes has no padding inside).
+            withUnsafeBytes(of: (h0.bigEndian, h1.bigEndian, h2.bigEndian)) {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[1...]).copyMemory(from: $0)
+            }
+            return body(UnsafeRawBufferPointer(buffer))
+        }
     }
 
     /// The 21 raw bytes, version first.
-    public var bytes: [UInt8] {
-        var out: [UInt8] = [version]
-        out.reserveCapacity(21)
-        BigEndianWords.append(h0, to: &out)
-        BigEndianWords.append(h1, to: &out)
-        BigEndianWords.append(h2, to: &out)
-        return out
-    }
+    public var bytes: [UInt8] { withBytes { Array($0) } }
 
     /// The 20 bytes after the version.
     public var hash20: [UInt8] { Array(bytes.dropFirst()) }
@@ -72,23 +75,14 @@ public struct Address: Hashable, Sendable, Comparable {
     /// inbound message, so the digest stays on the stack.
     public static func ed25519(publicKey: [UInt8]) -> Address {
         publicKey.withUnsafeBytes { key in
-            SHA256.withDigest(of: key) { digest in
-                // SHA-256 is 32 bytes, so the prefix is exactly 20.
-                Address(version: Version.ed25519.rawValue, h0: BigEndianWords.load64(digest, 0),
-                        h1: BigEndianWords.load64(digest, 8), h2: BigEndianWords.load32(digest, 16))
-            }
+            // SHA-256 is 32 bytes, so the prefix is exactly 20.
+            SHA256.withDigest(of: key) { Address(version: Version.ed25519.rawValue, uncheckedHash20: $0) }
         }
     }
 
     /// The DHT key of this address: SHA-256 of the 21 bytes, hashed from the stack.
     public var nodeID: NodeID {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Address.byteCount) { buffer in
-            buffer[0] = version
-            BigEndianWords.store(h0, into: buffer, at: 1)
-            BigEndianWords.store(h1, into: buffer, at: 9)
-            BigEndianWords.store(h2, into: buffer, at: 17)
-            return SHA256.withDigest(of: UnsafeRawBufferPointer(buffer)) { NodeID(unchecked: $0) }
-        }
+        withBytes { bytes in SHA256.withDigest(of: bytes) { NodeID(unchecked: $0) } }
     }
 
     public static func < (a: Address, b: Address) -> Bool {

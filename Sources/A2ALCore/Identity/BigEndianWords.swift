@@ -23,21 +23,4 @@ enum BigEndianWords {
     static func append(_ v: UInt64, to out: inout [UInt8]) {
         for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
     }
-
-    @inlinable @inline(__always)
-    static func append(_ v: UInt32, to out: inout [UInt8]) {
-        for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) }
-    }
-
-    /// Writes `v` big-endian into `buffer` from `offset` (8 bytes must fit there).
-    @inlinable @inline(__always)
-    static func store(_ v: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
-        for i in 0..<8 { buffer[offset + i] = UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * i)) }
-    }
-
-    /// Writes `v` big-endian into `buffer` from `offset` (4 bytes must fit there).
-    @inlinable @inline(__always)
-    static func store(_ v: UInt32, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
-        for i in 0..<4 { buffer[offset + i] = UInt8(truncatingIfNeeded: v >> UInt32(24 - 8 * i)) }
-    }
 }

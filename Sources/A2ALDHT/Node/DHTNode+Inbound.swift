@@ -162,8 +162,7 @@ extension DHTNode {
     /// source that is not UDP. Built from the endpoint, not through its wire bytes: every
     /// answer carries one.
     func observed(_ from: PeerAddress) -> WireEndpoint {
-        guard let source = from.udp else { return .unknown }
-        return WireEndpoint(ip: source.ip.normalized, port: source.port)
+        from.udp?.normalized ?? .unknown
     }
 
     /// Registers the sender of a verified inbound request (docs/node-behaviour.md §4.2): first-hand

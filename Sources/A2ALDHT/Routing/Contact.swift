@@ -42,6 +42,6 @@ public struct Contact: Hashable, Sendable {
 
     private static func usable(_ endpoint: WireEndpoint?) -> WireEndpoint? {
         guard let endpoint, endpoint.port != 0 else { return nil }
-        return WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port)
+        return endpoint.normalized
     }
 }

@@ -15,7 +15,7 @@ public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
     /// render as dotted IPv4, so both spellings of one peer give the same key.
     public var description: String {
         switch self {
-        case .udp(let e): return WireEndpoint(ip: e.ip.normalized, port: e.port).description
+        case .udp(let e): return e.normalized.description
         case .memory(let name): return name
         }
     }

@@ -39,7 +39,7 @@ package final class ObservedAddressTracker: Sendable {
     package func report(reporter: NodeID, wire: [UInt8], now: UInt64)
         -> (observed: String, change: (old: String?, new: String, agreeing: Int)?)? {
         guard let endpoint = WireEndpoint(wire: wire) else { return nil }
-        let observed = WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port).description
+        let observed = endpoint.normalized.description
         guard endpoint.port != 0 else { return (observed, nil) }
         let change = state.withLock { s -> (old: String?, new: String, agreeing: Int)? in
             if s.reports[reporter] == nil, s.reports.count >= Self.maxReporters,

@@ -68,7 +68,7 @@ package final class NATClassifier: Sendable {
     /// The addresses our socket has (interface IPs with the bound port).
     package func setLocalEndpoints(_ endpoints: Set<WireEndpoint>, now: UInt64) -> Verdict? {
         state.withLock { s in
-            s.local = Set(endpoints.map { WireEndpoint(ip: $0.ip.normalized, port: $0.port) })
+            s.local = Set(endpoints.map(\.normalized))
             return Self.reevaluate(&s, now: now)
         }
     }
@@ -81,7 +81,7 @@ package final class NATClassifier: Sendable {
                let oldest = s.reports.min(by: { $0.value.at < $1.value.at })?.key {
                 s.reports[oldest] = nil
             }
-            s.reports[reporter] = Report(endpoint: WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port), at: now)
+            s.reports[reporter] = Report(endpoint: endpoint.normalized, at: now)
             return Self.reevaluate(&s, now: now)
         }
     }

@@ -13,14 +13,14 @@ final class ReplyWaiter: Sendable {
     /// The socket's receive handler.
     func received(_ datagram: [UInt8], from source: PeerAddress) {
         guard let e = source.udp else { return }
-        let key = WireEndpoint(ip: e.ip.normalized, port: e.port)
+        let key = e.normalized
         waiters.withLock { $0.removeValue(forKey: key) }?.resume(returning: datagram)
     }
 
     /// The first datagram from `endpoint` within `timeout` after `send` ran, or nil.
     func await(from endpoint: WireEndpoint, timeout: Duration, clock: any NodeClock,
                send: @Sendable () throws -> Void) async -> [UInt8]? {
-        let key = WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port)
+        let key = endpoint.normalized
         let deadline = clock.now() + timeout
         let timer = Task { [weak self] in
             do { try await clock.sleep(until: deadline) } catch { return }

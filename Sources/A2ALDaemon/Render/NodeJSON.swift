@@ -30,7 +30,7 @@ package enum NodeJSON {
     /// which the wire uses for "no usable endpoint".
     package static func text(of endpoint: WireEndpoint) -> String? {
         guard endpoint.port != 0 else { return nil }
-        return WireEndpoint(ip: endpoint.ip.normalized, port: endpoint.port).description
+        return endpoint.normalized.description
     }
 
     /// The text of any peer address; in-memory names (tests, simulator) are shown as they are.

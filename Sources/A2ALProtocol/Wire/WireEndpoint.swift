@@ -11,6 +11,10 @@ public struct WireEndpoint: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
+    /// The same endpoint with an IPv4-mapped IPv6 address as IPv4: the form the wire carries,
+    /// and the one every key, text and comparison of endpoints uses.
+    public var normalized: WireEndpoint { WireEndpoint(ip: ip.normalized, port: port) }
+
     /// What the reference writes when it cannot express the source as UDP: 127.0.0.1:0.
     public static let unknown = WireEndpoint(ip: IPAddress(ipv4: 0x7f00_0001), port: 0)
 
